@@ -1,0 +1,59 @@
+# NewsArchive: `make run` sets everything up and serves the app; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+# A key for the test run only: tests run with DEBUG off, as production does.
+TEST_SECRET_KEY := test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
+
+.PHONY: help venv migrate sample index run test test-fast lint format bench clean
+
+help:
+	@echo "make run     set up (virtualenv, dependencies, database, sample data, index) and serve on http://$(HOST)/"
+	@echo "make test    set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make lint    ruff check + format check"
+	@echo "make sample  (re)load the sample data;  make index  bring the search index in step"
+	@echo "make clean   remove the virtualenv and var/ (database, index, uploads)"
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+
+# Loaded once; `make sample` again after `rm var/.sample-loaded` re-reads (imports are idempotent).
+var/.sample-loaded: | migrate
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_sample
+	touch $@
+
+sample: migrate
+	rm -f var/.sample-loaded
+	$(MAKE) var/.sample-loaded
+
+index: migrate
+	DEBUG=$${DEBUG:-1} $(PY) manage.py sync_index
+
+run: migrate var/.sample-loaded index
+	@echo "Serving NewsArchive on http://$(HOST)/  (admin: http://$(HOST)/admin/)"
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
+
+test: venv
+	DEBUG=0 SECRET_KEY=$(TEST_SECRET_KEY) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	DEBUG=0 SECRET_KEY=$(TEST_SECRET_KEY) $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: venv
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) var

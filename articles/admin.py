@@ -1,0 +1,163 @@
+"""Curation: correct, tag, publish and withdraw articles; keep the lists tidy."""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import ngettext
+
+from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ["name", "homepage", "default_language", "article_count"]
+    search_fields = ["name", "homepage"]
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [SectionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(ordering="article_count", description="articles")
+    def article_count(self, obj):
+        return obj.article_count
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "publication"]
+    list_filter = ["publication"]
+    list_select_related = ["publication"]
+    search_fields = ["name", "publication__name"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name", "aliases"]
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("bylines"))
+
+    @admin.display(ordering="article_count", description="articles")
+    def article_count(self, obj):
+        return obj.article_count
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "mention_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "aliases", "description"]
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(mention_count=Count("mentions"))
+
+    @admin.display(ordering="mention_count", description="articles")
+    def mention_count(self, obj):
+        return obj.mention_count
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ["author"]
+    ordering = ["position"]
+
+
+class MentionInline(admin.TabularInline):
+    model = Mention
+    extra = 1
+    autocomplete_fields = ["entity"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "publication", "section", "published_on", "language", "status"]
+    list_filter = ["status", "publication", "language", "published_on"]
+    list_select_related = ["publication", "section"]
+    search_fields = ["title", "body", "bylines__author__name", "source_url"]
+    date_hierarchy = "published_on"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["publication", "section"]
+    readonly_fields = [
+        "checksum",
+        "word_count",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "created_by",
+        "source_name",
+    ]
+    inlines = [BylineInline, MentionInline]
+    actions = ["publish_selected", "withdraw_selected", "send_to_review"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kicker", "summary", "body", "status"]}),
+        (
+            "Source",
+            {
+                "fields": [
+                    "publication",
+                    "section",
+                    "published_on",
+                    "language",
+                    "source_url",
+                    "source_name",
+                    "original_file",
+                ]
+            },
+        ),
+        ("Imported text", {"classes": ["collapse"], "fields": ["raw_text"]}),
+        (
+            "Record",
+            {
+                "fields": [
+                    "checksum",
+                    "word_count",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "published_at",
+                ]
+            },
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def _set_status(self, request, queryset, status, verb):
+        # Saved one by one (not queryset.update) so that signals keep search in step.
+        changed = 0
+        for article in queryset.exclude(status=status):
+            article.status = status
+            article.save()
+            changed += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d article %(verb)s.", "%(n)d articles %(verb)s.", changed)
+            % {"n": changed, "verb": verb},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._set_status(request, queryset, Article.Status.PUBLISHED, "published")
+
+    @admin.action(description="Withdraw selected articles", permissions=["change"])
+    def withdraw_selected(self, request, queryset):
+        self._set_status(request, queryset, Article.Status.WITHDRAWN, "withdrawn")
+
+    @admin.action(description="Send selected articles to review", permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self._set_status(request, queryset, Article.Status.REVIEW, "sent to review")

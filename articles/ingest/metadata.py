@@ -1,0 +1,313 @@
+"""Article metadata from the header region of a cleaned-up dump.
+
+The header region is the run of lines above the body: banner, section label, byline, date and
+title, in the order the source prints them. ``header_end`` finds where it stops; the
+``extract_*`` functions read one field each from it. All are pure functions of strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from langdetect import DetectorFactory, detect
+from langdetect.lang_detect_exception import LangDetectException
+
+from articles.ingest.cleanup import (
+    ends_sentence,
+    is_banner_line,
+    is_page_number,
+    is_site_line,
+    join_lines,
+    typical_line_width,
+    web_addresses,
+    word_script,
+)
+
+# Kinds of header line, as ``classify_header_line`` names them.
+SITE = "site"
+BYLINE = "byline"
+DATE = "date"
+SECTION = "section"
+BANNER = "banner"
+TEXT = "text"
+
+# The header never runs longer than this many non-blank lines; the body starts by then.
+MAX_HEADER_LINES = 25
+MAX_TITLE_LINES = 3
+# A text line at least this share of the column width is body text, not a title.
+BODY_LINE_SHARE = 0.75
+# A date line holds the date and little else ("Thursday, 5 September 2019").
+MAX_DATE_LINE_WORDS = 6
+# A bilingual section label is a few words in each script.
+MAX_SECTION_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A publication as the archive names it, found from the site's domain."""
+
+    name: str
+    homepage: str
+    language: str = ""  # the language it mostly publishes in, ISO 639-1
+
+
+# Sites whose dumps we import, by domain without "www.".
+KNOWN_PUBLICATIONS = {
+    "afgazad.com": Publication("Afghanistan Azad", "https://www.afgazad.com", "fa"),
+    "wsws.org": Publication("World Socialist Web Site", "https://www.wsws.org", "en"),
+}
+
+# Second-level labels under a country code ("bbc.co.uk"): the name is the label before them.
+_SECOND_LEVEL_LABELS = frozenset({"ac", "co", "com", "edu", "gov", "net", "org"})
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+# Each pattern names its groups day, month and year; numeric months stay digits.
+_DATE_PATTERNS = (
+    re.compile(r"\b(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})\b"),
+    re.compile(r"\b(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>\d{4})\b"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+)
+
+_BYLINE = re.compile(r"by\s+(?P<names>[^\W\d_].*)", re.IGNORECASE)
+_AUTHOR_SEPARATORS = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", re.IGNORECASE)
+# A byline names a few people; a line starting "By" with more words is a sentence.
+MAX_BYLINE_WORDS = 12
+_SECTION_PREFIX = re.compile(r"(?:section|category|rubric)\s*:\s*(?P<name>.+)", re.IGNORECASE)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first calendar date written in ``text``, or None.
+
+    Understands "05.09.2019", "05/09/2019" and "05-09-2019" (always day first, as the
+    European and Afghan sources write them), ISO "2019-09-05", "September 5, 2019",
+    "Sept. 5 2019" and "5 September 2019" / "5th of September, 2019". Impossible dates
+    ("31.02.2019") are skipped.
+    """
+    found: list[tuple[int, dt.date]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            month = match["month"]
+            month_number = int(month) if month.isdigit() else _MONTHS[month.lower()]
+            try:
+                date = dt.date(int(match["year"]), month_number, int(match["day"]))
+            except ValueError:
+                continue
+            found.append((match.start(), date))
+    return min(found)[1] if found else None
+
+
+def parse_authors(byline: str) -> list[str]:
+    """The names in a byline: "By X", "By X and Y", "By X, Y and Z" (also "X, Y, and Z",
+    "X & Y"). Expects one stripped line; returns [] if it is not a byline. Text from the first
+    digit on (a date printed on the same line) is ignored."""
+    match = _BYLINE.fullmatch(byline.strip())
+    if not match:
+        return []
+    names = re.split(r"\d", match["names"], maxsplit=1)[0]
+    authors = (name.strip(" .,;:-–—") for name in _AUTHOR_SEPARATORS.split(names))
+    return [name for name in authors if name]
+
+
+def is_byline(line: str) -> bool:
+    """Whether a stripped line is a byline: "By" and a few capitalised names."""
+    authors = parse_authors(line)
+    return (
+        bool(authors)
+        and len(line.split()) <= MAX_BYLINE_WORDS
+        and all(not author[0].islower() for author in authors)
+    )
+
+
+def section_label(line: str, script: str) -> str:
+    """The section a label line names, or "" if the line is not a section label.
+
+    Expects one stripped header line and the article's main script. Recognises "Section: X"
+    and bilingual labels of a few words in each script, such as
+    "European Languages زبانهای اروپائی" in an English article, whose main-script part is the
+    section ("European Languages").
+    """
+    prefixed = _SECTION_PREFIX.fullmatch(line)
+    if prefixed:
+        return prefixed["name"].strip()
+    words = line.split()
+    scripts = [word_script(word) for word in words]
+    own = [word for word, word_of in zip(words, scripts, strict=True) if word_of == script]
+    foreign = [s for s in scripts if s not in ("", script)]
+    if own and foreign and len(own) <= MAX_SECTION_WORDS and len(foreign) <= MAX_SECTION_WORDS:
+        return " ".join(own)
+    return ""
+
+
+def classify_header_line(line: str, script: str) -> str:
+    """What a non-blank header line is: SITE (addresses, page numbers), BYLINE, DATE, SECTION,
+    BANNER (a line in another script than ``script``) or TEXT (title, or the body)."""
+    line = line.strip()
+    if is_site_line(line) or is_page_number(line):
+        return SITE
+    if is_byline(line):
+        return BYLINE
+    if len(line.split()) <= MAX_DATE_LINE_WORDS and parse_date(line):
+        return DATE
+    if section_label(line, script):
+        return SECTION
+    if is_banner_line(line, script):
+        return BANNER
+    return TEXT
+
+
+def header_end(lines: list[str], script: str) -> int:
+    """The index in ``lines`` where the body starts; the lines before it are the header.
+
+    Expects the stripped lines of a whole dump, running headers removed, blank lines allowed,
+    and the article's main script. The header is read down to the first body line: a text line
+    at least three quarters of the column width. The title is taken to be the text lines right
+    after the last metadata line (byline, date, section, banner): at most three, each shorter
+    than a body line, ending at a line that ends a sentence. When no such line follows (the
+    title came before the byline), the body starts right after the last metadata line.
+    """
+    body_width = BODY_LINE_SHARE * typical_line_width(lines)
+    numbered = [(index, line) for index, line in enumerate(lines) if line.strip()]
+    numbered = numbered[:MAX_HEADER_LINES]
+    kinds = [classify_header_line(line, script) for _, line in numbered]
+    last_metadata = -1
+    for position, ((_, line), kind) in enumerate(zip(numbered, kinds, strict=True)):
+        if kind == TEXT and len(line) >= body_width:
+            break
+        if kind != TEXT:
+            last_metadata = position
+    position = last_metadata + 1
+    title_lines = 0
+    while position < len(numbered) and title_lines < MAX_TITLE_LINES:
+        line = numbered[position][1]
+        if kinds[position] != TEXT or len(line) >= body_width:
+            break
+        if title_lines and ends_sentence(numbered[position - 1][1]):
+            break
+        position += 1
+        title_lines += 1
+    if position < len(numbered):
+        return numbered[position][0]
+    return numbered[-1][0] + 1 if numbered else 0
+
+
+def extract_title(header: Iterable[str], script: str) -> str:
+    """The title: the last run of text lines in the header, joined into one line.
+
+    Expects the header lines ``header_end`` delimits. A title wrapped over several lines
+    ("Russia and Turkey intensify military cooperation" / "over US objections") is joined
+    with a space; a word split at the wrap keeps its hyphen.
+    """
+    runs: list[list[str]] = [[]]
+    for line in header:
+        if not line.strip():
+            continue
+        if classify_header_line(line, script) == TEXT:
+            runs[-1].append(line)
+        elif runs[-1]:
+            runs.append([])
+    title_run = next((run for run in reversed(runs) if run), [])
+    return join_lines(title_run)
+
+
+def extract_authors(header: Iterable[str]) -> list[str]:
+    """The authors named by the first byline in the header, [] if there is none."""
+    for line in header:
+        if is_byline(line.strip()):
+            return parse_authors(line)
+    return []
+
+
+def extract_date(header: Iterable[str]) -> dt.date | None:
+    """The first date on a header line (see ``parse_date`` for the formats), or None."""
+    for line in header:
+        date = parse_date(line)
+        if date:
+            return date
+    return None
+
+
+def extract_section(header: Iterable[str], script: str) -> str:
+    """The section named by the first section label in the header, "" if there is none."""
+    for line in header:
+        name = section_label(line.strip(), script)
+        if name:
+            return name
+    return ""
+
+
+def find_site_domain(lines: Iterable[str]) -> str:
+    """The domain of the first web address on a site line (a running header such as
+    "www.afgazad.com  afgazad@gmail.com  1"), lower-cased, scheme and path dropped;
+    "" if none. E-mail addresses are ignored: their domain is usually a mail provider's."""
+    for line in lines:
+        if not is_site_line(line.strip()):
+            continue
+        for address in web_addresses(line):
+            host = re.sub(r"^https?://", "", address, flags=re.IGNORECASE)
+            return host.split("/", 1)[0].lower()
+    return ""
+
+
+def publication_from_domain(domain: str) -> Publication:
+    """The publication a domain belongs to: from ``KNOWN_PUBLICATIONS``, else named after the
+    domain ("www.kabul-times.com" → "Kabul Times", homepage "https://www.kabul-times.com",
+    no default language)."""
+    domain = domain.lower().strip()
+    bare = domain.removeprefix("www.")
+    if bare in KNOWN_PUBLICATIONS:
+        return KNOWN_PUBLICATIONS[bare]
+    labels = bare.split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL_LABELS and len(labels[-1]) == 2:
+        name_label = labels[-3]
+    else:
+        name_label = labels[-2] if len(labels) >= 2 else labels[0]
+    words = [word for word in re.split(r"[-_]+", name_label) if word]
+    # A lone short label is usually initials ("bbc"); anything else reads as words.
+    if len(words) == 1 and len(words[0]) <= 3:
+        name = words[0].upper()
+    else:
+        name = " ".join(word.capitalize() for word in words)
+    return Publication(name=name, homepage=f"https://{domain}")
+
+
+def detect_language(text: str) -> str:
+    """The ISO 639-1 code of the language ``text`` is written in, "" if it cannot be told.
+
+    Uses langdetect with a fixed seed, so the same text always gets the same answer. Expects
+    running text of at least a sentence; very short strings are unreliable.
+    """
+    # langdetect is random by default; the fixed seed makes imports repeatable.
+    DetectorFactory.seed = 0
+    try:
+        code = detect(text)
+    except LangDetectException:
+        return ""
+    # langdetect says "zh-cn"/"zh-tw"; the archive stores the ISO 639-1 part.
+    return code.split("-", 1)[0]

@@ -1,0 +1,288 @@
+"""The archive's data: publications and their sections, authors, articles, and the
+entities (people, organisations, places) the articles mention."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+def unique_slug(model: type[models.Model], text: str, *, max_length: int = 200, **scope) -> str:
+    """A slug for ``text`` not yet used by ``model`` (within ``scope``): 'x', 'x-2', 'x-3'…
+
+    ``slugify`` drops non-Latin letters unless asked to keep them, so Persian and
+    Arabic names keep their own letters; an empty result falls back to 'item'.
+    """
+    base = slugify(text, allow_unicode=True)[:max_length].strip("-") or "item"
+    slug, n = base, 1
+    while model._default_manager.filter(slug=slug, **scope).exists():
+        n += 1
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+    return slug
+
+
+class Publication(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    homepage = models.URLField(blank=True)
+    default_language = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Publication, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:publication", args=[self.slug])
+
+
+class Section(models.Model):
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="sections")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+
+    class Meta:
+        ordering = ["publication__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "slug"], name="section_unique_slug"),
+            models.UniqueConstraint(fields=["publication", "name"], name="section_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} — {self.name}"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Section, self.name, publication=self.publication)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:section", args=[self.publication.slug, self.slug])
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    aliases = models.JSONField(default=list, blank=True, help_text="Other spellings of the name.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """Articles the public may see: published, and nothing else."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What a list of article cards needs, in a fixed number of queries."""
+        return self.select_related("publication", "section").prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=Byline.objects.select_related("author").order_by("position")
+            )
+        )
+
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by(models.F("published_on").desc(nulls_last=True), "-id")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
+    kicker = models.CharField("kicker / subtitle", max_length=500, blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(help_text="Paragraphs separated by a blank line.")
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, related_name="articles", null=True, blank=True
+    )
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
+    published_on = models.DateField(
+        "publication date", null=True, blank=True, help_text="When the source published it."
+    )
+    language = models.CharField(max_length=12, blank=True, help_text="ISO 639 code, e.g. en, fa.")
+    source_url = models.URLField(max_length=1000, blank=True)
+
+    original_file = models.FileField(upload_to="originals/%Y/%m/", blank=True)
+    source_name = models.CharField(
+        max_length=500, blank=True, help_text="The file or corpus item it was imported from."
+    )
+    raw_text = models.TextField(blank=True, help_text="The text as imported, before cleanup.")
+    checksum = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the imported text: the same document twice is one article.",
+    )
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the archive first published it."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "published_on"], name="article_status_date"),
+            models.Index(fields=["publication", "status"], name="article_publication_status"),
+            models.Index(fields=["section", "status"], name="article_section_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title)
+        self.word_count = len(self.body.split())
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language in RTL_LANGUAGES else "ltr"
+
+    def ordered_authors(self) -> list[Author]:
+        """Authors in byline order; uses ``for_listing()``'s prefetch when present."""
+        return [byline.author for byline in self.bylines.all()]
+
+    def publish(self) -> None:
+        self.status = self.Status.PUBLISHED
+        self.save()
+
+    def withdraw(self) -> None:
+        self.status = self.Status.WITHDRAWN
+        self.save()
+
+
+# Languages written right to left: Persian, Arabic, Central Kurdish (Sorani), Urdu, Hebrew…
+RTL_LANGUAGES = frozenset({"fa", "ar", "ckb", "ur", "he", "ps", "yi", "dv", "sd", "ug"})
+
+
+class Byline(models.Model):
+    """One author of one article, in the order the byline names them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.article}"
+
+
+class Entity(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+        PLACE = "place", "Place"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    aliases = models.JSONField(default=list, blank=True, help_text="Other names it goes by.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        indexes = [models.Index(fields=["kind", "name"], name="entity_kind_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Entity, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:entity", args=[self.slug])
+
+
+class Mention(models.Model):
+    """An article mentions an entity, ``count`` times."""
+
+    class Origin(models.TextChoices):
+        AUTO = "auto", "Found automatically"
+        MANUAL = "manual", "Added by an editor"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    count = models.PositiveIntegerField(default=1)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.AUTO)
+
+    class Meta:
+        ordering = ["-count", "entity__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "entity"], name="mention_unique_entity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} in {self.article} ({self.count}×)"
+
+
+PUBLIC_ARTICLE = Q(articles__status=Article.Status.PUBLISHED)

@@ -1,0 +1,224 @@
+"""Haystack's Whoosh backend, with the paths the archive depends on owned here.
+
+Haystack 3.4's backend as shipped (see ``shared/notes/haystack-whoosh.md``):
+- maps facet fields to stemmed TEXT, so author facets come back as 'nanci', 'thoma';
+  here ``*_exact`` fields are unanalysed: single values in sortable ID columns,
+  multiple values in a list field split on an invisible separator (names may hold commas);
+- reopens the index and a searcher on every search; here one searcher per backend
+  (haystack keeps a backend per thread) is kept and refreshed only when the index changed;
+- parses every narrow query into its own search; here facet filters become Term
+  queries (see ``articles.search.facets``) combined into one filter;
+- writes through AsyncWriter, which gives up silently when another writer holds the
+  lock; here the writer waits for the lock.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.utils.encoding import force_str
+from haystack.backends import BaseEngine
+from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SkipDocument
+from haystack.fields import FacetField
+from haystack.utils import get_model_ct
+from whoosh import query as wq
+from whoosh.analysis import RegexTokenizer
+from whoosh.fields import ID as WHOOSH_ID
+from whoosh.fields import KEYWORD
+from whoosh.sorting import Count, FieldFacet
+
+from articles.search.facets import LIST_SEPARATOR, parse_facet_filter
+
+# Tokens of a multi-valued facet field: everything between separators, as written.
+_list_tokenizer = RegexTokenizer(rf"[^{LIST_SEPARATOR}]+")
+
+WRITER_LOCK_TIMEOUT = 60.0  # seconds to wait for another writer to finish
+
+
+class FacetList(KEYWORD):
+    """A stored list of names, each one term exactly as written."""
+
+    def __init__(self):
+        super().__init__(stored=True)
+        self.analyzer = _list_tokenizer
+
+
+class ArchiveWhooshBackend(WhooshSearchBackend):
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self._searcher = None
+        self._searcher_lock = threading.Lock()
+        self._multivalued_facets: set[str] = set()
+
+    # --- schema -------------------------------------------------------------
+    def build_schema(self, fields):
+        content_field_name, schema = super().build_schema(fields)
+        # A column of ids lets `indexed_ids` list the index without loading stored text.
+        schema.remove(DJANGO_ID)
+        schema.add(DJANGO_ID, WHOOSH_ID(stored=True, sortable=True))
+        for field_class in fields.values():
+            if not isinstance(field_class, FacetField):
+                continue
+            name = field_class.index_fieldname
+            schema.remove(name)
+            if field_class.is_multivalued:
+                schema.add(name, FacetList())
+                self._multivalued_facets.add(name)
+            else:
+                schema.add(name, WHOOSH_ID(stored=True, sortable=True))
+        return content_field_name, schema
+
+    def _from_python(self, value):
+        if isinstance(value, (list, tuple)):
+            return LIST_SEPARATOR.join(force_str(v) for v in value if v)
+        return super()._from_python(value)
+
+    # --- writing ------------------------------------------------------------
+    def _writer(self):
+        return self.index.writer(timeout=WRITER_LOCK_TIMEOUT, delay=0.05)
+
+    def update(self, index, iterable, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        documents = []
+        for obj in iterable:
+            try:
+                doc = index.full_prepare(obj)
+            except SkipDocument:
+                continue
+            doc = {key: self._from_python(value) for key, value in doc.items()}
+            doc.pop("boost", None)
+            # Whoosh rejects None and empty sortable values; a missing field is what they mean.
+            documents.append({k: v for k, v in doc.items() if v not in (None, "")})
+        if not documents:
+            return
+        writer = self._writer()
+        try:
+            for doc in documents:
+                writer.update_document(**doc)
+        except Exception:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def remove(self, obj_or_string, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        whoosh_id = obj_or_string if isinstance(obj_or_string, str) else None
+        if whoosh_id is None:
+            from haystack.utils import get_identifier
+
+            whoosh_id = get_identifier(obj_or_string)
+        writer = self._writer()
+        writer.delete_by_term(ID, whoosh_id)
+        writer.commit()
+
+    def indexed_ids(self, model) -> set[int]:
+        """Primary keys of ``model``'s documents in the index."""
+        reader = self.searcher().reader()
+        ids = reader.column_reader(DJANGO_ID)
+        docs = self.searcher().docs_for_query(wq.Term(DJANGO_CT, get_model_ct(model)))
+        return {int(ids[docnum]) for docnum in docs}
+
+    # --- reading ------------------------------------------------------------
+    def searcher(self):
+        """The backend's searcher, refreshed only if the index changed since last use."""
+        if not self.setup_complete:
+            self.setup()
+        with self._searcher_lock:
+            if self._searcher is None or not self._searcher.up_to_date():
+                # Not Searcher.refresh(): it reuses segment readers whose segment id is
+                # unchanged, and a commit that only deletes keeps the ids, so withdrawn
+                # articles would stay findable.
+                self._searcher = self.index.searcher()
+            return self._searcher
+
+    def _filter_query(self, narrow_queries, models, limit_to_registered_models):
+        filters = []
+        for narrow in narrow_queries or ():
+            facet = parse_facet_filter(narrow)
+            if facet is not None:
+                filters.append(wq.Term(*facet))
+            else:
+                filters.append(self.parser.parse(force_str(narrow)))
+        if models:
+            cts = sorted(get_model_ct(model) for model in models)
+            filters.append(wq.Or([wq.Term(DJANGO_CT, ct) for ct in cts]))
+        return wq.And(filters) if filters else None
+
+    def search(
+        self,
+        query_string,
+        sort_by=None,
+        start_offset=0,
+        end_offset=None,
+        fields="",
+        highlight=False,
+        facets=None,
+        date_facets=None,
+        query_facets=None,
+        narrow_queries=None,
+        spelling_query=None,
+        within=None,
+        dwithin=None,
+        distance_point=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        **kwargs,
+    ):
+        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        query_string = force_str(query_string).strip()
+        if not query_string:
+            return empty
+        searcher = self.searcher()
+        if searcher.doc_count() == 0:
+            return empty
+
+        if query_string in {"*", "*:*", "(*)"}:
+            parsed = wq.Every()
+        else:
+            parsed = self.parser.parse(query_string)
+            if parsed is None or parsed is wq.NullQuery:
+                return empty
+
+        sortedby, reverse = None, False
+        if sort_by:
+            directions = {key.startswith("-") for key in sort_by}
+            if len(directions) > 1:
+                raise ValueError("Whoosh sorts every field in the same direction.")
+            reverse = directions == {True}
+            sortedby = [key.lstrip("-") for key in sort_by]
+
+        groupedby = {}
+        for name in facets or ():
+            groupedby[name] = FieldFacet(
+                name, allow_overlap=name in self._multivalued_facets, maptype=Count
+            )
+
+        page_num, page_length = self.calculate_page(start_offset, end_offset)
+        raw_page = searcher.search_page(
+            parsed,
+            page_num,
+            pagelen=page_length,
+            sortedby=sortedby,
+            reverse=reverse,
+            groupedby=groupedby or None,
+            filter=self._filter_query(narrow_queries, models, limit_to_registered_models),
+        )
+        result = self._process_results(raw_page, facet_types=dict.fromkeys(groupedby, "fields"))
+        # Documents without a value are not a facet value readers can pick.
+        for name, counts in result["facets"].get("fields", {}).items():
+            result["facets"]["fields"][name] = [(v, n) for v, n in counts if v not in (None, "")]
+        if raw_page.pagenum < page_num:
+            # Whoosh answers a page past the end with the last page; the caller asked for none.
+            result["results"] = []
+        return result
+
+
+class WhooshEngine(BaseEngine):
+    backend = ArchiveWhooshBackend
+    query = WhooshSearchQuery

@@ -1,0 +1,54 @@
+"""What haystack indexes for each article (haystack discovers this module by name).
+
+Only published articles are in the index: ``index_queryset`` says so for rebuilds,
+and ``articles.search.indexing`` removes an article the moment it stops being public.
+Facet fields hold display names, never slugs or stems, so facet counts read as
+the names they count.
+"""
+
+from haystack import indexes
+
+from articles.models import Article
+
+
+class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
+    text = indexes.CharField(document=True, use_template=True)
+    title = indexes.CharField(model_attr="title", boost=2.0)
+    publication = indexes.CharField(faceted=True, default="")
+    section = indexes.CharField(faceted=True, default="")
+    authors = indexes.MultiValueField(faceted=True)
+    entities = indexes.MultiValueField(faceted=True)
+    language = indexes.CharField(model_attr="language", faceted=True, default="")
+    year = indexes.CharField(faceted=True, default="")
+    published_on = indexes.DateField(model_attr="published_on", null=True)
+
+    def get_model(self):
+        return Article
+
+    def index_queryset(self, using=None):
+        return (
+            Article.objects.published()
+            .select_related("publication", "section")
+            .prefetch_related("bylines__author", "mentions__entity")
+            .order_by("pk")
+        )
+
+    def read_queryset(self, using=None):
+        # Results are loaded from here: a stale index entry can never show a
+        # non-public article.
+        return Article.objects.published().for_listing()
+
+    def prepare_publication(self, obj: Article) -> str:
+        return obj.publication.name if obj.publication_id else ""
+
+    def prepare_section(self, obj: Article) -> str:
+        return obj.section.name if obj.section_id else ""
+
+    def prepare_authors(self, obj: Article) -> list[str]:
+        return [author.name for author in obj.ordered_authors()]
+
+    def prepare_entities(self, obj: Article) -> list[str]:
+        return [mention.entity.name for mention in obj.mentions.all()]
+
+    def prepare_year(self, obj: Article) -> str:
+        return str(obj.published_on.year) if obj.published_on else ""

@@ -1,0 +1,48 @@
+"""One article, as a reader sees it."""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+
+from articles.models import Article, Mention
+
+RELATED_COUNT = 5
+
+
+def related_articles(article: Article, entity_ids: list[int]) -> list[Article]:
+    """Published articles sharing the most entities with this one; failing that, the
+    newest in its section."""
+    others = Article.objects.published().exclude(pk=article.pk)
+    if entity_ids:
+        related = list(
+            others.filter(mentions__entity__in=entity_ids)
+            .annotate(shared=Count("mentions"))
+            .select_related("publication")
+            .order_by("-shared", "-published_on", "-id")[:RELATED_COUNT]
+        )
+        if related:
+            return related
+    if article.section_id:
+        return list(
+            others.filter(section=article.section_id)
+            .select_related("publication")
+            .newest_first()[:RELATED_COUNT]
+        )
+    return []
+
+
+def article_detail(request, slug: str):
+    article = get_object_or_404(Article.objects.published().for_listing(), slug=slug)
+    mentions = list(
+        Mention.objects.filter(article=article)
+        .select_related("entity")
+        .order_by("-count", "entity__name")
+    )
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "mentions": mentions,
+            "related": related_articles(article, [m.entity_id for m in mentions]),
+        },
+    )

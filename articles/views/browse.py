@@ -1,0 +1,146 @@
+"""Browsing the archive: the home page, by date, by author, by publication and section."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from articles.models import Article, Author, Entity, Publication, Section
+from articles.views.listing import initials, paginate
+
+PUBLISHED = Article.Status.PUBLISHED
+
+
+def home(request):
+    published = Article.objects.published()
+    latest = published.for_listing().newest_first()[:12]
+    counts = published.aggregate(
+        articles=Count("id"),
+        publications=Count("publication", distinct=True),
+    )
+    counts["authors"] = Author.objects.filter(bylines__article__status=PUBLISHED).distinct().count()
+    counts["entities"] = (
+        Entity.objects.filter(mentions__article__status=PUBLISHED).distinct().count()
+    )
+    years = _counts_by(published.exclude(published_on=None), ExtractYear("published_on"))
+    return render(
+        request,
+        "articles/home.html",
+        {"latest": latest, "counts": counts, "years": years},
+    )
+
+
+def _counts_by(queryset, expression) -> list[tuple[int, int]]:
+    rows = (
+        queryset.annotate(unit=expression).values("unit").annotate(n=Count("id")).order_by("unit")
+    )
+    return [(row["unit"], row["n"]) for row in rows]
+
+
+def date_archive(request):
+    published = Article.objects.published().exclude(published_on=None)
+    years = _counts_by(published, ExtractYear("published_on"))
+    undated = Article.objects.published().filter(published_on=None).count()
+    return render(request, "articles/archive_index.html", {"years": years, "undated": undated})
+
+
+def year_archive(request, year: int):
+    published = Article.objects.published().filter(published_on__year=year)
+    months = [
+        (dt.date(year, month, 1), n)
+        for month, n in _counts_by(published, ExtractMonth("published_on"))
+    ]
+    if not months:
+        raise Http404("No articles that year.")
+    return render(request, "articles/archive_year.html", {"year": year, "months": months})
+
+
+def month_archive(request, year: int, month: int):
+    if not 1 <= month <= 12:
+        raise Http404("No such month.")
+    published = Article.objects.published().filter(
+        published_on__year=year, published_on__month=month
+    )
+    days = dict(_counts_by(published, ExtractDay("published_on")))
+    if not days:
+        raise Http404("No articles that month.")
+    weeks = [
+        [(day, days.get(day, 0)) for day in week]
+        for week in calendar.Calendar().monthdayscalendar(year, month)
+    ]
+    page = paginate(request, published.for_listing().newest_first())
+    return render(
+        request,
+        "articles/archive_month.html",
+        {"month": dt.date(year, month, 1), "weeks": weeks, "page": page},
+    )
+
+
+def day_archive(request, year: int, month: int, day: int):
+    try:
+        date = dt.date(year, month, day)
+    except ValueError as exc:
+        raise Http404("No such date.") from exc
+    articles = Article.objects.published().filter(published_on=date)
+    page = paginate(request, articles.for_listing().order_by("-id"))
+    if not page.object_list:
+        raise Http404("No articles that day.")
+    return render(request, "articles/archive_day.html", {"date": date, "page": page})
+
+
+def author_index(request):
+    authors = Author.objects.annotate(
+        n=Count("bylines", filter=Q(bylines__article__status=PUBLISHED))
+    ).filter(n__gt=0)
+    letters = initials(authors)
+    letter = request.GET.get("letter", "")[:1].upper()
+    if letter:
+        authors = authors.filter(name__istartswith=letter)
+    page = paginate(request, authors.order_by("name"), per_page=60)
+    return render(
+        request,
+        "articles/author_index.html",
+        {"page": page, "initials": letters, "letter": letter},
+    )
+
+
+def author_detail(request, slug: str):
+    author = get_object_or_404(Author, slug=slug)
+    articles = Article.objects.published().filter(bylines__author=author)
+    page = paginate(request, articles.for_listing().newest_first())
+    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+
+
+def publication_index(request):
+    publications = Publication.objects.annotate(
+        n=Count("articles", filter=Q(articles__status=PUBLISHED))
+    ).filter(n__gt=0)
+    return render(request, "articles/publication_index.html", {"publications": publications})
+
+
+def publication_detail(request, slug: str):
+    publication = get_object_or_404(Publication, slug=slug)
+    sections = publication.sections.annotate(
+        n=Count("articles", filter=Q(articles__status=PUBLISHED))
+    ).filter(n__gt=0)
+    articles = Article.objects.published().filter(publication=publication)
+    page = paginate(request, articles.for_listing().newest_first())
+    return render(
+        request,
+        "articles/publication_detail.html",
+        {"publication": publication, "sections": sections, "page": page},
+    )
+
+
+def section_detail(request, publication: str, slug: str):
+    section = get_object_or_404(
+        Section.objects.select_related("publication"), publication__slug=publication, slug=slug
+    )
+    articles = Article.objects.published().filter(section=section)
+    page = paginate(request, articles.for_listing().newest_first())
+    return render(request, "articles/section_detail.html", {"section": section, "page": page})

@@ -1,0 +1,23 @@
+"""What every list page shares: pagination and the A–Z initials."""
+
+from django.core.paginator import Page, Paginator
+from django.db.models.functions import Substr, Upper
+
+PER_PAGE = 20
+
+
+def paginate(request, object_list, per_page: int = PER_PAGE) -> Page:
+    """The page named by ``?page=``; a missing, malformed or out-of-range number gives
+    the nearest real page rather than an error."""
+    return Paginator(object_list, per_page).get_page(request.GET.get("page"))
+
+
+def initials(queryset) -> list[str]:
+    """The distinct first letters of ``name`` in ``queryset``, for an A–Z index."""
+    rows = (
+        queryset.annotate(initial=Upper(Substr("name", 1, 1)))
+        .values_list("initial", flat=True)
+        .order_by()
+        .distinct()
+    )
+    return sorted(set(rows))

@@ -1,0 +1,50 @@
+import pytest
+from django.conf import settings
+from haystack import connections
+
+SHARED = settings.SHARED_DIR
+SEED = SHARED / "seeds" / "000_b4f6f2b0e5c1da68.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage(tmp_path_factory):
+    """Tests run with DEBUG off but without `collectstatic`: no manifest to look up."""
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _search_index_in_tmp(tmp_path_factory):
+    """Every test run searches a real Whoosh index of its own, never the one under var/."""
+    path = tmp_path_factory.mktemp("whoosh")
+    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)
+    connections.reload("default")
+    yield path
+
+
+@pytest.fixture
+def search_index(_search_index_in_tmp):
+    """An empty index for this test; returns haystack's backend."""
+    backend = connections["default"].get_backend()
+    backend.clear()
+    yield backend
+    backend.clear()
+
+
+@pytest.fixture
+def indexed(search_index, django_capture_on_commit_callbacks):
+    """Run the block's on-commit callbacks, so that saves reach the index as in production.
+
+    Usage: ``with indexed(): article.save()``.
+    """
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def seed_path():
+    if not SEED.exists():
+        pytest.skip(f"the seed is not at {SEED}")
+    return SEED

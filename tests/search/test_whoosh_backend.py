@@ -1,0 +1,91 @@
+"""The Whoosh backend as the archive uses it: real index in a temp dir, real queries."""
+
+import pytest
+from haystack.query import SearchQuerySet
+
+from articles.models import Article, Entity
+from articles.search.facets import facet_filter
+from articles.search.indexing import sync_index, update_articles
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+
+
+def facets(sqs, field):
+    return dict(sqs.facet(field).facet_counts()["fields"][field])
+
+
+def test_facets_count_real_names_not_stems(indexed):
+    with indexed():
+        builders.article(authors=["Nancy Thomas"], body="Missiles and more missiles.")
+        builders.article(
+            authors=["Nancy Thomas", "Ulas Atesci, Jr."],
+            entities=[("Recep Tayyip Erdogan", Entity.Kind.PERSON)],
+            body="Missiles again.",
+            sec=builders.section("European Languages"),
+        )
+    sqs = SearchQuerySet().auto_query("missile")
+    assert facets(sqs, "authors") == {"Nancy Thomas": 2, "Ulas Atesci, Jr.": 1}
+    assert facets(sqs, "entities") == {"Recep Tayyip Erdogan": 1}
+    assert facets(sqs, "section") == {"European Languages": 1}
+    assert facets(sqs, "publication") == {"The Daily Record": 2}
+    assert facets(sqs, "year") == {"2019": 2}
+
+
+def test_facet_filter_keeps_only_that_value(indexed):
+    with indexed():
+        builders.article(authors=["Nancy Thomas"], body="Missiles over Idlib.")
+        other = builders.article(authors=["Ulas Atesci, Jr."], body="Missiles over Ankara.")
+    sqs = (
+        SearchQuerySet().auto_query("missiles").narrow(facet_filter("authors", "Ulas Atesci, Jr."))
+    )
+    assert [int(r.pk) for r in sqs] == [other.pk]
+
+
+def test_only_published_articles_are_indexed(indexed):
+    with indexed():
+        public = builders.article(body="Patriot missiles")
+        for status in (Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.WITHDRAWN):
+            builders.article(body="Patriot missiles", status=status)
+    assert [int(r.pk) for r in SearchQuerySet().auto_query("patriot")] == [public.pk]
+
+
+def test_withdrawing_removes_at_once_and_publishing_adds(indexed):
+    with indexed():
+        article = builders.article(body="Sochi agreement")
+    assert SearchQuerySet().auto_query("sochi").count() == 1
+    with indexed():
+        article.withdraw()
+    assert SearchQuerySet().auto_query("sochi").count() == 0
+    with indexed():
+        article.publish()
+    assert SearchQuerySet().auto_query("sochi").count() == 1
+
+
+def test_renaming_an_author_updates_the_facet(indexed):
+    with indexed():
+        article = builders.article(authors=["Nancy Thomas"], body="Sochi agreement")
+    with indexed():
+        author = article.authors.get()
+        author.name = "Nancy A. Thomas"
+        author.save()
+    assert facets(SearchQuerySet().auto_query("sochi"), "authors") == {"Nancy A. Thomas": 1}
+
+
+def test_sync_index_repairs_drift(search_index):
+    kept = builders.article(body="alpha")  # saved without on-commit: the index never heard
+    gone = builders.article(body="alpha")
+    update_articles([gone.pk])
+    Article.objects.filter(pk=gone.pk).update(status=Article.Status.WITHDRAWN)  # no signal
+    assert sync_index() == (1, 1)
+    assert [int(r.pk) for r in SearchQuerySet().auto_query("alpha")] == [kept.pk]
+    assert sync_index() == (0, 0)
+
+
+def test_searcher_sees_new_documents_after_a_write(indexed):
+    with indexed():
+        builders.article(body="first words")
+    assert SearchQuerySet().auto_query("words").count() == 1
+    with indexed():
+        builders.article(body="more words")
+    assert SearchQuerySet().auto_query("words").count() == 2
