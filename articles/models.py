@@ -98,7 +98,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """What a list of article cards needs, in a fixed number of queries."""
-        return self.select_related("publication", "section").prefetch_related(
+        return self.select_related("publication", "section__publication").prefetch_related(
             models.Prefetch(
                 "bylines", queryset=Byline.objects.select_related("author").order_by("position")
             )

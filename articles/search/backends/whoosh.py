@@ -52,6 +52,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._searcher_lock = threading.Lock()
         self._multivalued_facets: set[str] = set()
 
+    def setup(self):
+        super().setup()
+        self._searcher = None  # the index may be a new one (haystack's clear() recreates it)
+
     # --- schema -------------------------------------------------------------
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)

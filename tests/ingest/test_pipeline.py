@@ -1,0 +1,81 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from haystack.query import SearchQuerySet
+
+from articles.ingest.pipeline import import_files, import_records
+from articles.ingest.record import ArticleRecord, EntityRef
+from articles.models import Article, Author, Entity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seed_comes_in_whole(seed_path, search_index):
+    report = import_files([seed_path])
+    assert len(report.created) == 1 and not report.failed
+    article = Article.objects.get()
+    assert article.title == "Russia and Turkey intensify military cooperation over US objections"
+    assert [a.name for a in article.ordered_authors()] == ["Ulas Atesci"]
+    assert article.published_on == dt.date(2019, 9, 5)
+    assert article.publication.name == "Afghanistan Azad"
+    assert "afgazad.com" in article.publication.homepage
+    assert article.section.name == "European Languages"
+    assert article.status == Article.Status.PUBLISHED
+    assert "afgazad" not in article.body and "آزاد" not in article.body
+    assert article.raw_text == seed_path.read_text(encoding="utf-8")
+    for q in ("Erdogan", "S-400", "Idlib"):
+        assert [int(r.pk) for r in SearchQuerySet().auto_query(q)] == [article.pk], q
+
+
+def test_the_same_file_twice_is_one_article(seed_path, search_index):
+    import_files([seed_path])
+    report = import_files([seed_path])
+    assert len(report.created) == 0 and len(report.unchanged) == 1
+    assert Article.objects.count() == 1
+
+
+def test_a_broken_file_does_not_stop_the_others(seed_path, tmp_path, search_index):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\xff\xfe" * 10)
+    (tmp_path / "seed.txt").write_bytes(seed_path.read_bytes())
+    report = import_files([tmp_path])
+    assert len(report.created) == 1
+    assert len(report.failed) == 2
+
+
+def test_incomplete_records_come_in_for_review(search_index):
+    report = import_records([ArticleRecord(title="No date here", body="Some text.")])
+    assert report.created[0].status == Article.Status.REVIEW
+
+
+def test_records_reuse_authors_and_entities(search_index):
+    records = [
+        ArticleRecord(
+            title=f"Story {i}",
+            body=f"Body {i}",
+            published=dt.date(2020, 1, i + 1),
+            publication="Reuters",
+            authors=["Jane Doe", "jane doe"],
+            entities=[EntityRef("OPEC", "organisation"), EntityRef("OPEC", "organisation")],
+        )
+        for i in range(3)
+    ]
+    import_records(records)
+    assert Author.objects.count() == 1
+    assert Entity.objects.get().mentions.first().count == 2
+    assert SearchQuerySet().auto_query("body").count() == 3
+
+
+def test_import_command(seed_path, search_index, capsys):
+    call_command("import_articles", str(seed_path))
+    call_command("import_articles", str(seed_path))
+    out = capsys.readouterr().out
+    assert "1 imported" in out and "1 already in the archive" in out
+
+
+def test_import_command_rejects_missing_paths(search_index):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_articles", "/no/such/file.txt")
