@@ -1,10 +1,15 @@
 """Curation: correct, tag, publish and withdraw articles; keep the lists tidy."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import ngettext
 
 from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
+
+
+# A bare domain typed into a URL field means https (Django 6's default, chosen now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SectionInline(admin.TabularInline):
@@ -17,6 +22,7 @@ class SectionInline(admin.TabularInline):
 class PublicationAdmin(admin.ModelAdmin):
     list_display = ["name", "homepage", "default_language", "article_count"]
     search_fields = ["name", "homepage"]
+    formfield_overrides = HTTPS_URLS
     prepopulated_fields = {"slug": ("name",)}
     inlines = [SectionInline]
 
@@ -98,6 +104,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "source_name",
     ]
     inlines = [BylineInline, MentionInline]
+    formfield_overrides = HTTPS_URLS
     actions = ["publish_selected", "withdraw_selected", "send_to_review"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kicker", "summary", "body", "status"]}),

@@ -166,7 +166,5 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a bare domain means https
-
 # Where `make run` looks for sample data: the seed dumps and the corpora.
 SHARED_DIR = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", BASE_DIR.parent / "shared"))
