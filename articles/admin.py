@@ -7,7 +7,6 @@ from django.utils.translation import ngettext
 
 from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
 
-
 # A bare domain typed into a URL field means https (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 

@@ -24,12 +24,12 @@ def test_every_model_has_a_working_changelist_and_form(editor, model):
     builders.article(
         authors=["Nancy Thomas"], entities=[("Idlib", "place")], sec=builders.section()
     )
-    info = model._meta.app_label, model._meta.model_name
-    assert editor.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
-    assert editor.get(reverse("admin:%s_%s_changelist" % info), {"q": "x"}).status_code == 200
-    assert editor.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    assert editor.get(reverse(f"{prefix}_changelist")).status_code == 200
+    assert editor.get(reverse(f"{prefix}_changelist"), {"q": "x"}).status_code == 200
+    assert editor.get(reverse(f"{prefix}_add")).status_code == 200
     obj = model.objects.first()
-    assert editor.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
+    assert editor.get(reverse(f"{prefix}_change", args=[obj.pk])).status_code == 200
 
 
 def change_form_data(article, **changes):

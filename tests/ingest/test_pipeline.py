@@ -79,3 +79,22 @@ def test_import_command_rejects_missing_paths(search_index):
 
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_articles", "/no/such/file.txt")
+
+
+def test_import_command_reads_a_corpus(search_index, capsys):
+    from django.conf import settings
+
+    if not (settings.SHARED_DIR / "corpus" / "reuters21578").is_dir():
+        pytest.skip("../shared/corpus/reuters21578 is not here")
+    call_command("import_articles", corpus="reuters", limit=20)
+    assert "20 imported" in capsys.readouterr().out
+    article = Article.objects.filter(mentions__isnull=False).distinct().first()
+    assert article.publication.name == "Reuters" and article.published_on.year == 1987
+    assert SearchQuerySet().count() == Article.objects.published().count() > 0
+
+
+def test_import_command_rejects_an_unknown_corpus(search_index):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Unknown corpus"):
+        call_command("import_articles", corpus="nonesuch")

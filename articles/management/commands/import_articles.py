@@ -1,8 +1,10 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest.pipeline import import_files, import_records
+from articles.ingest.readers import READERS
 
 
 class Command(BaseCommand):
@@ -30,12 +32,13 @@ class Command(BaseCommand):
                 raise CommandError(f"No such file or folder: {', '.join(missing)}")
             reports.append(import_files(paths, publish_complete=not review))
         if corpus:
-            from articles.ingest.readers import corpus_records
-
-            try:
-                records = corpus_records(corpus, corpus_path, limit=limit)
-            except (KeyError, FileNotFoundError) as exc:
-                raise CommandError(str(exc.args[0] if exc.args else exc)) from exc
+            reader = READERS.get(corpus)
+            if reader is None:
+                raise CommandError(f"Unknown corpus {corpus!r}; known: {', '.join(READERS)}.")
+            folder = corpus_path or settings.SHARED_DIR / "corpus" / reader.folder
+            if not folder.is_dir():
+                raise CommandError(f"No corpus folder at {folder} (give --corpus-path).")
+            records = reader.read(folder, limit)
             reports.append(import_records(records, publish_complete=not review))
         for report in reports:
             for source, reason in report.failed:
