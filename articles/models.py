@@ -11,13 +11,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 
-def unique_slug(model: type[models.Model], text: str, *, max_length: int = 200, **scope) -> str:
+def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80, **scope) -> str:
     """A slug for ``text`` not yet used by ``model`` (within ``scope``): 'x', 'x-2', 'x-3'…
 
     ``slugify`` drops non-Latin letters unless asked to keep them, so Persian and
-    Arabic names keep their own letters; an empty result falls back to 'item'.
+    Arabic names keep their own letters; an empty result falls back to 'item'. Long
+    titles are cut at a word boundary so that URLs stay readable.
     """
-    base = slugify(text, allow_unicode=True)[:max_length].strip("-") or "item"
+    base = slugify(text, allow_unicode=True)
+    if len(base) > max_length:
+        base = base[: max_length + 1].rsplit("-", 1)[0]
+    base = base[:max_length].strip("-") or "item"
     slug, n = base, 1
     while model._default_manager.filter(slug=slug, **scope).exists():
         n += 1

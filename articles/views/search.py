@@ -9,6 +9,7 @@ import re
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import render
+from django.utils.translation import get_language_info
 from haystack.query import SearchQuerySet
 
 from articles.models import Article
@@ -93,6 +94,7 @@ def search(request):
                 "field": field,
                 "label": dict(FACETS)[field],
                 "value": value,
+                "display": _display(field, value),
                 "remove_url": _url_with(
                     params, f=[f"{f}:{v}" for f, v in selected if (f, v) != (field, value)]
                 ),
@@ -169,6 +171,16 @@ def _run(sqs, number: int):
     return results, sqs.count(), sqs.facet_counts().get("fields", {})
 
 
+def _display(field: str, value: str) -> str:
+    """What a reader sees for a facet value: language codes become language names."""
+    if field == "language":
+        try:
+            return get_language_info(value)["name"]
+        except KeyError:
+            return value
+    return value
+
+
 def _facet_groups(params, facet_counts, selected) -> list[dict]:
     """Facet values with counts and the link that adds (or removes) each as a filter."""
     current = [f"{f}:{v}" for f, v in selected]
@@ -184,7 +196,7 @@ def _facet_groups(params, facet_counts, selected) -> list[dict]:
             new = [t for t in current if t != token] if chosen else current + [token]
             items.append(
                 {
-                    "value": value,
+                    "display": _display(field, value),
                     "count": count,
                     "selected": chosen,
                     "url": _url_with(params, f=new),

@@ -21,7 +21,7 @@ def test_article_page_shows_everything_a_reader_needs(client):
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<h1>Russia and Turkey intensify military cooperation</h1>" in html
     assert 'href="/authors/ulas-atesci/">Ulas Atesci</a> and <a' in html
-    assert '<time datetime="2019-09-05">5 September 2019</time>' in html
+    assert '<time dir="ltr" datetime="2019-09-05">5 September 2019</time>' in html
     assert sec.get_absolute_url() in html and sec.publication.get_absolute_url() in html
     assert "<p>First paragraph.</p>" in html and "<p>Second paragraph.</p>" in html
     assert "/entities/idlib/" in html

@@ -127,3 +127,30 @@ def test_withdrawn_article_vanishes_from_search(client, archive, indexed):
     html = client.get(URL, {"q": "Idlib"}).content.decode()
     assert archive["seedlike"].get_absolute_url() not in html
     assert "0 results" in html
+
+
+def test_language_facet_shows_language_names(client, archive):
+    html = client.get(URL, {"q": "Erdogan"}).content.decode()
+    assert ">English</a>" in html
+    html = client.get(URL, {"q": "Erdogan", "f": "language:en"}).content.decode()
+    assert "Language: <strong>English</strong>" in html
+
+
+def test_search_page_queries_do_not_grow_with_results(client, indexed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(URL, {"q": "Idlib"}).status_code == 200
+        return len(ctx)
+
+    with indexed():
+        builders.article(body="Idlib", authors=["A B"], sec=builders.section("World"))
+    few = queries()
+    with indexed():
+        for i in range(10):
+            builders.article(
+                body="Idlib", authors=[f"Writer {i}", "A B"], sec=builders.section(f"Section {i}")
+            )
+    assert queries() == few
