@@ -7,9 +7,11 @@ SEED = SHARED / "seeds" / "000_b4f6f2b0e5c1da68.txt"
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _plain_static_storage(tmp_path_factory):
-    """Tests run with DEBUG off but without `collectstatic`: no manifest to look up."""
+def _files_in_tmp(tmp_path_factory):
+    """Uploads and static files of a test run live in temp dirs; tests run with DEBUG off
+    but without `collectstatic`, so there is no manifest to look up."""
     settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # kept originals go here, not var/
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from articles.ingest.record import ArticleRecord
@@ -128,11 +129,16 @@ def store(record: ArticleRecord, *, publish_complete: bool = True) -> tuple[Arti
         Mention.objects.bulk_create(
             Mention(article=article, entity_id=pk, count=n) for pk, n in counts.items()
         )
+        if record.original_path is not None:
+            # The file as given, kept beside its raw text: nothing handed in is lost.
+            article.original_file.save(
+                record.original_path.name, ContentFile(record.original_path.read_bytes())
+            )
     return article, True
 
 
 def import_records(
-    records: Iterable[ArticleRecord], *, publish_complete: bool = True, progress=None
+    records: Iterable[ArticleRecord], *, publish_complete: bool = True
 ) -> ImportReport:
     """Store every record; one that fails is reported and the rest go on."""
     report = ImportReport()
@@ -146,21 +152,21 @@ def import_records(
                 report.failed.append((source, str(exc)))
                 continue
             (report.created if created else report.unchanged).append(article)
-            if progress:
-                progress(report)
     return report
 
 
-def read_dump_files(paths: Iterable[Path], report: ImportReport) -> Iterable[ArticleRecord]:
-    """Records from PDF-to-text dump files; a file that cannot be read is reported."""
+def _read_dump_files(paths: Iterable[Path], report: ImportReport) -> Iterator[ArticleRecord]:
     from articles.ingest.dump import read_dump_file
 
     for path in paths:
         try:
-            yield read_dump_file(path)
+            record = read_dump_file(path)
         except Exception as exc:
             log.warning("Could not read %s: %s", path, exc)
             report.failed.append((str(path), str(exc)))
+            continue
+        record.original_path = path
+        yield record
 
 
 def import_files(paths: Iterable[Path], *, publish_complete: bool = True) -> ImportReport:
@@ -169,6 +175,6 @@ def import_files(paths: Iterable[Path], *, publish_complete: bool = True) -> Imp
     for path in map(Path, paths):
         files.extend(sorted(path.rglob("*.txt")) if path.is_dir() else [path])
     unreadable = ImportReport()
-    report = import_records(read_dump_files(files, unreadable), publish_complete=publish_complete)
+    report = import_records(_read_dump_files(files, unreadable), publish_complete=publish_complete)
     report.failed[:0] = unreadable.failed
     return report

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # The entity kinds the archive knows; mirrors ``articles.models.Entity.Kind``.
 ENTITY_KINDS = ("person", "organisation", "place", "other")
@@ -46,4 +47,5 @@ class ArticleRecord:
     summary: str = ""
     source_url: str = ""
     source_name: str = ""  # the original file name or corpus key, e.g. "reut2-000.sgm#17"
+    original_path: Path | None = None  # a file to keep with the article, as it was given
     entities: list[EntityRef] = field(default_factory=list)

@@ -98,3 +98,10 @@ def test_import_command_rejects_an_unknown_corpus(search_index):
 
     with pytest.raises(CommandError, match="Unknown corpus"):
         call_command("import_articles", corpus="nonesuch")
+
+
+def test_the_original_file_is_kept(seed_path, search_index):
+    import_files([seed_path])
+    article = Article.objects.get()
+    with article.original_file.open("rb") as stored:
+        assert stored.read() == seed_path.read_bytes()
