@@ -1,10 +1,15 @@
 """Curation: correct, tag, publish and withdraw articles; keep the lists tidy."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.urls import path
 from django.utils.translation import ngettext
 
+from articles import upload
+from articles.ingest.pipeline import IMPORTED_FIELDS
 from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
 
 # A bare domain typed into a URL field means https (Django 6's default, chosen now).
@@ -84,10 +89,33 @@ class MentionInline(admin.TabularInline):
     autocomplete_fields = ["entity"]
 
 
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "import"
+    parameter_name = "incomplete"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Fields missing"), ("no", "Complete")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(missing_fields=[])
+        if self.value() == "no":
+            return queryset.filter(missing_fields=[])
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "publication", "section", "published_on", "language", "status"]
-    list_filter = ["status", "publication", "language", "published_on"]
+    list_display = [
+        "title",
+        "publication",
+        "section",
+        "published_on",
+        "language",
+        "status",
+        "missing",
+    ]
+    list_filter = ["status", NeedsReviewFilter, "publication", "language", "published_on"]
     list_select_related = ["publication", "section"]
     search_fields = ["title", "body", "bylines__author__name", "source_url"]
     date_hierarchy = "published_on"
@@ -101,6 +129,9 @@ class ArticleAdmin(admin.ModelAdmin):
         "published_at",
         "created_by",
         "source_name",
+        "source_format",
+        "missing",
+        "edited",
     ]
     inlines = [BylineInline, MentionInline]
     formfield_overrides = HTTPS_URLS
@@ -126,7 +157,10 @@ class ArticleAdmin(admin.ModelAdmin):
             "Record",
             {
                 "fields": [
+                    "missing",
+                    "edited",
                     "checksum",
+                    "source_format",
                     "word_count",
                     "created_by",
                     "created_at",
@@ -137,10 +171,43 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     ]
 
+    @admin.display(description="missing on import")
+    def missing(self, obj):
+        return ", ".join(obj.missing_fields) or "—"
+
+    @admin.display(description="corrected by an editor (kept on re-import)")
+    def edited(self, obj):
+        return ", ".join(obj.edited_fields) or "—"
+
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
+        if change:
+            # Remember what the editor corrected, so that a re-import keeps it.
+            corrected = set(form.changed_data) & set(IMPORTED_FIELDS)
+            obj.edited_fields = sorted(set(obj.edited_fields) | corrected)
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if isinstance(instance, Mention) and instance._state.adding:
+                instance.origin = Mention.Origin.MANUAL  # an editor's own tag
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        formset.save_m2m()
+        article = form.instance
+        bylines_changed = change and formset.model is Byline and formset.has_changed()
+        if bylines_changed and "authors" not in article.edited_fields:
+            article.edited_fields = sorted([*article.edited_fields, "authors"])
+            article.save(update_fields=["edited_fields"])
+
+    def get_urls(self):
+        upload_view = self.admin_site.admin_view(partial(upload.import_view, self))
+        return [
+            path("import/", upload_view, name="articles_article_import"),
+            *super().get_urls(),
+        ]
 
     def _set_status(self, request, queryset, status, verb):
         # Saved one by one (not queryset.update) so that signals keep search in step.

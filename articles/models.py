@@ -152,6 +152,18 @@ class Article(models.Model):
         help_text="SHA-256 of the imported text: the same document twice is one article.",
     )
     word_count = models.PositiveIntegerField(default=0, editable=False)
+    source_format = models.CharField(
+        max_length=40, blank=True, editable=False,
+        help_text="How the raw text is read again when cleanup improves.",
+    )
+    missing_fields = models.JSONField(
+        default=list, blank=True, editable=False,
+        help_text="What the import could not find; such articles wait for review.",
+    )
+    edited_fields = models.JSONField(
+        default=list, blank=True, editable=False,
+        help_text="Fields an editor corrected by hand; a re-import leaves them as they are.",
+    )
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -175,6 +187,8 @@ class Article(models.Model):
             models.Index(fields=["status", "published_on"], name="article_status_date"),
             models.Index(fields=["publication", "status"], name="article_publication_status"),
             models.Index(fields=["section", "status"], name="article_section_status"),
+            models.Index(fields=["source_url"], name="article_source_url"),
+            models.Index(fields=["source_name"], name="article_source_name"),
         ]
 
     def __str__(self) -> str:

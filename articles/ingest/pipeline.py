@@ -1,15 +1,20 @@
-"""Store what the readers read: deduplicate, create or reuse publications, sections,
-authors and entities, and save each article in one transaction.
+"""Store what the readers read: deduplicate, create or update, reuse publications,
+sections, authors and entities, and save each article in its own transaction.
 
-The search index follows through ``articles.search.indexing`` (per article after
-each commit, or once at the end inside ``deferred_indexing()``).
+Identity: the same content (SHA-256 of what the source gave) is the same article and is
+skipped. The same source (its URL, else its file name or corpus key) with new content is
+a changed document: it updates the article, except for the fields an editor corrected by
+hand (``Article.edited_fields``, kept by the admin), which stay as the editor left them.
+
+The search index follows through ``articles.search.indexing``: once, in batches, at the
+end of an import (``deferred_indexing``), never per article.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,18 +27,50 @@ from articles.search.indexing import deferred_indexing
 
 log = logging.getLogger(__name__)
 
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+# Article fields an import fills, and so an editor's correction of which it must respect.
+IMPORTED_FIELDS = (
+    "title",
+    "kicker",
+    "summary",
+    "body",
+    "published_on",
+    "language",
+    "source_url",
+    "publication",
+    "section",
+    "authors",
+)
+
 
 @dataclass
 class ImportReport:
     created: list[Article] = field(default_factory=list)
+    updated: list[Article] = field(default_factory=list)
     unchanged: list[Article] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    dry_run: bool = False
+
+    def add(self, article: Article | None, outcome: str) -> None:
+        {CREATED: self.created, UPDATED: self.updated, UNCHANGED: self.unchanged}[outcome].append(
+            article
+        )
+
+    @property
+    def processed(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged) + len(self.failed)
 
     def summary(self) -> str:
+        verb = "would be " if self.dry_run else ""
         return (
-            f"{len(self.created)} imported, {len(self.unchanged)} already in the archive, "
-            f"{len(self.failed)} failed"
+            f"{len(self.created)} {verb}imported, {len(self.updated)} {verb}updated, "
+            f"{len(self.unchanged)} skipped (already in the archive), {len(self.failed)} failed"
         )
+
+    def merge(self, other: ImportReport) -> None:
+        for name in ("created", "updated", "unchanged", "failed"):
+            getattr(self, name).extend(getattr(other, name))
 
 
 def checksum(record: ArticleRecord) -> str:
@@ -45,10 +82,11 @@ def checksum(record: ArticleRecord) -> str:
 def missing_fields(record: ArticleRecord) -> list[str]:
     """The fields a complete article has that this record lacks."""
     wanted = {
-        "title": record.title,
-        "body": record.body,
+        "title": record.title.strip(),
+        "body": record.body.strip(),
         "publication date": record.published,
         "publication": record.publication,
+        "language": record.language,
     }
     return [name for name, value in wanted.items() if not value]
 
@@ -80,101 +118,162 @@ def _entity(name: str, kind: str) -> Entity:
     return entity or Entity.objects.create(name=name, kind=kind)
 
 
-def store(record: ArticleRecord, *, publish_complete: bool = True) -> tuple[Article, bool]:
-    """Save one record; returns ``(article, created)``.
+def same_source(record: ArticleRecord) -> Article | None:
+    """The stored article this record is a new version of, if any."""
+    if record.source_url:
+        return Article.objects.filter(source_url=record.source_url[:1000]).first()
+    if record.source_name:
+        return Article.objects.filter(source_name=record.source_name[:500]).first()
+    return None
 
-    The same document twice (same checksum) is one article: the second time returns
-    the stored one untouched. A complete record is published when
-    ``publish_complete``; one with fields missing comes in for review.
-    """
-    digest = checksum(record)
-    existing = Article.objects.filter(checksum=digest).first()
+
+def classify(record: ArticleRecord) -> tuple[Article | None, str]:
+    """What storing the record would do, without doing it: ``(article, outcome)``."""
+    existing = Article.objects.filter(checksum=checksum(record)).first()
     if existing is not None:
-        return existing, False
-    if not record.title.strip() or not record.body.strip():
-        raise ValueError("no title or no body text was found")
+        return existing, UNCHANGED
+    existing = same_source(record)
+    return existing, (UPDATED if existing is not None else CREATED)
+
+
+def store(
+    record: ArticleRecord, *, publish_complete: bool = True, force: bool = False
+) -> tuple[Article, str]:
+    """Save one record in its own transaction; returns ``(article, outcome)``.
+
+    A new complete record is published when ``publish_complete``; one with fields
+    missing comes in for review, with what is missing in ``missing_fields``. An update
+    keeps the article's status and every field in its ``edited_fields``. ``force``
+    updates an article even when its source is unchanged (cleanup re-run).
+    """
+    if not record.title.strip():
+        raise ValueError("no title was found")
+    if not record.body.strip():
+        raise ValueError("no article text was found")
+    article, outcome = classify(record)
+    if outcome == UNCHANGED:
+        if not force:
+            return article, outcome
+        outcome = UPDATED
 
     with transaction.atomic():
-        publication = _publication(record)
-        complete = not missing_fields(record)
-        article = Article.objects.create(
-            title=record.title.strip()[:500],
-            kicker=record.kicker[:500],
-            summary=record.summary,
-            body=record.body,
-            publication=publication,
-            section=_section(publication, record.section),
-            published_on=record.published,
-            language=record.language or (publication.default_language if publication else ""),
-            source_url=record.source_url[:1000],
-            source_name=record.source_name[:500],
-            raw_text=record.raw_text,
-            checksum=digest,
-            status=(
-                Article.Status.PUBLISHED if complete and publish_complete else Article.Status.REVIEW
-            ),
-        )
-        seen: set[int] = set()
-        for position, name in enumerate(
-            dict.fromkeys(n.strip() for n in record.authors if n.strip())
-        ):
-            author = _author(name)
-            if author.pk not in seen:
-                Byline.objects.create(article=article, author=author, position=position)
-                seen.add(author.pk)
+        missing = missing_fields(record)
+        if article is None:
+            article = Article(
+                status=(
+                    Article.Status.PUBLISHED
+                    if publish_complete and not missing
+                    else Article.Status.REVIEW
+                )
+            )
+        keep = set(article.edited_fields)
+        publication = _publication(record) if "publication" not in keep else article.publication
+        values = {
+            "title": record.title.strip()[:500],
+            "kicker": record.kicker[:500],
+            "summary": record.summary,
+            "body": record.body,
+            "published_on": record.published,
+            "language": record.language or (publication.default_language if publication else ""),
+            "source_url": record.source_url[:1000],
+            "publication": publication,
+            "section": _section(publication, record.section),
+        }
+        for name, value in values.items():
+            if name not in keep:
+                setattr(article, name, value)
+        article.source_name = record.source_name[:500]
+        article.source_format = record.format[:40]
+        article.raw_text = record.raw_text
+        article.checksum = checksum(record)
+        article.missing_fields = missing
+        article.save()
+
+        if "authors" not in keep:
+            article.bylines.all().delete()
+            names = dict.fromkeys(n.strip() for n in record.authors if n.strip())
+            authors = list(dict.fromkeys(_author(name) for name in names))
+            Byline.objects.bulk_create(
+                Byline(article=article, author=author, position=position)
+                for position, author in enumerate(authors)
+            )
+        # Entities found automatically are replaced; editors' own mentions stay.
+        article.mentions.filter(origin=Mention.Origin.AUTO).delete()
+        kept = set(article.mentions.values_list("entity_id", flat=True))
         counts: dict[int, int] = {}
         for ref in record.entities:
-            entity = _entity(ref.name.strip(), ref.kind)
-            counts[entity.pk] = counts.get(entity.pk, 0) + ref.count
+            if ref.name.strip():
+                entity = _entity(ref.name.strip(), ref.kind)
+                counts[entity.pk] = counts.get(entity.pk, 0) + ref.count
         Mention.objects.bulk_create(
-            Mention(article=article, entity_id=pk, count=n) for pk, n in counts.items()
+            Mention(article=article, entity_id=pk, count=n)
+            for pk, n in counts.items()
+            if pk not in kept
         )
         if record.original_path is not None:
             # The file as given, kept beside its raw text: nothing handed in is lost.
             article.original_file.save(
                 record.original_path.name, ContentFile(record.original_path.read_bytes())
             )
-    return article, True
+    return article, outcome
 
 
 def import_records(
-    records: Iterable[ArticleRecord], *, publish_complete: bool = True
+    records: Iterable[ArticleRecord],
+    *,
+    publish_complete: bool = True,
+    dry_run: bool = False,
+    on_each: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Store every record; one that fails is reported and the rest go on."""
-    report = ImportReport()
+    """Store every record, each in its own transaction; one that fails is reported and
+    the rest go on. With ``dry_run`` nothing is written: the report says what would be."""
+    report = ImportReport(dry_run=dry_run)
     with deferred_indexing():
         for record in records:
-            source = record.source_name or record.title[:80]
+            source = record.source_name or record.source_url or record.title[:80]
             try:
-                article, created = store(record, publish_complete=publish_complete)
+                if dry_run:
+                    article, outcome = classify(record)
+                else:
+                    article, outcome = store(record, publish_complete=publish_complete)
             except Exception as exc:  # one bad document never stops the import
                 log.warning("Could not import %s: %s", source, exc)
                 report.failed.append((source, str(exc)))
-                continue
-            (report.created if created else report.unchanged).append(article)
+            else:
+                report.add(article, outcome)
+            if on_each:
+                on_each(report)
     return report
 
 
-def _read_dump_files(paths: Iterable[Path], report: ImportReport) -> Iterator[ArticleRecord]:
-    from articles.ingest.dump import read_dump_file
+def import_files(paths: Iterable[Path], **options) -> ImportReport:
+    """Import documents (PDF-to-text dumps, PDFs, HTML pages, text, Markdown)."""
+    from articles.ingest.sources import document_paths, document_records
 
-    for path in paths:
-        try:
-            record = read_dump_file(path)
-        except Exception as exc:
-            log.warning("Could not read %s: %s", path, exc)
-            report.failed.append((str(path), str(exc)))
-            continue
-        record.original_path = path
-        yield record
+    unreadable: list[tuple[str, str]] = []
+    report = import_records(document_records(document_paths(paths), unreadable), **options)
+    report.failed[:0] = unreadable
+    return report
 
 
-def import_files(paths: Iterable[Path], *, publish_complete: bool = True) -> ImportReport:
-    """Import text dumps; directories are searched for ``*.txt`` files."""
-    files: list[Path] = []
-    for path in map(Path, paths):
-        files.extend(sorted(path.rglob("*.txt")) if path.is_dir() else [path])
-    unreadable = ImportReport()
-    report = import_records(_read_dump_files(files, unreadable), publish_complete=publish_complete)
-    report.failed[:0] = unreadable.failed
+def reclean(articles: Iterable[Article]) -> ImportReport:
+    """Read each article's kept raw text again with today's cleanup and metadata, and
+    update it (editors' corrections kept). Articles from corpora, whose raw text is a
+    corpus field rather than a document, are left as they are."""
+    from articles.ingest.documents import REPARSABLE, reparse
+
+    report = ImportReport()
+    with deferred_indexing():
+        for article in articles:
+            if article.source_format not in REPARSABLE or not article.raw_text:
+                report.unchanged.append(article)
+                continue
+            try:
+                record = reparse(article.source_format, article.raw_text, article.source_name)
+                record.source_url = record.source_url or article.source_url
+                _, outcome = store(record, force=True)
+            except Exception as exc:
+                report.failed.append((article.source_name or str(article.pk), str(exc)))
+            else:
+                report.add(article, outcome)
     return report

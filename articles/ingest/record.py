@@ -48,4 +48,5 @@ class ArticleRecord:
     source_url: str = ""
     source_name: str = ""  # the original file name or corpus key, e.g. "reut2-000.sgm#17"
     original_path: Path | None = None  # a file to keep with the article, as it was given
+    format: str = ""  # how raw_text is to be read again: "dump", "pdf", "html", "corpus:reuters"…
     entities: list[EntityRef] = field(default_factory=list)

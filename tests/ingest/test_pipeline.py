@@ -56,6 +56,7 @@ def test_records_reuse_authors_and_entities(search_index):
             body=f"Body {i}",
             published=dt.date(2020, 1, i + 1),
             publication="Reuters",
+            language="en",
             authors=["Jane Doe", "jane doe"],
             entities=[EntityRef("OPEC", "organisation"), EntityRef("OPEC", "organisation")],
         )
@@ -71,7 +72,7 @@ def test_import_command(seed_path, search_index, capsys):
     call_command("import_articles", str(seed_path))
     call_command("import_articles", str(seed_path))
     out = capsys.readouterr().out
-    assert "1 imported" in out and "1 already in the archive" in out
+    assert "1 imported" in out and "1 skipped (already in the archive)" in out
 
 
 def test_import_command_rejects_missing_paths(search_index):

@@ -1,46 +1,85 @@
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
-from articles.ingest.pipeline import import_files, import_records
+from articles.ingest.pipeline import import_records
 from articles.ingest.readers import READERS
+from articles.ingest.sources import (
+    ImportSourceError,
+    corpus_records,
+    document_paths,
+    document_records,
+    table_records,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Import articles: PDF-to-text dumps given as files or folders, or a corpus "
-        "from shared/corpus with --corpus NAME. The same document twice is one article."
+        "Import articles from documents (PDF-to-text dumps, PDFs, HTML pages, text, Markdown; "
+        "folders are searched), from CSV / JSON Lines files with --mapping, or from a corpus "
+        "with --corpus NAME. The same document twice is one article; a changed document "
+        "updates its article but keeps what editors corrected. Exits non-zero when anything "
+        "failed."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="*", type=Path, help="Text files or folders of them.")
-        parser.add_argument("--corpus", help="A corpus reader's name, e.g. reuters, bbc2025.")
+        parser.add_argument("paths", nargs="*", type=Path, help="Files or folders to import.")
+        parser.add_argument("--corpus", help=f"A corpus by name: {', '.join(READERS)}.")
         parser.add_argument("--corpus-path", type=Path, help="Where that corpus is.")
-        parser.add_argument("--limit", type=int, help="Import at most this many corpus items.")
         parser.add_argument(
-            "--review", action="store_true", help="Put everything in review; publish nothing."
+            "--mapping",
+            help="Read the paths as CSV / JSON Lines with this field mapping, "
+            "e.g. title=headline,body=text,published=date,authors=byline",
         )
+        parser.add_argument("--limit", type=int, help="Import at most this many articles.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Read and report; write nothing."
+        )
+        parser.add_argument(
+            "--review", action="store_true", help="Put new articles in review; publish none."
+        )
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
-    def handle(self, *args, paths, corpus, corpus_path, limit, review, **options):
-        if not paths and not corpus:
+    def handle(self, *args, **options):
+        paths, limit = options["paths"], options["limit"]
+        if not paths and not options["corpus"]:
             raise CommandError("Name files or folders to import, or a corpus with --corpus.")
-        reports = []
-        if paths:
-            missing = [str(p) for p in paths if not p.exists()]
-            if missing:
-                raise CommandError(f"No such file or folder: {', '.join(missing)}")
-            reports.append(import_files(paths, publish_complete=not review))
-        if corpus:
-            reader = READERS.get(corpus)
-            if reader is None:
-                raise CommandError(f"Unknown corpus {corpus!r}; known: {', '.join(READERS)}.")
-            folder = corpus_path or settings.SHARED_DIR / "corpus" / reader.folder
-            if not folder.is_dir():
-                raise CommandError(f"No corpus folder at {folder} (give --corpus-path).")
-            records = reader.read(folder, limit)
-            reports.append(import_records(records, publish_complete=not review))
-        for report in reports:
-            for source, reason in report.failed:
-                self.stderr.write(f"failed: {source}: {reason}")
-            self.stdout.write(report.summary())
+        unreadable: list[tuple[str, str]] = []
+        try:
+            if options["corpus"]:
+                corpus_root = settings.SHARED_DIR / "corpus"
+                records = corpus_records(
+                    options["corpus"], corpus_root, options["corpus_path"], limit
+                )
+                total = limit
+            elif options["mapping"]:
+                records, total = table_records(paths, options["mapping"], limit), limit
+            else:
+                files = document_paths(paths)[:limit]
+                records, total = document_records(files, unreadable), len(files)
+        except ImportSourceError as exc:
+            raise CommandError(str(exc)) from exc
+
+        # tqdm shows itself only on a terminal, unless switched off.
+        with tqdm(
+            total=total,
+            unit="article",
+            file=sys.stderr,
+            desc="Importing",
+            disable=True if options["no_progress"] else None,
+        ) as bar:
+            report = import_records(
+                records,
+                publish_complete=not options["review"],
+                dry_run=options["dry_run"],
+                on_each=lambda _: bar.update(1),
+            )
+        report.failed[:0] = unreadable
+        for source, reason in report.failed:
+            self.stderr.write(f"failed: {source}: {reason}")
+        self.stdout.write(report.summary())
+        if report.failed:
+            raise CommandError(f"{len(report.failed)} document(s) could not be imported.")

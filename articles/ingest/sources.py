@@ -1,0 +1,102 @@
+"""Where records come from: documents on disk, a CSV / JSON Lines table with a field
+mapping, or a named corpus. Each function checks its arguments at once (raising
+``ImportSourceError`` with a reason a user can act on) and then streams records;
+the pipeline stores them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from articles.ingest.record import ArticleRecord
+
+log = logging.getLogger(__name__)
+
+
+class ImportSourceError(Exception):
+    """The source as named cannot be read at all (unknown corpus, missing folder…)."""
+
+
+def _labelled(records: Iterable[ArticleRecord], fmt: str) -> Iterator[ArticleRecord]:
+    for record in records:
+        record.format = record.format or fmt
+        yield record
+
+
+def corpus_records(
+    name: str, corpus_root: Path, folder: Path | None = None, limit: int | None = None
+) -> Iterator[ArticleRecord]:
+    """Records of a corpus known by name, from ``folder`` or its usual place under
+    ``corpus_root`` (shared/corpus)."""
+    from articles.ingest.readers import READERS
+
+    reader = READERS.get(name)
+    if reader is None:
+        raise ImportSourceError(f"Unknown corpus {name!r}; known: {', '.join(READERS)}.")
+    folder = folder or corpus_root / reader.folder
+    if not folder.is_dir():
+        raise ImportSourceError(f"No corpus folder at {folder}.")
+    return _labelled(reader.read(folder, limit), f"corpus:{name}")
+
+
+def table_records(
+    paths: Iterable[Path], mapping: str, limit: int | None = None
+) -> Iterator[ArticleRecord]:
+    """Records of CSV or JSON Lines files (by extension; .xz/.gz allowed) whose columns
+    are named by ``mapping``, e.g. ``title=headline,body=text,published=date``."""
+    from articles.ingest.readers import tabular
+
+    try:
+        fields = tabular.parse_mapping(mapping)
+    except ValueError as exc:
+        raise ImportSourceError(str(exc)) from exc
+    return _labelled(_table_rows(tabular, list(paths), fields, limit), "table")
+
+
+def _table_rows(tabular, paths, fields, limit):
+    left = limit
+    for path in paths:
+        if left is not None and left <= 0:
+            return
+        suffixes = "".join(path.suffixes).lower()
+        read = tabular.read_jsonl if ".json" in suffixes else tabular.read_csv
+        for record in read(path, fields, limit=left):
+            yield record
+            if left is not None:
+                left -= 1
+
+
+def document_paths(paths: Iterable[Path]) -> list[Path]:
+    """The files named, with folders searched for files of the formats read."""
+    from articles.ingest.documents import SUFFIXES
+
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if not path.exists():
+            raise ImportSourceError(f"No such file or folder: {path}")
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def document_records(
+    files: Iterable[Path], failed: list[tuple[str, str]]
+) -> Iterator[ArticleRecord]:
+    """Records of the documents in ``files``; one that cannot be read is added to
+    ``failed`` as ``(path, reason)`` and the rest go on. Each record keeps its file."""
+    from articles.ingest.documents import read_document
+
+    for path in files:
+        try:
+            record = read_document(path)
+        except Exception as exc:
+            log.warning("Could not read %s: %s", path, exc)
+            failed.append((str(path), str(exc)))
+            continue
+        record.original_path = path
+        yield record

@@ -1,0 +1,90 @@
+"""Import throughput and peak memory: a corpus end to end (parse, clean, store, index).
+
+    .venv/bin/python bench/import.py [--corpus reuters] [--limit N]
+
+Runs in a throw-away SQLite database and Whoosh index under a temp folder (or the
+database DATABASE_URL names, which it must be allowed to migrate), and prints, for the
+whole run and for each stage on its own: articles, seconds, articles/s; then the peak
+resident memory of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default="reuters")
+    parser.add_argument("--limit", type=int, default=None)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["NEWSARCHIVE_VAR_DIR"] = str(workdir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsarchive.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from articles.ingest.pipeline import import_records
+    from articles.ingest.sources import corpus_records
+    from articles.models import Article
+    from articles.search.indexing import deferred_indexing, update_articles
+
+    call_command("migrate", verbosity=0)
+    corpus_root = settings.SHARED_DIR / "corpus"
+
+    rows = []
+
+    start = time.perf_counter()
+    parsed = sum(1 for _ in corpus_records(args.corpus, corpus_root, limit=args.limit))
+    rows.append(("read + clean (reader only)", parsed, time.perf_counter() - start))
+
+    # Store without indexing, then index on its own, to see each stage's cost...
+    start = time.perf_counter()
+    with deferred_indexing() as pending:
+        report = import_records(corpus_records(args.corpus, corpus_root, limit=args.limit))
+        stored = sorted(pending)
+        pending.clear()
+    rows.append(("store (database)", len(report.created), time.perf_counter() - start))
+    start = time.perf_counter()
+    indexed, _ = update_articles(stored)
+    rows.append(("index (Whoosh, batched)", indexed, time.perf_counter() - start))
+
+    # ...and the whole import as a user runs it, into an empty archive.
+    Article.objects.all().delete()
+    from haystack import connections
+
+    connections["default"].get_backend().clear()
+    start = time.perf_counter()
+    report = import_records(corpus_records(args.corpus, corpus_root, limit=args.limit))
+    rows.append(
+        ("end to end (read, clean, store, index)", len(report.created), time.perf_counter() - start)
+    )
+
+    print(
+        f"Import benchmark: corpus {args.corpus}, limit {args.limit or 'none'}, "
+        f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+    )
+    print(f"{'stage':42} {'articles':>9} {'seconds':>9} {'articles/s':>11}")
+    for name, n, seconds in rows:
+        print(f"{name:42} {n:9d} {seconds:9.1f} {n / seconds:11.0f}")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory: {peak_mib:.0f} MiB")
+    print(f"failed: {len(report.failed)}")
+
+
+if __name__ == "__main__":
+    main()

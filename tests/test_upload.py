@@ -1,0 +1,74 @@
+"""The admin's upload page: preview first, save on confirmation, same pipeline."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from haystack.query import SearchQuerySet
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("admin:articles_article_import")
+
+
+def upload(client, seed_path):
+    files = [
+        SimpleUploadedFile("seed.txt", seed_path.read_bytes()),
+        SimpleUploadedFile("empty.txt", b""),
+        SimpleUploadedFile("note.md", b"# A note from the desk\n\nBy Jo Bloggs\n\nShort text.\n"),
+    ]
+    return client.post(URL, {"files": files, "publish": "on"})
+
+
+def test_changelist_links_to_the_upload_page(admin_client):
+    html = admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert URL in html
+
+
+def test_preview_shows_what_was_found_and_saves_nothing(admin_client, seed_path, search_index):
+    response = upload(admin_client, seed_path)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Russia and Turkey intensify military cooperation over US objections" in html
+    assert "Ulas Atesci" in html and "2019-09-05" in html and "Afghanistan Azad" in html
+    assert "empty.txt" in html and "Cannot be imported" in html and "empty" in html
+    assert "A note from the desk" in html and "for review" in html
+    assert Article.objects.count() == 0
+
+
+def test_confirm_imports_with_the_pipeline(admin_client, seed_path, search_index):
+    html = upload(admin_client, seed_path).content.decode()
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', html).group(1)
+    with_callbacks = admin_client.post(URL, {"step": "confirm", "token": token, "publish": "1"})
+    assert with_callbacks.status_code == 302
+    assert Article.objects.count() == 2
+    seed = Article.objects.get(title__startswith="Russia and Turkey")
+    assert seed.status == Article.Status.PUBLISHED and seed.original_file
+    assert Article.objects.get(title="A note from the desk").status == Article.Status.REVIEW
+    assert [int(r.pk) for r in SearchQuerySet().auto_query("Idlib")] == [seed.pk]
+    assert not (settings.MEDIA_ROOT / "uploads" / token).exists()
+    messages = [str(m) for m in with_callbacks.wsgi_request._messages]
+    assert any("2 imported" in m for m in messages)
+
+
+def test_cancel_discards_the_upload(admin_client, seed_path, search_index):
+    html = upload(admin_client, seed_path).content.decode()
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', html).group(1)
+    admin_client.post(URL, {"step": "cancel", "token": token})
+    assert Article.objects.count() == 0
+    assert not (settings.MEDIA_ROOT / "uploads" / token).exists()
+
+
+def test_a_forged_token_is_refused(admin_client):
+    response = admin_client.post(URL, {"step": "confirm", "token": "../../etc"})
+    assert response.status_code == 403
+
+
+def test_only_users_who_may_add_articles_can_upload(client, django_user_model):
+    user = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
+    client.force_login(user)
+    assert client.get(URL).status_code == 403
