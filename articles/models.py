@@ -153,15 +153,21 @@ class Article(models.Model):
     )
     word_count = models.PositiveIntegerField(default=0, editable=False)
     source_format = models.CharField(
-        max_length=40, blank=True, editable=False,
+        max_length=40,
+        blank=True,
+        editable=False,
         help_text="How the raw text is read again when cleanup improves.",
     )
     missing_fields = models.JSONField(
-        default=list, blank=True, editable=False,
+        default=list,
+        blank=True,
+        editable=False,
         help_text="What the import could not find; such articles wait for review.",
     )
     edited_fields = models.JSONField(
-        default=list, blank=True, editable=False,
+        default=list,
+        blank=True,
+        editable=False,
         help_text="Fields an editor corrected by hand; a re-import leaves them as they are.",
     )
 

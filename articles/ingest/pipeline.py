@@ -148,7 +148,7 @@ def store(
     """
     if not record.title.strip():
         raise ValueError("no title was found")
-    if not record.body.strip():
+    if not (record.body.strip() or record.raw_text.strip()):
         raise ValueError("no article text was found")
     article, outcome = classify(record)
     if outcome == UNCHANGED:

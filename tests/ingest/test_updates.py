@@ -134,3 +134,9 @@ def test_reclean_reads_the_raw_text_again(search_index, seed_path):
     article.refresh_from_db()
     assert article.body.startswith("Turkish President Recep Tayyip Erdogan")
     call_command("reclean")  # every article, again: nothing to fail
+
+
+def test_a_record_without_body_text_comes_in_for_review(search_index):
+    article = import_records([record(body="", raw_text="crawler placeholder")]).created[0]
+    assert article.status == Article.Status.REVIEW
+    assert article.missing_fields == ["body"]

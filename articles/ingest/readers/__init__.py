@@ -11,7 +11,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from articles.ingest.readers import bbc2005, bbc2025, farsnews, reuters
+from articles.ingest.readers import (
+    agnews,
+    bbc2005,
+    bbc2025,
+    farsnews,
+    gnews,
+    hamshahri,
+    kurdistan,
+    reuters,
+)
 from articles.ingest.record import ArticleRecord
 
 
@@ -29,4 +38,8 @@ READERS: dict[str, CorpusReader] = {
     "bbc2005": CorpusReader(bbc2005.read, "bbc_news_2005"),
     "reuters": CorpusReader(reuters.read, "reuters21578"),
     "farsnews": CorpusReader(farsnews.read, "farsnews_sample_fa"),
+    "hamshahri": CorpusReader(hamshahri.read, "hamshahri2_sample_fa"),
+    "kurdistan": CorpusReader(kurdistan.read, "kurdistan_univ_news_ku_ar_en"),
+    "gnews": CorpusReader(gnews.read, "gnews_headlines_archive"),
+    "agnews": CorpusReader(agnews.read, "ag_news_test"),
 }
