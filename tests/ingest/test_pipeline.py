@@ -106,3 +106,31 @@ def test_the_original_file_is_kept(seed_path, search_index):
     article = Article.objects.get()
     with article.original_file.open("rb") as stored:
         assert stored.read() == seed_path.read_bytes()
+
+
+def test_import_command_reads_csv_and_jsonl_with_a_mapping(search_index, tmp_path, capsys):
+    (tmp_path / "desk.csv").write_text(
+        "headline,text,day,byline\n"
+        "Harbour plan approved,The council approved the plan.,2021-03-01,Ann Other\n"
+        "Bridge reopens,The bridge reopened on Friday.,05.03.2021,Bo Writer and Cy Writer\n"
+    )
+    (tmp_path / "wire.jsonl").write_text(
+        '{"headline": "Ferry strike ends", "text": "Ferries run again.", "day": "2021-03-07"}\n'
+        "this line is not JSON\n"
+    )
+    mapping = "title=headline,body=text,published=day,authors=byline"
+    call_command(
+        "import_articles",
+        str(tmp_path / "desk.csv"),
+        str(tmp_path / "wire.jsonl"),
+        "--mapping",
+        mapping,
+    )
+    assert "3 imported" in capsys.readouterr().out
+    bridge = Article.objects.get(title="Bridge reopens")
+    assert bridge.published_on == dt.date(2021, 3, 5)
+    assert [a.name for a in bridge.ordered_authors()] == ["Bo Writer", "Cy Writer"]
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="title"):
+        call_command("import_articles", str(tmp_path / "desk.csv"), "--mapping", "body=text")
