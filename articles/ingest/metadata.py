@@ -25,6 +25,7 @@ from articles.ingest.cleanup import (
     web_addresses,
     word_script,
 )
+from articles.ingest.jalali import jalali_to_gregorian
 
 # Kinds of header line, as ``classify_header_line`` names them.
 SITE = "site"
@@ -95,6 +96,35 @@ _DATE_PATTERNS = (
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
 )
 
+# Solar Hijri (Jalali) months as Persian sources write them ("۱۴ شهریور ۱۳۹۸").
+_JALALI_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "فروردین",
+            "اردیبهشت",
+            "خرداد",
+            "تیر",
+            "مرداد",
+            "شهریور",
+            "مهر",
+            "آبان",
+            "آذر",
+            "دی",
+            "بهمن",
+            "اسفند",
+        ),
+        start=1,
+    )
+}
+_JALALI_PATTERN = re.compile(
+    r"(?P<day>\d{1,2})\s+(?P<month>" + "|".join(_JALALI_MONTHS) + r")\s+(?P<year>1[34]\d\d)"
+)
+# Persian and Arabic-Indic digits, read as the digits they are.
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+# Years this low in a modern news date are Solar Hijri years (1300 SH = 1921).
+_JALALI_YEARS = range(1300, 1500)
+
 _BYLINE = re.compile(r"by\s+(?P<names>[^\W\d_].*)", re.IGNORECASE)
 _AUTHOR_SEPARATORS = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", re.IGNORECASE)
 # A byline names a few people; a line starting "By" with more words is a sentence.
@@ -107,16 +137,25 @@ def parse_date(text: str) -> dt.date | None:
 
     Understands "05.09.2019", "05/09/2019" and "05-09-2019" (always day first, as the
     European and Afghan sources write them), ISO "2019-09-05", "September 5, 2019",
-    "Sept. 5 2019" and "5 September 2019" / "5th of September, 2019". Impossible dates
-    ("31.02.2019") are skipped.
+    "Sept. 5 2019" and "5 September 2019" / "5th of September, 2019". Persian sources'
+    Solar Hijri dates ("1398/06/14", "۱۴ شهریور ۱۳۹۸", in Persian or Latin digits) are
+    converted to the Gregorian calendar. Impossible dates ("31.02.2019") are skipped.
     """
+    text = text.translate(_DIGITS)
     found: list[tuple[int, dt.date]] = []
-    for pattern in _DATE_PATTERNS:
+    for pattern in (*_DATE_PATTERNS, _JALALI_PATTERN):
         for match in pattern.finditer(text):
             month = match["month"]
-            month_number = int(month) if month.isdigit() else _MONTHS[month.lower()]
+            if month.isdigit():
+                month_number = int(month)
+            else:
+                month_number = _MONTHS.get(month.lower()) or _JALALI_MONTHS[month]
+            year, day = int(match["year"]), int(match["day"])
             try:
-                date = dt.date(int(match["year"]), month_number, int(match["day"]))
+                if year in _JALALI_YEARS:
+                    date = jalali_to_gregorian(year, month_number, day)
+                else:
+                    date = dt.date(year, month_number, day)
             except ValueError:
                 continue
             found.append((match.start(), date))

@@ -222,3 +222,19 @@ class TestLanguage:
     @pytest.mark.parametrize("text", ["", "12345", "—"])
     def test_undetectable(self, text):
         assert detect_language(text) == ""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("۱۳۹۸/۰۶/۱۴", dt.date(2019, 9, 5)),
+        ("1398/06/14", dt.date(2019, 9, 5)),
+        ("تاریخ: ۱۴ شهریور ۱۳۹۸", dt.date(2019, 9, 5)),
+        ("1 فروردین 1400", dt.date(2021, 3, 21)),
+        ("۳۱ اسفند ۱۳۹۸", None),  # 1398 is not a leap year: no 31 Esfand
+    ],
+)
+def test_solar_hijri_dates(text, expected):
+    from articles.ingest.metadata import parse_date
+
+    assert parse_date(text) == expected
