@@ -2,13 +2,17 @@
 
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import ngettext
 
 from articles import upload
+from articles.entities.merge import merge_entities
 from articles.ingest.pipeline import IMPORTED_FIELDS
 from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
 
@@ -61,19 +65,126 @@ class AuthorAdmin(admin.ModelAdmin):
         return obj.article_count
 
 
+class AliasesField(forms.CharField):
+    """A list of names, one per line, for the JSON ``aliases`` fields."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        names = [" ".join(line.split()) for line in (value or "").splitlines()]
+        return list(dict.fromkeys(name for name in names if name))
+
+
+class EntityForm(forms.ModelForm):
+    aliases = AliasesField(required=False, help_text="Other names it goes by, one per line.")
+
+    class Meta:
+        model = Entity
+        fields = ["name", "slug", "kind", "aliases", "description", "reviewed"]
+
+
+class MergedFilter(admin.SimpleListFilter):
+    title = "merged"
+    parameter_name = "merged"
+
+    def lookups(self, request, model_admin):
+        return [("no", "In use"), ("yes", "Merged into another")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(merged_into__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(merged_into__isnull=False)
+        return queryset
+
+
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "mention_count"]
-    list_filter = ["kind"]
+    form = EntityForm
+    list_display = ["name", "kind", "mention_count", "reviewed", "merged_into"]
+    list_filter = ["reviewed", "kind", MergedFilter]
+    list_select_related = ["merged_into"]
+    list_editable = ["kind"]
     search_fields = ["name", "aliases", "description"]
     prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ["merged_into", "created_at"]
+    actions = ["merge_selected", "mark_reviewed"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(mention_count=Count("mentions"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(mention_count=Count("mentions", filter=Q(mentions__rejected=False)))
+        )
 
     @admin.display(ordering="mention_count", description="articles")
     def mention_count(self, obj):
         return obj.mention_count
+
+    @admin.action(description="Mark selected entities as reviewed", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        n = queryset.update(reviewed=True)
+        self.message_user(request, f"{n} entities marked as reviewed.", messages.SUCCESS)
+
+    @admin.action(description="Merge selected entities into one…", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        entities = list(queryset.filter(merged_into__isnull=True).order_by("-mention_count"))
+        if len(entities) < 2:
+            self.message_user(request, "Select two or more entities to merge.", messages.WARNING)
+            return None
+        survivor_id = request.POST.get("survivor")
+        if survivor_id:
+            survivor = next((e for e in entities if str(e.pk) == survivor_id), None)
+            if survivor is None:
+                self.message_user(request, "Choose one of the selected entities.", messages.ERROR)
+                return None
+            merged = merge_entities(survivor, entities)
+            self.message_user(
+                request, f"{merged} entities merged into {survivor.name}.", messages.SUCCESS
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/articles/entity/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Merge entities",
+                "entities": entities,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(Mention)
+class MentionAdmin(admin.ModelAdmin):
+    list_display = ["entity", "article", "count", "origin", "rejected"]
+    list_filter = ["rejected", "origin", "entity__kind"]
+    list_select_related = ["entity", "article"]
+    search_fields = ["entity__name", "article__title"]
+    autocomplete_fields = ["entity", "article"]
+    actions = ["reject_selected", "restore_selected"]
+
+    @admin.action(description="Reject selected mentions (wrong entity)", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        self._set_rejected(request, queryset, True)
+
+    @admin.action(description="Restore selected mentions", permissions=["change"])
+    def restore_selected(self, request, queryset):
+        self._set_rejected(request, queryset, False)
+
+    def _set_rejected(self, request, queryset, rejected):
+        # One by one, so that the articles' search entries follow.
+        changed = 0
+        for mention in queryset.exclude(rejected=rejected):
+            mention.rejected = rejected
+            mention.save(update_fields=["rejected"])
+            changed += 1
+        verb = "rejected" if rejected else "restored"
+        self.message_user(request, f"{changed} mentions {verb}.", messages.SUCCESS)
 
 
 class BylineInline(admin.TabularInline):
@@ -87,6 +198,7 @@ class MentionInline(admin.TabularInline):
     model = Mention
     extra = 1
     autocomplete_fields = ["entity"]
+    fields = ["entity", "count", "origin", "rejected"]
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):

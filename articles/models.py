@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -257,6 +256,12 @@ class Byline(models.Model):
         return f"{self.author} on {self.article}"
 
 
+class EntityQuerySet(models.QuerySet):
+    def current(self) -> EntityQuerySet:
+        """Entities in use: not merged into another."""
+        return self.filter(merged_into__isnull=True)
+
+
 class Entity(models.Model):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
@@ -269,6 +274,21 @@ class Entity(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
     aliases = models.JSONField(default=list, blank=True, help_text="Other names it goes by.")
     description = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged",
+        editable=False,
+        help_text="Merged into this entity; its old address redirects there.",
+    )
+    reviewed = models.BooleanField(
+        default=False, help_text="An editor has checked this entity (review queue)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -287,17 +307,33 @@ class Entity(models.Model):
         return reverse("articles:entity", args=[self.slug])
 
 
+class MentionQuerySet(models.QuerySet):
+    def accepted(self) -> MentionQuerySet:
+        """Mentions that stand: not rejected by an editor."""
+        return self.filter(rejected=False)
+
+
 class Mention(models.Model):
-    """An article mentions an entity, ``count`` times."""
+    """An article mentions an entity, ``count`` times, at ``positions`` in its body."""
 
     class Origin(models.TextChoices):
         AUTO = "auto", "Found automatically"
+        SOURCE = "source", "Tagged by the source"
         MANUAL = "manual", "Added by an editor"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
     count = models.PositiveIntegerField(default=1)
+    positions = models.JSONField(
+        default=list, blank=True, help_text="[start, end] character offsets in the body."
+    )
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.AUTO)
+    rejected = models.BooleanField(
+        default=False,
+        help_text="An editor says this is wrong: hidden everywhere, and never found again.",
+    )
+
+    objects = MentionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-count", "entity__name"]
@@ -307,6 +343,3 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} in {self.article} ({self.count}×)"
-
-
-PUBLIC_ARTICLE = Q(articles__status=Article.Status.PUBLISHED)

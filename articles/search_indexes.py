@@ -48,7 +48,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return [author.name for author in obj.ordered_authors()]
 
     def prepare_entities(self, obj: Article) -> list[str]:
-        return [mention.entity.name for mention in obj.mentions.all()]
+        return [mention.entity.name for mention in obj.mentions.all() if not mention.rejected]
 
     def prepare_year(self, obj: Article) -> str:
         return str(obj.published_on.year) if obj.published_on else ""

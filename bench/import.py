@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import secrets
 import sys
 import tempfile
 import time
@@ -29,7 +30,9 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))
-    os.environ.setdefault("DEBUG", "1")
+    # DEBUG off, as in production: with it on, Django keeps every query in memory.
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["NEWSARCHIVE_VAR_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsarchive.settings")
     import django

@@ -197,8 +197,8 @@ def store(
                 Byline(article=article, author=author, position=position)
                 for position, author in enumerate(authors)
             )
-        # Entities found automatically are replaced; editors' own mentions stay.
-        article.mentions.filter(origin=Mention.Origin.AUTO).delete()
+        # The source's own tags are replaced; editors' mentions, and their rejections, stay.
+        article.mentions.filter(origin=Mention.Origin.SOURCE, rejected=False).delete()
         kept = set(article.mentions.values_list("entity_id", flat=True))
         counts: dict[int, int] = {}
         for ref in record.entities:
@@ -206,7 +206,7 @@ def store(
                 entity = _entity(ref.name.strip(), ref.kind)
                 counts[entity.pk] = counts.get(entity.pk, 0) + ref.count
         Mention.objects.bulk_create(
-            Mention(article=article, entity_id=pk, count=n)
+            Mention(article=article, entity_id=pk, count=n, origin=Mention.Origin.SOURCE)
             for pk, n in counts.items()
             if pk not in kept
         )

@@ -14,7 +14,7 @@ def related_articles(article: Article, entity_ids: list[int]) -> list[Article]:
     others = Article.objects.published().exclude(pk=article.pk)
     if entity_ids:
         related = list(
-            others.filter(mentions__entity__in=entity_ids)
+            others.filter(mentions__entity__in=entity_ids, mentions__rejected=False)
             .annotate(shared=Count("mentions"))
             .select_related("publication")
             .order_by("-shared", "-published_on", "-id")[:RELATED_COUNT]
@@ -33,7 +33,8 @@ def related_articles(article: Article, entity_ids: list[int]) -> list[Article]:
 def article_detail(request, slug: str):
     article = get_object_or_404(Article.objects.published().for_listing(), slug=slug)
     mentions = list(
-        Mention.objects.filter(article=article)
+        Mention.objects.accepted()
+        .filter(article=article)
         .select_related("entity")
         .order_by("-count", "entity__name")
     )

@@ -1,18 +1,48 @@
-"""The people, organisations and places the archive's articles mention."""
+"""The people, organisations and places the archive's articles mention.
 
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+What a reader sees of an entity comes from accepted mentions (not rejected by an editor)
+in published articles only; entities merged into another are never listed, and their
+old addresses redirect to the entity that absorbed them.
+"""
 
-from articles.models import Article, Entity
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.charts import bar_chart
+from articles.models import Article, Entity, Mention
 from articles.views.listing import initials, paginate
 
 PUBLISHED = Article.Status.PUBLISHED
+SNIPPET_LENGTH = 240
+CO_MENTIONS = 15
+MAX_MONTHS = 120  # ten years of bars is as many as the chart can show legibly
+
+# The mentions that count, seen from Entity: accepted, in a published article.
+_STANDING = Q(mentions__rejected=False, mentions__article__status=PUBLISHED)
 
 
 def entity_index(request):
-    entities = Entity.objects.annotate(
-        n=Count("mentions", filter=Q(mentions__article__status=PUBLISHED))
-    ).filter(n__gt=0)
+    entities = (
+        Entity.objects.current().annotate(n=Count("mentions", filter=_STANDING)).filter(n__gt=0)
+    )
+    kind_counts = dict(
+        Entity.objects.current()
+        .filter(_STANDING)
+        .values_list("kind")
+        .annotate(entities=Count("id", distinct=True))
+        .order_by()
+    )
     kind = request.GET.get("kind", "")
     if kind not in Entity.Kind.values:
         kind = ""
@@ -29,7 +59,12 @@ def entity_index(request):
         "articles/entity_index.html",
         {
             "page": page,
-            "kinds": Entity.Kind.choices,
+            "kinds": [
+                (value, label, kind_counts.get(value, 0))
+                for value, label in Entity.Kind.choices
+                if kind_counts.get(value)
+            ],
+            "all_kinds": sum(kind_counts.values()),
             "kind": kind,
             "initials": letters,
             "letter": letter,
@@ -39,6 +74,227 @@ def entity_index(request):
 
 def entity_detail(request, slug: str):
     entity = get_object_or_404(Entity, slug=slug)
-    articles = Article.objects.published().filter(mentions__entity=entity)
+    if entity.merged_into_id:
+        survivor = _survivor(entity)
+        if survivor.merged_into_id:  # a merge cycle: a data error, not a page
+            raise Http404("This entity was merged in a loop.")
+        target = survivor.get_absolute_url()
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{target}?{query}" if query else target, permanent=True)
+
+    # The mention's positions ride along with each article: no query per row.
+    articles = (
+        Article.objects.published()
+        .filter(mentions__entity=entity, mentions__rejected=False)
+        .annotate(mention_positions=F("mentions__positions"))
+    )
     page = paginate(request, articles.for_listing().newest_first())
-    return render(request, "articles/entity_detail.html", {"entity": entity, "page": page})
+    if not page.paginator.count:
+        # Known only from drafts or rejected mentions: nothing public to show.
+        raise Http404("No published article mentions this entity.")
+    names = [entity.name, *(alias for alias in entity.aliases if isinstance(alias, str))]
+    cards = [
+        (article, mention_snippet(article.body, article.mention_positions, names))
+        for article in page.object_list
+    ]
+
+    months = mentions_per_month(entity)
+    undated = page.paginator.count - sum(n for _, n in months)
+    return render(
+        request,
+        "articles/entity_detail.html",
+        {
+            "entity": entity,
+            "page": page,
+            "cards": cards,
+            "timeline": _timeline_chart(entity, months, undated),
+            "co_mentions": co_mentioned(entity),
+        },
+    )
+
+
+def _survivor(entity: Entity) -> Entity:
+    """The entity at the end of the merge chain (a → b → c gives c)."""
+    seen = {entity.pk}
+    while entity.merged_into_id and entity.merged_into_id not in seen:
+        seen.add(entity.merged_into_id)
+        entity = entity.merged_into
+    return entity
+
+
+def mentions_per_month(entity: Entity) -> list[tuple[dt.date, int]]:
+    """(first day of month, published articles mentioning ``entity``) from the first
+    month to the last, months without any included as 0. Undated articles are left out."""
+    rows = (
+        Mention.objects.accepted()
+        .filter(entity=entity, article__status=PUBLISHED, article__published_on__isnull=False)
+        .annotate(month=TruncMonth("article__published_on"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    counts = {_first_of_month(month): n for month, n in rows}
+    if not counts:
+        return []
+    month, last = min(counts), max(counts)
+    months = []
+    while month <= last:
+        months.append((month, counts.get(month, 0)))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _first_of_month(value: dt.date | dt.datetime) -> dt.date:
+    # TruncMonth of a DateField is a date on every backend we use; be lenient anyway.
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.replace(day=1)
+
+
+def _timeline_chart(entity: Entity, months: list[tuple[dt.date, int]], undated: int):
+    notes = []
+    if len(months) > MAX_MONTHS:
+        notes.append(
+            f"Only the last {MAX_MONTHS} months are shown; the first mention is from "
+            f"{months[0][0]:%B %Y}."
+        )
+        months = months[-MAX_MONTHS:]
+    if undated:
+        notes.append(f"{undated} undated article{'s' if undated != 1 else ''} not shown.")
+    return bar_chart(
+        [(f"{month:%b %Y}", n) for month, n in months],
+        f"Articles mentioning {entity.name}, per month",
+        x_label="Month",
+        y_label="Articles",
+        note=" ".join(notes),
+        chart_id="mentions-per-month",
+    )
+
+
+def co_mentioned(entity: Entity, limit: int = CO_MENTIONS) -> list[dict]:
+    """The entities most often mentioned in the same published articles as ``entity``,
+    with the number of such articles and a search for articles naming both."""
+    # One filter() call, so both conditions on "mentions" apply to the same mention row.
+    others = (
+        Entity.objects.current()
+        .exclude(pk=entity.pk)
+        .filter(
+            mentions__rejected=False,
+            mentions__article__status=PUBLISHED,
+            mentions__article__mentions__entity=entity,
+            mentions__article__mentions__rejected=False,
+        )
+        .annotate(shared=Count("mentions__article", distinct=True))
+        .order_by("-shared", "name")[:limit]
+    )
+    search = reverse("articles:search")
+    return [
+        {
+            "entity": other,
+            "shared": other.shared,
+            "search_url": search
+            + "?"
+            + urlencode([("f", f"entities:{entity.name}"), ("f", f"entities:{other.name}")]),
+        }
+        for other in others
+    ]
+
+
+def mention_snippet(
+    body: str, positions: object, names: list[str], length: int = SNIPPET_LENGTH
+) -> SafeString:
+    """About ``length`` characters of ``body`` around the first mention, the mentions in
+    it marked with ``<mark>``.
+
+    ``positions`` are the mention's ``[start, end]`` offsets into ``body``; offsets that
+    do not fit the body are ignored. Without usable offsets the mention is looked up by
+    any of ``names`` (whole words, any case); failing that, the body's start is shown.
+    """
+    spans = _valid_spans(body, positions) or _name_spans(body, names)
+    first_start, first_end = spans[0] if spans else (0, 0)
+    room = max(length - (first_end - first_start), 0)
+    start = max(0, first_start - room // 2)
+    end = min(len(body), max(start + length, first_end))
+    start = max(0, min(start, end - length, first_start))
+    # Cut at spaces, never inside a word, and never inside the mention itself.
+    if start > 0:
+        space = _next_space(body, start, first_start)
+        start = space + 1 if space is not None else start
+    if end < len(body):
+        space = _last_space(body, first_end, end)
+        end = space if space is not None else end
+
+    out, pos = [], start
+    for s, e in spans:
+        if s < pos or e > end:
+            continue
+        out.append(escape(body[pos:s]))
+        out.append(f"<mark>{escape(body[s:e])}</mark>")
+        pos = e
+    out.append(escape(body[pos:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(body) else ""
+    return mark_safe(prefix + _squeeze("".join(out)).strip() + suffix)  # noqa: S308
+
+
+def _valid_spans(body: str, positions: object) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping (start, end) pairs that lie inside ``body``.
+
+    Accepts ``[[s, e], …]`` and a lone ``[s, e]``; anything else is ignored, since the
+    offsets come from an extractor and may be stale after the body was re-cleaned."""
+    if not isinstance(positions, list | tuple):
+        return []
+    if len(positions) == 2 and all(_is_offset(x) for x in positions):
+        positions = [positions]
+    spans = []
+    for pair in positions:
+        if (
+            isinstance(pair, list | tuple)
+            and len(pair) == 2
+            and all(_is_offset(x) for x in pair)
+            and 0 <= pair[0] < pair[1] <= len(body)
+            and body[pair[0] : pair[1]].strip()
+        ):
+            spans.append((pair[0], pair[1]))
+    return _disjoint(spans)
+
+
+def _is_offset(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _name_spans(body: str, names: list[str]) -> list[tuple[int, int]]:
+    words = sorted({name.strip() for name in names if name.strip()}, key=len, reverse=True)
+    if not words:
+        return []
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(word) for word in words) + r")(?!\w)", re.IGNORECASE
+    )
+    return _disjoint([match.span() for match in pattern.finditer(body)])
+
+
+def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if not out or s >= out[-1][1]:
+            out.append((s, e))
+    return out
+
+
+_SPACE = re.compile(r"\s")
+_LAST_SPACE = re.compile(r".*(\s)", re.DOTALL)
+
+
+def _next_space(body: str, start: int, stop: int) -> int | None:
+    match = _SPACE.search(body, start, stop)
+    return match.start() if match else None
+
+
+def _last_space(body: str, start: int, stop: int) -> int | None:
+    match = _LAST_SPACE.match(body, start, stop)
+    return match.start(1) if match else None
+
+
+def _squeeze(html: str) -> str:
+    """Line breaks and runs of spaces in the body read as one space in a snippet."""
+    return re.sub(r"\s+", " ", html)

@@ -89,7 +89,7 @@ def test_editor_corrections_survive_a_reimport(admin_client, search_index):
     assert [a.name for a in article.ordered_authors()] == ["Jane Q. Doe"]
     assert article.body == "New body text."  # what the editor left alone follows the source
     names = {m.entity.name: m.origin for m in article.mentions.all()}
-    assert names == {"Taliban": Mention.Origin.MANUAL, "Doha": Mention.Origin.AUTO}
+    assert names == {"Taliban": Mention.Origin.MANUAL, "Doha": Mention.Origin.SOURCE}
 
 
 def test_incomplete_records_are_flagged_with_what_is_missing(admin_client, search_index):

@@ -1,0 +1,148 @@
+"""Entities in the database: which stored entity a name found in a text is, and which
+mentions an article has. The counterpart of the pure extraction in this package.
+
+Editors' decisions hold: a merged entity's names lead to the entity it was merged into;
+a rejected mention is never written again; mentions editors added are never removed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from django.db import transaction
+
+from articles.models import Article, Entity, Mention
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 64
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class EntityResolver:
+    """Finds the stored entity for a name (and kind), creating a new one, unreviewed, when
+    there is none. Loads every entity's names and aliases once; then answers from memory."""
+
+    def __init__(self):
+        self._by_kind: dict[tuple[str, str], int] = {}
+        self._any_kind: dict[str, set[int]] = {}
+        survivors = dict(Entity.objects.values_list("pk", "merged_into"))
+        for pk, name, kind, aliases in Entity.objects.values_list("pk", "name", "kind", "aliases"):
+            target = self._survivor(pk, survivors)
+            for label in [name, *(aliases or [])]:
+                self._remember(label, kind, target)
+
+    @staticmethod
+    def _survivor(pk: int, survivors: dict[int, int | None]) -> int:
+        seen = set()
+        while survivors.get(pk) and pk not in seen:
+            seen.add(pk)
+            pk = survivors[pk]
+        return pk
+
+    def _remember(self, label: str, kind: str, pk: int) -> None:
+        key = _key(label)
+        if key:
+            self._by_kind.setdefault((kind, key), pk)
+            self._any_kind.setdefault(key, set()).add(pk)
+
+    def resolve(self, name: str, kind: str, also_known_as: Iterable[str] = ()) -> int:
+        """The id of the entity ``name`` (of ``kind``) stands for."""
+        labels = [name, *also_known_as]
+        for label in labels:
+            pk = self._by_kind.get((kind, _key(label)))
+            if pk:
+                return pk
+        # An editor may have changed the entity's kind: a unique name still finds it.
+        for label in labels:
+            candidates = self._any_kind.get(_key(label), set())
+            if len(candidates) == 1:
+                return next(iter(candidates))
+        entity = Entity.objects.create(name=name, kind=kind)
+        self._remember(name, kind, entity.pk)
+        return entity.pk
+
+
+def tag_article(article: Article, found, resolver: EntityResolver) -> None:
+    """Write ``found`` (from ``articles.entities.normalise.group``) as the article's
+    automatic mentions: counts and positions in its body."""
+    wanted: dict[int, tuple[int, list]] = {}
+    for item in found:
+        pk = resolver.resolve(item.name, item.kind, getattr(item, "surface_forms", ()))
+        count, positions = wanted.get(pk, (0, []))
+        wanted[pk] = (count + item.count, sorted([*positions, *map(list, item.positions)]))
+
+    existing = {mention.entity_id: mention for mention in article.mentions.all()}
+    with transaction.atomic():
+        for pk, (count, positions) in wanted.items():
+            mention = existing.get(pk)
+            if mention is None:
+                Mention.objects.create(
+                    article=article, entity_id=pk, count=count, positions=positions
+                )
+            elif not mention.rejected and (mention.positions, mention.count) != (
+                positions,
+                max(count, mention.count),
+            ):
+                mention.positions = positions
+                mention.count = max(count, mention.count)
+                mention.save(update_fields=["positions", "count"])
+        stale = [
+            m.pk
+            for pk, m in existing.items()
+            if m.origin == Mention.Origin.AUTO and not m.rejected and pk not in wanted
+        ]
+        if stale:
+            Mention.objects.filter(pk__in=stale).delete()
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def extract_articles(articles: Iterable[Article], *, on_each=None) -> int:
+    """Find and store the entities of each article's body; returns how many were done.
+
+    English goes through the statistical model in batches; other languages through the
+    gazetteer of the archive's own entities (names and aliases)."""
+    from articles.entities.gazetteer import Gazetteer
+    from articles.entities.normalise import group
+
+    from articles.entities import extract, extract_many
+    from articles.search.indexing import deferred_indexing
+
+    resolver = EntityResolver()
+    gazetteer = Gazetteer(
+        Entity.objects.current().values_list("name", "kind", "aliases").iterator()
+    )
+    done = 0
+    with deferred_indexing():
+        for batch in _batches(articles, BATCH_SIZE):
+            english = [a for a in batch if a.language in ("en", "")]
+            others = [a for a in batch if a.language not in ("en", "")]
+            spans = dict(
+                zip(
+                    (a.pk for a in english),
+                    extract_many([a.body for a in english], "en"),
+                    strict=True,
+                )
+            )
+            for article in others:
+                spans[article.pk] = extract(article.body, article.language, gazetteer=gazetteer)
+            for article in batch:
+                try:
+                    tag_article(article, group(spans[article.pk]), resolver)
+                except Exception:
+                    log.exception("Entities of article %s could not be stored", article.pk)
+                    continue
+                done += 1
+                if on_each:
+                    on_each(article)
+    return done
