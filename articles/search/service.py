@@ -1,0 +1,195 @@
+"""One search, whoever asks: the search page, the JSON API and the Atom feeds all turn
+their request parameters into ``SearchParams`` and call ``run_search``.
+
+Parameters (the same names in every place): ``q`` (the query as typed), ``f`` (repeated
+``field:value`` facet filters), ``from`` / ``to`` (dates: 2019, 2019-09 or 2019-09-05),
+``sort`` (relevance, newest, oldest) and ``page``. Bad values never raise: they are
+dropped, with a message in ``params.errors`` a reader can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+
+from haystack.query import SearchQuerySet
+
+from articles.models import Article
+from articles.search.facets import FACET_FIELDS, FACETS, facet_filter
+from articles.search.highlight import highlight_words, snippet
+
+log = logging.getLogger(__name__)
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_QUERY_LENGTH = 500
+MAX_PAGE = 500  # deeper than anyone reads; keeps absurd page numbers cheap
+SORTS = {"relevance": None, "newest": "-published_on", "oldest": "published_on"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class SearchUnavailable(Exception):
+    """The search engine could not answer (index missing, locked or broken)."""
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    facets: list[tuple[str, str]] = field(default_factory=list)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, params, *, per_page: int = PER_PAGE) -> SearchParams:
+        """Read (and tidy) parameters from a QueryDict; never raises."""
+        errors: list[str] = []
+        q = " ".join(_CONTROL.sub(" ", params.get("q", "")).split())
+        if len(q) > MAX_QUERY_LENGTH:
+            errors.append(f"The query was cut to its first {MAX_QUERY_LENGTH} characters.")
+            q = q[:MAX_QUERY_LENGTH]
+        facets: list[tuple[str, str]] = []
+        for item in params.getlist("f"):
+            name, sep, value = item.partition(":")
+            value = _CONTROL.sub("", value).strip()[:300]
+            if not (sep and name in FACET_FIELDS and value):
+                errors.append(f"The filter “{item[:60]}” is not one this archive knows; ignored.")
+            elif (name, value) not in facets:
+                facets.append((name, value))
+        sort = params.get("sort") or "relevance"
+        if sort not in SORTS:
+            errors.append(f"Results can be ordered by {', '.join(SORTS)}; “{sort[:20]}” ignored.")
+            sort = "relevance"
+        return cls(
+            q=q,
+            facets=facets,
+            date_from=_parse_date(params.get("from", ""), "from", errors),
+            date_to=_parse_date(params.get("to", ""), "to", errors, end=True),
+            sort=sort,
+            page=_page_number(params.get("page"), errors),
+            per_page=per_page,
+            errors=errors,
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.q or self.facets or self.date_from or self.date_to)
+
+    def as_query(self) -> dict[str, list[str]]:
+        """These parameters as query-string values (for links, feeds and the API)."""
+        query: dict[str, list[str]] = {}
+        if self.q:
+            query["q"] = [self.q]
+        if self.facets:
+            query["f"] = [f"{name}:{value}" for name, value in self.facets]
+        if self.date_from:
+            query["from"] = [self.date_from.isoformat()]
+        if self.date_to:
+            query["to"] = [self.date_to.isoformat()]
+        if self.sort != "relevance":
+            query["sort"] = [self.sort]
+        return query
+
+
+def _parse_date(raw: str, label: str, errors: list[str], end: bool = False) -> dt.date | None:
+    """2019 / 2019-09 / 2019-09-05; a 'to' year or month means its last day."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    for fmt, unit in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
+        try:
+            date = dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+        if end and unit == "year":
+            return date.replace(month=12, day=31)
+        if end and unit == "month":
+            following = (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            return following - dt.timedelta(days=1)
+        return date
+    errors.append(f"The {label} date “{raw[:40]}” is not a date like 2019-09-05; it was ignored.")
+    return None
+
+
+def _page_number(raw: str | None, errors: list[str]) -> int:
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        errors.append("The page number was not a number; showing the first page.")
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+@dataclass
+class Hit:
+    article: Article
+    title: str  # HTML, escaped, matches marked
+    snippet: str  # HTML, escaped, matches marked
+    score: float = 0.0
+
+
+@dataclass
+class SearchOutcome:
+    params: SearchParams
+    hits: list[Hit]
+    total: int
+    page: int
+    facets: dict[str, list[tuple[str, int]]]
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, min(-(-self.total // self.params.per_page), MAX_PAGE))
+
+
+def build_queryset(params: SearchParams) -> SearchQuerySet:
+    """The haystack query for these parameters (facets requested, objects loaded)."""
+    sqs = SearchQuerySet().models(Article)
+    sqs = sqs.auto_query(params.q) if params.q else sqs.all()
+    for name, value in params.facets:
+        sqs = sqs.narrow(facet_filter(name, value))
+    if params.date_from:
+        sqs = sqs.filter(published_on__gte=params.date_from)
+    if params.date_to:
+        sqs = sqs.filter(published_on__lte=params.date_to)
+    if SORTS[params.sort]:
+        sqs = sqs.order_by(SORTS[params.sort])
+    for name, _ in FACETS:
+        sqs = sqs.facet(name)
+    # Objects come through ArticleIndex.read_queryset: published only, one query a page.
+    return sqs.load_all()
+
+
+def _fetch(sqs: SearchQuerySet, page: int, per_page: int):
+    start = (page - 1) * per_page
+    results = list(sqs[start : start + per_page])
+    return results, sqs.count(), sqs.facet_counts().get("fields", {})
+
+
+def run_search(params: SearchParams) -> SearchOutcome:
+    """Run the search; raises ``SearchUnavailable`` when the engine cannot answer."""
+    sqs = build_queryset(params)
+    page = params.page
+    try:
+        results, total, facets = _fetch(sqs, page, params.per_page)
+        if not results and total and page > 1:  # past the end: the last page instead
+            page = max(1, min(-(-total // params.per_page), MAX_PAGE))
+            results, total, facets = _fetch(sqs._clone(), page, params.per_page)
+    except Exception as exc:
+        log.exception("Search failed for %r", params.q)
+        raise SearchUnavailable(str(exc)) from exc
+    hits = [
+        Hit(
+            article=result.object,
+            title=highlight_words(result.object.title, params.q),
+            snippet=snippet(result.object.body, params.q),
+            score=result.score or 0.0,
+        )
+        for result in results
+        if result.object is not None
+    ]
+    return SearchOutcome(params=params, hits=hits, total=total, page=page, facets=facets)
