@@ -18,6 +18,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     section = indexes.CharField(faceted=True, default="")
     authors = indexes.MultiValueField(faceted=True)
     entities = indexes.MultiValueField(faceted=True)
+    # The names again as analysed text, for author: and entity: queries.
+    author_names = indexes.CharField(default="")
+    entity_names = indexes.CharField(default="", boost=2.0)
     language = indexes.CharField(model_attr="language", faceted=True, default="")
     year = indexes.CharField(faceted=True, default="")
     published_on = indexes.DateField(model_attr="published_on", null=True)
@@ -49,6 +52,12 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_entities(self, obj: Article) -> list[str]:
         return [mention.entity.name for mention in obj.mentions.all() if not mention.rejected]
+
+    def prepare_author_names(self, obj: Article) -> str:
+        return "\n".join(self.prepare_authors(obj))
+
+    def prepare_entity_names(self, obj: Article) -> str:
+        return "\n".join(self.prepare_entities(obj))
 
     def prepare_year(self, obj: Article) -> str:
         return str(obj.published_on.year) if obj.published_on else ""

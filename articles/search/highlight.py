@@ -14,21 +14,17 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from whoosh.lang.porter import stem
 
+from articles.search.analysis import normalise_persian_arabic
+from articles.search.syntax import parse, positive_words
+
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
-_OPERATORS = {"and", "or", "not", "to"}
 
 
 def query_terms(query: str) -> set[str]:
-    """Stems of the words a query asks for, leaving out operators and -excluded words."""
+    """Stems of the words a query asks for, leaving out operators and excluded words."""
     terms: set[str] = set()
-    for raw in query.split():
-        if raw.startswith("-") or raw.upper() == "NOT":
-            continue
-        _, _, raw = raw.rpartition(":")  # field:value → value
-        for word in _WORD.findall(raw):
-            if word.lower() in _OPERATORS and word.isupper():
-                continue
-            terms.update(_stems(word))
+    for word in positive_words(parse(query)):
+        terms.update(_stems(normalise_persian_arabic(word)))
     return terms
 
 
@@ -43,7 +39,7 @@ def _stems(word: str) -> set[str]:
 
 
 def _matches(word: str, terms: set[str]) -> bool:
-    lowered = word.lower().replace("’", "'")
+    lowered = normalise_persian_arabic(word).lower().replace("’", "'")
     if stem(lowered) in terms:
         return True
     return any(stem(part) in terms for part in re.split(r"[-']", lowered) if part)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from haystack.query import SearchQuerySet
 
 from articles.models import Article
+from articles.search.backends.base import ArchiveSearchQuerySet
 from articles.search.facets import FACET_FIELDS, FACETS, facet_filter
 from articles.search.highlight import highlight_words, snippet
 
@@ -148,8 +149,9 @@ class SearchOutcome:
 
 def build_queryset(params: SearchParams) -> SearchQuerySet:
     """The haystack query for these parameters (facets requested, objects loaded)."""
-    sqs = SearchQuerySet().models(Article)
-    sqs = sqs.auto_query(params.q) if params.q else sqs.all()
+    sqs = ArchiveSearchQuerySet().models(Article).all()
+    if params.q:
+        sqs = sqs.archive(params.q)
     for name, value in params.facets:
         sqs = sqs.narrow(facet_filter(name, value))
     if params.date_from:

@@ -24,15 +24,66 @@ from haystack.exceptions import SkipDocument
 from haystack.fields import FacetField
 from haystack.utils import get_model_ct
 from whoosh import query as wq
-from whoosh.analysis import RegexTokenizer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.fields import ID as WHOOSH_ID
-from whoosh.fields import KEYWORD
+from whoosh.fields import KEYWORD, TEXT
 from whoosh.sorting import Count, FieldFacet
 
+from articles.search import syntax
+from articles.search.analysis import normalise_persian_arabic
+from articles.search.backends.base import ArchiveQueryMixin
 from articles.search.facets import LIST_SEPARATOR, parse_facet_filter
 
 # Tokens of a multi-valued facet field: everything between separators, as written.
 _list_tokenizer = RegexTokenizer(rf"[^{LIST_SEPARATOR}]+")
+
+
+class ArchiveTokenizer(RegexTokenizer):
+    """Words of news text in any script, after Persian/Arabic spelling variants are folded
+    (``articles.search.analysis``), so that index and queries agree.
+
+    Hyphens split ('S-400' is 's' then '400': a query for S-400 becomes that two-word
+    phrase); apostrophes and dots stay inside a word for the filter below.
+    """
+
+    def __init__(self):
+        super().__init__(r"\w+(?:[.'’]\w+)*")
+
+    def __call__(self, value, **kwargs):
+        return super().__call__(normalise_persian_arabic(value), **kwargs)
+
+
+class ArchiveWordFilter(Filter):
+    """ "Erdogan's" is 'erdogan'; 'U.S.' is 'us' (dots go where there are letters)."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            if text.endswith(("'s", "’s")):
+                text = text[:-2]
+            text = text.replace("'", "").replace("’", "")
+            if "." in text and not text.replace(".", "").isdigit():
+                text = text.replace(".", "")
+            if text:
+                token.text = text
+                yield token
+
+
+def archive_analyzer():
+    # No stop words: 'US', 'The Hague' and 'who' are news; phrases keep every word.
+    return ArchiveTokenizer() | LowercaseFilter() | ArchiveWordFilter() | StemFilter()
+
+
+# Where a reader's field names search, and how much a match there weighs.
+DEFAULT_FIELDS = {"text": 1.0, "title": 3.0, "entity_names": 2.0}
+NAMED_FIELDS = {
+    "title": "title",
+    "authors": "author_names",
+    "entities": "entity_names",
+    "section": "section",
+    "publication": "publication",
+    "body": "text",
+}
 
 WRITER_LOCK_TIMEOUT = 60.0  # seconds to wait for another writer to finish
 
@@ -59,6 +110,18 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     # --- schema -------------------------------------------------------------
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
+        for name, field in list(schema.items()):
+            if isinstance(field, TEXT):
+                schema.remove(name)
+                schema.add(
+                    name,
+                    TEXT(
+                        analyzer=archive_analyzer(),
+                        stored=field.stored,
+                        field_boost=field.format.field_boost,
+                        spelling=name == content_field_name,
+                    ),
+                )
         # A column of ids lets `indexed_ids` list the index without loading stored text.
         schema.remove(DJANGO_ID)
         schema.add(DJANGO_ID, WHOOSH_ID(stored=True, sortable=True))
@@ -182,12 +245,22 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if searcher.doc_count() == 0:
             return empty
 
-        if query_string in {"*", "*:*", "(*)"}:
-            parsed = wq.Every()
-        else:
+        parts = []
+        if query_string not in {"*", "*:*", "(*)"}:
             parsed = self.parser.parse(query_string)
             if parsed is None or parsed is wq.NullQuery:
                 return empty
+            parts.append(parsed)
+        archive_query = kwargs.get("archive_query")
+        if archive_query:
+            node = syntax.parse(archive_query)
+            translated = self.translate(node) if node is not None else None
+            if translated is None:
+                return empty
+            if syntax.only_negative(node):
+                translated = wq.And([wq.Every(), translated])
+            parts.append(translated)
+        parsed = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else wq.Every())
 
         sortedby, reverse = None, False
         if sort_by:
@@ -222,7 +295,55 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             result["results"] = []
         return result
 
+    # --- the reader's query language -------------------------------------------
+    def _words(self, field: str, text: str) -> list[str]:
+        return [token.text for token in self.schema[field].analyzer(text)]
+
+    def translate(self, node, fields: dict[str, float] | None = None):
+        """A Whoosh query for a ``syntax`` tree; None when it asks for nothing."""
+        fields = fields or DEFAULT_FIELDS
+        if isinstance(node, syntax.Field):
+            return self.translate(node.node, {NAMED_FIELDS[node.name]: 1.0})
+        if isinstance(node, syntax.Not):
+            inner = self.translate(node.node, fields)
+            return wq.Not(inner) if inner is not None else None
+        if isinstance(node, (syntax.And, syntax.Or)):
+            parts = [q for q in (self.translate(n, fields) for n in node.nodes) if q is not None]
+            if not parts:
+                return None
+            kind = wq.And if isinstance(node, syntax.And) else wq.Or
+            return parts[0] if len(parts) == 1 else kind(parts)
+        per_field = []
+        for field, boost in fields.items():
+            query = self._leaf(node, field)
+            if query is not None:
+                query.boost = boost
+                per_field.append(query)
+        if not per_field:
+            return None
+        return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+
+    def _leaf(self, node, field: str):
+        if isinstance(node, syntax.Prefix):
+            text = normalise_persian_arabic(node.text).lower()
+            return wq.Prefix(field, text)
+        words = list(node.words) if isinstance(node, syntax.Phrase) else [node.text]
+        slop = node.slop if isinstance(node, syntax.Phrase) else 0
+        tokens = [t for word in words for t in self._words(field, word)]
+        if not tokens:
+            return None
+        if len(tokens) == 1:
+            return wq.Term(field, tokens[0])
+        if slop:  # within `slop` words of each other, in any order
+            terms = [wq.Term(field, token) for token in tokens]
+            return wq.SpanNear2(terms, slop=slop, ordered=False, mindist=1)
+        return wq.Phrase(field, tokens)
+
+
+class ArchiveWhooshQuery(ArchiveQueryMixin, WhooshSearchQuery):
+    pass
+
 
 class WhooshEngine(BaseEngine):
     backend = ArchiveWhooshBackend
-    query = WhooshSearchQuery
+    query = ArchiveWhooshQuery

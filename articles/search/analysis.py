@@ -1,0 +1,70 @@
+"""Text normalisation shared by every search backend and by the entity gazetteer.
+
+Persian and Arabic text reaches the archive in several spellings of the same word: Arabic
+yeh and kaf (ي ك) where Persian has its own (ی ک), short vowels (harakat) written or not,
+tatweel stretching a word, a zero-width non-joiner (ZWNJ) or a no-break space where another
+writer types a space, Persian or Arabic-Indic digits. ``normalise_persian_arabic`` folds
+these to one form, so that the index, the queries and the gazetteer agree.
+
+Most of the folding maps one character to one character. Harakat, tatweel and invisible
+format characters are dropped, so the result can be shorter than the text;
+``normalise_persian_arabic_offsets`` returns, with the result, where each of its characters
+came from, so that a match found in the normalised text maps back onto the original.
+"""
+
+from __future__ import annotations
+
+# One character for another. Mirrors what Lucene's Arabic and Persian normalisers do, plus
+# the separators and digits; everything else passes through unchanged (Latin text included).
+_REPLACE = {
+    "\u064a": "\u06cc",  # ي Arabic yeh -> ی Persian yeh
+    "\u0649": "\u06cc",  # ى alef maksura -> ی
+    "\u0643": "\u06a9",  # ك Arabic kaf -> ک Persian keheh
+    "\u06c0": "\u0647",  # ۀ heh with yeh above (ezafe) -> ه
+    "\u06c1": "\u0647",  # ہ heh goal -> ه
+    "\u0629": "\u0647",  # ة teh marbuta -> ه
+    "\u0622": "\u0627",  # آ alef with madda -> ا
+    "\u0623": "\u0627",  # أ alef with hamza above -> ا
+    "\u0625": "\u0627",  # إ alef with hamza below -> ا
+    "\u0671": "\u0627",  # ٱ alef wasla -> ا
+    "\u200c": " ",  # zero-width non-joiner: a writer's choice between a space and none
+    "\u00a0": " ",  # no-break space
+    "\u202f": " ",  # narrow no-break space
+    "\u2007": " ",  # figure space
+    **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits ٠-٩
+    **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian digits ۰-۹
+}
+
+# Dropped: harakat and other combining marks of the Arabic block, the superscript alef,
+# tatweel, and invisible format characters (joiner, direction marks, byte-order mark).
+_DROP = frozenset(
+    [chr(c) for c in range(0x064B, 0x0660)]
+    + ["\u0670", "\u0640", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"]
+)
+
+_TABLE = str.maketrans({**_REPLACE, **dict.fromkeys(_DROP)})
+
+
+def normalise_persian_arabic(text: str) -> str:
+    """Fold the spelling variants of Persian and Arabic text to one form (see the module doc).
+
+    Latin and other scripts pass through unchanged; case is not touched. The result is as
+    long as ``text`` unless harakat, tatweel or invisible format characters were dropped.
+    """
+    return text.translate(_TABLE)
+
+
+def normalise_persian_arabic_offsets(text: str) -> tuple[str, list[int]]:
+    """``normalise_persian_arabic(text)`` and where each of its characters came from.
+
+    Returns ``(normalised, offsets)`` with ``len(offsets) == len(normalised) + 1``:
+    ``normalised[i]`` came from ``text[offsets[i]]``, and ``offsets[-1] == len(text)``. A
+    span ``normalised[s:e]`` covers ``text[offsets[s]:offsets[e]]`` in the original, which
+    includes any dropped marks (harakat, tatweel) written after its last letter.
+    """
+    normalised = normalise_persian_arabic(text)
+    if len(normalised) == len(text):
+        return normalised, list(range(len(text) + 1))
+    offsets = [index for index, char in enumerate(text) if char not in _DROP]
+    offsets.append(len(text))
+    return normalised, offsets

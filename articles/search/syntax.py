@@ -1,0 +1,245 @@
+"""The query language readers type, parsed once for every search engine.
+
+    Erdogan Putin            both words (stemmed: 'missiles' finds 'missile')
+    "safe zone"              the phrase
+    "Erdogan Putin"~10       both words within ten words of each other
+    Idlib OR Aleppo          either; AND is implied, NOT / -word / -"phrase" exclude
+    (Idlib OR Aleppo) -Assad groups
+    title:missile  author:atesci  entity:"Recep Tayyip Erdogan"  section:…  publication:…
+    milit*                   words starting with 'milit'
+
+``parse`` never fails: an unbalanced quote closes at the end, a stray operator or
+parenthesis is ignored, an unknown ``field:`` is read as plain words. Backends turn the
+tree into their own queries (``articles.search.backends``); the highlighter takes its
+words from ``positive_words``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# The fields a reader may name, and what each searches.
+FIELDS = {
+    "title": "title",
+    "author": "authors",
+    "by": "authors",
+    "entity": "entities",
+    "section": "section",
+    "publication": "publication",
+    "body": "body",
+    "text": "body",
+}
+MAX_DEPTH = 20  # parentheses deeper than this are read as plain words
+MAX_TERMS = 64  # a query longer than this keeps its first 64 words
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+
+
+@dataclass(frozen=True)
+class Prefix:
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    slop: int = 0
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # one of FIELDS' values
+    node: Node
+
+
+@dataclass(frozen=True)
+class And:
+    nodes: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    nodes: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    node: Node
+
+
+Node = Term | Prefix | Phrase | Field | And | Or | Not
+
+_TOKEN = re.compile(
+    r"""
+    (?P<phrase>"(?P<phrase_text>[^"]*)(?:"|$)(?:~(?P<slop>\d{1,3}))?)
+  | (?P<open>\()
+  | (?P<close>\))
+  | (?P<word>[^\s()"]+)
+    """,
+    re.VERBOSE,
+)
+_WORD_CHARS = re.compile(r"[\w][\w'’.\-]*[\w]|[\w]", re.UNICODE)
+
+
+def words_of(text: str) -> list[str]:
+    """The words in ``text``, keeping inner hyphens and apostrophes ('S-400', "Erdogan's")."""
+    return _WORD_CHARS.findall(text)
+
+
+def _tokens(text: str):
+    for match in _TOKEN.finditer(text):
+        if match["phrase"] is not None:
+            words = tuple(words_of(match["phrase_text"]))
+            slop = min(int(match["slop"]), 100) if match["slop"] else 0
+            yield ("phrase", Phrase(words, slop) if len(words) > 1 else words)
+        elif match["open"]:
+            yield ("open", None)
+        elif match["close"]:
+            yield ("close", None)
+        else:
+            yield ("word", match["word"])
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.tokens = list(_tokens(text))
+        self.pos = 0
+        self.terms = 0
+
+    def peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
+
+    def take(self):
+        token = self.peek()
+        self.pos += 1
+        return token
+
+    def parse_or(self, depth: int) -> Node | None:
+        alternatives = [self.parse_and(depth)]
+        while self.peek() == ("word", "OR"):
+            self.take()
+            alternatives.append(self.parse_and(depth))
+        alternatives = [node for node in alternatives if node is not None]
+        if not alternatives:
+            return None
+        return alternatives[0] if len(alternatives) == 1 else Or(tuple(alternatives))
+
+    def parse_and(self, depth: int) -> Node | None:
+        nodes: list[Node] = []
+        while True:
+            kind, value = self.peek()
+            if kind is None or (kind == "close" and depth > 0) or (kind, value) == ("word", "OR"):
+                break
+            if kind == "close":  # a stray ')' at the top: ignored
+                self.take()
+                continue
+            node = self.parse_unary(depth)
+            if node is not None:
+                nodes.append(node)
+        if not nodes:
+            return None
+        return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
+
+    def parse_unary(self, depth: int) -> Node | None:
+        kind, value = self.peek()
+        if (kind, value) in {("word", "NOT"), ("word", "-")}:
+            self.take()
+            node = self.parse_unary(depth)
+            return Not(node) if node is not None else None
+        if (kind, value) in {("word", "AND"), ("word", "+")}:
+            self.take()
+            return None
+        if kind == "word" and value.startswith("-") and len(value) > 1:
+            self.tokens[self.pos] = ("word", value[1:])
+            node = self.parse_unary(depth)
+            return Not(node) if node is not None else None
+        if kind == "word" and value.startswith("+") and len(value) > 1:
+            self.tokens[self.pos] = ("word", value[1:])
+        return self.parse_primary(depth)
+
+    def parse_primary(self, depth: int) -> Node | None:
+        kind, value = self.take()
+        if kind == "open":
+            if depth >= MAX_DEPTH:
+                return None
+            node = self.parse_or(depth + 1)
+            if self.peek()[0] == "close":
+                self.take()
+            return node
+        if kind == "phrase":
+            return self._count(value if isinstance(value, Phrase) else _plain(value))
+        if kind == "word":
+            name, sep, rest = value.partition(":")
+            if sep and name.lower() in FIELDS:
+                field = FIELDS[name.lower()]
+                if rest:
+                    inner = _word(rest)
+                elif self.peek()[0] in {"open", "phrase", "word"}:
+                    inner = self.parse_primary(depth)
+                else:
+                    inner = None
+                return Field(field, inner) if inner is not None else None
+            return self._count(_word(value))
+        return None
+
+    def _count(self, node: Node | None) -> Node | None:
+        if node is None:
+            return None
+        self.terms += 1
+        return node if self.terms <= MAX_TERMS else None
+
+
+def _plain(words) -> Node | None:
+    """A one-word (or empty) phrase is just that word."""
+    words = list(words)
+    return Term(words[0]) if words else None
+
+
+def _word(raw: str) -> Node | None:
+    """A typed word: a prefix if it ends in '*', else its word(s) ('U.S.' is one)."""
+    if raw.endswith("*"):
+        stem = "".join(words_of(raw[:-1]))
+        return Prefix(stem) if len(stem) >= 2 else None
+    words = words_of(raw)
+    if not words:
+        return None
+    if len(words) == 1:
+        return Term(words[0])
+    return Phrase(tuple(words))  # 'fifth-generation,' and friends: the words in order
+
+
+def parse(text: str) -> Node | None:
+    """The query tree of ``text``, or None when it asks for nothing."""
+    parser = _Parser(text)
+    node = parser.parse_or(0)
+    while parser.pos < len(parser.tokens):  # whatever a stray ')' left behind
+        rest = parser.parse_or(0)
+        if rest is not None:
+            node = And((node, rest)) if node is not None else rest
+    return node
+
+
+def positive_words(node: Node | None) -> list[str]:
+    """The words a result is expected to contain (for highlighting): all but excluded."""
+    if node is None or isinstance(node, Not):
+        return []
+    if isinstance(node, (Term, Prefix)):
+        return [node.text]
+    if isinstance(node, Phrase):
+        return list(node.words)
+    if isinstance(node, Field):
+        return positive_words(node.node)
+    return [word for child in node.nodes for word in positive_words(child)]
+
+
+def only_negative(node: Node) -> bool:
+    """True when the query only excludes ('-Assad'): it needs everything to exclude from."""
+    if isinstance(node, Not):
+        return True
+    if isinstance(node, And):
+        return all(only_negative(child) for child in node.nodes)
+    return False

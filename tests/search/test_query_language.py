@@ -1,0 +1,114 @@
+"""Every form of the query language, through the search service and a real Whoosh index."""
+
+import datetime as dt
+
+import pytest
+from django.http import QueryDict
+
+from articles.models import Entity
+from articles.search.service import SearchParams, run_search
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(query: str, **extra) -> list[str]:
+    params = QueryDict(mutable=True)
+    params["q"] = query
+    for key, value in extra.items():
+        params[key] = value
+    return [hit.article.title for hit in run_search(SearchParams.from_query(params)).hits]
+
+
+@pytest.fixture
+def archive(indexed):
+    with indexed():
+        builders.article(
+            title="Missile deal",
+            body="Turkey bought Russian S-400 missiles. Erdogan met Putin in Moscow.",
+            authors=["Ulas Atesci"],
+            entities=[("Recep Tayyip Erdogan", Entity.Kind.PERSON)],
+            sec=builders.section("Europe"),
+            published_on=dt.date(2019, 9, 5),
+        )
+        builders.article(
+            title="Safe zone talks",
+            body="Officials discussed a safe zone in northern Syria near Idlib.",
+            authors=["Nancy Thomas"],
+            published_on=dt.date(2019, 8, 7),
+        )
+        builders.article(
+            title="Zone of safety",
+            body="A zone that is safe for civilians was promised in Aleppo. Putin said nothing "
+            "about it at all that day. "
+            "Erdogan was far away, and many many words later the name Putin came again.",
+            published_on=dt.date(2018, 1, 1),
+        )
+        builders.article(
+            title="Military parade",
+            body="The military held a parade. The US and U.S. officials attended.",
+            published_on=dt.date(2017, 5, 1),
+        )
+
+
+def test_words_are_stemmed(archive):
+    assert titles("missile") == ["Missile deal"]
+
+
+def test_phrase(archive):
+    assert titles('"safe zone"') == ["Safe zone talks"]
+
+
+def test_proximity(archive):
+    assert set(titles('"Erdogan Putin"~3')) == {"Missile deal"}
+    assert set(titles('"Erdogan Putin"~30')) == {"Missile deal", "Zone of safety"}
+
+
+def test_boolean_and_exclusion(archive):
+    assert set(titles("Idlib OR Aleppo")) == {"Safe zone talks", "Zone of safety"}
+    assert titles("zone -Aleppo") == ["Safe zone talks"]
+    assert titles("zone NOT Idlib") == ["Zone of safety"]
+    assert titles('zone -"safe zone"') == ["Zone of safety"]
+
+
+def test_field_queries(archive):
+    assert set(titles("title:zone")) == {"Safe zone talks", "Zone of safety"}
+    assert titles("title:missiles") == ["Missile deal"]
+    assert titles("body:missile") == ["Missile deal"]
+    assert titles("author:atesci") == ["Missile deal"]
+    assert titles('entity:"Recep Tayyip Erdogan"') == ["Missile deal"]
+    assert titles("section:europe") == ["Missile deal"]
+    assert titles("title:Idlib") == []
+
+
+def test_prefix(archive):
+    assert titles("milit*") == ["Military parade"]
+
+
+def test_hyphenated_designators_and_abbreviations(archive):
+    assert titles("S-400") == ["Missile deal"]
+    assert titles("US") == ["Military parade"]
+
+
+def test_only_exclusion_means_everything_else(archive):
+    assert set(titles("-zone")) == {"Missile deal", "Military parade"}
+
+
+def test_title_matches_rank_above_body_matches(indexed):
+    with indexed():
+        builders.article(title="Weather report", body="Rain. Idlib is mentioned once here.")
+        builders.article(title="Idlib under fire", body="Shelling continued overnight.")
+    assert titles("Idlib")[0] == "Idlib under fire"
+
+
+def test_sort_and_date_range(archive):
+    assert titles("zone", sort="oldest") == ["Zone of safety", "Safe zone talks"]
+    assert titles("zone", sort="newest") == ["Safe zone talks", "Zone of safety"]
+    assert titles("zone", **{"from": "2019"}) == ["Safe zone talks"]
+    assert titles("zone", to="2018-12") == ["Zone of safety"]
+
+
+def test_year_facet_counts_follow_filters(archive):
+    params = SearchParams.from_query(QueryDict("q=zone&f=year:2019"))
+    outcome = run_search(params)
+    assert dict(outcome.facets["year"]) == {"2019": 1}
