@@ -14,7 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from haystack.query import SearchQuerySet
+from haystack import connections
 
 from articles.models import Article
 from articles.search.backends.base import ArchiveSearchQuerySet
@@ -27,6 +27,7 @@ PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 500
 MAX_PAGE = 500  # deeper than anyone reads; keeps absurd page numbers cheap
+SUGGEST_BELOW = 3  # "did you mean" only when a search finds fewer results than this
 SORTS = {"relevance": None, "newest": "-published_on", "oldest": "published_on"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -141,13 +142,14 @@ class SearchOutcome:
     total: int
     page: int
     facets: dict[str, list[tuple[str, int]]]
+    suggestion: str | None = None  # "did you mean", offered only when little was found
 
     @property
     def num_pages(self) -> int:
         return max(1, min(-(-self.total // self.params.per_page), MAX_PAGE))
 
 
-def build_queryset(params: SearchParams) -> SearchQuerySet:
+def build_queryset(params: SearchParams) -> ArchiveSearchQuerySet:
     """The haystack query for these parameters (facets requested, objects loaded)."""
     sqs = ArchiveSearchQuerySet().models(Article).all()
     if params.q:
@@ -166,7 +168,7 @@ def build_queryset(params: SearchParams) -> SearchQuerySet:
     return sqs.load_all()
 
 
-def _fetch(sqs: SearchQuerySet, page: int, per_page: int):
+def _fetch(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
     start = (page - 1) * per_page
     results = list(sqs[start : start + per_page])
     return results, sqs.count(), sqs.facet_counts().get("fields", {})
@@ -194,4 +196,18 @@ def run_search(params: SearchParams) -> SearchOutcome:
         for result in results
         if result.object is not None
     ]
-    return SearchOutcome(params=params, hits=hits, total=total, page=page, facets=facets)
+    suggestion = None
+    if params.q and total < SUGGEST_BELOW:
+        try:
+            suggestion = connections["default"].get_backend().suggest(params.q)
+        except Exception:
+            log.exception("No suggestion for %r", params.q)
+    return SearchOutcome(
+        params=params, hits=hits, total=total, page=page, facets=facets, suggestion=suggestion
+    )
+
+
+def more_like_this(article: Article, count: int = 5) -> list[Article]:
+    """Published articles like this one, by the search engine's measure."""
+    results = ArchiveSearchQuerySet().models(Article).more_like_this(article).load_all()
+    return [r.object for r in results[:count] if r.object is not None and r.object != article]

@@ -1,16 +1,28 @@
 """One article, as a reader sees it."""
 
+import logging
+
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article, Mention
+from articles.search.service import more_like_this
+
+log = logging.getLogger(__name__)
 
 RELATED_COUNT = 5
 
 
 def related_articles(article: Article, entity_ids: list[int]) -> list[Article]:
-    """Published articles sharing the most entities with this one; failing that, the
-    newest in its section."""
+    """Articles like this one by the search engine's measure (more like this); when search
+    cannot answer, those sharing the most entities, then the newest in its section."""
+    try:
+        related = more_like_this(article, RELATED_COUNT)
+    except Exception:
+        log.exception("More like this failed for article %s", article.pk)
+        related = []
+    if related:
+        return related
     others = Article.objects.published().exclude(pk=article.pk)
     if entity_ids:
         related = list(

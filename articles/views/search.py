@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.translation import get_language_info
 
+from articles.charts import bar_chart
 from articles.search.facets import FACETS
 from articles.search.service import MAX_PAGE, SORTS, SearchParams, SearchUnavailable, run_search
 
@@ -83,11 +84,19 @@ def search(request):
 
     page = Paginator(_Pages(outcome.total, params.per_page), params.per_page).get_page(outcome.page)
     page.object_list = outcome.hits
+    years = sorted((v, n) for v, n in outcome.facets.get("year", []) if v)
     context.update(
         searched=True,
         page=page,
         total=outcome.total,
         facets=_facet_groups(query, outcome.facets, selected),
+        suggestion=outcome.suggestion,
+        suggestion_url=_url_with(query, q=outcome.suggestion) if outcome.suggestion else None,
+        histogram=bar_chart(
+            years, "Results per year", x_label="Year", y_label="Articles", chart_id="hits-years"
+        )
+        if len(years) > 1
+        else "",
     )
     return render(request, "search/search.html", context)
 

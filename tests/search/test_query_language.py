@@ -112,3 +112,33 @@ def test_year_facet_counts_follow_filters(archive):
     params = SearchParams.from_query(QueryDict("q=zone&f=year:2019"))
     outcome = run_search(params)
     assert dict(outcome.facets["year"]) == {"2019": 1}
+
+
+def test_did_you_mean_only_when_little_is_found(archive, client):
+    from django.urls import reverse
+
+    outcome = run_search(SearchParams.from_query(QueryDict("q=misiles")))
+    assert outcome.total == 0 and outcome.suggestion == "missiles"
+    html = client.get(reverse("articles:search"), {"q": "misiles"}).content.decode()
+    assert "Did you mean" in html and "q=missiles" in html
+    assert run_search(SearchParams.from_query(QueryDict("q=zone"))).suggestion is None
+
+
+def test_more_like_this_finds_similar_published_articles(indexed):
+    from articles.models import Article
+    from articles.search.service import more_like_this
+
+    with indexed():
+        first = builders.article(
+            title="Sochi talks", body="Idlib ceasefire talks between Turkey and Russia in Sochi."
+        )
+        similar = builders.article(
+            title="Talks again", body="Ceasefire talks on Idlib: Turkey and Russia meet again."
+        )
+        builders.article(title="Cricket", body="Cricket scores from the weekend matches in Leeds.")
+        builders.article(
+            title="Sochi draft",
+            body="Idlib ceasefire Turkey Russia Sochi talks",
+            status=Article.Status.DRAFT,
+        )
+    assert more_like_this(first) == [similar]

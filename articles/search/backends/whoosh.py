@@ -14,6 +14,7 @@ Haystack 3.4's backend as shipped (see ``shared/notes/haystack-whoosh.md``):
 
 from __future__ import annotations
 
+import re
 import threading
 
 from django.utils.encoding import force_str
@@ -22,11 +23,12 @@ from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQu
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SkipDocument
 from haystack.fields import FacetField
-from haystack.utils import get_model_ct
+from haystack.utils import get_identifier, get_model_ct
 from whoosh import query as wq
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.analysis import STOP_WORDS, Filter, LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, TEXT
+from whoosh.searching import ResultsPage
 from whoosh.sorting import Count, FieldFacet
 
 from articles.search import syntax
@@ -176,8 +178,6 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             self.setup()
         whoosh_id = obj_or_string if isinstance(obj_or_string, str) else None
         if whoosh_id is None:
-            from haystack.utils import get_identifier
-
             whoosh_id = get_identifier(obj_or_string)
         writer = self._writer()
         writer.delete_by_term(ID, whoosh_id)
@@ -293,6 +293,58 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if raw_page.pagenum < page_num:
             # Whoosh answers a page past the end with the last page; the caller asked for none.
             result["results"] = []
+        return result
+
+    def suggest(self, text: str) -> str | None:
+        """The query with its unknown words replaced by the closest words of the archive's
+        own vocabulary, or None when every word is known (or nothing is close)."""
+        words = syntax.positive_words(syntax.parse(text))
+        if not words:
+            return None
+        searcher = self.searcher()
+        corrector = searcher.corrector(self.content_field_name)
+        reader = searcher.reader()
+        suggestion = text
+        for word in dict.fromkeys(words):
+            tokens = self._words(self.content_field_name, word)
+            if len(tokens) != 1 or reader.doc_frequency(self.content_field_name, tokens[0]):
+                continue  # known, or a compound the corrector cannot help with
+            plain = normalise_persian_arabic(word).lower()
+            better = next(iter(corrector.suggest(plain, limit=1, maxdist=2)), None)
+            if better and better != plain:
+                suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, suggestion)
+        return suggestion if suggestion != text else None
+
+    def more_like_this(self, model_instance, additional_query_string=None, start_offset=0,
+                       end_offset=None, models=None, limit_to_registered_models=None,
+                       result_class=None, **kwargs):
+        """Documents like this one: Whoosh's key-term query over the stored text, run on
+        the kept searcher (haystack's version reopens the index each time)."""
+        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        searcher = self.searcher()
+        docnum = searcher.document_number(**{ID: get_identifier(model_instance)})
+        if docnum is None:
+            return empty
+        top = (end_offset or 10) - start_offset
+        # The document's most telling words; the index keeps stop words for phrases, so
+        # they are left out here, where they would make everything alike.
+        terms = [
+            (word, weight)
+            for word, weight in searcher.key_terms([docnum], self.content_field_name, numterms=25)
+            if len(word) > 2 and word not in STOP_WORDS
+        ][:12]
+        if not terms:
+            return empty
+        query = wq.Or([wq.Term(self.content_field_name, w, boost=weight) for w, weight in terms])
+        results = searcher.search(
+            query,
+            limit=top + start_offset + 1,
+            filter=self._filter_query(None, models, None),
+            mask=wq.Term(ID, get_identifier(model_instance)),
+        )
+        raw_page = ResultsPage(results, 1, max(top + start_offset, 1))
+        result = self._process_results(raw_page, result_class=result_class)
+        result["results"] = result["results"][start_offset:]
         return result
 
     # --- the reader's query language -------------------------------------------
