@@ -107,38 +107,54 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def archive_gazetteer(*, curated_only: bool = False):
+    """The archive's own entities as a gazetteer: names and aliases of entities in use.
+
+    ``curated_only`` keeps those an editor has reviewed or given aliases: for English,
+    where the statistical model finds the rest, only an editor's word should add to it."""
+    from django.db.models import Q
+
+    from articles.entities.gazetteer import Gazetteer
+
+    entities = Entity.objects.current()
+    if curated_only:
+        entities = entities.filter(Q(reviewed=True) | ~Q(aliases=[]))
+    return Gazetteer(entities.values_list("name", "kind", "aliases").iterator())
+
+
 def extract_articles(articles: Iterable[Article], *, on_each=None) -> int:
     """Find and store the entities of each article's body; returns how many were done.
 
-    English goes through the statistical model in batches; other languages through the
-    gazetteer of the archive's own entities (names and aliases)."""
-    from articles.entities.gazetteer import Gazetteer
-    from articles.entities.normalise import group
-
+    English goes through the statistical model in batches, with the curated entities as a
+    gazetteer beside it; other languages through the gazetteer of all the archive's
+    entities (names and aliases)."""
     from articles.entities import extract, extract_many
+    from articles.entities.normalise import group
     from articles.search.indexing import deferred_indexing
 
     resolver = EntityResolver()
-    gazetteer = Gazetteer(
-        Entity.objects.current().values_list("name", "kind", "aliases").iterator()
-    )
+    curated = archive_gazetteer(curated_only=True)
+    everything = archive_gazetteer()
     done = 0
     with deferred_indexing():
         for batch in _batches(articles, BATCH_SIZE):
             english = [a for a in batch if a.language in ("en", "")]
-            others = [a for a in batch if a.language not in ("en", "")]
             spans = dict(
                 zip(
                     (a.pk for a in english),
-                    extract_many([a.body for a in english], "en"),
+                    extract_many([a.body for a in english], "en", gazetteer=curated),
                     strict=True,
                 )
             )
-            for article in others:
-                spans[article.pk] = extract(article.body, article.language, gazetteer=gazetteer)
             for article in batch:
+                if article.pk not in spans:
+                    spans[article.pk] = extract(
+                        article.body, article.language, gazetteer=everything
+                    )
+            for article in batch:
+                gazetteer = curated if article.language in ("en", "") else everything
                 try:
-                    tag_article(article, group(spans[article.pk]), resolver)
+                    tag_article(article, group(spans[article.pk], gazetteer), resolver)
                 except Exception:
                     log.exception("Entities of article %s could not be stored", article.pk)
                     continue

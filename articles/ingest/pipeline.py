@@ -223,27 +223,38 @@ def import_records(
     *,
     publish_complete: bool = True,
     dry_run: bool = False,
+    find_entities: bool = True,
     on_each: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Store every record, each in its own transaction; one that fails is reported and
-    the rest go on. With ``dry_run`` nothing is written: the report says what would be."""
+    the rest go on. New and changed articles then have their entities found (in batches,
+    ``articles.entities``). With ``dry_run`` nothing is written: the report says what
+    would be."""
     report = ImportReport(dry_run=dry_run)
     with deferred_indexing():
-        for record in records:
-            source = record.source_name or record.source_url or record.title[:80]
-            try:
-                if dry_run:
-                    article, outcome = classify(record)
-                else:
-                    article, outcome = store(record, publish_complete=publish_complete)
-            except Exception as exc:  # one bad document never stops the import
-                log.warning("Could not import %s: %s", source, exc)
-                report.failed.append((source, str(exc)))
-            else:
-                report.add(article, outcome)
-            if on_each:
-                on_each(report)
+        _store_all(records, report, publish_complete, dry_run, on_each)
+        if find_entities and not dry_run and (report.created or report.updated):
+            from articles.entities.tagging import extract_articles
+
+            extract_articles([*report.created, *report.updated])
     return report
+
+
+def _store_all(records, report, publish_complete, dry_run, on_each) -> None:
+    for record in records:
+        source = record.source_name or record.source_url or record.title[:80]
+        try:
+            if dry_run:
+                article, outcome = classify(record)
+            else:
+                article, outcome = store(record, publish_complete=publish_complete)
+        except Exception as exc:  # one bad document never stops the import
+            log.warning("Could not import %s: %s", source, exc)
+            report.failed.append((source, str(exc)))
+        else:
+            report.add(article, outcome)
+        if on_each:
+            on_each(report)
 
 
 def import_files(paths: Iterable[Path], **options) -> ImportReport:

@@ -134,3 +134,38 @@ def test_import_command_reads_csv_and_jsonl_with_a_mapping(search_index, tmp_pat
 
     with pytest.raises(CommandError, match="title"):
         call_command("import_articles", str(tmp_path / "desk.csv"), "--mapping", "body=text")
+
+
+SEED_ENTITIES = {
+    "Recep Tayyip Erdogan",
+    "Vladimir Putin",
+    "Bashar al-Assad",
+    "Russia",
+    "Turkey",
+    "Syria",
+    "Idlib",
+    "NATO",
+    "Washington",
+    "Moscow",
+    "Ankara",
+    "S-400",
+    "F-35",
+    "Su-57",
+}
+
+
+def test_the_seed_comes_in_with_its_entities(seed_path, search_index):
+    import_files([seed_path])
+    article = Article.objects.get()
+    mentions = {m.entity.name: m for m in article.mentions.select_related("entity")}
+    assert set(mentions) >= SEED_ENTITIES
+    assert mentions["Recep Tayyip Erdogan"].entity.kind == "person"
+    assert mentions["Recep Tayyip Erdogan"].count > 10
+    start, end = mentions["Idlib"].positions[0]
+    assert article.body[start:end] == "Idlib"
+    people = [name for name, m in mentions.items() if m.entity.kind == "person"]
+    assert not any(name != "Recep Tayyip Erdogan" and "Erdogan" in name for name in people)
+    facets = dict(
+        SearchQuerySet().auto_query("Idlib").facet("entities").facet_counts()["fields"]["entities"]
+    )
+    assert facets["Recep Tayyip Erdogan"] == 1

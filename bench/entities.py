@@ -1,0 +1,229 @@
+"""Named-entity accuracy, throughput and memory of ``articles.entities``.
+
+    .venv/bin/python bench/entities.py [--reuters N] [--gazetteer-names N]
+
+Prints:
+- CoNLL-2003 eng.testb: precision, recall and F1 of ``extract`` per type (PER -> person,
+  ORG -> organisation, LOC -> place), exact offsets, and their micro-average; MISC against
+  our "other" apart, as the two are not the same notion. Each document's text is its tokens
+  joined by spaces, one sentence a line.
+- Reuters-21578, the first N stories with PEOPLE or PLACES labels: the share of those labels
+  found by ``extract`` + ``group`` on title and body (the canonical name equals the label's
+  name, case aside, or both are aliases of one entity); the same share among the labels
+  whose name is written in the story (the indexers also gave the country of a dateline or
+  of a company, which the story need not name); people matched by surname alone (the
+  labels give full names, stories often only "Reagan"); and the articles per second of
+  ``extract_many``.
+- A gazetteer of N made-up names: time to build it and to search the Reuters stories.
+- The peak resident memory of the process.
+
+The corpora are research-use material, read from ../shared/corpus and never stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import lzma
+import random
+import re
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from articles.entities import extract_many  # noqa: E402
+from articles.entities.gazetteer import Gazetteer  # noqa: E402
+from articles.entities.normalise import ALIASES, alias_of, group  # noqa: E402
+from articles.ingest.readers import reuters  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+CONLL_TYPES = {"PER": "person", "ORG": "organisation", "LOC": "place", "MISC": "other"}
+
+
+def read_conll(path: Path) -> list[tuple[str, set[tuple[str, int, int]]]]:
+    """Documents of a CoNLL-2003 file (IOB1 tags) as (text, gold spans (type, start, end))."""
+    with lzma.open(path, "rt", encoding="utf-8") as stream:
+        lines = [line.rstrip("\r\n") for line in stream]
+    documents: list[list[list[tuple[str, str]]]] = [[[]]]
+    for line in lines:
+        if line.startswith("-DOCSTART-"):
+            documents.append([[]])
+        elif not line.strip():
+            documents[-1].append([])
+        else:
+            word, _pos, _chunk, tag = line.split(" ")
+            documents[-1][-1].append((word, tag))
+    result = []
+    for sentences in documents:
+        sentences = [s for s in sentences if s]
+        if not sentences:
+            continue
+        parts, gold, offset = [], set(), 0
+        for sentence in sentences:
+            if parts:
+                parts.append("\n")
+                offset += 1
+            current = None  # [type, start, end] of the entity being read
+            for index, (word, tag) in enumerate(sentence):
+                if index:
+                    parts.append(" ")
+                    offset += 1
+                start, end = offset, offset + len(word)
+                parts.append(word)
+                offset = end
+                prefix, _, kind = tag.partition("-")
+                if current and (tag == "O" or kind != current[0] or prefix == "B"):
+                    gold.add(tuple(current))
+                    current = None
+                if tag == "O":
+                    continue
+                if current is None:
+                    current = [kind, start, end]
+                else:
+                    current[2] = end
+            if current:
+                gold.add(tuple(current))
+        result.append(("".join(parts), gold))
+    return result
+
+
+def conll(path: Path) -> None:
+    documents = read_conll(path)
+    start = time.perf_counter()
+    predicted = list(extract_many([text for text, _ in documents], "en"))
+    seconds = time.perf_counter() - start
+    counts = {t: Counter() for t in CONLL_TYPES}
+    for (_text, gold), spans in zip(documents, predicted, strict=True):
+        for conll_type, kind in CONLL_TYPES.items():
+            mine = {(s.start, s.end) for s in spans if s.kind == kind}
+            theirs = {(s, e) for t, s, e in gold if t == conll_type}
+            counts[conll_type].update(tp=len(mine & theirs), predicted=len(mine), gold=len(theirs))
+    print(f"CoNLL-2003 {path.name}: {len(documents)} documents, {seconds:.1f} s")
+    print(f"  {'type':<18} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
+    micro = Counter()
+    for conll_type, c in counts.items():
+        label = conll_type if conll_type != "MISC" else "MISC/other*"
+        print(f"  {label:<18} " + _prf(c))
+        if conll_type != "MISC":
+            micro.update(c)
+    print(f"  {'micro PER+ORG+LOC':<18} " + _prf(micro))
+    print("  * MISC is not our 'other' (NORP, PRODUCT, EVENT, LAW, WORK_OF_ART): for information")
+
+
+def _prf(c: Counter) -> str:
+    p = c["tp"] / c["predicted"] if c["predicted"] else 0.0
+    r = c["tp"] / c["gold"] if c["gold"] else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return f"{p:6.3f} {r:6.3f} {f:6.3f} {c['gold']:6d}"
+
+
+def _resolve(name: str) -> str:
+    return (alias_of(name) or (name,))[0].casefold()
+
+
+def _named_in(name: str, text: str) -> bool:
+    """Whether ``name``, or a built-in alias of it, is written in ``text`` (acronyms such as
+    "US" or "U.S." in capitals only, so that "us" is not one)."""
+    target = alias_of(name)
+    keys = [k for k, t in ALIASES.items() if t == target] if target else [name.casefold()]
+    for key in keys:
+        if target and " " not in key and len(key) <= 4:
+            pattern = rf"\b(?:{key.upper()}|{re.escape('.'.join(key.upper()))})\b"
+            if re.search(pattern, text):
+                return True
+        elif re.search(rf"\b{re.escape(key)}\b", text, re.IGNORECASE):
+            return True
+    return False
+
+
+def reuters_recall(limit: int) -> list[str]:
+    records = []
+    for record in reuters.read(CORPUS / "reuters21578"):
+        if any(ref.kind in ("person", "place") for ref in record.entities):
+            records.append(record)
+            if len(records) >= limit:
+                break
+    texts = [f"{record.title}\n\n{record.body}" for record in records]
+    start = time.perf_counter()
+    extracted = list(extract_many(texts, "en"))
+    seconds = time.perf_counter() - start
+    counts = Counter()
+    for record, spans in zip(records, extracted, strict=True):
+        found = group(spans)
+        names = {_resolve(f.name) for f in found}
+        surnames = {f.name.split()[-1].casefold() for f in found if f.kind == "person"}
+        for ref in record.entities:
+            if ref.kind not in ("person", "place"):
+                continue
+            counts[ref.kind, "gold"] += 1
+            hit = _resolve(ref.name) in names
+            counts[ref.kind, "found"] += hit
+            if _named_in(ref.name, f"{record.title}\n\n{record.body}"):
+                counts[ref.kind, "named"] += 1
+                counts[ref.kind, "named found"] += hit
+            if ref.kind == "person" and ref.name.split()[-1].casefold() in surnames:
+                counts[ref.kind, "surname"] += 1
+    print(f"\nReuters-21578: {len(records)} stories with PEOPLE or PLACES labels")
+    for kind, label in (("person", "PEOPLE"), ("place", "PLACES")):
+        gold, hit = counts[kind, "gold"], counts[kind, "found"]
+        print(f"  {label:<7} document-level recall {hit / gold:.3f} ({hit}/{gold})")
+        named, hit = counts[kind, "named"], counts[kind, "named found"]
+        print(f"          of those named in the text {hit / named:.3f} ({hit}/{named})")
+    gold, hit = counts["person", "gold"], counts["person", "surname"]
+    print(f"  PEOPLE  by surname alone             {hit / gold:.3f} ({hit}/{gold})")
+    chars = sum(map(len, texts))
+    print(
+        f"  extract_many: {len(texts)} articles in {seconds:.1f} s = "
+        f"{len(texts) / seconds:.1f} articles/s ({chars / seconds / 1000:.0f} k chars/s)"
+    )
+    return texts
+
+
+def gazetteer_speed(names: int, texts: list[str]) -> None:
+    rng = random.Random(1987)
+    syllables = ["ka", "ro", "mi", "tan", "sel", "vor", "dex", "lu", "ba", "qin", "zor", "fa"]
+
+    def word() -> str:
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))).capitalize()
+
+    entries = [
+        (" ".join(word() for _ in range(rng.randint(1, 3))), "person", [word()])
+        for _ in range(names)
+    ]
+    entries.append(("Reagan", "person", ["Ronald Reagan"]))  # so that some are found
+    start = time.perf_counter()
+    gazetteer = Gazetteer(entries)
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    found = sum(len(gazetteer.find(text)) for text in texts)
+    seconds = time.perf_counter() - start
+    chars = sum(map(len, texts))
+    print(
+        f"\nGazetteer of {len(entries)} names (+1 alias each): built in {built:.2f} s; "
+        f"searched {len(texts)} articles ({chars / 1e6:.1f} M chars) in {seconds:.2f} s = "
+        f"{len(texts) / seconds:.0f} articles/s, {found} matches"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reuters", type=int, default=2000, help="Reuters stories to read.")
+    parser.add_argument("--gazetteer-names", type=int, default=50_000)
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    next(extract_many(["Warm-up."], "en"))
+    print(f"English model loaded in {time.perf_counter() - start:.1f} s\n")
+    conll(CORPUS / "conll2003_en" / "eng.testb.xz")
+    texts = reuters_recall(args.reuters)
+    gazetteer_speed(args.gazetteer_names, texts)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nPeak resident memory: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

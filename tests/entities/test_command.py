@@ -1,0 +1,58 @@
+"""Tests for ``manage.py entities``: text on standard input, spans out, as JSON or a table."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(text, *args):
+    out = io.StringIO()
+    call_command("entities", *args, stdin=io.StringIO(text), stdout=out)
+    return out.getvalue()
+
+
+def test_json_gives_one_object_per_span_with_offsets_into_the_input():
+    text = "Recep Tayyip Erdo\u011fan\u2019s visit to \u0130stanbul worried NATO."
+    lines = run(text, "--json").splitlines()
+    objects = [json.loads(line) for line in lines]
+    assert [(o["text"], o["kind"]) for o in objects] == [
+        ("Recep Tayyip Erdo\u011fan", "person"),
+        ("\u0130stanbul", "place"),
+        ("NATO", "organisation"),
+    ]
+    assert all(set(o) == {"start", "end", "text", "kind"} for o in objects)
+    assert all(text[o["start"] : o["end"]] == o["text"] for o in objects)
+    assert "\u0130stanbul" in lines[1]  # not escaped as \\u0130
+
+
+def test_a_language_without_a_model_finds_nothing_without_a_gazetteer():
+    putin_in_moscow = "\u067e\u0648\u062a\u06cc\u0646 \u062f\u0631 \u0645\u0633\u06a9\u0648"
+    assert run(putin_in_moscow, "--json", "--language", "fa") == ""
+
+
+def test_without_json_a_table():
+    lines = run("Putin met Erdogan in Sochi.").splitlines()
+    assert lines[0].split() == ["start", "end", "kind", "text"]
+    assert lines[1].split() == ["0", "5", "person", "Putin"]
+    assert lines[3].split() == ["21", "26", "place", "Sochi"]
+
+
+def test_reads_standard_input_of_the_real_command():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "entities", "--json"],
+        input="The S-400 reached Ankara.",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"start": 4, "end": 9, "text": "S-400", "kind": "other"},
+        {"start": 18, "end": 24, "text": "Ankara", "kind": "place"},
+    ]

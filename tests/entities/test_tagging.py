@@ -1,0 +1,86 @@
+"""Entities stored for articles, and editors' decisions kept when extraction runs again."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from articles.entities.merge import merge_entities
+from articles.entities.tagging import extract_articles
+from articles.models import Article, Entity, Mention
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "Turkish President Recep Tayyip Erdogan met Vladimir Putin in Moscow on Tuesday. "
+    "Erdogan said Turkey would buy more S-400 systems. Putin welcomed the deal."
+)
+
+
+def names(article):
+    return {m.entity.name for m in article.mentions.accepted().select_related("entity")}
+
+
+@pytest.fixture
+def article(search_index):
+    return builders.article(body=BODY)
+
+
+def test_extraction_stores_mentions_with_positions(article):
+    extract_articles([article])
+    mentions = {m.entity.name: m for m in article.mentions.select_related("entity")}
+    assert {"Recep Tayyip Erdogan", "Vladimir Putin", "Moscow", "Turkey", "S-400"} <= set(mentions)
+    erdogan = mentions["Recep Tayyip Erdogan"]
+    assert erdogan.count == 2 and erdogan.origin == Mention.Origin.AUTO
+    assert [BODY[s:e] for s, e in erdogan.positions] == ["Recep Tayyip Erdogan", "Erdogan"]
+    assert Entity.objects.get(name="Vladimir Putin").reviewed is False  # in the review queue
+
+
+def test_running_again_changes_nothing(article):
+    extract_articles([article])
+    before = sorted(Mention.objects.values_list("entity__name", "count", "positions"))
+    extract_articles([Article.objects.get(pk=article.pk)])
+    assert sorted(Mention.objects.values_list("entity__name", "count", "positions")) == before
+    assert Entity.objects.filter(name="Vladimir Putin").count() == 1
+
+
+def test_a_rejected_mention_stays_rejected(article):
+    extract_articles([article])
+    Mention.objects.filter(entity__name="Moscow").update(rejected=True)
+    extract_articles([Article.objects.get(pk=article.pk)])
+    assert Mention.objects.get(entity__name="Moscow").rejected
+    assert "Moscow" not in names(article)
+
+
+def test_a_merged_entity_stays_merged(article):
+    extract_articles([article])
+    survivor = builders.entity("Putin, Vladimir Vladimirovich", Entity.Kind.PERSON)
+    merge_entities(survivor, [Entity.objects.get(name="Vladimir Putin")])
+    extract_articles([Article.objects.get(pk=article.pk)])
+    assert "Putin, Vladimir Vladimirovich" in names(article)
+    assert "Vladimir Putin" not in names(article)
+    assert Entity.objects.current().filter(name="Vladimir Putin").count() == 0
+
+
+def test_an_editors_mention_stays(article):
+    extract_articles([article])
+    hand = builders.entity("Kremlin", Entity.Kind.ORGANISATION)
+    Mention.objects.create(article=article, entity=hand, origin=Mention.Origin.MANUAL)
+    extract_articles([Article.objects.get(pk=article.pk)])
+    assert "Kremlin" in names(article)
+
+
+def test_persian_articles_get_entities_from_the_gazetteer(search_index):
+    builders.entity("تهران", Entity.Kind.PLACE)
+    fa = builders.article(body="رئيس جمهور در تهران سخنراني كرد.", language="fa")
+    extract_articles([fa])
+    assert names(fa) == {"تهران"}
+
+
+def test_command_filters_by_language_and_date(search_index, capsys):
+    old = builders.article(body=BODY, published_on=dt.date(2001, 1, 1))
+    new = builders.article(body=BODY, published_on=dt.date(2020, 1, 1))
+    call_command("extract_entities", "--since", "2010-01-01", "--language", "en", "--no-progress")
+    assert "Entities found in 1 of 1 articles" in capsys.readouterr().out
+    assert names(new) and not names(old)
