@@ -306,6 +306,14 @@ class Entity(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:entity", args=[self.slug])
 
+    def survivor(self) -> Entity:
+        """The entity this one lives on as: itself, or the end of its merge chain."""
+        entity, seen = self, {self.pk}
+        while entity.merged_into_id and entity.merged_into_id not in seen:
+            seen.add(entity.merged_into_id)
+            entity = entity.merged_into
+        return entity
+
 
 class MentionQuerySet(models.QuerySet):
     def accepted(self) -> MentionQuerySet:

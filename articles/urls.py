@@ -1,24 +1,61 @@
 """The table of contents of the public site: every page is one named URL and one view."""
 
-from django.urls import path
+from django.urls import path, re_path, register_converter
 
-from articles.views import article, browse, entities, search
+from articles.views import api, article, browse, citations, entities, feeds, search
+
+
+class UnicodeSlugConverter:
+    """Slugs as the archive makes them (letters of any script, digits, '-', '_'); anything
+    else, such as a NUL byte some databases refuse, is simply not a page."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "articles"
 
 urlpatterns = [
     path("", browse.home, name="home"),
-    path("articles/<str:slug>/", article.article_detail, name="article"),
+    path("articles/<uslug:slug>/", article.article_detail, name="article"),
+    path("articles/<uslug:slug>/cite.bib", citations.cite_bibtex, name="cite-bibtex"),
+    path("articles/<uslug:slug>/cite.ris", citations.cite_ris, name="cite-ris"),
     path("archive/", browse.date_archive, name="archive"),
     path("archive/<int:year>/", browse.year_archive, name="archive-year"),
     path("archive/<int:year>/<int:month>/", browse.month_archive, name="archive-month"),
     path("archive/<int:year>/<int:month>/<int:day>/", browse.day_archive, name="archive-day"),
     path("authors/", browse.author_index, name="authors"),
-    path("authors/<str:slug>/", browse.author_detail, name="author"),
+    path("authors/<uslug:slug>/", browse.author_detail, name="author"),
     path("publications/", browse.publication_index, name="publications"),
-    path("publications/<str:slug>/", browse.publication_detail, name="publication"),
-    path("publications/<str:publication>/<str:slug>/", browse.section_detail, name="section"),
+    path("publications/<uslug:slug>/", browse.publication_detail, name="publication"),
+    path("publications/<uslug:publication>/<uslug:slug>/", browse.section_detail, name="section"),
     path("entities/", entities.entity_index, name="entities"),
-    path("entities/<str:slug>/", entities.entity_detail, name="entity"),
+    path("entities/<uslug:slug>/", entities.entity_detail, name="entity"),
     path("search/", search.search, name="search"),
+    path("search/complete/", search.complete, name="search-complete"),
+    path("opensearch.xml", feeds.opensearch_description, name="opensearch"),
+    path("feeds/latest/", feeds.latest_feed, name="feed-latest"),
+    path("feeds/search/", feeds.search_feed, name="feed-search"),
+    path("feeds/authors/<uslug:slug>/", feeds.author_feed, name="feed-author"),
+    path("feeds/entities/<uslug:slug>/", feeds.entity_feed, name="feed-entity"),
+    # The read-only JSON API; articles/api_schema.py is its OpenAPI document.
+    path("api/", api.index, name="api-index"),
+    path("api/openapi.json", api.openapi, name="api-openapi"),
+    path("api/articles/", api.article_list, name="api-articles"),
+    path("api/articles/<uslug:slug>/", api.article_detail, name="api-article"),
+    path("api/authors/", api.author_list, name="api-authors"),
+    path("api/authors/<uslug:slug>/", api.author_detail, name="api-author"),
+    path("api/entities/", api.entity_list, name="api-entities"),
+    path("api/entities/<uslug:slug>/", api.entity_detail, name="api-entity"),
+    path("api/search/", api.search, name="api-search"),
+    # Anything else under /api/ is a JSON 404, not the site's HTML page; only addresses
+    # ending in a slash, so that /api/articles still redirects to /api/articles/.
+    re_path(r"^api/[\s\S]+/$", api.not_found),
 ]

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
+
+from articles.sitemaps import SITEMAPS
 
 admin.site.site_header = "NewsArchive curation"
 admin.site.site_title = "NewsArchive"
@@ -8,6 +11,18 @@ admin.site.site_title = "NewsArchive"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
 ]
 
 if settings.DEBUG:

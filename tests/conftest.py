@@ -46,6 +46,22 @@ def indexed(search_index, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def broken_index(tmp_path, settings):
+    """A Whoosh index whose table of contents is garbage."""
+    from haystack import connections
+
+    path = tmp_path / "broken"
+    path.mkdir()
+    (path / "_MAIN_1.toc").write_bytes(b"\x00garbage" * 10)
+    original = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
+    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)
+    connections.reload("default")
+    yield
+    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = original
+    connections.reload("default")
+
+
+@pytest.fixture
 def seed_path():
     if not SEED.exists():
         pytest.skip(f"the seed is not at {SEED}")

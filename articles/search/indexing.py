@@ -114,3 +114,11 @@ def sync_index() -> tuple[int, int]:
     in_index = backend.indexed_ids(Article)
     published = set(Article.objects.published().values_list("pk", flat=True))
     return update_articles((published - in_index) | (in_index - published))
+
+
+def rebuild_index(*, procs: int = 2) -> int:
+    """Index every published article afresh in one pass (see the backend's ``rebuild``)."""
+    index = _article_index()
+    backend = connections["default"].get_backend()
+    articles = index.index_queryset().iterator(chunk_size=1000)
+    return backend.rebuild(index, articles, procs=procs)

@@ -9,6 +9,7 @@ dropped, with a message in ``params.errors`` a reader can act on.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import logging
 import re
@@ -70,8 +71,8 @@ class SearchParams:
         return cls(
             q=q,
             facets=facets,
-            date_from=_parse_date(params.get("from", ""), "from", errors),
-            date_to=_parse_date(params.get("to", ""), "to", errors, end=True),
+            date_from=parse_date(params.get("from", ""), "from", errors),
+            date_to=parse_date(params.get("to", ""), "to", errors, end=True),
             sort=sort,
             page=_page_number(params.get("page"), errors),
             per_page=per_page,
@@ -98,7 +99,7 @@ class SearchParams:
         return query
 
 
-def _parse_date(raw: str, label: str, errors: list[str], end: bool = False) -> dt.date | None:
+def parse_date(raw: str, label: str, errors: list[str], end: bool = False) -> dt.date | None:
     """2019 / 2019-09 / 2019-09-05; a 'to' year or month means its last day."""
     raw = raw.strip()
     if not raw:
@@ -111,8 +112,7 @@ def _parse_date(raw: str, label: str, errors: list[str], end: bool = False) -> d
         if end and unit == "year":
             return date.replace(month=12, day=31)
         if end and unit == "month":
-            following = (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            return following - dt.timedelta(days=1)
+            return date.replace(day=calendar.monthrange(date.year, date.month)[1])
         return date
     errors.append(f"The {label} date “{raw[:40]}” is not a date like 2019-09-05; it was ignored.")
     return None
@@ -211,3 +211,64 @@ def more_like_this(article: Article, count: int = 5) -> list[Article]:
     """Published articles like this one, by the search engine's measure."""
     results = ArchiveSearchQuerySet().models(Article).more_like_this(article).load_all()
     return [r.object for r in results[:count] if r.object is not None and r.object != article]
+
+
+def autocomplete(text: str, limit: int = 8) -> list[dict]:
+    """What the search box offers as a reader types: matching titles (from the index, so
+    published only), then authors and entities with published articles."""
+    from django.db.models import Exists, OuterRef
+
+    from articles.models import Author, Entity, Mention
+    from articles.search.syntax import words_of
+
+    words = words_of(_CONTROL.sub(" ", text))[:8]
+    if not words or len("".join(words)) < 2:
+        return []
+    *whole, last = words
+    title_query = "title:(" + " ".join([*whole, f"{last}*" if len(last) >= 2 else last]) + ")"
+    suggestions: list[dict] = []
+    try:
+        sqs = ArchiveSearchQuerySet().models(Article).archive(title_query).load_all()
+        for result in sqs[:4]:
+            if result.object is not None:
+                suggestions.append(
+                    {
+                        "label": result.object.title,
+                        "kind": "article",
+                        "url": result.object.get_absolute_url(),
+                    }
+                )
+    except Exception:
+        log.exception("Title completion failed for %r", text)
+    phrase = " ".join(words)
+    published = Article.objects.published()
+    authors = (
+        Author.objects.filter(name__icontains=phrase)
+        .filter(Exists(published.filter(bylines__author=OuterRef("pk"))))
+        .order_by("name")[:3]
+    )
+    entities = (
+        Entity.objects.current()
+        .filter(name__icontains=phrase)
+        .filter(
+            Exists(
+                Mention.objects.accepted().filter(
+                    entity=OuterRef("pk"), article__status=Article.Status.PUBLISHED
+                )
+            )
+        )
+        .order_by("name")[:3]
+    )
+    for author in authors:
+        suggestions.append(
+            {"label": author.name, "kind": "author", "url": author.get_absolute_url()}
+        )
+    for entity in entities:
+        suggestions.append(
+            {
+                "label": entity.name,
+                "kind": entity.get_kind_display().lower(),
+                "url": entity.get_absolute_url(),
+            }
+        )
+    return suggestions[:limit]

@@ -113,6 +113,8 @@ def author_detail(request, slug: str):
     author = get_object_or_404(Author, slug=slug)
     articles = Article.objects.published().filter(bylines__author=author)
     page = paginate(request, articles.for_listing().newest_first())
+    if not page.object_list:  # known only from unpublished articles: not public
+        raise Http404("No published articles by this author.")
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
@@ -130,6 +132,8 @@ def publication_detail(request, slug: str):
     ).filter(n__gt=0)
     articles = Article.objects.published().filter(publication=publication)
     page = paginate(request, articles.for_listing().newest_first())
+    if not page.object_list:
+        raise Http404("No published articles from this publication.")
     return render(
         request,
         "articles/publication_detail.html",
@@ -143,4 +147,6 @@ def section_detail(request, publication: str, slug: str):
     )
     articles = Article.objects.published().filter(section=section)
     page = paginate(request, articles.for_listing().newest_first())
+    if not page.object_list:
+        raise Http404("No published articles in this section.")
     return render(request, "articles/section_detail.html", {"section": section, "page": page})

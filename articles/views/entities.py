@@ -29,16 +29,16 @@ CO_MENTIONS = 15
 MAX_MONTHS = 120  # ten years of bars is as many as the chart can show legibly
 
 # The mentions that count, seen from Entity: accepted, in a published article.
-_STANDING = Q(mentions__rejected=False, mentions__article__status=PUBLISHED)
+STANDING = Q(mentions__rejected=False, mentions__article__status=PUBLISHED)
 
 
 def entity_index(request):
     entities = (
-        Entity.objects.current().annotate(n=Count("mentions", filter=_STANDING)).filter(n__gt=0)
+        Entity.objects.current().annotate(n=Count("mentions", filter=STANDING)).filter(n__gt=0)
     )
     kind_counts = dict(
         Entity.objects.current()
-        .filter(_STANDING)
+        .filter(STANDING)
         .values_list("kind")
         .annotate(entities=Count("id", distinct=True))
         .order_by()
@@ -75,7 +75,7 @@ def entity_index(request):
 def entity_detail(request, slug: str):
     entity = get_object_or_404(Entity, slug=slug)
     if entity.merged_into_id:
-        survivor = _survivor(entity)
+        survivor = entity.survivor()
         if survivor.merged_into_id:  # a merge cycle: a data error, not a page
             raise Http404("This entity was merged in a loop.")
         target = survivor.get_absolute_url()
@@ -111,15 +111,6 @@ def entity_detail(request, slug: str):
             "co_mentions": co_mentioned(entity),
         },
     )
-
-
-def _survivor(entity: Entity) -> Entity:
-    """The entity at the end of the merge chain (a → b → c gives c)."""
-    seen = {entity.pk}
-    while entity.merged_into_id and entity.merged_into_id not in seen:
-        seen.add(entity.merged_into_id)
-        entity = entity.merged_into
-    return entity
 
 
 def mentions_per_month(entity: Entity) -> list[tuple[dt.date, int]]:

@@ -4,13 +4,20 @@ a date range, sorting."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import QueryDict
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import get_language_info
 
 from articles.charts import bar_chart
 from articles.search.facets import FACETS
-from articles.search.service import MAX_PAGE, SORTS, SearchParams, SearchUnavailable, run_search
+from articles.search.service import (
+    MAX_PAGE,
+    SORTS,
+    SearchParams,
+    SearchUnavailable,
+    autocomplete,
+    run_search,
+)
 
 FACET_LIMIT = 10
 
@@ -99,6 +106,16 @@ def search(request):
         else "",
     )
     return render(request, "search/search.html", context)
+
+
+def complete(request):
+    """Suggestions for the search box, as JSON: {"suggestions": [{label, kind, url}]}."""
+    text = request.GET.get("q", "")[:100]
+    try:
+        suggestions = autocomplete(text)
+    except Exception:  # a suggestion is a nicety: never an error for the reader
+        suggestions = []
+    return JsonResponse({"query": text, "suggestions": suggestions})
 
 
 def _facet_groups(query, facet_counts, selected) -> list[dict]:

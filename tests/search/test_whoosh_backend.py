@@ -89,3 +89,16 @@ def test_searcher_sees_new_documents_after_a_write(indexed):
     with indexed():
         builders.article(body="more words")
     assert SearchQuerySet().auto_query("words").count() == 2
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_rebuild_replaces_the_index_in_one_pass(search_index, procs):
+    from django.core.management import call_command
+
+    kept = builders.article(title="Kept", body="alpha beta", authors=["Nancy Thomas"])
+    builders.article(title="Draft", body="alpha", status=Article.Status.DRAFT)
+    update_articles([kept.pk])
+    search_index.remove("articles.article.999999")  # a stale entry a rebuild must not keep
+    call_command("reindex", "--procs", str(procs))
+    assert [int(r.pk) for r in SearchQuerySet().auto_query("alpha")] == [kept.pk]
+    assert facets(SearchQuerySet().auto_query("alpha"), "authors") == {"Nancy Thomas": 1}

@@ -161,3 +161,24 @@ def test_list_pages_do_not_grow_queries_with_rows(client):
     add_articles(12)
     many = {url: count_queries(client, url) for url in urls}
     assert many == few
+
+
+def test_names_known_only_from_unpublished_articles_are_not_public(client, archive):
+    _, hidden = archive
+    for article in hidden:
+        assert client.get(article.authors.first().get_absolute_url()).status_code == 404
+        assert client.get(article.section.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/%00/",
+        "/authors/a%00b/",
+        "/entities/%01/",
+        "/publications/x%00/y/",
+        "/articles/%00/cite.bib",
+    ],
+)
+def test_control_characters_in_addresses_are_not_found(client, path):
+    assert client.get(path).status_code == 404

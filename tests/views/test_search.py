@@ -156,25 +156,26 @@ def test_search_page_queries_do_not_grow_with_results(client, indexed):
     assert queries() == few
 
 
-@pytest.fixture
-def broken_index(tmp_path, settings):
-    """A Whoosh index whose table of contents is garbage."""
-    from haystack import connections
-
-    path = tmp_path / "broken"
-    path.mkdir()
-    (path / "_MAIN_1.toc").write_bytes(b"\x00garbage" * 10)
-    original = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)
-    connections.reload("default")
-    yield
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = original
-    connections.reload("default")
-
-
 def test_a_broken_index_gives_a_clear_503_and_browsing_goes_on(client, broken_index):
     builders.article(title="Still browsable")
     response = client.get(URL, {"q": "Erdogan"})
     assert response.status_code == 503
     assert "index is being rebuilt" in response.content.decode()
     assert "Still browsable" in client.get(reverse("articles:home")).content.decode()
+
+
+def test_autocomplete_offers_titles_authors_and_entities(client, archive):
+    url = reverse("articles:search-complete")
+    data = client.get(url, {"q": "russ"}).json()
+    assert {
+        "label": archive["seedlike"].title,
+        "kind": "article",
+        "url": archive["seedlike"].get_absolute_url(),
+    } in data["suggestions"]
+    labels = {s["label"]: s["kind"] for s in client.get(url, {"q": "atesc"}).json()["suggestions"]}
+    assert labels == {"Ulas Atesci": "author"}
+    labels = {s["label"]: s["kind"] for s in client.get(url, {"q": "idli"}).json()["suggestions"]}
+    assert labels == {"Idlib": "place"}
+    hidden = client.get(url, {"q": "hidden"}).json()["suggestions"]
+    assert hidden == []  # the draft's title and its author are not public
+    assert client.get(url, {"q": "\x00("}).json()["suggestions"] == []

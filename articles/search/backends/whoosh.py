@@ -15,7 +15,9 @@ Haystack 3.4's backend as shipped (see ``shared/notes/haystack-whoosh.md``):
 from __future__ import annotations
 
 import re
+import shutil
 import threading
+from pathlib import Path
 
 from django.utils.encoding import force_str
 from haystack.backends import BaseEngine
@@ -28,6 +30,7 @@ from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS, Filter, LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, TEXT
+from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import ResultsPage
 from whoosh.sorting import Count, FieldFacet
 
@@ -148,20 +151,21 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def _writer(self):
         return self.index.writer(timeout=WRITER_LOCK_TIMEOUT, delay=0.05)
 
+    def _document(self, index, obj) -> dict | None:
+        try:
+            doc = index.full_prepare(obj)
+        except SkipDocument:
+            return None
+        doc = {key: self._from_python(value) for key, value in doc.items()}
+        doc.pop("boost", None)
+        # Whoosh rejects None and empty sortable values; a missing field is what they mean.
+        return {k: v for k, v in doc.items() if v not in (None, "")}
+
     def update(self, index, iterable, commit=True):
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        documents = []
-        for obj in iterable:
-            try:
-                doc = index.full_prepare(obj)
-            except SkipDocument:
-                continue
-            doc = {key: self._from_python(value) for key, value in doc.items()}
-            doc.pop("boost", None)
-            # Whoosh rejects None and empty sortable values; a missing field is what they mean.
-            documents.append({k: v for k, v in doc.items() if v not in (None, "")})
+        documents = [doc for doc in (self._document(index, obj) for obj in iterable) if doc]
         if not documents:
             return
         writer = self._writer()
@@ -172,6 +176,42 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             writer.cancel()
             raise
         writer.commit()
+
+    def rebuild(self, index, iterable, *, procs: int = 2, limitmb: int = 256) -> int:
+        """Build a new index of ``iterable`` beside the current one with one writer
+        (``procs`` processes) and one commit, then swap it in. Searches go on answering
+        from the old index until the swap. Returns the number of documents."""
+        if not self.setup_complete:
+            self.setup()
+        target = Path(self.path)
+        building = target.with_name(target.name + ".building")
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True)
+        new_index = FileStorage(str(building)).create_index(self.schema)
+        options = {"limitmb": limitmb}
+        if procs > 1:
+            options.update(procs=procs, multisegment=True)
+        writer = new_index.writer(**options)
+        count = 0
+        try:
+            for obj in iterable:
+                doc = self._document(index, obj)
+                if doc:
+                    writer.add_document(**doc)
+                    count += 1
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        writer.commit()
+        old = target.with_name(target.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        building.rename(target)
+        shutil.rmtree(old, ignore_errors=True)  # open searchers keep their files until closed
+        self.setup()
+        return count
 
     def remove(self, obj_or_string, commit=True):
         if not self.setup_complete:
@@ -315,9 +355,17 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, suggestion)
         return suggestion if suggestion != text else None
 
-    def more_like_this(self, model_instance, additional_query_string=None, start_offset=0,
-                       end_offset=None, models=None, limit_to_registered_models=None,
-                       result_class=None, **kwargs):
+    def more_like_this(
+        self,
+        model_instance,
+        additional_query_string=None,
+        start_offset=0,
+        end_offset=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        **kwargs,
+    ):
         """Documents like this one: Whoosh's key-term query over the stored text, run on
         the kept searcher (haystack's version reopens the index each time)."""
         empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}

@@ -1,0 +1,137 @@
+"""The sitemap: every public page a search engine should know, in sections listed by the
+sitemap index at /sitemap.xml.
+
+Public means what a reader can reach: published articles, and the authors, entities,
+publications, sections and archive years that have at least one. Merged entities (their
+addresses redirect) and entities known only from rejected mentions are left out.
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+
+from articles.models import Article, Author, Entity, Publication, Section
+
+PUBLISHED = Article.Status.PUBLISHED
+
+
+class ArchiveSitemap(Sitemap):
+    # Django pages a section past this many URLs (the protocol allows 50,000); smaller
+    # pages keep each response quick and light on memory.
+    limit = 10_000
+
+    def lastmod(self, item):
+        return item.latest
+
+
+class ArticleSitemap(ArchiveSitemap):
+    def items(self):
+        return Article.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, article: Article):
+        return article.updated_at
+
+    def get_latest_lastmod(self):
+        # For the index: one aggregate rather than Django's walk over every article.
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class AuthorSitemap(ArchiveSitemap):
+    def items(self):
+        return (
+            Author.objects.annotate(
+                latest=Max(
+                    "bylines__article__updated_at", filter=Q(bylines__article__status=PUBLISHED)
+                )
+            )
+            .filter(latest__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+
+class EntitySitemap(ArchiveSitemap):
+    def items(self):
+        return (
+            Entity.objects.current()
+            .annotate(
+                latest=Max(
+                    "mentions__article__updated_at",
+                    filter=Q(mentions__rejected=False, mentions__article__status=PUBLISHED),
+                )
+            )
+            .filter(latest__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+
+class PublicationSitemap(ArchiveSitemap):
+    def items(self):
+        return (
+            Publication.objects.annotate(
+                latest=Max("articles__updated_at", filter=Q(articles__status=PUBLISHED))
+            )
+            .filter(latest__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+
+class SectionSitemap(ArchiveSitemap):
+    def items(self):
+        return (
+            Section.objects.annotate(
+                latest=Max("articles__updated_at", filter=Q(articles__status=PUBLISHED))
+            )
+            .filter(latest__isnull=False)
+            .select_related("publication")
+            .only("slug", "publication__slug")
+            .order_by("pk")
+        )
+
+
+class ArchiveYearSitemap(ArchiveSitemap):
+    def items(self) -> list[dict]:
+        return list(
+            Article.objects.published()
+            .exclude(published_on=None)
+            .annotate(year=ExtractYear("published_on"))
+            .values("year")
+            .annotate(latest=Max("updated_at"))
+            .order_by("year")
+        )
+
+    def location(self, item: dict) -> str:
+        return reverse("articles:archive-year", args=[item["year"]])
+
+    def lastmod(self, item: dict):
+        return item["latest"]
+
+
+class IndexPageSitemap(Sitemap):
+    """The home page and the indexes that lead to everything else."""
+
+    def items(self) -> list[str]:
+        return [
+            "articles:home",
+            "articles:archive",
+            "articles:authors",
+            "articles:entities",
+            "articles:publications",
+        ]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+
+SITEMAPS = {
+    "pages": IndexPageSitemap,
+    "articles": ArticleSitemap,
+    "authors": AuthorSitemap,
+    "entities": EntitySitemap,
+    "publications": PublicationSitemap,
+    "sections": SectionSitemap,
+    "archive": ArchiveYearSitemap,
+}

@@ -1,0 +1,644 @@
+"""Indexing and search speed of the archive's Whoosh path against raw Whoosh doing the same work.
+
+    .venv/bin/python bench/search.py [--limit N] [--queries N] [--repeat R] [--workdir DIR]
+                                     [--profile search|rebuild|both]
+
+In one run, on the whole corpus (every reader; about 110,000 articles) or its first N records
+(``--limit``, the corpora taking turns):
+
+1. loads it into a fresh SQLite database under a temp var dir (``bench/corpus.py``; with
+   ``--workdir`` the database is kept and a second run with the same limit reuses it);
+2. indexes it through the project's path, ``articles.search.indexing.rebuild_index(procs=2)``
+   (database, haystack's prepare, the backend's bulk writer), and with a raw Whoosh writer on
+   an index of the same schema, fed the same documents as plain dicts made beforehand from
+   the database without haystack (``procs=2, multisegment=True, limitmb=256``, as the project;
+   and ``procs=1`` for reference): articles/s of each and the ratio;
+3. runs a fixed mix of queries (common and rare words, AND, phrases, proximity, OR, NOT,
+   ``title:``, prefixes, Persian, a facet filter, date ranges, sorting, a later page, facet
+   browsing) ``--repeat`` times after a warm-up, each as the search page runs it,
+   ``run_search(SearchParams.from_query(QueryDict))`` (six facet counts, highlighted title
+   and snippet, the page's articles loaded from the database), and as raw Whoosh on the
+   raw index with a searcher kept open: the project's ``syntax.parse`` and the backend's
+   ``translate()``, the same filter and date ranges, ``groupedby`` on the same six facet
+   fields, the top 20's stored fields, and the same highlighter
+   (``articles.search.highlight``: ``highlight_words`` on the stored title, ``snippet`` on
+   the stored text, which holds the body and a little more). p50 / p95 of each and the
+   ratio, and the p50 of each kind of query;
+4. prints a table of it all and the peak resident memory.
+
+``--profile`` adds cProfile listings (top functions by cumulative time) of one pass of the
+project's query mix and/or of a project rebuild (main process only: the writer processes
+are not profiled); they take extra time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import pstats
+import random
+import re
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import describe, prepare_archive  # noqa: E402
+
+PROCS = 2
+LIMITMB = 256
+
+# (kind, the search page's parameters). Rare words are drawn from the archive itself (see
+# ``rare_words``) and added as kind "rare".
+MIX = [
+    ("common", "q=oil"),
+    ("common", "q=government"),
+    ("common", "q=president"),
+    ("common", "q=market"),
+    ("and-2", "q=interest rates"),
+    ("and-2", "q=trade deficit"),
+    ("and-2", "q=football club"),
+    ("and-3", "q=central bank interest"),
+    ("and-3", "q=trade deficit japan"),
+    ("and-3", "q=stock market crash"),
+    ("phrase", 'q="prime minister"'),
+    ("phrase", 'q="White House"'),
+    ("phrase", 'q="interest rates"'),
+    ("proximity", 'q="Reagan Congress"~10'),
+    ("proximity", 'q="oil opec"~5'),
+    ("or", "q=wheat OR corn"),
+    ("or", "q=Trump OR Biden"),
+    ("not", "q=oil -opec"),
+    ("not", "q=election -Trump"),
+    ("field", "q=title:bank"),
+    ("field", "q=title:election"),
+    ("prefix", "q=econom*"),
+    ("prefix", "q=invest*"),
+    ("persian", "q=ایران"),  # Iran
+    ("persian", "q=تهران"),  # Tehran
+    ("persian", "q=نفت"),  # oil
+    ("persian", 'q="جمهوری اسلامی"'),  # "Islamic Republic"
+    ("facet", "q=oil&f=publication:Reuters"),
+    ("facet", "q=trade&f=publication:Reuters"),
+    ("facet", 'q="interest rates"&f=publication:Reuters'),
+    ("facet", "q=economy&f=year:2025"),
+    ("date", "q=oil&from=1987-03&to=1987-04"),
+    ("date", "q=Trump&from=2025"),
+    ("facet+date", "q=bank&f=publication:Reuters&from=1987-03-01&to=1987-03-31"),
+    ("sort", "q=oil&sort=newest"),
+    ("sort", "q=election&sort=oldest"),
+    ("page", "q=government&page=3"),
+    ("browse", "f=publication:Reuters"),
+    ("browse", "f=language:fa"),
+]
+RARE_WORDS = 4
+WARMUP = 1
+
+
+# --- setup ------------------------------------------------------------------------------
+def rss_mib(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def raw_documents() -> list[dict]:
+    """The documents of every published article as the project indexes them, made from the
+    database with plain queries (no haystack), in primary-key order."""
+    from articles.models import Article, Byline, Mention
+    from articles.search.facets import LIST_SEPARATOR
+
+    published = Article.objects.published()
+    authors: dict[int, list[str]] = defaultdict(list)
+    for article_id, name in (
+        Byline.objects.filter(article__in=published)
+        .order_by("article_id", "position")
+        .values_list("article_id", "author__name")
+    ):
+        authors[article_id].append(name)
+    entities: dict[int, list[str]] = defaultdict(list)
+    for article_id, name in (
+        Mention.objects.filter(article__in=published, rejected=False)
+        .order_by("article_id", "-count", "entity__name")
+        .values_list("article_id", "entity__name")
+    ):
+        entities[article_id].append(name)
+
+    documents = []
+    rows = published.order_by("pk").values_list(
+        "pk",
+        "title",
+        "kicker",
+        "summary",
+        "body",
+        "language",
+        "published_on",
+        "publication__name",
+        "section__name",
+    )
+    for pk, title, kicker, summary, body, language, published_on, pub, section in rows.iterator(
+        chunk_size=2000
+    ):
+        names, things = authors.get(pk, []), entities.get(pk, [])
+        year = str(published_on.year) if published_on else ""
+        doc = {
+            "id": f"articles.article.{pk}",
+            "django_ct": "articles.article",
+            "django_id": str(pk),
+            "text": "\n".join([title, kicker, " ".join(names), " ".join(things), summary, body]),
+            "title": title,
+            "publication": pub or "",
+            "publication_exact": pub or "",
+            "section": section or "",
+            "section_exact": section or "",
+            "authors": LIST_SEPARATOR.join(names),
+            "authors_exact": LIST_SEPARATOR.join(names),
+            "entities": LIST_SEPARATOR.join(things),
+            "entities_exact": LIST_SEPARATOR.join(things),
+            "author_names": "\n".join(names),
+            "entity_names": "\n".join(things),
+            "language": language,
+            "language_exact": language,
+            "year": year,
+            "year_exact": year,
+            "published_on": dt.datetime(published_on.year, published_on.month, published_on.day)
+            if published_on
+            else None,
+        }
+        documents.append({k: v for k, v in doc.items() if v not in (None, "")})
+    return documents
+
+
+def check_documents(documents: list[dict], sample: int = 500) -> int:
+    """How many of a sample of ``documents`` differ from what the backend itself would
+    index (``_document``): 0 means both writers are fed the same."""
+    from haystack import connections
+
+    from articles.search.indexing import _article_index
+
+    index = _article_index()
+    backend = connections["default"].get_backend()
+    rng = random.Random(7)
+    picked = {d["django_id"]: d for d in rng.sample(documents, min(sample, len(documents)))}
+    differ = 0
+    for obj in index.index_queryset().filter(pk__in=[int(pk) for pk in picked]):
+        if backend._document(index, obj) != picked[str(obj.pk)]:
+            differ += 1
+    return differ
+
+
+def raw_index(path: Path, documents: list[dict], procs: int) -> float:
+    """Seconds to build a raw Whoosh index of ``documents`` at ``path`` (the project's schema)."""
+    from haystack import connections
+    from whoosh.filedb.filestore import FileStorage
+
+    schema = connections["default"].get_backend().schema
+    shutil.rmtree(path, ignore_errors=True)
+    started = time.perf_counter()
+    path.mkdir(parents=True)
+    ix = FileStorage(str(path)).create_index(schema)
+    options = {"limitmb": LIMITMB}
+    if procs > 1:
+        options.update(procs=procs, multisegment=True)
+    writer = ix.writer(**options)
+    for doc in documents:
+        writer.add_document(**doc)
+    writer.commit()
+    return time.perf_counter() - started
+
+
+def rebuild_through_project() -> tuple[int, float, str | None]:
+    """``rebuild_index(procs=PROCS)``: (documents, seconds, note). On SQLite, Django 5.2
+    prefetches a forward foreign key (``mentions__entity``, ``bylines__author`` in
+    ``ArticleIndex.index_queryset``) with one ``id = … OR id = …`` term per related row,
+    and a chunk of 1,000 articles naming more than 1,000 distinct entities fails with
+    "Expression tree is too large". Then the rebuild is timed again with those two
+    prefetches made through ``Prefetch(queryset=….select_related(…))`` (same rows, same
+    order), and the note says so."""
+    from django.db import OperationalError
+    from django.db.models import Prefetch
+
+    from articles.models import Article, Byline, Mention
+    from articles.search.indexing import rebuild_index
+    from articles.search_indexes import ArticleIndex
+
+    started = time.perf_counter()
+    try:
+        return rebuild_index(procs=PROCS), time.perf_counter() - started, None
+    except OperationalError as exc:
+        if "Expression tree is too large" not in str(exc):
+            raise
+        failed_after = time.perf_counter() - started
+    original = ArticleIndex.index_queryset
+
+    def index_queryset(self, using=None):
+        return (
+            Article.objects.published()
+            .select_related("publication", "section")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                Prefetch("mentions", queryset=Mention.objects.select_related("entity")),
+            )
+            .order_by("pk")
+        )
+
+    ArticleIndex.index_queryset = index_queryset
+    try:
+        started = time.perf_counter()
+        count = rebuild_index(procs=PROCS)
+        seconds = time.perf_counter() - started
+    finally:
+        ArticleIndex.index_queryset = original
+    note = (
+        f"rebuild_index as it stands FAILED after {failed_after:.0f} s: "
+        '"Expression tree is too large (maximum depth 1000)" (Django 5.2 on SQLite, the '
+        "forward-FK prefetch mentions__entity in ArticleIndex.index_queryset); timed with a "
+        "bench-only index_queryset using Prefetch(...select_related) instead"
+    )
+    return count, seconds, note
+
+
+# --- queries ----------------------------------------------------------------------------
+def rare_words(searcher, n: int, seed: int = 1987) -> list[str]:
+    """``n`` words (as written in articles) found in 3 to 30 documents, picked at random
+    from the bodies of random articles."""
+    from articles.models import Article
+    from articles.search.backends.whoosh import archive_analyzer
+
+    analyzer = archive_analyzer()
+    rng = random.Random(seed)
+    pks = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
+    words: list[str] = []
+    for _ in range(2000):
+        if len(words) >= n:
+            break
+        body = Article.objects.filter(pk=rng.choice(pks)).values_list("body", flat=True)[0]
+        candidates = [w for w in re.findall(r"\b[A-Za-z]{7,}\b", body) if w not in words]
+        if not candidates:
+            continue
+        word = rng.choice(candidates)
+        tokens = [t.text for t in analyzer(word)]
+        if len(tokens) == 1 and 3 <= searcher.doc_frequency("text", tokens[0]) <= 30:
+            words.append(word)
+    return words
+
+
+def query_mix(count: int | None, rare: list[str]) -> list[tuple[str, str]]:
+    """The mix, kinds taking turns so that a shorter mix still has every kind."""
+    mix = MIX[:4] + [("rare", f"q={w}") for w in rare] + MIX[4:]
+    if count is None or count >= len(mix):
+        return mix
+    by_kind: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for item in mix:
+        by_kind[item[0]].append(item)
+    picked: list[tuple[str, str]] = []
+    while len(picked) < count:
+        for items in by_kind.values():
+            if items and len(picked) < count:
+                picked.append(items.pop(0))
+    return picked
+
+
+class RawSearch:
+    """The search page's work done with Whoosh alone, on an index with a searcher kept open."""
+
+    def __init__(self, path: Path, bodies: dict[str, str]):
+        from haystack import connections
+        from whoosh.filedb.filestore import FileStorage
+
+        from articles.search.facets import FACETS
+
+        self.backend = connections["default"].get_backend()
+        if not self.backend.setup_complete:
+            self.backend.setup()
+        self.searcher = FileStorage(str(path)).open_index().searcher()
+        self.facets = [f"{name}_exact" for name, _ in FACETS]
+        # The index stores the whole text (title, names, summary and body), not the body;
+        # the snippet is made from the body, as the project's is, for equal highlight work.
+        self.bodies = bodies
+
+    def run(self, params) -> tuple[int, list[tuple[str, float]], dict]:
+        """``(total, [(id, score)] of the page, facet counts)`` for a ``SearchParams``."""
+        from whoosh import query as wq
+        from whoosh.sorting import Count, FieldFacet
+
+        from articles.search import syntax
+        from articles.search.highlight import highlight_words, snippet
+
+        parts = []
+        if params.date_from or params.date_to:
+            ranges = []
+            if params.date_from:
+                start = dt.datetime.combine(params.date_from, dt.time())
+                ranges.append(wq.DateRange("published_on", start, None))
+            if params.date_to:
+                end = dt.datetime.combine(params.date_to, dt.time())
+                ranges.append(wq.DateRange("published_on", None, end))
+            parts.append(ranges[0] if len(ranges) == 1 else wq.And(ranges))
+        if params.q:
+            node = syntax.parse(params.q)
+            translated = self.backend.translate(node) if node is not None else None
+            if translated is None:
+                return 0, [], {}
+            if syntax.only_negative(node):
+                translated = wq.And([wq.Every(), translated])
+            parts.append(translated)
+        query = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else wq.Every())
+
+        filters = [wq.Term(f"{name}_exact", value) for name, value in params.facets]
+        filters.append(wq.Or([wq.Term("django_ct", "articles.article")]))
+        sortedby, reverse = None, False
+        if params.sort != "relevance":
+            sortedby, reverse = ["published_on"], params.sort == "newest"
+        groupedby = {
+            name: FieldFacet(
+                name, allow_overlap=name in self.backend._multivalued_facets, maptype=Count
+            )
+            for name in self.facets
+        }
+        page = self.searcher.search_page(
+            query,
+            params.page,
+            pagelen=params.per_page,
+            sortedby=sortedby,
+            reverse=reverse,
+            groupedby=groupedby,
+            filter=wq.And(filters),
+        )
+        total = len(page)
+        facets = {}
+        for name in self.facets:
+            counts = page.results.groups(name)
+            facets[name] = sorted(
+                ((v, n) for v, n in counts.items() if v not in (None, "")),
+                key=lambda item: (-item[1], item[0]),
+            )
+        ids, rendered = [], []
+        for hit in page:
+            stored = hit.fields()
+            pk = stored["django_id"]
+            ids.append((pk, hit.score or 0.0))
+            rendered.append(
+                (highlight_words(stored["title"], params.q), snippet(self.bodies[pk], params.q))
+            )
+        return total, ids, facets
+
+
+def query_dict(readable: str):
+    """The QueryDict a browser would send for ``readable`` ("q=a b&f=x:y", unencoded)."""
+    from urllib.parse import quote
+
+    from django.http import QueryDict
+
+    encoded = "&".join(
+        f"{key}={quote(value, safe='')}"
+        for key, _, value in (part.partition("=") for part in readable.split("&"))
+    )
+    return QueryDict(encoded)
+
+
+def project_search(readable: str):
+    from articles.search.service import SearchParams, run_search
+
+    return run_search(SearchParams.from_query(query_dict(readable)))
+
+
+# --- numbers ----------------------------------------------------------------------------
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    k = (len(ordered) - 1) * p / 100
+    low = int(k)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def profile(label: str, func, top: int = 30) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    func()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+    out.write(f"\n===== profile: {label} (top {top} by cumulative time) =====\n")
+    stats.print_stats(top)
+    stats.sort_stats("tottime")
+    out.write(f"----- {label}: top {top} by own time -----\n")
+    stats.print_stats(top)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="records to load (default all)")
+    parser.add_argument("--queries", type=int, default=None, help="queries in the mix (all)")
+    parser.add_argument("--repeat", type=int, default=5, help="passes over the mix (5)")
+    parser.add_argument("--workdir", type=Path, default=None, help="kept between runs")
+    parser.add_argument("--profile", choices=["search", "rebuild", "both"], default=None)
+    args = parser.parse_args()
+
+    run_started = time.perf_counter()
+    keep = args.workdir is not None
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsarchive-search-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    # 1. The corpus in a database.
+    stats = prepare_archive(workdir / "var", args.limit)
+    print(describe(stats), flush=True)
+
+    from haystack import connections
+
+    from articles.models import Article
+    from articles.search.service import SearchParams
+
+    backend = connections["default"].get_backend()
+    backend.setup()
+    articles = Article.objects.published().count()
+
+    # 2. Indexing: the project's path, then raw Whoosh on the same documents.
+    print(f"indexing {articles:,} articles through rebuild_index(procs={PROCS})…", flush=True)
+    indexed, project_index_s, rebuild_note = rebuild_through_project()
+    if rebuild_note:
+        print("  " + rebuild_note, flush=True)
+    print(f"  {project_index_s:.1f} s", flush=True)
+
+    started = time.perf_counter()
+    documents = raw_documents()
+    prepare_s = time.perf_counter() - started
+    differ = check_documents(documents)
+    print(
+        f"raw documents made from the database in {prepare_s:.1f} s (not timed below); "
+        f"{differ} of a sample of 500 differ from the backend's own",
+        flush=True,
+    )
+    raw_path = workdir / "raw-whoosh"
+    raw_index_s = {}
+    for procs in (PROCS, 1):
+        path = raw_path if procs == PROCS else workdir / "raw-whoosh-1"
+        print(f"indexing raw, procs={procs}…", flush=True)
+        raw_index_s[procs] = raw_index(path, documents, procs)
+        print(f"  {raw_index_s[procs]:.1f} s", flush=True)
+    shutil.rmtree(workdir / "raw-whoosh-1", ignore_errors=True)
+    del documents
+
+    # 3. Searching.
+    bodies = {str(pk): body for pk, body in Article.objects.published().values_list("pk", "body")}
+    raw = RawSearch(raw_path, bodies)
+    mix = query_mix(args.queries, rare_words(raw.searcher, RARE_WORDS))
+    params = [SearchParams.from_query(query_dict(qs)) for _, qs in mix]
+    print(f"searching: {len(mix)} queries × {args.repeat} passes after a warm-up…", flush=True)
+
+    # The same work on both sides: the same totals, facet counts and page (the same scores,
+    # or sort keys; equal ones may come in another order, as the indexes number documents
+    # apart).
+    mismatches, totals, reordered = [], [], 0
+    for warmup in range(WARMUP):
+        for (kind, qs), p in zip(mix, params, strict=True):
+            outcome = project_search(qs)
+            raw_total, raw_page, raw_facets = raw.run(p)
+            if warmup:
+                continue
+            totals.append(outcome.total)
+            mine = [(str(h.article.pk), h.score) for h in outcome.hits]
+            facets_differ = [
+                name
+                for name, counts in outcome.facets.items()
+                if counts != raw_facets.get(f"{name}_exact", counts)
+            ]
+            same_page = sorted(round(s, 4) for _, s in mine) == sorted(
+                round(s, 4) for _, s in raw_page
+            )
+            reordered += same_page and [i for i, _ in mine] != [i for i, _ in raw_page]
+            if outcome.total != raw_total or not same_page or facets_differ:
+                mismatches.append(
+                    f"{kind} {qs}: project {outcome.total} hits {mine[:2]}, raw {raw_total} "
+                    f"hits {raw_page[:2]}; facets differing: {facets_differ or 'none'}"
+                )
+    times = {"project": defaultdict(list), "raw": defaultdict(list)}
+    for _ in range(args.repeat):
+        for i, (_, qs) in enumerate(mix):
+            started = time.perf_counter()
+            project_search(qs)
+            times["project"][i].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            raw.run(params[i])
+            times["raw"][i].append(time.perf_counter() - started)
+
+    profiles = []
+    if args.profile in ("search", "both"):
+        profiles.append(
+            profile(
+                "project search, one pass of the mix",
+                lambda: [project_search(qs) for _, qs in mix],
+            )
+        )
+        profiles.append(
+            profile("raw search, one pass of the mix", lambda: [raw.run(p) for p in params])
+        )
+    if args.profile in ("rebuild", "both"):
+        profiles.append(
+            profile(f"project rebuild_index(procs={PROCS}), main process", rebuild_through_project)
+        )
+
+    # 4. The table.
+    def flat(side):
+        return [t * 1000 for ts in times[side].values() for t in ts]
+
+    project_ms, raw_ms = flat("project"), flat("raw")
+    p50 = {s: percentile(v, 50) for s, v in (("project", project_ms), ("raw", raw_ms))}
+    p95 = {s: percentile(v, 95) for s, v in (("project", project_ms), ("raw", raw_ms))}
+    rate = {"project": indexed / project_index_s}
+    rate.update({p: articles / s for p, s in raw_index_s.items()})
+
+    print()
+    print(
+        f"NewsArchive search benchmark: {articles:,} published articles "
+        f"(limit {args.limit or 'none'}), Whoosh, {PROCS} writer processes, limitmb {LIMITMB}"
+    )
+    print()
+    print(f"{'indexing':44} {'articles':>9} {'seconds':>8} {'art/s':>8} {'vs raw':>7}")
+    rows = [
+        (f"project rebuild_index(procs={PROCS})", indexed, project_index_s, rate["project"]),
+        (
+            f"raw Whoosh writer, procs={PROCS}, multisegment",
+            articles,
+            raw_index_s[PROCS],
+            rate[PROCS],
+        ),
+        ("raw Whoosh writer, procs=1", articles, raw_index_s[1], rate[1]),
+    ]
+    for name, n, seconds, r in rows:
+        print(f"{name:44} {n:9,} {seconds:8.1f} {r:8.0f} {r / rate[PROCS]:6.0%}")
+    verdict = "met" if rate["project"] >= 0.8 * rate[PROCS] else "MISSED"
+    print(f"target project ≥ 80% of raw (procs={PROCS}): {verdict}")
+    if rebuild_note:
+        print("NOTE: " + rebuild_note)
+    print()
+    print(f"{'searching (ms)':44} {'p50':>8} {'p95':>8} {'mean':>8}")
+    for side, values in (("project run_search", project_ms), ("raw Whoosh, searcher kept", raw_ms)):
+        key = side.split()[0]
+        print(f"{side:44} {p50[key]:8.1f} {p95[key]:8.1f} {statistics.fmean(values):8.1f}")
+    print(
+        f"{'ratio project / raw':44} {p50['project'] / p50['raw']:7.2f}× "
+        f"{p95['project'] / p95['raw']:7.2f}×"
+    )
+    verdict = "met" if p95["project"] <= 1.5 * p95["raw"] else "MISSED"
+    print(f"target project p95 ≤ 1.5× raw p95: {verdict}")
+    print(
+        f"({len(mix)} queries × {args.repeat} passes = {len(project_ms)} timings a side, "
+        f"after {WARMUP} warm-up pass; hits per query: median {statistics.median(totals):,.0f}, "
+        f"max {max(totals):,})"
+    )
+    print()
+    print(
+        f"{'p50 by kind of query (ms)':26} {'queries':>7} {'hits':>8} {'project':>8} "
+        f"{'raw':>8} {'ratio':>6}"
+    )
+    kinds: dict[str, list[int]] = defaultdict(list)
+    for i, (kind, _) in enumerate(mix):
+        kinds[kind].append(i)
+    for kind, indexes in kinds.items():
+        mine = [t * 1000 for i in indexes for t in times["project"][i]]
+        theirs = [t * 1000 for i in indexes for t in times["raw"][i]]
+        hits = statistics.median(totals[i] for i in indexes)
+        a, b = percentile(mine, 50), percentile(theirs, 50)
+        print(f"{kind:26} {len(indexes):7} {hits:8,.0f} {a:8.1f} {b:8.1f} {a / b:5.2f}×")
+    print()
+    print(f"{'slowest queries (project p50, ms)':60} {'hits':>8} {'project':>8} {'raw':>8}")
+    slowest = sorted(range(len(mix)), key=lambda i: -statistics.median(times["project"][i]))[:8]
+    for i in slowest:
+        a = statistics.median(times["project"][i]) * 1000
+        b = statistics.median(times["raw"][i]) * 1000
+        print(f"{mix[i][0] + ' ' + mix[i][1]:60.60} {totals[i]:8,} {a:8.1f} {b:8.1f}")
+    print()
+    if mismatches:
+        print(f"results that differ between project and raw ({len(mismatches)}):")
+        for line in mismatches:
+            print("  " + line)
+    else:
+        print(
+            "every query: the same total, facet counts and page (the same scores or sort keys) "
+            f"in both; {reordered} pages list equal ones in another order"
+        )
+    print(
+        f"peak resident memory: this process {rss_mib():.0f} MiB, "
+        f"largest writer process {rss_mib(resource.RUSAGE_CHILDREN):.0f} MiB"
+    )
+    print(f"total run time: {(time.perf_counter() - run_started) / 60:.1f} min")
+    print(f"work dir: {workdir}" + ("" if keep else " (removed)"))
+    for text in profiles:
+        print(text)
+    if not keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
