@@ -6,9 +6,10 @@ Facet fields hold display names, never slugs or stems, so facet counts read as
 the names they count.
 """
 
+from django.db.models import Prefetch
 from haystack import indexes
 
-from articles.models import Article
+from articles.models import Article, Byline, Mention
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -32,7 +33,13 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return (
             Article.objects.published()
             .select_related("publication", "section")
-            .prefetch_related("bylines__author", "mentions__entity")
+            # Joined in each prefetch, not prefetched again: Django 5.2 on SQLite turns a
+            # second-hop prefetch of thousands of entities into an OR chain SQLite
+            # refuses ("Expression tree is too large").
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                Prefetch("mentions", queryset=Mention.objects.select_related("entity")),
+            )
             .order_by("pk")
         )
 

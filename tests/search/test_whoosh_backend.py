@@ -102,3 +102,15 @@ def test_rebuild_replaces_the_index_in_one_pass(search_index, procs):
     call_command("reindex", "--procs", str(procs))
     assert [int(r.pk) for r in SearchQuerySet().auto_query("alpha")] == [kept.pk]
     assert facets(SearchQuerySet().auto_query("alpha"), "authors") == {"Nancy Thomas": 1}
+
+
+def test_indexing_many_articles_with_many_entities_at_once(search_index):
+    """A batch whose articles name more than a thousand entities between them."""
+    from articles.models import Mention
+
+    articles = [builders.article(body=f"story {n}") for n in range(40)]
+    entities = [builders.entity(f"Entity {n}", Entity.Kind.OTHER) for n in range(1200)]
+    Mention.objects.bulk_create(
+        Mention(article=articles[n % 40], entity=entity) for n, entity in enumerate(entities)
+    )
+    assert update_articles([a.pk for a in articles]) == (40, 0)
