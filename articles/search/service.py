@@ -216,7 +216,7 @@ def more_like_this(article: Article, count: int = 5) -> list[Article]:
 def autocomplete(text: str, limit: int = 8) -> list[dict]:
     """What the search box offers as a reader types: matching titles (from the index, so
     published only), then authors and entities with published articles."""
-    from django.db.models import Exists, OuterRef
+    from django.db.models import Case, Exists, OuterRef, Q, When
 
     from articles.models import Author, Entity, Mention
     from articles.search.syntax import words_of
@@ -241,15 +241,18 @@ def autocomplete(text: str, limit: int = 8) -> list[dict]:
     except Exception:
         log.exception("Title completion failed for %r", text)
     phrase = " ".join(words)
+    # A word of the name starts with what was typed; names starting with it come first.
+    starts = Q(name__istartswith=phrase) | Q(name__icontains=f" {phrase}")
+    first = Case(When(name__istartswith=phrase, then=0), default=1)
     published = Article.objects.published()
     authors = (
-        Author.objects.filter(name__icontains=phrase)
+        Author.objects.filter(starts)
         .filter(Exists(published.filter(bylines__author=OuterRef("pk"))))
-        .order_by("name")[:3]
+        .order_by(first, "name")[:3]
     )
     entities = (
         Entity.objects.current()
-        .filter(name__icontains=phrase)
+        .filter(starts)
         .filter(
             Exists(
                 Mention.objects.accepted().filter(
@@ -257,7 +260,7 @@ def autocomplete(text: str, limit: int = 8) -> list[dict]:
                 )
             )
         )
-        .order_by("name")[:3]
+        .order_by(first, "name")[:3]
     )
     for author in authors:
         suggestions.append(

@@ -179,3 +179,17 @@ def test_autocomplete_offers_titles_authors_and_entities(client, archive):
     hidden = client.get(url, {"q": "hidden"}).json()["suggestions"]
     assert hidden == []  # the draft's title and its author are not public
     assert client.get(url, {"q": "\x00("}).json()["suggestions"] == []
+
+
+def test_autocomplete_prefers_names_that_start_with_the_text(client, indexed):
+    with indexed():
+        builders.article(
+            entities=[
+                ("Aberdeen", "place"),
+                ("Erdogan", "person"),
+                ("Recep Tayyip Erdogan", "person"),
+            ]
+        )
+    url = reverse("articles:search-complete")
+    labels = [s["label"] for s in client.get(url, {"q": "erd"}).json()["suggestions"]]
+    assert labels == ["Erdogan", "Recep Tayyip Erdogan"]
