@@ -1,0 +1,164 @@
+"""Load test: the home, an article and the search page under gunicorn, with wrk.
+
+    .venv/bin/python bench/load.py [--seconds 60] [--connections 8] [--workers 2]
+
+Uses the archive under var/ (run `make run` once, or `make sample index`, first), starts
+gunicorn on a free loopback port with DEBUG off, runs wrk against each page for the given
+time (loopback only, bounded), prints requests/s, p50 / p99 latency and errors per page,
+and stops gunicorn. Needs Debian's wrk (`apt-get install wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (loopback only)
+            return
+        except Exception:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def parse_wrk(output: str) -> dict:
+    def ms(text: str) -> float:
+        value, unit = float(re.match(r"[\d.]+", text).group()), re.sub(r"[\d.]", "", text)
+        return value * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.M))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": ms(latency["50"]),
+        "p99": ms(latency["99"]),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "errors": errors + (int(non2xx.group(1)) if non2xx else 0),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",  # plain http on loopback
+    }
+    python = sys.executable
+    subprocess.run(  # noqa: S603
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    slug = (
+        subprocess.run(  # noqa: S603
+            [
+                python,
+                "manage.py",
+                "shell",
+                "-c",
+                "from articles.models import Article; "
+                "print(Article.objects.published().filter(language='en').first().slug)",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    pages = {
+        "home": "/",
+        "article": f"/articles/{slug}/",
+        "search": "/search/?q=oil+prices",
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "newsarchive.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(base + "/")
+        rows = []
+        for name, path in pages.items():
+            out = subprocess.run(  # noqa: S603
+                [
+                    "wrk",
+                    "-t2",
+                    f"-c{args.connections}",
+                    f"-d{args.seconds}s",
+                    "--latency",
+                    base + path,
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=args.seconds + 60,
+            ).stdout
+            rows.append((name, parse_wrk(out)))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    print(
+        f"Load: gunicorn {args.workers} workers, wrk 2 threads {args.connections} "
+        f"connections, {args.seconds} s per page, loopback"
+    )
+    print(f"{'page':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}")
+    for name, r in rows:
+        print(
+            f"{name:8} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} "
+            f"{r['requests']:9d} {r['errors']:7d}"
+        )
+
+
+if __name__ == "__main__":
+    main()
