@@ -1,0 +1,823 @@
+"""Haystack backend over PostgreSQL full-text search, for when the archive runs on PostgreSQL.
+
+Behaves like ``articles.search.backends.whoosh`` for everything the site asks of search.
+How text becomes words (see docs/deployment.md):
+
+- Python does the tokenising, with the Whoosh backend's rules: Persian/Arabic folding
+  (``normalise_persian_arabic``), lower case, 'S-400' is 's' then '400', "Erdogan's" is
+  'erdogan', 'U.S.' is 'us'. PostgreSQL then only sees clean words separated by spaces.
+- PostgreSQL stems: the ``newsarchive`` text search configuration maps ASCII words to the
+  Snowball English stemmer *without* a stop-word list ('missiles' finds 'missile'; 'US',
+  'The Hague' and 'who' stay searchable) and every other word (Persian, Arabic, numbers)
+  to the 'simple' dictionary (lower case only).
+
+One table, ``search_document``, kept by this backend (no Django migration): per document
+its stored facet values (JSONB, keyed by haystack's ``*_exact`` names), its date, and two
+weighted tsvectors: ``document`` (title A, entity names B, author names C, full text D:
+searched by default and by title:/entity:/author:/body:) and ``labels`` (section A,
+publication B: section:/publication:). ``search_word`` holds the archive's words as
+written, for "did you mean" (pg_trgm).
+
+Every value from a reader travels as a query parameter; the tsquery text built here only
+contains words made of letters and digits (see ``tokens``).
+"""
+
+# SQL here is assembled from this module's constants (table, configuration and column names)
+# and from fragments that take every value as a parameter: never from a reader's text.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections as db_connections
+from django.db import router, transaction
+from django.utils.encoding import force_str
+from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery, log_query
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SkipDocument
+from haystack.fields import FacetField
+from haystack.models import SearchResult
+from haystack.utils import get_identifier, get_model_ct
+
+from articles.search import syntax
+from articles.search.analysis import normalise_persian_arabic
+from articles.search.backends.base import ArchiveQueryMixin
+from articles.search.facets import parse_facet_filter
+
+CONFIG = "newsarchive"  # the text search configuration this backend creates
+TABLE = "search_document"
+WORDS = "search_word"
+
+# Index fields (haystack names) → (tsvector column, weight).
+VECTORS = {
+    "title": ("document", "A"),
+    "entity_names": ("document", "B"),
+    "author_names": ("document", "C"),
+    "text": ("document", "D"),
+    "section": ("labels", "A"),
+    "publication": ("labels", "B"),
+}
+DOCUMENT_FIELDS = [name for name, (column, _) in VECTORS.items() if column == "document"]
+LABEL_FIELDS = [name for name, (column, _) in VECTORS.items() if column == "labels"]
+# What a reader's ``field:`` searches (``syntax.FIELDS`` values) → (column, weight).
+NAMED_FIELDS = {
+    "title": ("document", "A"),
+    "entities": ("document", "B"),
+    "authors": ("document", "C"),
+    "body": ("document", "D"),
+    "section": ("labels", "A"),
+    "publication": ("labels", "B"),
+}
+# ts_rank_cd's weights, {D, C, B, A}: a title match counts most, as in the Whoosh backend.
+RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
+SUGGEST_MAX_DISTANCE = 2
+BATCH = 500
+
+# Words: letters and digits, with inner dots and apostrophes kept for the rules below.
+_WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*")
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text`` as the index holds them before stemming (the Whoosh backend's
+    ArchiveTokenizer + ArchiveWordFilter rules), each made of letters, digits and dots."""
+    words = []
+    for match in _WORD.finditer(normalise_persian_arabic(text).lower()):
+        word = match.group()
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
+        word = word.replace("'", "").replace("’", "")
+        if "." in word and not word.replace(".", "").isdigit():
+            word = word.replace(".", "")
+        if word:
+            words.append(word)
+    return words
+
+
+def _plain(text) -> str:
+    return " ".join(tokens(force_str(text or "")))
+
+
+def _lexeme(word: str, weight: str = "", prefix: bool = False) -> str:
+    """One tsquery operand: ``'word'``, ``'word':A``, ``'word':*A``. Words from ``tokens``
+    hold no quote or backslash; the quotes keep '3.5' one operand."""
+    label = ("*" if prefix else "") + weight
+    return f"'{word}'" + (f":{label}" if label else "")
+
+
+def _phrase(words: list[str], weight: str) -> str:
+    return " <-> ".join(_lexeme(w, weight) for w in words)
+
+
+def _near(first: str, second: str, slop: int) -> str:
+    """``first`` and ``second`` within ``slop`` words of each other, in either order
+    (Whoosh's unordered SpanNear: slop 1 is next to each other)."""
+    options = [
+        f"{a} <{distance}> {b}"
+        for distance in range(1, max(slop, 1) + 1)
+        for a, b in ((first, second), (second, first))
+    ]
+    return "(" + " | ".join(options) + ")"
+
+
+# --- the reader's query as SQL ------------------------------------------------
+class _Match:
+    """``column @@ to_tsquery(CONFIG, text)``: kept apart so that siblings on the same
+    column merge into one tsquery (one index scan)."""
+
+    def __init__(self, column: str, text: str, positive: bool = True):
+        self.column, self.text, self.positive = column, text, positive
+
+
+class _Bool:
+    def __init__(self, op: str, parts: list):
+        self.op, self.parts = op, parts
+
+
+class _NotExpr:
+    def __init__(self, part):
+        self.part = part
+
+
+def translate(node, field: tuple[str, str] = ("document", "")):
+    """A tree of ``_Match`` / ``_Bool`` / ``_NotExpr`` for a ``syntax`` tree, or None."""
+    if node is None:
+        return None
+    if isinstance(node, syntax.Field):
+        return translate(node.node, NAMED_FIELDS[node.name])
+    if isinstance(node, syntax.Not):
+        inner = translate(node.node, field)
+        if inner is None:
+            return None
+        if isinstance(inner, _Match):
+            return _Match(inner.column, f"!({inner.text})", positive=False)
+        return _NotExpr(inner)
+    if isinstance(node, (syntax.And, syntax.Or)):
+        parts = [p for p in (translate(child, field) for child in node.nodes) if p is not None]
+        if not parts:
+            return None
+        op = "&" if isinstance(node, syntax.And) else "|"
+        return _merge(op, parts)
+    column, weight = field
+    if isinstance(node, syntax.Prefix):
+        words = tokens(node.text)
+        if not words:
+            return None
+        *whole, last = words
+        lexemes = [_lexeme(w, weight) for w in whole] + [_lexeme(last, weight, prefix=True)]
+        return _Match(column, " <-> ".join(lexemes))
+    raw = list(node.words) if isinstance(node, syntax.Phrase) else [node.text]
+    words = [w for text in raw for w in tokens(text)]
+    if not words:
+        return None
+    slop = node.slop if isinstance(node, syntax.Phrase) else 0
+    if len(words) > 1 and slop:
+        # Each word near the next: exact for two words, an approximation for more.
+        lexemes = [_lexeme(w, weight) for w in words]
+        pairs = zip(lexemes, lexemes[1:], strict=False)
+        return _Match(column, " & ".join(_near(a, b, slop) for a, b in pairs))
+    return _Match(column, _phrase(words, weight))
+
+
+def _merge(op: str, parts: list):
+    """Combine ``parts``; matches on one column join into one tsquery."""
+    if len(parts) == 1:
+        return parts[0]
+    by_column: dict[str, list[_Match]] = {}
+    others = []
+    for part in parts:
+        if isinstance(part, _Match):
+            by_column.setdefault(part.column, []).append(part)
+        else:
+            others.append(part)
+    merged = [
+        _Match(
+            column,
+            f" {op} ".join(f"({m.text})" for m in matches),
+            positive=any(m.positive for m in matches),
+        )
+        for column, matches in by_column.items()
+    ]
+    combined = merged + others
+    return combined[0] if len(combined) == 1 else _Bool(op, combined)
+
+
+def to_sql(expr) -> tuple[str, list]:
+    if isinstance(expr, _Match):
+        return f"{expr.column} @@ to_tsquery('{CONFIG}', %s)", [expr.text]
+    if isinstance(expr, _NotExpr):
+        sql, params = to_sql(expr.part)
+        return f"NOT ({sql})", params
+    pieces = [to_sql(part) for part in expr.parts]
+    joiner = " AND " if expr.op == "&" else " OR "
+    return (
+        "(" + joiner.join(sql for sql, _ in pieces) + ")",
+        [p for _, params in pieces for p in params],
+    )
+
+
+def rank_text(expr) -> str | None:
+    """A tsquery over ``document`` to rank by: every positive document match, OR-ed."""
+    found = []
+
+    def walk(e):
+        if isinstance(e, _Match):
+            if e.column == "document" and e.positive:
+                found.append(f"({e.text})")
+        elif isinstance(e, _Bool):
+            for part in e.parts:
+                walk(part)
+
+    walk(expr)
+    return " | ".join(found) if found else None
+
+
+class Condition(str):
+    """What ``PostgresSearchQuery.build_query`` hands the backend: an SQL condition (the
+    string) with its parameters and the tsqueries to rank by."""
+
+    params: list
+    rank: list[str]
+
+    def __new__(cls, sql: str, params: list | None = None, rank: list[str] | None = None):
+        obj = super().__new__(cls, sql)
+        obj.params = list(params or [])
+        obj.rank = list(rank or [])
+        return obj
+
+
+def _levenshtein(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+_ready: set[tuple] = set()  # databases whose table this process has checked
+_ready_lock = threading.Lock()
+
+
+class PostgresSearchBackend(BaseSearchBackend):
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self.database = connection_options.get("DATABASE") or None
+        self.setup_complete = False
+        self.facet_fields: dict[str, bool] = {}  # *_exact name → multi-valued
+        self.vector_fields: dict[str, tuple[str, str]] = {}
+
+    # --- which database -------------------------------------------------------
+    def _models(self):
+        return self.connections[self.connection_alias].get_unified_index().get_indexed_models()
+
+    def _write_alias(self) -> str:
+        if self.database:
+            return self.database
+        models = self._models()
+        return router.db_for_write(models[0]) if models else "default"
+
+    def _read_alias(self) -> str:
+        """Where searches read: the database the indexed models are read from (a replica
+        behind ``newsarchive.db_router``), so results and their objects agree."""
+        if self.database:
+            return self.database
+        models = self._models()
+        return router.db_for_read(models[0]) if models else "default"
+
+    @property
+    def connections(self):
+        from haystack import connections
+
+        return connections
+
+    # --- the table --------------------------------------------------------------
+    def setup(self):
+        fields = self.connections[self.connection_alias].get_unified_index().all_searchfields()
+        for field in fields.values():
+            if isinstance(field, FacetField):
+                self.facet_fields[field.index_fieldname] = field.is_multivalued
+        alias = self._write_alias()
+        settings_dict = db_connections[alias].settings_dict
+        if db_connections[alias].vendor != "postgresql":
+            raise ImproperlyConfigured(
+                f"SEARCH_BACKEND=postgres needs a PostgreSQL database; {alias!r} is "
+                f"{db_connections[alias].vendor}."
+            )
+        key = (settings_dict.get("HOST"), settings_dict.get("PORT"), settings_dict["NAME"])
+        with _ready_lock:
+            if key not in _ready:
+                self._create(settings_dict)
+                _ready.add(key)
+        self.setup_complete = True
+
+    def _create(self, settings_dict):
+        """Create what is missing, on a connection of its own in autocommit: the table
+        must outlive a transaction that is rolled back (a test, a failed import)."""
+        import psycopg
+
+        params = {
+            "dbname": settings_dict["NAME"],
+            "user": settings_dict.get("USER") or None,
+            "password": settings_dict.get("PASSWORD") or None,
+            "host": settings_dict.get("HOST") or None,
+            "port": settings_dict.get("PORT") or None,
+        }
+        with psycopg.connect(
+            **{k: v for k, v in params.items() if v is not None}, autocommit=True
+        ) as conn:
+            ready = conn.execute(
+                "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL"
+                " AND EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = %s)",
+                [f"{WORDS}_trgm_idx", f"{TABLE}_document_idx", CONFIG],
+            ).fetchone()[0]
+            if ready:
+                return
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            conn.execute(
+                f"""
+                DO $$ BEGIN
+                  IF NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = '{CONFIG}_stem') THEN
+                    CREATE TEXT SEARCH DICTIONARY {CONFIG}_stem
+                      (TEMPLATE = snowball, LANGUAGE = english);
+                  END IF;
+                  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIG}') THEN
+                    CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = simple);
+                    ALTER TEXT SEARCH CONFIGURATION {CONFIG}
+                      ALTER MAPPING FOR asciiword, asciihword, hword_asciipart
+                      WITH {CONFIG}_stem;
+                  END IF;
+                END $$
+                """
+            )
+            for statement in _table_ddl(TABLE) + _words_ddl(WORDS):
+                conn.execute(statement)
+
+    # --- writing ------------------------------------------------------------------
+    def _row(self, index, obj) -> list | None:
+        try:
+            doc = index.full_prepare(obj)
+        except SkipDocument:
+            return None
+        facets = {}
+        for name, multi in self.facet_fields.items():
+            value = doc.get(name)
+            if multi:
+                facets[name] = [force_str(v) for v in (value or []) if v not in (None, "")]
+            elif value not in (None, ""):
+                facets[name] = force_str(value)
+        published = doc.get("published_on")
+        if isinstance(published, dt.datetime):
+            published = published.date()
+        return [
+            doc[ID],
+            doc[DJANGO_CT],
+            force_str(doc[DJANGO_ID]),
+            published,
+            json.dumps(facets, ensure_ascii=False),
+            *(_plain(doc.get(name)) for name in DOCUMENT_FIELDS + LABEL_FIELDS),
+        ]
+
+    def _insert_sql(self, table: str, upsert: bool) -> str:
+        vectors = {
+            column: [
+                f"setweight(to_tsvector('{CONFIG}', %s), '{VECTORS[name][1]}')" for name in names
+            ]
+            for column, names in (("document", DOCUMENT_FIELDS), ("labels", LABEL_FIELDS))
+        }
+        sql = (
+            f"INSERT INTO {table} (id, django_ct, django_id, published_on, facets, document, "
+            f"labels) VALUES (%s, %s, %s, %s, %s::jsonb, "
+            f"{' || '.join(vectors['document'])}, {' || '.join(vectors['labels'])})"
+        )
+        if upsert:
+            sql += (
+                " ON CONFLICT (id) DO UPDATE SET django_ct = EXCLUDED.django_ct, "
+                "django_id = EXCLUDED.django_id, published_on = EXCLUDED.published_on, "
+                "facets = EXCLUDED.facets, document = EXCLUDED.document, "
+                "labels = EXCLUDED.labels"
+            )
+        return sql
+
+    @staticmethod
+    def _words_of(row: list) -> set[str]:
+        """The document's words as written (for "did you mean"): its full text's."""
+        return set(row[5 + DOCUMENT_FIELDS.index("text")].split())
+
+    def update(self, index, iterable, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        rows = [row for row in (self._row(index, obj) for obj in iterable) if row]
+        if not rows:
+            return
+        words = set().union(*(self._words_of(row) for row in rows))
+        alias = self._write_alias()
+        with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
+            cursor.executemany(self._insert_sql(TABLE, upsert=True), rows)
+            cursor.execute(
+                f"INSERT INTO {WORDS} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",
+                [sorted(words)],
+            )
+
+    def remove(self, obj_or_string, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        identifier = (
+            obj_or_string if isinstance(obj_or_string, str) else get_identifier(obj_or_string)
+        )
+        with db_connections[self._write_alias()].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [identifier])
+
+    def clear(self, models=None, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        with db_connections[self._write_alias()].cursor() as cursor:
+            if models:
+                cursor.execute(
+                    f"DELETE FROM {TABLE} WHERE django_ct = ANY(%s)",
+                    [[get_model_ct(model) for model in models]],
+                )
+            else:
+                cursor.execute(f"DELETE FROM {TABLE}")
+                cursor.execute(f"DELETE FROM {WORDS}")
+
+    def rebuild(self, index, iterable, *, procs: int = 2, **kwargs) -> int:
+        """Build new tables of ``iterable`` beside the current ones and swap them in, in one
+        transaction: searches go on answering from the old tables until it commits.
+        ``procs`` is accepted for the Whoosh backend's signature: PostgreSQL computes the
+        vectors itself. Returns the number of documents."""
+        if not self.setup_complete:
+            self.setup()
+        alias = self._write_alias()
+        building, words_building = f"{TABLE}_building", f"{WORDS}_building"
+        count, words, batch = 0, set(), []
+        with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {building}, {words_building}")
+            cursor.execute(_table_ddl(building)[0])
+            cursor.execute(_words_ddl(words_building)[0])
+            insert = self._insert_sql(building, upsert=False)
+            for obj in iterable:
+                row = self._row(index, obj)
+                if row is None:
+                    continue
+                words |= self._words_of(row)
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    cursor.executemany(insert, batch)
+                    count, batch = count + len(batch), []
+            if batch:
+                cursor.executemany(insert, batch)
+                count += len(batch)
+            cursor.execute(
+                f"INSERT INTO {words_building} (word) SELECT DISTINCT unnest(%s::text[])",
+                [sorted(words)],
+            )
+            for table, ddl in ((TABLE, _table_ddl), (WORDS, _words_ddl)):
+                cursor.execute(f"DROP TABLE {table}")
+                cursor.execute(f"ALTER TABLE {table}_building RENAME TO {table}")
+                cursor.execute(f"ALTER INDEX {table}_building_pkey RENAME TO {table}_pkey")
+                for statement in ddl(table)[1:]:  # the indexes, built once on full tables
+                    cursor.execute(statement)
+        return count
+
+    def indexed_ids(self, model) -> set[int]:
+        """Primary keys of ``model``'s documents in the index."""
+        if not self.setup_complete:
+            self.setup()
+        with db_connections[self._read_alias()].cursor() as cursor:
+            cursor.execute(
+                f"SELECT django_id FROM {TABLE} WHERE django_ct = %s", [get_model_ct(model)]
+            )
+            return {int(pk) for (pk,) in cursor.fetchall()}
+
+    # --- reading ------------------------------------------------------------------
+    def _where(self, condition, archive_query, narrow_queries, models):
+        """(SQL, params, rank tsquery) for a search; None when it can match nothing."""
+        clauses, params = [], []
+        rank = list(getattr(condition, "rank", []))
+        if isinstance(condition, Condition):
+            if str(condition) != "TRUE":
+                clauses.append(str(condition))
+                params += condition.params
+        elif force_str(condition).strip() not in {"", "*", "*:*", "(*)"}:
+            raise ValueError(f"Unsupported raw query for the PostgreSQL backend: {condition!r}")
+        if archive_query:
+            expr = translate(syntax.parse(archive_query))
+            if expr is None:
+                return None
+            sql, values = to_sql(expr)
+            clauses.append(sql)
+            params += values
+            text = rank_text(expr)
+            if text:
+                rank.append(text)
+        for narrow in narrow_queries or ():
+            facet = parse_facet_filter(force_str(narrow))
+            if facet is None:
+                raise ValueError(f"Unsupported narrow query for PostgreSQL: {narrow!r}")
+            name, value = facet
+            multi = self.facet_fields.get(name, False)
+            clauses.append("facets @> %s::jsonb")
+            params.append(json.dumps({name: [value] if multi else value}, ensure_ascii=False))
+        if models:
+            clauses.append("django_ct = ANY(%s)")
+            params.append(sorted(get_model_ct(model) for model in models))
+        return " AND ".join(clauses) or "TRUE", params, " | ".join(f"({r})" for r in rank)
+
+    def _order(self, sort_by) -> str:
+        if not sort_by:
+            return "score DESC, published_on DESC NULLS LAST, id"
+        parts = []
+        for key in sort_by:
+            name, direction = key.lstrip("-"), "DESC" if key.startswith("-") else "ASC"
+            if name == "published_on":
+                parts.append(f"published_on {direction} NULLS LAST")
+            elif name in {"score", "id", "django_id"}:
+                parts.append(f"{name} {direction}")
+            else:
+                raise ValueError(f"Cannot sort by {name!r} in the PostgreSQL backend.")
+        return ", ".join([*parts, "id"])
+
+    @log_query
+    def search(
+        self,
+        query_string,
+        sort_by=None,
+        start_offset=0,
+        end_offset=None,
+        facets=None,
+        narrow_queries=None,
+        models=None,
+        result_class=None,
+        **kwargs,
+    ):
+        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        if not self.setup_complete:
+            self.setup()
+        built = self._where(query_string, kwargs.get("archive_query"), narrow_queries, models)
+        if built is None:
+            return empty
+        where, params, rank = built
+        score = (
+            f"ts_rank_cd('{RANK_WEIGHTS}', document, to_tsquery('{CONFIG}', %s), 1)"
+            if rank
+            else "0"
+        )
+        score_params = [rank] if rank else []
+        limit = None if end_offset is None else max(end_offset - start_offset, 0)
+        with db_connections[self._read_alias()].cursor() as cursor:
+            rows = []
+            if limit != 0:
+                cursor.execute(
+                    f"SELECT django_ct, django_id, {score} AS score FROM {TABLE} "
+                    f"WHERE {where} ORDER BY {self._order(sort_by)} LIMIT %s OFFSET %s",
+                    [*score_params, *params, limit, start_offset],
+                )
+                rows = cursor.fetchall()
+            hits, facet_counts = self._counts(cursor, where, params, facets)
+        results = []
+        cls = result_class or SearchResult
+        for ct, pk, value in rows:
+            app_label, model_name = ct.split(".")
+            results.append(cls(app_label, model_name, pk, float(value)))
+        return {
+            "results": results,
+            "hits": hits,
+            "facets": {"fields": facet_counts} if facets else {},
+            "spelling_suggestion": None,
+        }
+
+    def _counts(self, cursor, where, params, facets):
+        """The number of matches and, per requested facet, its values with counts, by one
+        aggregation over the matching set."""
+        selects = ["SELECT NULL::text, NULL::text, count(*) FROM m"]
+        select_params = []
+        for name in facets or ():
+            if self.facet_fields.get(name):
+                selects.append(
+                    "(SELECT %s, v, count(*) FROM m, jsonb_array_elements_text(m.facets -> %s) v "
+                    "GROUP BY v ORDER BY count(*) DESC, v LIMIT %s)"
+                )
+                select_params += [name, name, MAX_FACET_VALUES]
+            else:
+                selects.append(
+                    "(SELECT %s, m.facets ->> %s, count(*) FROM m WHERE m.facets ->> %s <> '' "
+                    "GROUP BY 2 ORDER BY count(*) DESC, 2 LIMIT %s)"
+                )
+                select_params += [name, name, name, MAX_FACET_VALUES]
+        cursor.execute(
+            f"WITH m AS MATERIALIZED (SELECT facets FROM {TABLE} WHERE {where}) "
+            + " UNION ALL ".join(selects),
+            [*params, *select_params],
+        )
+        hits, counts = 0, {name: [] for name in facets or ()}
+        for name, value, count in cursor.fetchall():
+            if name is None:
+                hits = count
+            else:
+                counts[name].append((value, count))
+        return hits, counts
+
+    def suggest(self, text: str) -> str | None:
+        """The query with its unknown words replaced by the closest words of the archive's
+        own vocabulary (pg_trgm, then at most two edits), or None."""
+        words = syntax.positive_words(syntax.parse(text))
+        if not words:
+            return None
+        if not self.setup_complete:
+            self.setup()
+        suggestion = text
+        with db_connections[self._read_alias()].cursor() as cursor:
+            for word in dict.fromkeys(words):
+                plain = tokens(word)
+                if len(plain) != 1:
+                    continue  # a compound the vocabulary cannot help with
+                cursor.execute(
+                    f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE document @@ "
+                    f"to_tsquery('{CONFIG}', %s))",
+                    [_lexeme(plain[0])],
+                )
+                if cursor.fetchone()[0]:
+                    continue
+                cursor.execute(
+                    f"SELECT word FROM {WORDS} WHERE word %% %s "
+                    "ORDER BY similarity(word, %s) DESC, word LIMIT 10",
+                    [plain[0], plain[0]],
+                )
+                # The fewest edits; among equals, the most similar (the order of the rows).
+                close = sorted(
+                    (distance, rank, candidate)
+                    for rank, (candidate,) in enumerate(cursor.fetchall())
+                    if (distance := _levenshtein(candidate, plain[0])) <= SUGGEST_MAX_DISTANCE
+                )
+                if close:
+                    better = close[0][2]
+                    suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, suggestion)
+        return suggestion if suggestion != text else None
+
+    def more_like_this(
+        self,
+        model_instance,
+        additional_query_string=None,
+        start_offset=0,
+        end_offset=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        **kwargs,
+    ):
+        """Documents like this one: its most frequent telling words (no English stop words,
+        longer than two letters), OR-ed, ranked as a search."""
+        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        if not self.setup_complete:
+            self.setup()
+        identifier = get_identifier(model_instance)
+        with db_connections[self._read_alias()].cursor() as cursor:
+            cursor.execute(
+                f"SELECT t.lexeme FROM {TABLE} d, unnest(d.document) t "
+                "WHERE d.id = %s AND length(t.lexeme) > 2 "
+                "AND numnode(plainto_tsquery('english', t.lexeme)) > 0 "
+                "ORDER BY array_length(t.positions, 1) DESC, length(t.lexeme) DESC, t.lexeme "
+                "LIMIT 12",
+                [identifier],
+            )
+            terms = [lexeme for (lexeme,) in cursor.fetchall() if _WORD.fullmatch(lexeme)]
+            if not terms:
+                return empty
+            query = " | ".join(f"'{lexeme}'" for lexeme in terms)
+            clauses = ["document @@ %s::tsquery", "id <> %s"]
+            params = [query, identifier]
+            if models:
+                clauses.append("django_ct = ANY(%s)")
+                params.append(sorted(get_model_ct(model) for model in models))
+            top = (end_offset or 10) - start_offset
+            cursor.execute(
+                f"SELECT django_ct, django_id, "
+                f"ts_rank_cd('{RANK_WEIGHTS}', document, %s::tsquery, 1) AS score "
+                f"FROM {TABLE} WHERE {' AND '.join(clauses)} "
+                "ORDER BY score DESC, id LIMIT %s OFFSET %s",
+                [query, *params, max(top, 0), start_offset],
+            )
+            rows = cursor.fetchall()
+        cls = result_class or SearchResult
+        results = [cls(*ct.split("."), pk, float(score)) for ct, pk, score in rows]
+        return {"results": results, "hits": len(results), "facets": {}}
+
+
+def _table_ddl(table: str) -> list[str]:
+    """The table, then its indexes (``rebuild`` creates the indexes after loading)."""
+    return [
+        f"""CREATE TABLE IF NOT EXISTS {table} (
+            id text PRIMARY KEY,
+            django_ct text NOT NULL,
+            django_id text NOT NULL,
+            published_on date,
+            facets jsonb NOT NULL DEFAULT '{{}}',
+            document tsvector NOT NULL,
+            labels tsvector NOT NULL
+        )""",
+        f"CREATE INDEX IF NOT EXISTS {table}_document_idx ON {table} USING gin (document)",
+        f"CREATE INDEX IF NOT EXISTS {table}_labels_idx ON {table} USING gin (labels)",
+        f"CREATE INDEX IF NOT EXISTS {table}_facets_idx ON {table} "
+        "USING gin (facets jsonb_path_ops)",
+        f"CREATE INDEX IF NOT EXISTS {table}_published_idx ON {table} (published_on)",
+        f"CREATE INDEX IF NOT EXISTS {table}_ct_idx ON {table} (django_ct, django_id)",
+    ]
+
+
+def _words_ddl(table: str) -> list[str]:
+    return [
+        f"CREATE TABLE IF NOT EXISTS {table} (word text PRIMARY KEY)",
+        f"CREATE INDEX IF NOT EXISTS {table}_trgm_idx ON {table} USING gin (word gin_trgm_ops)",
+    ]
+
+
+class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
+    """Haystack's filters (``sqs.filter(published_on__gte=...)``, ``auto_query``) as one
+    parameterised SQL condition (``Condition``)."""
+
+    def build_query(self):
+        self._fragments: list[tuple[str, list, str | None]] = []
+        text = self.query_filter.as_query_string(self.build_query_fragment)
+        if not text:
+            return Condition("TRUE")
+        params, rank = [], []
+
+        def fill(match):
+            sql, values, rank_query = self._fragments[int(match[1])]
+            params.extend(values)
+            if rank_query:
+                rank.append(rank_query)
+            return sql
+
+        # haystack joins fragments with AND / OR / NOT (...): SQL already.
+        sql = re.sub(r"\{#(\d+)\}", fill, text)
+        return Condition(sql, params, rank)
+
+    def matching_all_fragment(self):
+        return "TRUE"
+
+    def build_query_fragment(self, field, filter_type, value):
+        if hasattr(value, "input_type_name"):
+            value = value.query_string
+        name = self.backend.connections[self._using].get_unified_index().get_index_fieldname(field)
+        rank_query = None
+        if filter_type in {"content", "contains"} and (name == "content" or name in VECTORS):
+            target = VECTORS.get(name, ("document", ""))
+            expr = translate(syntax.parse(force_str(value)), target)
+            if expr is None:
+                sql, values = "FALSE", []
+            else:
+                sql, values = to_sql(expr)
+                rank_query = rank_text(expr)
+        else:
+            sql, values = self._column_fragment(name, filter_type, value)
+        self._fragments.append((sql, values, rank_query))
+        return f"{{#{len(self._fragments) - 1}}}"
+
+    def _column_fragment(self, name, filter_type, value):
+        operators = {"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+        if name == "published_on":
+            column, cast = "published_on", "::date"
+            if isinstance(value, dt.datetime):
+                value = value.date()
+        elif name in {ID, DJANGO_CT, DJANGO_ID}:
+            column, cast = name, ""
+            value = force_str(value) if not isinstance(value, (list, tuple)) else value
+        elif name in self.backend.facet_fields or f"{name}_exact" in self.backend.facet_fields:
+            key = name if name in self.backend.facet_fields else f"{name}_exact"
+            if self.backend.facet_fields[key]:
+                if filter_type == "in":
+                    return "(facets -> %s) ?| %s", [key, [force_str(v) for v in value]]
+                if filter_type in {"exact", "content", "contains"}:
+                    return "(facets -> %s) ? %s", [key, force_str(value)]
+                raise ValueError(f"Cannot filter {name} by {filter_type}.")
+            column, cast = "(facets ->> %s)", ""
+            return self._compare(column, [key], cast, filter_type, value, operators)
+        else:
+            raise ValueError(f"The PostgreSQL backend cannot filter on {name!r}.")
+        return self._compare(column, [], cast, filter_type, value, operators)
+
+    @staticmethod
+    def _compare(column, column_params, cast, filter_type, value, operators):
+        if filter_type in operators:
+            return f"{column} {operators[filter_type]} %s{cast}", [*column_params, value]
+        if filter_type in {"content", "contains"}:
+            return f"{column} = %s{cast}", [*column_params, value]
+        if filter_type == "in":
+            return f"{column} = ANY(%s)", [*column_params, list(value)]
+        if filter_type == "range":
+            low, high = value
+            return f"{column} BETWEEN %s{cast} AND %s{cast}", [*column_params, low, high]
+        raise ValueError(f"Unsupported filter {filter_type!r} for the PostgreSQL backend.")
+
+
+class PostgresEngine(BaseEngine):
+    backend = PostgresSearchBackend
+    query = PostgresSearchQuery

@@ -1,0 +1,196 @@
+"""The search features of the site on the PostgreSQL backend: the Whoosh backend's own tests
+(query language, facets, indexing, Persian) run again here against PostgreSQL full-text
+search, plus what is particular to this backend.
+
+Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on SQLite.
+"""
+
+import datetime as dt
+import json
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.http import QueryDict
+from haystack import connections
+from haystack.query import SearchQuerySet
+
+from articles.search.service import SearchParams, run_search
+from tests import builders
+
+# The same behaviours, against this backend: the fixtures below replace `search_index`
+# and `indexed` for every test of this module, imported ones included.
+from tests.search.test_persian import (  # noqa: F401
+    hamshahri_articles,
+    test_modern_persian_letters_find_arabic_spellings,
+    test_zwnj_and_no_break_space_are_word_breaks,
+)
+from tests.search.test_query_language import (  # noqa: F401
+    archive,
+    test_boolean_and_exclusion,
+    test_did_you_mean_only_when_little_is_found,
+    test_field_queries,
+    test_hyphenated_designators_and_abbreviations,
+    test_more_like_this_finds_similar_published_articles,
+    test_only_exclusion_means_everything_else,
+    test_phrase,
+    test_prefix,
+    test_proximity,
+    test_sort_and_date_range,
+    test_title_matches_rank_above_body_matches,
+    test_words_are_stemmed,
+    test_year_facet_counts_follow_filters,
+)
+from tests.search.test_whoosh_backend import (  # noqa: F401
+    test_facet_filter_keeps_only_that_value,
+    test_facets_count_real_names_not_stems,
+    test_only_published_articles_are_indexed,
+    test_rebuild_replaces_the_index_in_one_pass,
+    test_renaming_an_author_updates_the_facet,
+    test_searcher_sees_new_documents_after_a_write,
+    test_sync_index_repairs_drift,
+    test_withdrawing_removes_at_once_and_publishing_adds,
+)
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not ON_POSTGRES,
+        reason="the PostgreSQL search backend needs DATABASE_URL=postgres://... "
+        "(this run uses " + settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1] + ")",
+    ),
+]
+
+ENGINE = "articles.search.backends.postgres.PostgresEngine"
+
+
+@pytest.fixture
+def search_index(_search_index_in_tmp):
+    """This test searches with the PostgreSQL backend, on an empty table."""
+    config = settings.HAYSTACK_CONNECTIONS["default"]
+    original = dict(config)
+    config.clear()
+    config.update({"ENGINE": ENGINE, "DATABASE": ""})
+    backend = connections.reload("default").get_backend()
+    backend.clear()
+    yield backend
+    config.clear()
+    config.update(original)
+    connections.reload("default")
+
+
+@pytest.fixture
+def indexed(search_index, django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def search(q, **extra):
+    params = QueryDict(mutable=True)
+    params["q"] = q
+    for key, value in extra.items():
+        params.setlist(key, value if isinstance(value, list) else [value])
+    return run_search(SearchParams.from_query(params))
+
+
+def titles(q, **extra):
+    return [hit.article.title for hit in search(q, **extra).hits]
+
+
+def test_the_backend_in_use_is_postgres(search_index):
+    from articles.search.backends.postgres import PostgresSearchBackend
+
+    assert isinstance(connections["default"].get_backend(), PostgresSearchBackend)
+
+
+def test_quotes_and_sql_in_queries_are_only_words(indexed):
+    with indexed():
+        builders.article(title="Drop tables", body="Someone typed drop table search document.")
+    assert titles("drop'); DROP TABLE search_document; --") == ["Drop tables"]
+    assert titles("\\' \" '' :* & | ! <-> title:'") == []
+    assert titles("drop tables") == ["Drop tables"]  # the table is still there
+
+
+def test_facet_filters_with_quotes_and_several_values(indexed):
+    with indexed():
+        builders.article(authors=['Ali "The Pen" Rezaei', "Nancy Thomas"], body="Oil prices")
+        builders.article(authors=["Nancy Thomas"], body="Oil exports")
+    outcome = search("oil", f=['authors:Ali "The Pen" Rezaei', "authors:Nancy Thomas"])
+    assert outcome.total == 1
+    assert dict(outcome.facets["authors"]) == {'Ali "The Pen" Rezaei': 1, "Nancy Thomas": 1}
+
+
+def test_pages_and_total(indexed):
+    with indexed():
+        for day in range(1, 26):
+            builders.article(body="Budget debate", published_on=dt.date(2020, 1, day))
+    first = search("budget", sort="newest")
+    assert first.total == 25 and len(first.hits) == 20
+    assert first.hits[0].article.published_on == dt.date(2020, 1, 25)
+    second = search("budget", sort="newest", page="2")
+    assert [h.article.published_on.day for h in second.hits] == [5, 4, 3, 2, 1]
+
+
+def test_browsing_without_a_query_lists_everything_by_facet(indexed):
+    with indexed():
+        builders.article(body="one", language="en")
+        builders.article(body="two", language="fa")
+    outcome = search("", f="language:fa")
+    assert outcome.total == 1
+    assert dict(outcome.facets["language"]) == {"fa": 1}
+
+
+def test_arabic_letters_in_the_text_are_found_with_persian_ones(indexed):
+    with indexed():
+        found = builders.article(title="خبر", body="رئيس جمهور به كرمان رفت", language="fa")
+    assert [h.article.pk for h in search("رئیس کرمان").hits] == [found.pk]
+
+
+def test_search_reads_from_the_table_the_backend_made(indexed):
+    with indexed():
+        article = builders.article(title="Rows", body="Stored as rows")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT django_id, facets FROM search_document")
+        rows = cursor.fetchall()
+    assert [row[0] for row in rows] == [str(article.pk)]
+    assert json.loads(rows[0][1])["publication_exact"] == "The Daily Record"
+
+
+def test_facet_counts_by_aggregation_over_the_matches(indexed):
+    with indexed():
+        builders.article(body="Grain deal", published_on=dt.date(2022, 7, 22))
+        builders.article(body="Grain prices", published_on=dt.date(2023, 1, 5))
+        builders.article(body="Weather", published_on=dt.date(2023, 1, 6))
+    sqs = SearchQuerySet().auto_query("grain").facet("year")
+    assert dict(sqs.facet_counts()["fields"]["year"]) == {"2022": 1, "2023": 1}
+
+
+def test_field_prefix_and_proximity_of_three_words(indexed):
+    with indexed():
+        builders.article(title="Military talks", body="Generals met envoys and ministers today.")
+        builders.article(title="Civil talks", body="Military generals later met envoys.")
+    assert titles("title:milit*") == ["Military talks"]
+    assert titles('"generals envoys ministers"~3') == ["Military talks"]
+    assert set(titles('"generals envoys"~3')) == {"Military talks", "Civil talks"}
+
+
+def test_reindex_swaps_in_a_table_with_its_indexes(search_index):
+    from django.core.management import call_command
+
+    builders.article(title="Kept", body="alpha")
+    call_command("reindex")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'search_document' ORDER BY 1"
+        )
+        names = [name for (name,) in cursor.fetchall()]
+    assert names == [
+        "search_document_ct_idx",
+        "search_document_document_idx",
+        "search_document_facets_idx",
+        "search_document_labels_idx",
+        "search_document_pkey",
+        "search_document_published_idx",
+    ]
+    assert titles("alpha") == ["Kept"]
