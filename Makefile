@@ -6,12 +6,13 @@ HOST ?= 127.0.0.1:8000
 # A key for the test run only: tests run with DEBUG off, as production does.
 TEST_SECRET_KEY := test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
 
-.PHONY: help venv migrate sample index run test test-fast lint format bench clean
+.PHONY: help venv migrate sample index run test test-fast lint format bench clean audit
 
 help:
 	@echo "make run     set up (virtualenv, dependencies, database, sample data, index) and serve on http://$(HOST)/"
 	@echo "make test    set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint    ruff check + format check"
+	@echo "make audit   bandit + known-vulnerable pins (pip-audit, or ADVISORY_DB=... offline)"
 	@echo "make sample  (re)load the sample data;  make index  bring the search index in step"
 	@echo "make clean   remove the virtualenv and var/ (database, index, uploads)"
 
@@ -41,11 +42,29 @@ run: migrate var/.sample-loaded index
 	@echo "Serving NewsArchive on http://$(HOST)/  (admin: http://$(HOST)/admin/)"
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
 
-test: venv
+# axe-core for the browser tests (tests/e2e/), from package-lock.json; again when it changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: venv node_modules/.installed
 	DEBUG=0 SECRET_KEY=$(TEST_SECRET_KEY) $(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: venv
 	DEBUG=0 SECRET_KEY=$(TEST_SECRET_KEY) $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# Security audit. bandit: medium and above listed, high fails. Known-vulnerable pins:
+# pip-audit asks PyPI (per-release JSON) and fails (--strict) when it cannot; with
+# ADVISORY_DB=<checkout of github.com/pypa/advisory-database> the check runs offline.
+audit: venv
+	$(PY) -m bandit -q -r articles newsarchive --severity-level medium --exit-zero
+	$(PY) -m bandit -q -r articles newsarchive --severity-level high
+	if [ -n "$(ADVISORY_DB)" ]; then \
+		ADVISORY_DB="$(ADVISORY_DB)" DEBUG=0 SECRET_KEY=$(TEST_SECRET_KEY) \
+			$(PY) -m pytest -q -p no:cacheprovider tests/security/test_advisories.py; \
+	else \
+		$(PY) -m pip_audit -r requirements.txt --no-deps --disable-pip --strict --progress-spinner off; \
+	fi
 
 lint: venv
 	$(PY) -m ruff check .
@@ -56,4 +75,4 @@ format: venv
 	$(PY) -m ruff format .
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

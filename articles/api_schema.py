@@ -124,11 +124,12 @@ _PAGE_SIZE = _query(
     },
     f"Items per page, 1 to {MAX_PAGE_SIZE}; anything else is a 400.",
 )
-# A year (0001–9999) or a month of one; or empty.
-_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"
+# A year (1000–9999: earlier ones are typing errors, see MIN_YEAR in the search service)
+# or a month of one; or empty.
+_YEAR = "[1-9][0-9]{3}"
 _PARTIAL_DATE = {
     "anyOf": [
-        {"type": "string", "format": "date"},
+        {"type": "string", "format": "date", "pattern": "^[1-9]"},
         {"type": "string", "pattern": f"^({_YEAR}(-(0[1-9]|1[0-2]))?)?$"},
     ]
 }

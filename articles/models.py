@@ -29,6 +29,12 @@ def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80, *
     return slug
 
 
+def web_link(url: str) -> str:
+    """``url`` when it is an http(s) address, else '' (a stored 'javascript:' URL must never
+    become a link: URL validation runs in forms, not on every save)."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
 class Publication(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
@@ -48,6 +54,10 @@ class Publication(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:publication", args=[self.slug])
+
+    @property
+    def homepage_link(self) -> str:
+        return web_link(self.homepage)
 
 
 class Section(models.Model):
@@ -209,6 +219,11 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:article", args=[self.slug])
+
+    @property
+    def source_link(self) -> str:
+        """The source URL if it is a web address one may follow, else ''."""
+        return web_link(self.source_url)
 
     @property
     def is_public(self) -> bool:

@@ -64,12 +64,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "articles.security.ContentSecurityPolicyMiddleware",  # see "Security" below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "articles.security.LoginThrottleMiddleware",  # see "Security" below
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -113,6 +115,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# --- Read replicas (docs/deployment.md) -----------------------------------------------
+# DATABASE_REPLICA_URLS: comma-separated URLs of streaming replicas of DATABASE_URL. Public
+# reads go to a replica; writes, staff and anyone who just wrote read from the primary.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASES[f"replica_{_number}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},  # a test run has one database
+    }
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["newsarchive.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "newsarchive.db_router.ReadYourWritesMiddleware",
+    )
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+# --- end of read replicas ----------------------------------------------------------------
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Search: the embedded Whoosh index by default.
@@ -126,8 +150,22 @@ if SEARCH_BACKEND == "whoosh":
             "INCLUDE_SPELLING": False,
         }
     }
+elif SEARCH_BACKEND == "postgres":
+    # PostgreSQL full-text search in a table the backend keeps in the archive's database
+    # (docs/deployment.md). SEARCH_DATABASE names another alias; empty: follow the router.
+    _search_db = DATABASES.get(os.environ.get("SEARCH_DATABASE") or "default", {})
+    if _search_db.get("ENGINE") != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL.")
+    HAYSTACK_CONNECTIONS = {
+        "default": {
+            "ENGINE": "articles.search.backends.postgres.PostgresEngine",
+            "DATABASE": os.environ.get("SEARCH_DATABASE", ""),
+        }
+    }
 else:
-    raise ImproperlyConfigured(f"Unknown SEARCH_BACKEND {SEARCH_BACKEND!r}; known: whoosh.")
+    raise ImproperlyConfigured(
+        f"Unknown SEARCH_BACKEND {SEARCH_BACKEND!r}; known: whoosh, postgres."
+    )
 HAYSTACK_SIGNAL_PROCESSOR = "articles.search.signals.ArticleSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 
@@ -169,3 +207,65 @@ LOGGING = {
 
 # Where `make run` looks for sample data: the seed dumps and the corpora.
 SHARED_DIR = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", BASE_DIR.parent / "shared"))
+
+
+# --- Security ----------------------------------------------------------------------
+# Production defaults (DEBUG off) pass `manage.py check --deploy` without warnings;
+# each may be changed from the environment. Behind a reverse proxy that ends TLS, set
+# SECURE_PROXY_SSL_HEADER to the header it sets, e.g. "X-Forwarded-Proto: https".
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "")
+if _proxy_header:
+    _name, _sep, _value = _proxy_header.partition(":")
+    if not (_sep and _name.strip() and _value.strip()):
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER is 'Header-Name: value', e.g. 'X-Forwarded-Proto: https'."
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _name.strip().upper().replace("-", "_"),
+        _value.strip(),
+    )
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy, sent by articles.security.ContentSecurityPolicyMiddleware.
+# Same names and shape as Django 6.0's built-in SECURE_CSP. Templates carry no inline
+# script or style, so none is allowed; SVG charts are inline markup, not images.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+SECURE_CSP_REPORT_ONLY: dict[str, list[str]] = {}
+
+# Failed logins: after LOGIN_THROTTLE_FAILURES for one username or one client address
+# within LOGIN_THROTTLE_WINDOW seconds, further attempts are refused until the window
+# passes. Counted in the cache: per process with the default (local memory) cache, so set
+# REDIS_URL when several workers serve the admin (needs the `redis` package).
+AUTHENTICATION_BACKENDS = ["articles.security.ThrottledModelBackend"]
+LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
+LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", str(15 * 60)))
+LOGIN_THROTTLE_IP_HEADER = os.environ.get("LOGIN_THROTTLE_IP_HEADER", "REMOTE_ADDR")
+LOGIN_THROTTLE_VIEWS = ["admin:login"]
+LOGIN_THROTTLE_CACHE = "default"
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+# --- end of Security ---------------------------------------------------------------

@@ -19,6 +19,13 @@ def _files_in_tmp(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _plain_http():
+    """Tests run with DEBUG off, as production does, but the test client speaks plain http:
+    no redirect to https (tests/security/test_deploy.py checks production's settings)."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _search_index_in_tmp(tmp_path_factory):
     """Every test run searches a real Whoosh index of its own, never the one under var/."""
     path = tmp_path_factory.mktemp("whoosh")

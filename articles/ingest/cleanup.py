@@ -292,7 +292,8 @@ def join_split_word(left: str, right: str, known_words: frozenset[str] = frozens
         return left or right
     if left.endswith(_SOFT_HYPHEN):
         return left[:-1] + right
-    if re.search(r"\w-$", left) and right[0].isalnum():
+    # Only the end of `left` matters; searching all of it made long paragraphs quadratic.
+    if re.search(r"\w-$", left[-2:]) and right[0].isalnum():
         if _is_split_plain_word(left, right, known_words):
             return left[:-1] + right
         return left + right

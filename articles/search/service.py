@@ -28,6 +28,7 @@ PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 500
 MAX_PAGE = 500  # deeper than anyone reads; keeps absurd page numbers cheap
+MIN_YEAR = 1000  # earlier dates are typing errors here, and search engines refuse them
 SUGGEST_BELOW = 3  # "did you mean" only when a search finds fewer results than this
 SORTS = {"relevance": None, "newest": "-published_on", "oldest": "published_on"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -109,6 +110,9 @@ def parse_date(raw: str, label: str, errors: list[str], end: bool = False) -> dt
             date = dt.datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
+        if date.year < MIN_YEAR:
+            errors.append(f"The {label} date “{raw[:40]}” is before {MIN_YEAR}; it was ignored.")
+            return None
         if end and unit == "year":
             return date.replace(month=12, day=31)
         if end and unit == "month":

@@ -1,0 +1,97 @@
+"""Repeated failed logins are refused for a while, per username and per address."""
+
+import time
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.cache import caches
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("admin:login")
+PASSWORD = "a-long-correct-password-1"
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts(settings):
+    # A fast hasher: the throttle is under test here, not PBKDF2's cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache = caches[settings.LOGIN_THROTTLE_CACHE]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
+
+
+def attempt(client, username, password):
+    return client.post(LOGIN, {"username": username, "password": password, "next": "/admin/"})
+
+
+def fail(client, username, times):
+    for _ in range(times):
+        response = attempt(client, username, "wrong")
+        assert response.status_code == 200  # the form again, "enter the correct..."
+
+
+def test_four_failures_still_let_the_right_password_in(client, editor):
+    fail(client, "editor", 4)
+    assert attempt(client, "editor", PASSWORD).status_code == 302
+
+
+def test_after_five_failures_even_the_right_password_is_refused_with_a_reason(client, editor):
+    fail(client, "editor", 5)
+    response = attempt(client, "editor", PASSWORD)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many failed attempts to log in" in html and "15 minutes" in html
+    assert 'name="username"' in html and 'value="editor"' in html  # the form, kept
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_username_is_throttled_from_any_address(editor):
+    fail(Client(REMOTE_ADDR="10.0.0.1"), "editor", 5)
+    assert attempt(Client(REMOTE_ADDR="10.0.0.2"), "Editor ", PASSWORD).status_code == 429
+
+
+def test_the_address_is_throttled_whichever_username_it_tries(editor):
+    guesser = Client(REMOTE_ADDR="10.0.0.9")
+    for name in ["alice", "bob", "carol", "dave", "erin"]:
+        fail(guesser, name, 1)
+    assert attempt(guesser, "editor", PASSWORD).status_code == 429
+    # The editor, elsewhere, is not locked out by someone else's guessing.
+    assert attempt(Client(REMOTE_ADDR="10.0.0.10"), "editor", PASSWORD).status_code == 302
+
+
+def test_the_refusal_ends_when_the_window_passes(client, editor, settings):
+    settings.LOGIN_THROTTLE_WINDOW = 1
+    fail(client, "editor", 5)
+    assert attempt(client, "editor", PASSWORD).status_code == 429
+    time.sleep(1.1)
+    assert attempt(client, "editor", PASSWORD).status_code == 302
+
+
+def test_a_success_forgets_the_usernames_failures(client, editor):
+    fail(client, "editor", 4)
+    assert attempt(client, "editor", PASSWORD).status_code == 302
+    other = Client(REMOTE_ADDR="10.0.0.3")
+    fail(other, "editor", 4)
+    assert attempt(other, "editor", PASSWORD).status_code == 302
+
+
+def test_the_backend_refuses_too_whatever_the_login_form(rf, editor):
+    request = rf.post("/elsewhere/login/")
+    for _ in range(5):
+        assert authenticate(request, username="editor", password="wrong") is None
+    assert authenticate(request, username="editor", password=PASSWORD) is None
+
+
+def test_a_forged_login_post_meets_csrf_before_the_throttle(editor):
+    client = Client(enforce_csrf_checks=True)
+    response = attempt(client, "editor", "wrong")
+    assert response.status_code == 403
