@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from articles.ingest.readers.common import usable
 from articles.ingest.record import ArticleRecord
 
 logger = logging.getLogger(__name__)
@@ -53,18 +54,8 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
     Rows that cannot be used (wrong number of columns, no headline or no text) are skipped
     with a warning; ``limit`` caps the number of records yielded.
     """
-    if limit is not None and limit <= 0:
-        return
-    count = 0
     with lzma.open(Path(path) / FILE_NAME, "rt", encoding="utf-8", newline="") as text:
-        for row_label, row in _rows(text):
-            record = _record(row_label, row)
-            if record is None:
-                continue
-            yield record
-            count += 1
-            if limit is not None and count >= limit:
-                return
+        yield from usable((_record(label, row) for label, row in _rows(text)), limit)
 
 
 def _rows(text: io.TextIOBase) -> Iterator[tuple[str, list[str]]]:

@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from articles.ingest.cleanup import normalise_text
+from articles.ingest.readers.common import usable
 from articles.ingest.record import ArticleRecord
 
 logger = logging.getLogger(__name__)
@@ -111,18 +112,8 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
     Rows that cannot be used (a column missing, no title, or a language other than ku, ar,
     en) are skipped with a warning; ``limit`` caps the number of records yielded.
     """
-    if limit is not None and limit <= 0:
-        return
-    count = 0
     with lzma.open(Path(path) / FILE_NAME, "rt", encoding="utf-8", newline="") as text:
-        for row_label, row in _rows(text):
-            record = parse_row(row, row_label)
-            if record is None:
-                continue
-            yield record
-            count += 1
-            if limit is not None and count >= limit:
-                return
+        yield from usable((parse_row(row, label) for label, row in _rows(text)), limit)
 
 
 def _rows(text: io.TextIOBase) -> Iterator[tuple[str, dict[str, str]]]:
