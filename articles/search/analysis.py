@@ -10,9 +10,14 @@ Most of the folding maps one character to one character. Harakat, tatweel and in
 format characters are dropped, so the result can be shorter than the text;
 ``normalise_persian_arabic_offsets`` returns, with the result, where each of its characters
 came from, so that a match found in the normalised text maps back onto the original.
+
+``index_words`` splits text into the words every backend indexes (``WORD_PATTERN``,
+``fold_word``), so that Whoosh and PostgreSQL find the same documents for the same query.
 """
 
 from __future__ import annotations
+
+import re
 
 # One character for another. Mirrors what Lucene's Arabic and Persian normalisers do, plus
 # the separators and digits; everything else passes through unchanged (Latin text included).
@@ -68,3 +73,33 @@ def normalise_persian_arabic_offsets(text: str) -> tuple[str, list[int]]:
     offsets = [index for index, char in enumerate(text) if char not in _DROP]
     offsets.append(len(text))
     return normalised, offsets
+
+
+# --- words ------------------------------------------------------------------------------
+# What the search backends call a word: letters and digits, with inner dots and apostrophes
+# kept for ``fold_word``. Hyphens and underscores split ('S-400' is 's' then '400').
+WORD_PATTERN = r"[^\W_]+(?:[.'’][^\W_]+)*"
+_WORD = re.compile(WORD_PATTERN)
+
+
+def fold_word(word: str) -> str:
+    """One word of ``WORD_PATTERN`` as the index holds it before stemming: "erdogan's" is
+    'erdogan', "o'neill" is 'oneill', 'u.s.' is 'us' (dots stay between digits: '3.5').
+    Expects lower case; returns '' for nothing left."""
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    word = word.replace("'", "").replace("’", "")
+    if "." in word and not word.replace(".", "").isdigit():
+        word = word.replace(".", "")
+    return word
+
+
+def index_words(text: str) -> list[str]:
+    """The words of ``text`` as every backend indexes them before stemming: folded
+    (``normalise_persian_arabic``), lower case, ``fold_word``-ed."""
+    words = []
+    for match in _WORD.finditer(normalise_persian_arabic(text).lower()):
+        word = fold_word(match.group())
+        if word:
+            words.append(word)
+    return words

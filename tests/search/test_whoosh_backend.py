@@ -114,3 +114,36 @@ def test_indexing_many_articles_with_many_entities_at_once(search_index):
         Mention(article=articles[n % 40], entity=entity) for n, entity in enumerate(entities)
     )
     assert update_articles([a.pk for a in articles]) == (40, 0)
+
+
+def test_facet_counts_follow_new_segments_and_deletions(indexed):
+    """Multi-valued facet lists are kept per segment: a later write (a new segment) and a
+    withdrawal (a deletion inside a kept segment) must both show in the counts."""
+    from articles.search.backends.whoosh import segment_lists
+
+    with indexed():
+        first = builders.article(authors=["Nancy Thomas"], body="Grain prices rose.")
+        builders.article(authors=["Nancy Thomas", "Ulas Atesci"], body="Grain exports fell.")
+    assert facets(SearchQuerySet().auto_query("grain"), "authors") == {
+        "Nancy Thomas": 2,
+        "Ulas Atesci": 1,
+    }
+    cached = len(segment_lists._lists)
+    assert facets(SearchQuerySet().auto_query("grain"), "authors") == {
+        "Nancy Thomas": 2,
+        "Ulas Atesci": 1,
+    }
+    assert len(segment_lists._lists) == cached  # the second search built nothing new
+
+    with indexed():
+        builders.article(authors=["Ulas Atesci"], body="Grain ships sailed.")
+    assert facets(SearchQuerySet().auto_query("grain"), "authors") == {
+        "Nancy Thomas": 2,
+        "Ulas Atesci": 2,
+    }
+    with indexed():
+        first.withdraw()
+    assert facets(SearchQuerySet().auto_query("grain"), "authors") == {
+        "Nancy Thomas": 1,
+        "Ulas Atesci": 2,
+    }

@@ -19,7 +19,7 @@ publication B: section:/publication:). ``search_word`` holds the archive's words
 written, for "did you mean" (pg_trgm).
 
 Every value from a reader travels as a query parameter; the tsquery text built here only
-contains words made of letters and digits (see ``tokens``).
+contains words made of letters and digits (see ``index_words``).
 """
 
 # SQL here is assembled from this module's constants (table, configuration and column names)
@@ -45,7 +45,7 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
 from articles.search import syntax
-from articles.search.analysis import normalise_persian_arabic
+from articles.search.analysis import WORD_PATTERN, index_words
 from articles.search.backends.base import ArchiveQueryMixin
 from articles.search.facets import parse_facet_filter
 
@@ -79,32 +79,15 @@ MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
 SUGGEST_MAX_DISTANCE = 2
 BATCH = 500
 
-# Words: letters and digits, with inner dots and apostrophes kept for the rules below.
-_WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*")
-
-
-def tokens(text: str) -> list[str]:
-    """The words of ``text`` as the index holds them before stemming (the Whoosh backend's
-    ArchiveTokenizer + ArchiveWordFilter rules), each made of letters, digits and dots."""
-    words = []
-    for match in _WORD.finditer(normalise_persian_arabic(text).lower()):
-        word = match.group()
-        if word.endswith(("'s", "’s")):
-            word = word[:-2]
-        word = word.replace("'", "").replace("’", "")
-        if "." in word and not word.replace(".", "").isdigit():
-            word = word.replace(".", "")
-        if word:
-            words.append(word)
-    return words
+_WORD = re.compile(WORD_PATTERN)
 
 
 def _plain(text) -> str:
-    return " ".join(tokens(force_str(text or "")))
+    return " ".join(index_words(force_str(text or "")))
 
 
 def _lexeme(word: str, weight: str = "", prefix: bool = False) -> str:
-    """One tsquery operand: ``'word'``, ``'word':A``, ``'word':*A``. Words from ``tokens``
+    """One tsquery operand: ``'word'``, ``'word':A``, ``'word':*A``. Words from ``index_words``
     hold no quote or backslash; the quotes keep '3.5' one operand."""
     label = ("*" if prefix else "") + weight
     return f"'{word}'" + (f":{label}" if label else "")
@@ -165,14 +148,14 @@ def translate(node, field: tuple[str, str] = ("document", "")):
         return _merge(op, parts)
     column, weight = field
     if isinstance(node, syntax.Prefix):
-        words = tokens(node.text)
+        words = index_words(node.text)
         if not words:
             return None
         *whole, last = words
         lexemes = [_lexeme(w, weight) for w in whole] + [_lexeme(last, weight, prefix=True)]
         return _Match(column, " <-> ".join(lexemes))
     raw = list(node.words) if isinstance(node, syntax.Phrase) else [node.text]
-    words = [w for text in raw for w in tokens(text)]
+    words = [w for text in raw for w in index_words(text)]
     if not words:
         return None
     slop = node.slop if isinstance(node, syntax.Phrase) else 0
@@ -635,7 +618,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         suggestion = text
         with db_connections[self._read_alias()].cursor() as cursor:
             for word in dict.fromkeys(words):
-                plain = tokens(word)
+                plain = index_words(word)
                 if len(plain) != 1:
                     continue  # a compound the vocabulary cannot help with
                 cursor.execute(

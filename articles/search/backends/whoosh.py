@@ -9,7 +9,11 @@ Haystack 3.4's backend as shipped (see ``shared/notes/haystack-whoosh.md``):
 - parses every narrow query into its own search; here facet filters become Term
   queries (see ``articles.search.facets``) combined into one filter;
 - writes through AsyncWriter, which gives up silently when another writer holds the
-  lock; here the writer waits for the lock.
+  lock; here the writer waits for the lock;
+- counts a multi-valued facet (authors, entities) by rebuilding every document's list of
+  values from the postings on every search, most of a search's time; here the lists are
+  built once per segment (see ``SegmentListFacet``);
+- filters every search on ``django_ct`` even when the index holds one model only.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from django.utils.encoding import force_str
+from haystack import connections
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -32,10 +38,10 @@ from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, TEXT
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import ResultsPage
-from whoosh.sorting import Count, FieldFacet
+from whoosh.sorting import Count, FieldFacet, OverlappingCategorizer
 
 from articles.search import syntax
-from articles.search.analysis import normalise_persian_arabic
+from articles.search.analysis import WORD_PATTERN, fold_word, normalise_persian_arabic
 from articles.search.backends.base import ArchiveQueryMixin
 from articles.search.facets import LIST_SEPARATOR, parse_facet_filter
 
@@ -52,7 +58,7 @@ class ArchiveTokenizer(RegexTokenizer):
     """
 
     def __init__(self):
-        super().__init__(r"\w+(?:[.'’]\w+)*")
+        super().__init__(WORD_PATTERN)
 
     def __call__(self, value, **kwargs):
         return super().__call__(normalise_persian_arabic(value), **kwargs)
@@ -63,12 +69,7 @@ class ArchiveWordFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            text = token.text
-            if text.endswith(("'s", "’s")):
-                text = text[:-2]
-            text = text.replace("'", "").replace("’", "")
-            if "." in text and not text.replace(".", "").isdigit():
-                text = text.replace(".", "")
+            text = fold_word(token.text)
             if text:
                 token.text = text
                 yield token
@@ -99,6 +100,88 @@ class FacetList(KEYWORD):
     def __init__(self):
         super().__init__(stored=True)
         self.analyzer = _list_tokenizer
+
+
+class SegmentLists:
+    """Each document's values of a multi-valued field, per segment, built once.
+
+    A segment's documents never change once written (a deletion only hides a document), so
+    the lists Whoosh builds for facet counting can serve every later search, on every thread,
+    until the segment is merged away. Keyed by index path, segment id and size; the entries of
+    segments an index no longer has are dropped when a new searcher opens (``prune``)."""
+
+    MAX_ENTRIES = 64  # a bound against indexes opened and forgotten (tests, rebuilds)
+
+    def __init__(self):
+        self._lists: OrderedDict[tuple, list[list[str]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, path: str, segment_searcher, fieldname: str) -> list[list[str]] | None:
+        reader = segment_searcher.reader()
+        segment = reader.segment()
+        if segment is None:
+            return None
+        key = (path, segment.segment_id(), reader.doc_count_all(), fieldname)
+        with self._lock:
+            lists = self._lists.get(key)
+            if lists is not None:
+                self._lists.move_to_end(key)
+                return lists
+        lists = self._build(segment_searcher, fieldname)
+        with self._lock:
+            self._lists[key] = lists
+            while len(self._lists) > self.MAX_ENTRIES:
+                self._lists.popitem(last=False)
+        return lists
+
+    @staticmethod
+    def _build(segment_searcher, fieldname: str) -> list[list[str]]:
+        # As Whoosh's OverlappingCategorizer does it, once.
+        reader = segment_searcher.reader()
+        field = segment_searcher.schema[fieldname]
+        lists: list[list[str]] = [[] for _ in range(reader.doc_count_all())]
+        for btext in field.sortable_terms(reader, fieldname):
+            text = field.from_bytes(btext)
+            for docnum in reader.postings(fieldname, btext).all_ids():
+                lists[docnum].append(text)
+        return lists
+
+    def prune(self, path: str, searcher) -> None:
+        """Forget the segments of ``path`` that ``searcher`` no longer reads."""
+        current = {
+            leaf.segment().segment_id()
+            for leaf, _ in searcher.reader().leaf_readers()
+            if leaf.segment() is not None
+        }
+        with self._lock:
+            for key in [k for k in self._lists if k[0] == path and k[1] not in current]:
+                del self._lists[key]
+
+
+segment_lists = SegmentLists()
+
+
+class SegmentListFacet(FieldFacet):
+    """Counts of a multi-valued facet field, from lists built once per segment."""
+
+    def __init__(self, fieldname: str, path: str):
+        super().__init__(fieldname, allow_overlap=True, maptype=Count)
+        self.path = path
+
+    def categorizer(self, global_searcher):
+        return _SegmentListCategorizer(global_searcher, self.fieldname, self.path)
+
+
+class _SegmentListCategorizer(OverlappingCategorizer):
+    def __init__(self, global_searcher, fieldname, path):
+        super().__init__(global_searcher, fieldname)
+        self._path = path
+
+    def set_searcher(self, segment_searcher, docoffset):
+        self._segment_searcher = segment_searcher
+        self._lists = segment_lists.get(self._path, segment_searcher, self._fieldname)
+        if self._lists is None:  # not a segment reader: Whoosh's own way
+            super().set_searcher(segment_searcher, docoffset)
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -241,6 +324,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 # unchanged, and a commit that only deletes keeps the ids, so withdrawn
                 # articles would stay findable.
                 self._searcher = self.index.searcher()
+                segment_lists.prune(self.path, self._searcher)
             return self._searcher
 
     def _filter_query(self, narrow_queries, models, limit_to_registered_models):
@@ -251,10 +335,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 filters.append(wq.Term(*facet))
             else:
                 filters.append(self.parser.parse(force_str(narrow)))
-        if models:
+        if models and not self._all_indexed(models):
             cts = sorted(get_model_ct(model) for model in models)
             filters.append(wq.Or([wq.Term(DJANGO_CT, ct) for ct in cts]))
         return wq.And(filters) if filters else None
+
+    def _all_indexed(self, models) -> bool:
+        # Every document is of a model in the unified index: asking for all of them is no filter.
+        indexed = connections[self.connection_alias].get_unified_index().get_indexed_models()
+        return set(models) >= set(indexed)
 
     def search(
         self,
@@ -312,9 +401,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
         groupedby = {}
         for name in facets or ():
-            groupedby[name] = FieldFacet(
-                name, allow_overlap=name in self._multivalued_facets, maptype=Count
-            )
+            if name in self._multivalued_facets:
+                groupedby[name] = SegmentListFacet(name, self.path)
+            else:
+                groupedby[name] = FieldFacet(name, maptype=Count)
 
         page_num, page_length = self.calculate_page(start_offset, end_offset)
         raw_page = searcher.search_page(
