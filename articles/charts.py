@@ -14,10 +14,15 @@ import math
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# Room around the plot for the axes, in SVG user units.
-_LEFT, _RIGHT, _TOP, _BOTTOM = 48, 12, 26, 44
+# Room around the plot for the axes, in SVG user units. The bottom holds two lines of
+# text (the labels and the axis name) at the narrow size below.
+_LEFT, _RIGHT, _TOP, _BOTTOM = 48, 12, 38, 62
 _FONT_SIZE = 12
-_CHAR_WIDTH = 7.2  # an average glyph at _FONT_SIZE, to decide how many labels fit
+# A phone shrinks the 640-unit-wide drawing to about half, so static/css/site.css sets the
+# text this much larger in user units when the chart is narrow (a container query), and
+# hides the axis labels marked "chart-wide-only": the rest are spaced for this size.
+_NARROW_FONT_SIZE = 22
+_EM = 0.65  # a wide glyph's width, in ems, to decide how many labels fit
 _MAX_LABEL = 16  # longer labels are shortened on the axis (they stay whole elsewhere)
 _LABEL_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 48, 60, 120)
 
@@ -30,7 +35,7 @@ def bar_chart(
     y_label: str = "",
     note: str = "",
     width: int = 640,
-    height: int = 220,
+    height: int = 240,
     chart_id: str = "",
 ) -> SafeString:
     """A bar chart of ``points`` (label, value), in order, as a ``<figure>`` holding the
@@ -49,9 +54,11 @@ def bar_chart(
     chart_id = chart_id or _default_id(title, points)
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
 
-    plot_w = width - _LEFT - _RIGHT
-    plot_h = height - _TOP - _BOTTOM
     top_value, step = _scale(max(value for _, value in points))
+    # Wide enough for the longest value on the y axis at the narrow size.
+    left = max(_LEFT, math.ceil(len(f"{top_value:,}") * _EM * _NARROW_FONT_SIZE) + 10)
+    plot_w = width - left - _RIGHT
+    plot_h = height - _TOP - _BOTTOM
     slot = plot_w / len(points)
     bar_w = max(slot * 0.8, 1.0) if slot > 2 else slot
     baseline = _TOP + plot_h
@@ -69,9 +76,9 @@ def bar_chart(
     for tick in range(0, top_value + 1, step):
         y = _num(baseline - plot_h * tick / top_value)
         parts.append(
-            f'<line x1="{_LEFT}" y1="{y}" x2="{width - _RIGHT}" y2="{y}"'
+            f'<line x1="{left}" y1="{y}" x2="{width - _RIGHT}" y2="{y}"'
             f' stroke="#dedbd2" stroke-width="1"/>'
-            f'<text x="{_LEFT - 6}" y="{y}" dy="0.35em" text-anchor="end"'
+            f'<text x="{left - 6}" y="{y}" dy="0.35em" text-anchor="end"'
             f' fill="#555b61">{tick:,}</text>'
         )
     parts.append("</g>")
@@ -80,7 +87,7 @@ def bar_chart(
     # tooltip too, so that short and empty bars can still be pointed at.
     parts.append('<g class="chart-bars">')
     for i, (label, value) in enumerate(points):
-        x = _LEFT + i * slot
+        x = left + i * slot
         bar_h = plot_h * value / top_value
         parts.append(
             f"<g><title>{escape(label)}: {value:,}</title>"
@@ -91,29 +98,32 @@ def bar_chart(
         )
     parts.append("</g>")
 
-    # Axes: the baseline, a readable subset of the labels, and the axis names.
+    # Axes: the baseline, a readable subset of the labels, and the axis names. Text below
+    # the baseline is placed in ems, so that it moves down as it grows on a phone.
     parts.append('<g class="chart-axis" aria-hidden="true">')
     parts.append(
-        f'<line x1="{_LEFT}" y1="{baseline}" x2="{width - _RIGHT}" y2="{baseline}"'
+        f'<line x1="{left}" y1="{baseline}" x2="{width - _RIGHT}" y2="{baseline}"'
         f' stroke="#555b61" stroke-width="1"/>'
     )
-    every = _label_every(points, plot_w)
+    every = _label_every(points, plot_w, _FONT_SIZE)
+    every_narrow = _label_every(points, plot_w, _NARROW_FONT_SIZE, multiple_of=every)
     for i, (label, _) in enumerate(points):
         if i % every:
             continue
-        x = _num(_LEFT + (i + 0.5) * slot)
+        wide_only = ' class="chart-wide-only"' if i % every_narrow else ""
+        x = _num(left + (i + 0.5) * slot)
         parts.append(
-            f'<text x="{x}" y="{baseline + 16}" text-anchor="middle"'
+            f'<text{wide_only} x="{x}" y="{baseline + 4}" dy="1em" text-anchor="middle"'
             f' fill="#1d1d1f">{escape(_shorten(label))}</text>'
         )
     if x_label:
         parts.append(
-            f'<text class="chart-axis-name" x="{_num(_LEFT + plot_w / 2)}" y="{height - 6}"'
-            f' text-anchor="middle" fill="#555b61">{escape(x_label)}</text>'
+            f'<text class="chart-axis-name" x="{_num(left + plot_w / 2)}" y="{baseline + 4}"'
+            f' dy="2.25em" text-anchor="middle" fill="#555b61">{escape(x_label)}</text>'
         )
     if y_label:
         parts.append(
-            f'<text class="chart-axis-name" x="4" y="{_TOP - 12}" text-anchor="start"'
+            f'<text class="chart-axis-name" x="4" y="{_TOP - 18}" text-anchor="start"'
             f' fill="#555b61">{escape(y_label)}</text>'
         )
     parts.append("</g></svg>")
@@ -174,13 +184,18 @@ def _scale(largest: int) -> tuple[int, int]:
     return step * math.ceil(largest / step), step
 
 
-def _label_every(points: list[tuple[str, int]], plot_w: float) -> int:
-    """Show every n-th label on the x axis, so that labels never overlap."""
+def _label_every(
+    points: list[tuple[str, int]], plot_w: float, font_size: float, multiple_of: int = 1
+) -> int:
+    """Show every n-th label on the x axis, so that labels at ``font_size`` never overlap
+    (an em apart at least); n is a multiple of ``multiple_of``, so that a sparser set is a
+    subset of a denser one."""
     longest = max(len(_shorten(label)) for label, _ in points)
-    fits = max(int(plot_w // (longest * _CHAR_WIDTH + 10)), 1)
+    fits = max(int(plot_w // ((longest * _EM + 1) * font_size)), 1)
     needed = math.ceil(len(points) / fits)
     # Steps that divide a year read best on a monthly axis, and do no harm elsewhere.
-    return next((step for step in _LABEL_STEPS if step >= needed), needed)
+    steps = (step for step in _LABEL_STEPS if step >= needed and step % multiple_of == 0)
+    return next(steps, multiple_of * math.ceil(needed / multiple_of))
 
 
 def _shorten(label: str) -> str:

@@ -1,3 +1,4 @@
+import datetime as dt
 import xml.etree.ElementTree as ET
 
 from articles.charts import bar_chart
@@ -106,3 +107,52 @@ def test_two_charts_get_different_ids_unless_told():
     assert one.get("id") != two.get("id")
     named = svg_of(parse(bar_chart(POINTS, "One", chart_id="hits")))
     assert named.get("aria-labelledby") == "hits-title hits-desc"
+
+
+# On a phone the 640-unit drawing is shown about half size; static/css/site.css then sets
+# its text at 22 units and hides the labels marked "chart-wide-only".
+NARROW = 22
+
+
+def axis_labels(svg: ET.Element) -> list[ET.Element]:
+    axis = svg.find(f"{SVG}g[@class='chart-axis']")
+    return [t for t in axis.iter(f"{SVG}text") if t.get("class") != "chart-axis-name"]
+
+
+def months(n: int) -> list[tuple[str, int]]:
+    return [(f"{dt.date(2015 + i // 12, i % 12 + 1, 1):%b %Y}", i % 7) for i in range(n)]
+
+
+def test_on_a_phone_fewer_labels_spaced_for_larger_text():
+    svg = svg_of(parse(bar_chart(months(30), "Per month")))
+    labels = axis_labels(svg)
+    narrow = [t for t in labels if t.get("class") != "chart-wide-only"]
+    assert labels[0] in narrow  # the first month is always named
+    assert 2 <= len(narrow) < len(labels)
+    xs = [float(t.get("x")) for t in narrow]
+    width = (len("Jan 2015") * 0.65 + 1) * NARROW
+    assert all(b - a > width for a, b in zip(xs, xs[1:], strict=False))
+
+
+def test_few_labels_are_all_shown_on_a_phone():
+    svg = svg_of(parse(bar_chart(POINTS, "T")))
+    assert [t.get("class") for t in axis_labels(svg)] == [None, None, None]
+
+
+def test_text_under_the_axis_is_placed_in_ems_and_fits_at_phone_size():
+    svg = svg_of(parse(bar_chart(POINTS, "T", x_label="Month", y_label="Articles")))
+    height = float(svg.get("viewBox").split()[3])
+    name = svg.find(f"{SVG}g[@class='chart-axis']/{SVG}text[@class='chart-axis-name']")
+    assert name.get("dy").endswith("em")
+    bottom = float(name.get("y")) + (float(name.get("dy")[:-2]) + 0.25) * NARROW
+    assert bottom <= height
+    y_name = [t for t in svg.iter(f"{SVG}text") if t.text == "Articles"][0]
+    assert float(y_name.get("y")) - 0.8 * NARROW >= 0  # not cut off at the top
+
+
+def test_room_left_of_the_axis_for_large_values_at_phone_size():
+    svg = svg_of(parse(bar_chart([("2019", 12_345), ("2020", 40)], "T")))
+    grid = svg.find(f"{SVG}g[@class='chart-grid']")
+    top = [t for t in grid.iter(f"{SVG}text")][-1]
+    assert top.text == "15,000"
+    assert float(top.get("x")) - len(top.text) * 0.65 * NARROW >= 0

@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from articles.charts import bar_chart
 from articles.models import Article, Author, Entity, Publication, Section
 from articles.views.listing import initials, paginate
 
@@ -43,10 +44,30 @@ def _counts_by(queryset, expression) -> list[tuple[int, int]]:
 
 
 def date_archive(request):
-    published = Article.objects.published().exclude(published_on=None)
-    years = _counts_by(published, ExtractYear("published_on"))
-    undated = Article.objects.published().filter(published_on=None).count()
-    return render(request, "articles/archive_index.html", {"years": years, "undated": undated})
+    # One query: the articles with no date are the group whose year is None.
+    counts = dict(_counts_by(Article.objects.published(), ExtractYear("published_on")))
+    undated = counts.pop(None, 0)
+    years = sorted(counts.items())
+    return render(
+        request,
+        "articles/archive_index.html",
+        {"years": years, "undated": undated, "chart": _years_chart(years)},
+    )
+
+
+def _years_chart(years: list[tuple[int, int]]):
+    """Published articles per year as a bar chart, the years with none included. (The
+    page says how many articles have no date, so the chart need not.)"""
+    if not years:
+        return ""
+    counts = dict(years)
+    return bar_chart(
+        [(str(year), counts.get(year, 0)) for year in range(years[0][0], years[-1][0] + 1)],
+        "Published articles per year",
+        x_label="Year",
+        y_label="Articles",
+        chart_id="articles-per-year",
+    )
 
 
 def year_archive(request, year: int):

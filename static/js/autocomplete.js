@@ -62,6 +62,7 @@
         li.dataset.url = s.url;
         var label = document.createElement("span");
         label.textContent = s.label;
+        label.dir = "auto"; // a Persian title keeps its order among English ones
         var kind = document.createElement("span");
         kind.className = "kind";
         kind.textContent = s.kind;

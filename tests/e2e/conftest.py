@@ -72,8 +72,9 @@ def browser():
 @dataclass
 class Console:
     """What went wrong in the page: console errors (a refusal by the Content-Security-Policy
-    among them) and failed requests for its assets. The site has no favicon, and the
-    browser asks for one anyway: that request is not counted."""
+    among them) and failed requests for its assets. The site's pages name their icon
+    (static/favicon.svg); pages it does not draw itself, the admin's, do not, and the
+    browser asks for /favicon.ico instead: that request is not counted."""
 
     errors: list[str] = field(default_factory=list)
 
@@ -115,6 +116,21 @@ def page(browser, live_server, console):
 def phone(browser, live_server):
     """A page the size of a phone's screen, with touch."""
     context = _context(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_without_script(browser, live_server):
+    """A phone whose reader has turned JavaScript off: what the server sends must work."""
+    context = _context(
+        browser,
+        live_server,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=False,
+    )
     yield context.new_page()
     context.close()
 
@@ -173,6 +189,7 @@ def _build_archive() -> Archive:
         body,
         kicker="Diplomacy",
         summary="Turkish and Russian officials return to the table over Idlib.",
+        source_url="https://news.example.org/2019/09/05/idlib-talks",
         authors=["Nancy Thomas"],
         entities=[("Recep Tayyip Erdogan", PERSON), ("Idlib", PLACE), ("NATO", ORG)],
         published_on=dt.date(2019, 9, 5),

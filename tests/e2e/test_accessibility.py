@@ -20,12 +20,12 @@ PAGES = {
     "search-none": lambda a: "/search/?q=zeppelin",
     "author": lambda a: a.sochi.ordered_authors()[0].get_absolute_url(),
     "entity": lambda a: a.idlib.get_absolute_url(),
+    "archive-index": lambda a: "/archive/",  # with its chart of articles per year
     "archive-year": lambda a: "/archive/2019/",
     "archive-month": lambda a: "/archive/2019/9/",
     "not-found": lambda a: "/no/such/page/",
     # The rest of the public site, beyond what the issue asks for.
     "search-form": lambda a: "/search/",
-    "archive-index": lambda a: "/archive/",
     "archive-day": lambda a: "/archive/2019/9/5/",
     "authors": lambda a: "/authors/",
     "entities": lambda a: "/entities/",
@@ -65,3 +65,27 @@ def test_the_open_list_of_suggestions(page, archive, axe, screenshot):
     screenshot(page, "autocomplete")
 
     assert_none_blocking(axe(page, "autocomplete-open"))
+
+
+# On a phone: the closed facets, the charts with their larger text, right-to-left reading.
+PHONE_PAGES = {
+    "phone-search-results": lambda a: "/search/?q=Idlib",
+    "phone-archive-index": lambda a: "/archive/",
+    "phone-article-rtl": lambda a: a.persian.get_absolute_url(),
+}
+
+
+@pytest.mark.parametrize("name", PHONE_PAGES)
+def test_no_serious_or_critical_violations_on_a_phone(phone, archive, axe, name):
+    assert phone.goto(PHONE_PAGES[name](archive)).status == 200
+    assert_none_blocking(axe(phone, name))
+
+
+def test_the_date_archive_chart_is_an_image_with_a_name(page, archive):
+    page.goto("/archive/")
+    chart = page.get_by_role("img", name="Published articles per year")
+    expect(chart).to_be_visible()
+    expect(page.locator("#articles-per-year table")).to_contain_text("2019")
+    # Its numbers are in the hidden table for a screen reader: 3 articles in 2019.
+    row = page.locator("#articles-per-year tbody tr").filter(has_text="2019")
+    expect(row.locator("td")).to_have_text("3")

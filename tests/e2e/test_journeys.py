@@ -55,6 +55,10 @@ def test_a_persian_article_reads_right_to_left(page, archive):
         }"""
     )
     assert abs(box["x"] + box["width"] - words) < 2
+    # Headings and body in a face made for Persian, not the Latin serif.
+    for selector in ("article.article h1", "article.article .body"):
+        font = page.locator(selector).evaluate("(el) => getComputedStyle(el).fontFamily")
+        assert font.startswith('Vazirmatn, "Noto Naskh Arabic"'), (selector, font)
 
 
 def test_search_refine_by_facet_and_dates_then_open_a_result(page, archive, console, screenshot):
@@ -163,6 +167,7 @@ PHONE_PAGES = {
     "article-rtl": lambda a: a.persian.get_absolute_url(),
     "search-results": lambda a: "/search/?q=Idlib",
     "entity": lambda a: a.idlib.get_absolute_url(),
+    "archive-index": lambda a: "/archive/",
 }
 
 
@@ -174,3 +179,126 @@ def test_pages_fit_a_phone(phone, archive, screenshot, name):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= phone.viewport_size["width"]
     screenshot(phone, f"phone-{name}")
+
+
+@pytest.mark.parametrize("url", ["/archive/", "/search/?q=Idlib"], ids=["years", "search-hits"])
+def test_charts_are_readable_on_a_phone(phone, archive, url):
+    phone.goto(url)
+    labels = phone.locator(".chart-axis text:not(.chart-axis-name)")
+    expect(labels.first).to_be_visible()
+    shown = phone.evaluate(
+        """() => [...document.querySelectorAll('.chart-axis text:not(.chart-axis-name)')]
+            .filter((t) => getComputedStyle(t).display !== 'none')
+            .map((t) => {
+                const box = t.getBoundingClientRect();
+                const size = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+                return {left: box.left, right: box.right, size: size};
+            })"""
+    )
+    assert shown
+    # As large as the text around it, more or less, and space between two labels.
+    assert all(label["size"] >= 11 for label in shown), shown
+    assert all(a["right"] + 4 <= b["left"] for a, b in zip(shown, shown[1:], strict=False)), shown
+
+
+def facet(tab, name):
+    return tab.locator("details.facet").filter(has=tab.get_by_role("heading", name=name))
+
+
+def test_facets_collapse_on_a_phone_and_open_from_the_keyboard(phone, archive, console):
+    phone.on("console", console.on_console)
+    phone.on("pageerror", lambda exc: console.errors.append(str(exc)))
+    phone.goto("/search/?q=Idlib")
+    groups = phone.locator("details.facet")
+    expect(groups.first).to_be_visible()
+    assert groups.count() >= 4
+    # static/js/facets.js closes every group on a phone: a short list of headings.
+    for i in range(groups.count()):
+        expect(groups.nth(i)).not_to_have_attribute("open", "")
+    author = facet(phone, "Author")
+    omar = author.get_by_role("link", name="Omar Haddad")
+    expect(omar).to_be_hidden()
+
+    # Tab reaches each heading in turn; Enter opens a group, Space closes it again.
+    summary = author.locator("summary")
+    facet(phone, "Section").locator("summary").focus()
+    phone.keyboard.press("Tab")
+    expect(summary).to_be_focused()
+    phone.keyboard.press("Enter")
+    expect(author).to_have_attribute("open", "")
+    expect(omar).to_be_visible()
+    phone.keyboard.press("Space")
+    expect(omar).to_be_hidden()
+    phone.keyboard.press("Enter")
+
+    # Into the open group with Tab, and choose a filter from the keyboard.
+    phone.keyboard.press("Tab")
+    first = author.get_by_role("link").first
+    expect(first).to_be_focused()
+    name = first.inner_text()
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("list", name="Active filters")).to_contain_text(f"Author: {name}")
+    # The group holding the chosen filter stays open; the others are closed.
+    expect(facet(phone, "Author")).to_have_attribute("open", "")
+    expect(facet(phone, "Publication")).not_to_have_attribute("open", "")
+    assert not console.errors
+
+
+def test_facets_work_without_javascript(phone_without_script, archive):
+    tab = phone_without_script
+    tab.goto("/search/?q=Idlib")
+    # Without the script every group stays as the server sent it: open.
+    omar = facet(tab, "Author").get_by_role("link", name="Omar Haddad")
+    expect(omar).to_be_visible()
+    omar.click()
+    expect(results_heading(tab)).to_have_text("2 results")
+
+
+def test_the_site_has_its_own_icon(page, archive):
+    page.goto("/")
+    href = page.locator("link[rel=icon]").get_attribute("href")
+    assert href.startswith("/static/")
+    icon = page.request.get(href)
+    assert icon.ok and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_an_article_prints_without_the_sites_chrome(page, archive, console, screenshot):
+    page.goto(archive.sochi.get_absolute_url())
+    chrome = [
+        page.locator(".site-header"),
+        page.get_by_role("search", name="Site search"),
+        page.locator(".site-footer"),
+        page.get_by_role("heading", name="In this article"),
+        page.get_by_role("heading", name="Related articles"),
+    ]
+    for part in chrome:
+        expect(part).to_be_visible()
+
+    page.emulate_media(media="print")
+    for part in chrome:
+        expect(part).to_be_hidden()
+    article = page.locator("article.article")
+    expect(article.get_by_role("heading", level=1)).to_be_visible()
+    expect(article.locator(".meta")).to_contain_text("5 September 2019")
+    expect(page.get_by_role("heading", name="Cite this article")).to_be_visible()
+    expect(page.locator(".citation-text")).to_be_visible()
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert font.startswith('"Iowan Old Style"') and font.endswith("serif"), font
+    # A printed link cannot be followed, so the source's address is printed beside it.
+    source = page.locator(".source a").evaluate("(a) => getComputedStyle(a, '::after').content")
+    assert "https://news.example.org/2019/09/05/idlib-talks" in source
+    screenshot(page, "print-article")
+
+    page.emulate_media(media="screen")
+    expect(chrome[0]).to_be_visible()
+    assert not console.errors
+
+
+def test_search_results_print_without_the_form_and_filters(page, archive):
+    page.goto("/search/?q=Idlib")
+    page.emulate_media(media="print")
+    expect(page.locator("form.search-form")).to_be_hidden()
+    expect(page.get_by_role("complementary", name="Refine results")).to_be_hidden()
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(results_heading(page)).to_have_text("4 results")
+    expect(page.locator(".results .card").first).to_be_visible()

@@ -1,4 +1,6 @@
 import datetime as dt
+import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
@@ -9,6 +11,8 @@ from articles.models import Article, Entity
 from tests import builders
 
 pytestmark = pytest.mark.django_db
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 NOT_PUBLIC = (Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.WITHDRAWN)
 
@@ -182,3 +186,40 @@ def test_names_known_only_from_unpublished_articles_are_not_public(client, archi
 )
 def test_control_characters_in_addresses_are_not_found(client, path):
     assert client.get(path).status_code == 404
+
+
+def year_chart(html: str) -> ET.Element:
+    match = re.search(r'<figure class="chart" id="articles-per-year">.*?</figure>', html, re.S)
+    assert match, "no chart of articles per year"
+    return ET.fromstring(match.group())
+
+
+def test_date_archive_charts_published_articles_per_year_in_one_query(
+    client, django_assert_num_queries
+):
+    for year in (2019, 2019, 2021):
+        builders.article(published_on=dt.date(year, 6, 1))
+    builders.article(published_on=None)
+    for status in NOT_PUBLIC:
+        builders.article(status=status, published_on=dt.date(2019, 6, 1))
+        builders.article(status=status, published_on=dt.date(2023, 6, 1))
+
+    with django_assert_num_queries(1):
+        html = client.get(reverse("articles:archive")).content.decode()
+
+    figure = year_chart(html)
+    rows = [(tr.find("th").text, tr.find("td").text) for tr in figure.find("table/tbody")]
+    assert rows == [("2019", "2"), ("2020", "0"), ("2021", "1")]  # the empty year too
+    svg = figure.find(f"{SVG}svg")
+    assert svg.get("role") == "img"
+    assert svg.find(f"{SVG}title").text == "Published articles per year"
+    assert "3 articles in all" in svg.find(f"{SVG}desc").text
+    assert "2023" not in html
+    assert "1 published article has no known date." in html
+
+
+def test_date_archive_without_dated_articles_has_no_chart(client):
+    builders.article(published_on=None)
+    builders.article(status=Article.Status.DRAFT, published_on=dt.date(2019, 6, 1))
+    html = client.get(reverse("articles:archive")).content.decode()
+    assert "<svg" not in html and "No dated articles yet." in html
