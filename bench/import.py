@@ -86,7 +86,7 @@ def main() -> None:
         print(f"{name:42} {n:9d} {seconds:9.1f} {n / seconds:11.0f}")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak_mib:.0f} MiB")
-    print(f"failed: {len(report.failed)}")
+    print(f"failed: {report.failed_count}")
 
 
 if __name__ == "__main__":

@@ -8,20 +8,24 @@ hand (``Article.edited_fields``, kept by the admin), which stay as the editor le
 
 The search index follows through ``articles.search.indexing``: once, in batches, at the
 end of an import (``deferred_indexing``), never per article.
+
+What the readers skip while the import reads them (``articles.ingest.record.skip``: a
+malformed row, an unreadable document) is reported as failed, beside the records that could
+not be stored.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from articles.ingest.record import ArticleRecord
+from articles.ingest.record import ArticleRecord, reporting_skips
 from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
 from articles.search.indexing import deferred_indexing
 
@@ -44,33 +48,49 @@ IMPORTED_FIELDS = (
 )
 
 
+# How many failures a report lists with their reasons; past that it only counts them, so that
+# a badly broken file of a million rows does not keep (and print) a line for each.
+MAX_FAILURES_LISTED = 1000
+# How many articles are fetched at a time to have their entities found after an import.
+ENTITY_BATCH = 500
+
+
 @dataclass
 class ImportReport:
-    created: list[Article] = field(default_factory=list)
-    updated: list[Article] = field(default_factory=list)
-    unchanged: list[Article] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    """What an import did: the ids of the articles it created, updated or found unchanged,
+    and what failed, as ``(source, reason)``.
+
+    It holds ids, never ``Article`` objects: an import of 100,000 articles would otherwise
+    keep every one, text and all, until it ends. ``failed_count`` counts every failure;
+    ``failed`` lists the first ``MAX_FAILURES_LISTED``. In a dry run nothing is created:
+    ``created`` holds a ``None`` for each article that would be.
+    """
+
+    created: list[int | None] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    failed_count: int = 0
     dry_run: bool = False
 
     def add(self, article: Article | None, outcome: str) -> None:
-        {CREATED: self.created, UPDATED: self.updated, UNCHANGED: self.unchanged}[outcome].append(
-            article
-        )
+        """Count ``article`` (by its id) under ``outcome``: CREATED, UPDATED or UNCHANGED."""
+        ids = {CREATED: self.created, UPDATED: self.updated, UNCHANGED: self.unchanged}[outcome]
+        ids.append(article.pk if article is not None else None)
 
-    @property
-    def processed(self) -> int:
-        return len(self.created) + len(self.updated) + len(self.unchanged) + len(self.failed)
+    def fail(self, source: str, reason: str) -> None:
+        """Count a failure; ``source`` says where (a file, with its row or line), ``reason``
+        why."""
+        self.failed_count += 1
+        if len(self.failed) < MAX_FAILURES_LISTED:
+            self.failed.append((source, reason))
 
     def summary(self) -> str:
         verb = "would be " if self.dry_run else ""
         return (
             f"{len(self.created)} {verb}imported, {len(self.updated)} {verb}updated, "
-            f"{len(self.unchanged)} skipped (already in the archive), {len(self.failed)} failed"
+            f"{len(self.unchanged)} skipped (already in the archive), {self.failed_count} failed"
         )
-
-    def merge(self, other: ImportReport) -> None:
-        for name in ("created", "updated", "unchanged", "failed"):
-            getattr(self, name).extend(getattr(other, name))
 
 
 def checksum(record: ArticleRecord) -> str:
@@ -229,15 +249,25 @@ def import_records(
     """Store every record, each in its own transaction; one that fails is reported and
     the rest go on. New and changed articles then have their entities found (in batches,
     ``articles.entities``). With ``dry_run`` nothing is written: the report says what
-    would be."""
+    would be. Items the readers skip while they are read here count as failed."""
     report = ImportReport(dry_run=dry_run)
     with deferred_indexing():
-        _store_all(records, report, publish_complete, dry_run, on_each)
+        with reporting_skips(report.fail):
+            _store_all(records, report, publish_complete, dry_run, on_each)
         if find_entities and not dry_run and (report.created or report.updated):
             from articles.entities.tagging import extract_articles
 
-            extract_articles([*report.created, *report.updated])
+            extract_articles(_articles([*report.created, *report.updated]))
     return report
+
+
+def _articles(ids: list[int]) -> Iterator[Article]:
+    """The articles with these ids, each once and in this order, fetched a batch at a time."""
+    ids = list(dict.fromkeys(ids))
+    for start in range(0, len(ids), ENTITY_BATCH):
+        batch = ids[start : start + ENTITY_BATCH]
+        found = Article.objects.in_bulk(batch)
+        yield from (found[pk] for pk in batch if pk in found)
 
 
 def _store_all(records, report, publish_complete, dry_run, on_each) -> None:
@@ -250,7 +280,7 @@ def _store_all(records, report, publish_complete, dry_run, on_each) -> None:
                 article, outcome = store(record, publish_complete=publish_complete)
         except Exception as exc:  # one bad document never stops the import
             log.warning("Could not import %s: %s", source, exc)
-            report.failed.append((source, str(exc)))
+            report.fail(source, str(exc))
         else:
             report.add(article, outcome)
         if on_each:
@@ -261,10 +291,7 @@ def import_files(paths: Iterable[Path], **options) -> ImportReport:
     """Import documents (PDF-to-text dumps, PDFs, HTML pages, text, Markdown)."""
     from articles.ingest.sources import document_paths, document_records
 
-    unreadable: list[tuple[str, str]] = []
-    report = import_records(document_records(document_paths(paths), unreadable), **options)
-    report.failed[:0] = unreadable
-    return report
+    return import_records(document_records(document_paths(paths)), **options)
 
 
 def reclean(articles: Iterable[Article]) -> ImportReport:
@@ -277,14 +304,14 @@ def reclean(articles: Iterable[Article]) -> ImportReport:
     with deferred_indexing():
         for article in articles:
             if article.source_format not in REPARSABLE or not article.raw_text:
-                report.unchanged.append(article)
+                report.add(article, UNCHANGED)
                 continue
             try:
                 record = reparse(article.source_format, article.raw_text, article.source_name)
                 record.source_url = record.source_url or article.source_url
                 _, outcome = store(record, force=True)
             except Exception as exc:
-                report.failed.append((article.source_name or str(article.pk), str(exc)))
+                report.fail(article.source_name or str(article.pk), str(exc))
             else:
                 report.add(article, outcome)
     return report

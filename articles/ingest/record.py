@@ -3,13 +3,22 @@
 Readers turn a source (a PDF-to-text dump, a corpus file, a CSV row) into
 ``ArticleRecord`` values; the pipeline (``articles.ingest.pipeline``) stores
 them. Readers do no database work, so each can be tested on its own.
+
+What a reader cannot use (a malformed row, a document it cannot read) it passes over with
+``skip``, which logs where and why; an import that is reading (``reporting_skips``) counts
+it as failed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # The entity kinds the archive knows; mirrors ``articles.models.Entity.Kind``.
 ENTITY_KINDS = ("person", "organisation", "place", "other")
@@ -50,3 +59,40 @@ class ArticleRecord:
     original_path: Path | None = None  # a file to keep with the article, as it was given
     format: str = ""  # how raw_text is to be read again: "dump", "pdf", "html", "corpus:reuters"…
     entities: list[EntityRef] = field(default_factory=list)
+
+
+# Who hears of skipped items: set by the import that is pulling records from the readers.
+_skip_listener: ContextVar[Callable[[str, str], None] | None] = ContextVar(
+    "skip_listener", default=None
+)
+
+
+def skip(logger: logging.Logger, source: str, reason: str, **log_options: Any) -> None:
+    """Pass over an item that cannot be used: log ``"<source>: skipped, <reason>"`` and tell
+    the import that is reading it, if any (see ``reporting_skips``).
+
+    ``source`` says where the item is, as a user can find it: the file and the row or line
+    ("test.csv#12", "Dataset.csv line 40", "reut2-000.sgm#NEWID=17"), or a document's path;
+    ``reason`` says why, in words ("no title or no body"). ``log_options`` go to the log
+    call (``exc_info=True``).
+    """
+    # stacklevel: the log names the reader that skipped, not this function.
+    logger.warning("%s: skipped, %s", source, reason, stacklevel=2, **log_options)
+    listener = _skip_listener.get()
+    if listener is not None:
+        listener(source, reason)
+
+
+@contextmanager
+def reporting_skips(listener: Callable[[str, str], None]) -> Iterator[None]:
+    """Within the block, every ``skip`` also calls ``listener(source, reason)``.
+
+    Readers stream their records through generators and helpers several calls deep; a
+    context variable lets the import that pulls the records hear of every item passed over,
+    without a list handed down through each of them (as ``deferred_indexing`` gathers saves).
+    """
+    token = _skip_listener.set(listener)
+    try:
+        yield
+    finally:
+        _skip_listener.reset(token)

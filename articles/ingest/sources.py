@@ -1,15 +1,17 @@
 """Where records come from: documents on disk, a CSV / JSON Lines table with a field
 mapping, or a named corpus. Each function checks its arguments at once (raising
 ``ImportSourceError`` with a reason a user can act on) and then streams records;
-the pipeline stores them."""
+the pipeline stores them. A document, row or file that cannot be read is passed over
+with ``articles.ingest.record.skip``, which the import counts as failed."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
-from articles.ingest.record import ArticleRecord
+from articles.ingest.record import ArticleRecord, skip
 
 log = logging.getLogger(__name__)
 
@@ -43,28 +45,28 @@ def corpus_records(
 def table_records(
     paths: Iterable[Path], mapping: str, limit: int | None = None
 ) -> Iterator[ArticleRecord]:
-    """Records of CSV or JSON Lines files (by extension; .xz/.gz allowed) whose columns
-    are named by ``mapping``, e.g. ``title=headline,body=text,published=date``."""
+    """Records of CSV or JSON Lines files (by extension, see ``tabular.read_table``;
+    .xz/.gz/.bz2 allowed) whose columns are named by ``mapping``, e.g.
+    ``title=headline,body=text,published=date``. A file that cannot be read (missing,
+    damaged, or without a mapped column) is skipped from where it fails; the others go on."""
     from articles.ingest.readers import tabular
+    from articles.ingest.readers.common import usable
 
     try:
         fields = tabular.parse_mapping(mapping)
     except ValueError as exc:
         raise ImportSourceError(str(exc)) from exc
-    return _labelled(_table_rows(tabular, list(paths), fields, limit), "table")
+    rows = chain.from_iterable(_table_rows(tabular, path, fields) for path in paths)
+    return _labelled(usable(rows, limit), "table")
 
 
-def _table_rows(tabular, paths, fields, limit):
-    left = limit
-    for path in paths:
-        if left is not None and left <= 0:
-            return
-        suffixes = "".join(path.suffixes).lower()
-        read = tabular.read_jsonl if ".json" in suffixes else tabular.read_csv
-        for record in read(path, fields, limit=left):
-            yield record
-            if left is not None:
-                left -= 1
+def _table_rows(tabular, path: Path, fields: dict[str, str]) -> Iterator[ArticleRecord]:
+    try:
+        yield from tabular.read_table(path, fields)
+    except OSError as exc:
+        skip(log, str(path), f"the file cannot be read ({exc.strerror or exc})")
+    except Exception as exc:  # one unreadable file never stops the import of the others
+        skip(log, str(path), str(exc))
 
 
 def document_paths(paths: Iterable[Path]) -> list[Path]:
@@ -84,19 +86,16 @@ def document_paths(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def document_records(
-    files: Iterable[Path], failed: list[tuple[str, str]]
-) -> Iterator[ArticleRecord]:
-    """Records of the documents in ``files``; one that cannot be read is added to
-    ``failed`` as ``(path, reason)`` and the rest go on. Each record keeps its file."""
+def document_records(files: Iterable[Path]) -> Iterator[ArticleRecord]:
+    """Records of the documents in ``files``; one that cannot be read is skipped with its
+    reason and the rest go on. Each record keeps its file."""
     from articles.ingest.documents import read_document
 
     for path in files:
         try:
             record = read_document(path)
         except Exception as exc:
-            log.warning("Could not read %s: %s", path, exc)
-            failed.append((str(path), str(exc)))
+            skip(log, str(path), str(exc))
             continue
         record.original_path = path
         yield record

@@ -2,8 +2,10 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from haystack.query import SearchQuerySet
 
+from articles.ingest import pipeline
 from articles.ingest.pipeline import import_files, import_records
 from articles.ingest.record import ArticleRecord, EntityRef
 from articles.models import Article, Author, Entity
@@ -46,7 +48,7 @@ def test_a_broken_file_does_not_stop_the_others(seed_path, tmp_path, search_inde
 
 def test_incomplete_records_come_in_for_review(search_index):
     report = import_records([ArticleRecord(title="No date here", body="Some text.")])
-    assert report.created[0].status == Article.Status.REVIEW
+    assert Article.objects.get(pk=report.created[0]).status == Article.Status.REVIEW
 
 
 def test_records_reuse_authors_and_entities(search_index):
@@ -76,8 +78,6 @@ def test_import_command(seed_path, search_index, capsys):
 
 
 def test_import_command_rejects_missing_paths(search_index):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_articles", "/no/such/file.txt")
 
@@ -95,8 +95,6 @@ def test_import_command_reads_a_corpus(search_index, capsys):
 
 
 def test_import_command_rejects_an_unknown_corpus(search_index):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="Unknown corpus"):
         call_command("import_articles", corpus="nonesuch")
 
@@ -119,19 +117,18 @@ def test_import_command_reads_csv_and_jsonl_with_a_mapping(search_index, tmp_pat
         "this line is not JSON\n"
     )
     mapping = "title=headline,body=text,published=day,authors=byline"
-    call_command(
-        "import_articles",
-        str(tmp_path / "desk.csv"),
-        str(tmp_path / "wire.jsonl"),
-        "--mapping",
-        mapping,
-    )
+    with pytest.raises(CommandError, match="1 document"):  # the line that is not JSON
+        call_command(
+            "import_articles",
+            str(tmp_path / "desk.csv"),
+            str(tmp_path / "wire.jsonl"),
+            "--mapping",
+            mapping,
+        )
     assert "3 imported" in capsys.readouterr().out
     bridge = Article.objects.get(title="Bridge reopens")
     assert bridge.published_on == dt.date(2021, 3, 5)
     assert [a.name for a in bridge.ordered_authors()] == ["Bo Writer", "Cy Writer"]
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="title"):
         call_command("import_articles", str(tmp_path / "desk.csv"), "--mapping", "body=text")
 
@@ -169,3 +166,33 @@ def test_the_seed_comes_in_with_its_entities(seed_path, search_index):
         SearchQuerySet().auto_query("Idlib").facet("entities").facet_counts()["fields"]["entities"]
     )
     assert facets["Recep Tayyip Erdogan"] == 1
+
+
+def test_the_report_keeps_ids_not_articles(search_index, monkeypatch):
+    """An import of 100,000 articles must not hold 100,000 Article objects: the report keeps
+    ids, counts and a bounded list of failures."""
+    monkeypatch.setattr(pipeline, "MAX_FAILURES_LISTED", 2)
+    good = [ArticleRecord(title=f"Story {n}", body=f"Body {n}.") for n in range(3)]
+    broken = [ArticleRecord(title="", body="No title.", source_name=f"bad-{n}") for n in range(4)]
+    report = import_records([*good, *broken, good[0]])
+    assert sorted(report.created) == sorted(Article.objects.values_list("pk", flat=True))
+    assert report.unchanged == [report.created[0]]
+    assert all(type(pk) is int for pk in [*report.created, *report.unchanged])
+    assert report.failed == [("bad-0", "no title was found"), ("bad-1", "no title was found")]
+    assert report.failed_count == 4
+    assert report.summary().endswith("4 failed")
+
+
+def test_the_command_says_how_many_failures_it_does_not_list(
+    search_index, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(pipeline, "MAX_FAILURES_LISTED", 1)
+    (tmp_path / "desk.csv").write_text("headline,text\nOne\nTwo\nThree\nGood,Body.\n")
+    with pytest.raises(CommandError, match="3 document"):
+        call_command(
+            "import_articles", str(tmp_path / "desk.csv"), "--mapping=title=headline,body=text"
+        )
+    err = capsys.readouterr().err
+    assert "failed: desk.csv line 2: not as many cells" in err
+    assert "failed: 2 more, not listed here" in err
+    assert Article.objects.get().title == "Good"

@@ -9,6 +9,7 @@ from django.http import QueryDict
 
 from articles.ingest.pipeline import import_records
 from articles.ingest.readers import hamshahri
+from articles.models import Article
 from articles.search.service import SearchParams, run_search
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,8 @@ def persian_spelling(word: str) -> str:
 def hamshahri_articles(search_index):
     if not FOLDER.is_dir():
         pytest.skip(f"Hamshahri corpus not found at {FOLDER.resolve()}")
-    return import_records(hamshahri.read(FOLDER, limit=40)).created
+    created = import_records(hamshahri.read(FOLDER, limit=40)).created
+    return list(Article.objects.filter(pk__in=created).order_by("pk"))
 
 
 def search(q):

@@ -2,7 +2,8 @@
 
 Every reader module exposes ``read(path, limit=None)``, which streams records from the
 corpus folder ``path`` (the compressed files are read as they are), skipping with a warning
-any item it cannot use. ``READERS`` names them for the import command.
+any item it cannot use (``articles.ingest.record.skip``: an import that reads it counts the
+item as failed, with where it is and why). ``READERS`` names them for the import command.
 """
 
 from __future__ import annotations

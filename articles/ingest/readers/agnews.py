@@ -24,15 +24,14 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import logging
-import lzma
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from articles.ingest.metadata import is_byline, parse_authors
-from articles.ingest.record import ArticleRecord
+from articles.ingest.readers.common import csv_rows, open_text, usable
+from articles.ingest.record import ArticleRecord, skip
 
 logger = logging.getLogger(__name__)
 
@@ -98,37 +97,12 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
     Rows that cannot be used (not three columns, an unknown class, no title or no
     description) are skipped with a warning; ``limit`` caps the number of records yielded.
     """
-    if limit is not None and limit <= 0:
-        return
     folder = Path(path)
     classes = class_names(folder / CLASSES_FILE)
-    count = 0
-    with lzma.open(folder / FILE_NAME, "rt", encoding="utf-8", newline="") as text:
-        for number, row in _rows(text):
-            record = parse_row(row, f"{SOURCE_NAME}#{number}", classes)
-            if record is None:
-                continue
-            yield record
-            count += 1
-            if limit is not None and count >= limit:
-                return
-
-
-def _rows(text: io.TextIOBase) -> Iterator[tuple[int, list[str]]]:
-    """Yield (row number, row), logging rows the csv module rejects."""
-    rows = csv.reader(text)
-    number = 0
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            number += 1
-            logger.warning("%s line %d: skipped, %s", SOURCE_NAME, rows.line_num, error)
-            continue
-        number += 1
-        yield number, row
+    with open_text(folder / FILE_NAME) as text:
+        rows = csv_rows(csv.reader(text), SOURCE_NAME, logger)
+        records = (parse_row(row, f"{SOURCE_NAME}#{number}", classes) for number, row in rows)
+        yield from usable(records, limit)
 
 
 def class_names(path: Path) -> dict[str, str]:
@@ -144,12 +118,12 @@ def class_names(path: Path) -> dict[str, str]:
 def parse_row(row: list[str], source_name: str, classes: dict[str, str]) -> ArticleRecord | None:
     """Turn one CSV row into a record; ``None`` (with a warning) if it cannot be used."""
     if len(row) != 3:
-        logger.warning("%s: skipped, %d columns instead of 3", source_name, len(row))
+        skip(logger, source_name, f"{len(row)} columns instead of 3")
         return None
     label, raw_title, raw_description = row
     section = classes.get(label.strip())
     if section is None:
-        logger.warning("%s: skipped, unknown class %r", source_name, label)
+        skip(logger, source_name, f"unknown class {label!r}")
         return None
     title = " ".join(clean_text(raw_title).split())
     body = clean_text(raw_description)
@@ -163,7 +137,7 @@ def parse_row(row: list[str], source_name: str, classes: dict[str, str]) -> Arti
         paragraphs = paragraphs[1:]
     body = "\n\n".join(paragraphs)
     if not title or not body:
-        logger.warning("%s: skipped, no title or no description", source_name)
+        skip(logger, source_name, "no title or no description")
         return None
     publication, homepage = CREDITS.get(credit.lower(), ("", "")) if credit else ("", "")
     return ArticleRecord(

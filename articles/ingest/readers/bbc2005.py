@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
-import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from articles.ingest.record import ArticleRecord
+from articles.ingest.readers.common import archive_files, usable
+from articles.ingest.record import ArticleRecord, skip
 
 logger = logging.getLogger(__name__)
 
@@ -41,25 +41,11 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
     archive. Files with no headline or no body are skipped with a warning; ``limit`` caps the
     number of records yielded.
     """
-    if limit is not None and limit <= 0:
-        return
-    count = 0
-    # "r|xz" streams the archive: each member is read once, in order, and then forgotten.
-    with tarfile.open(Path(path) / FILE_NAME, "r|xz") as archive:
-        for member in archive:
-            match = _ARTICLE_PATH.match(member.name)
-            if not member.isfile() or match is None:
-                continue  # README.TXT and the folders themselves
-            stream = archive.extractfile(member)
-            if stream is None:
-                continue
-            record = parse_article(stream.read(), member.name, match["section"])
-            if record is None:
-                continue
-            yield record
-            count += 1
-            if limit is not None and count >= limit:
-                return
+    files = archive_files(Path(path) / FILE_NAME, wanted=_ARTICLE_PATH.match)  # not README.TXT
+    records = (
+        parse_article(data, name, _ARTICLE_PATH.match(name)["section"]) for name, data in files
+    )
+    return usable(records, limit)
 
 
 def parse_article(data: bytes, source_name: str, folder: str) -> ArticleRecord | None:
@@ -73,7 +59,7 @@ def parse_article(data: bytes, source_name: str, folder: str) -> ArticleRecord |
     title = title.strip()
     body = "\n\n".join(_paragraphs(rest))
     if not title or not body:
-        logger.warning("%s: skipped, no headline or no body", source_name)
+        skip(logger, source_name, "no headline or no body")
         return None
     return ArticleRecord(
         title=title,

@@ -12,13 +12,12 @@ import csv
 import datetime as dt
 import io
 import logging
-import lzma
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from articles.ingest.readers.common import usable
-from articles.ingest.record import ArticleRecord
+from articles.ingest.readers.common import csv_rows, open_text, usable
+from articles.ingest.record import ArticleRecord, skip
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +53,12 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
     Rows that cannot be used (wrong number of columns, no headline or no text) are skipped
     with a warning; ``limit`` caps the number of records yielded.
     """
-    with lzma.open(Path(path) / FILE_NAME, "rt", encoding="utf-8", newline="") as text:
+    with open_text(Path(path) / FILE_NAME) as text:
         yield from usable((_record(label, row) for label, row in _rows(text)), limit)
 
 
 def _rows(text: io.TextIOBase) -> Iterator[tuple[str, list[str]]]:
-    """Yield (label for messages, row) for each data row, logging rows the csv module rejects."""
+    """Yield (label for messages, row) for each data row, skipping rows the csv module rejects."""
     rows = csv.reader(text)
     header = next(rows, None)
     if header is None:
@@ -67,31 +66,22 @@ def _rows(text: io.TextIOBase) -> Iterator[tuple[str, list[str]]]:
         return
     if tuple(header) != COLUMNS:
         logger.warning("%s: unexpected header %r, reading by position", SOURCE_NAME, header)
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            logger.warning("%s line %d: skipped, %s", SOURCE_NAME, rows.line_num, error)
-            continue
+    for _, row in csv_rows(rows, SOURCE_NAME, logger):
         yield f"line {rows.line_num}", row
 
 
 def _record(row_label: str, row: list[str]) -> ArticleRecord | None:
     if len(row) != len(COLUMNS):
-        logger.warning(
-            "%s %s: skipped, %d columns instead of %d",
-            SOURCE_NAME,
-            row_label,
-            len(row),
-            len(COLUMNS),
+        skip(
+            logger,
+            f"{SOURCE_NAME} {row_label}",
+            f"{len(row)} columns instead of {len(COLUMNS)}",
         )
         return None
     number, url, text, headline, publish_date, author = (cell.strip() for cell in row)
     source_name = f"{SOURCE_NAME}#{number}" if number else f"{SOURCE_NAME} {row_label}"
     if not headline or headline == MISSING or not text or text == MISSING:
-        logger.warning("%s: skipped, no headline or no text", source_name)
+        skip(logger, source_name, "no headline or no text")
         return None
     return ArticleRecord(
         title=headline,

@@ -9,15 +9,14 @@ link encodes the Jalali date (see ``date_from_link``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import lzma
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from articles.ingest.jalali import jalali_to_gregorian
-from articles.ingest.record import ArticleRecord, EntityRef
+from articles.ingest.readers.common import json_object, open_text, usable
+from articles.ingest.record import ArticleRecord, EntityRef, skip
 
 logger = logging.getLogger(__name__)
 
@@ -52,31 +51,19 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
     Lines that are not a JSON object, or have no title or no text, are skipped with a warning;
     ``limit`` caps the number of records yielded. Duplicate articles are left to the pipeline.
     """
-    if limit is not None and limit <= 0:
-        return
-    count = 0
-    with lzma.open(Path(path) / FILE_NAME, "rt", encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            record = parse_line(line, f"{SOURCE_NAME}#{number}")
-            if record is None:
-                continue
-            yield record
-            count += 1
-            if limit is not None and count >= limit:
-                return
+    with open_text(Path(path) / FILE_NAME) as lines:
+        records = (
+            parse_line(line, f"{SOURCE_NAME}#{number}")
+            for number, line in enumerate(lines, start=1)
+            if line.strip()
+        )
+        yield from usable(records, limit)
 
 
 def parse_line(line: str, source_name: str) -> ArticleRecord | None:
     """Turn one JSON line into a record; ``None`` (with a warning) if it cannot be used."""
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as error:
-        logger.warning("%s: skipped, not JSON (%s)", source_name, error)
-        return None
-    if not isinstance(item, dict):
-        logger.warning("%s: skipped, not a JSON object", source_name)
+    item = json_object(line, source_name, logger)
+    if item is None:
         return None
 
     title = _text(item.get("title"))
@@ -85,7 +72,7 @@ def parse_line(line: str, source_name: str) -> ArticleRecord | None:
         paragraphs = []
     body = "\n\n".join(text for text in (_text(p) for p in paragraphs) if text)
     if not title or not body:
-        logger.warning("%s: skipped, no title or no text", source_name)
+        skip(logger, source_name, "no title or no text")
         return None
 
     link = _text(item.get("link"))

@@ -27,14 +27,14 @@ import datetime as dt
 import html
 import logging
 import re
-import tarfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from articles.ingest.cleanup import normalise_text
 from articles.ingest.metadata import publication_from_domain
-from articles.ingest.record import ArticleRecord
+from articles.ingest.readers.common import archive_files, usable
+from articles.ingest.record import ArticleRecord, skip
 
 logger = logging.getLogger(__name__)
 
@@ -138,27 +138,16 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
     or have no readable fetch time, are skipped with a warning; ``limit`` caps the number
     of records yielded.
     """
-    if limit is not None and limit <= 0:
-        return
-    count = 0
+    return usable(_first_sightings(Path(path) / FILE_NAME), limit)
+
+
+def _first_sightings(archive: Path) -> Iterator[ArticleRecord]:
     seen: set[str] = set()
-    # "r|xz" streams the archive: each member is read once, in order, and then forgotten.
-    with tarfile.open(Path(path) / FILE_NAME, "r|xz") as archive:
-        for member in archive:
-            name = PurePosixPath(member.name).name
-            if not member.isfile() or not name.endswith(".md"):
-                continue
-            stream = archive.extractfile(member)
-            if stream is None:
-                continue
-            for record in parse_file(stream.read(), name):
-                if record.source_url in seen:
-                    continue
+    for name, data in archive_files(archive, wanted=lambda name: name.endswith(".md")):
+        for record in parse_file(data, PurePosixPath(name).name):
+            if record.source_url not in seen:
                 seen.add(record.source_url)
                 yield record
-                count += 1
-                if limit is not None and count >= limit:
-                    return
 
 
 def parse_file(data: bytes, file_name: str) -> Iterator[ArticleRecord]:
@@ -170,12 +159,12 @@ def parse_file(data: bytes, file_name: str) -> Iterator[ArticleRecord]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        logger.warning("%s: skipped, not UTF-8 (%s)", file_name, error)
+        skip(logger, file_name, f"not UTF-8 ({error})")
         return
     lines = text.splitlines()
     fetched = fetch_time(lines[0] if lines else "", file_name)
     if fetched is None:
-        logger.warning("%s: skipped, no fetch time", file_name)
+        skip(logger, file_name, "no fetch time")
         return
     published = fetched.astimezone(dt.UTC).date()
     number = 0
@@ -186,7 +175,7 @@ def parse_file(data: bytes, file_name: str) -> Iterator[ArticleRecord]:
         number += 1
         source_name = f"{file_name}#{number}"
         if len(cells) != 4:
-            logger.warning("%s: skipped, %d cells instead of 4", source_name, len(cells))
+            skip(logger, source_name, f"{len(cells)} cells instead of 4")
             continue
         record = parse_row(cells, line, published, source_name)
         if record is not None:
@@ -207,11 +196,11 @@ def parse_row(
     """Turn one table row's four cells into a record; ``None`` (with a warning) if unusable."""
     category, title, description, url = (clean_text(cell) for cell in cells)
     if not title or not description or not url:
-        logger.warning("%s: skipped, no title, description or URL", source_name)
+        skip(logger, source_name, "no title, description or URL")
         return None
     host = (urlsplit(url).hostname or "").lower()
     if not host:
-        logger.warning("%s: skipped, %r is not a web address", source_name, url)
+        skip(logger, source_name, f"{url!r} is not a web address")
         return None
     publication, homepage = publication_for(host)
     return ArticleRecord(

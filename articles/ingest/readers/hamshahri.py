@@ -27,13 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import tarfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from articles.ingest.cleanup import ends_sentence, normalise_text, typical_line_width
 from articles.ingest.jalali import jalali_to_gregorian
-from articles.ingest.record import ArticleRecord
+from articles.ingest.readers.common import archive_files, usable
+from articles.ingest.record import ArticleRecord, skip
 
 logger = logging.getLogger(__name__)
 
@@ -96,25 +96,9 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
     or have no headline or no body are skipped with a warning; ``limit`` caps the number of
     records yielded.
     """
-    if limit is not None and limit <= 0:
-        return
-    count = 0
-    # "r|xz" streams the archive: each member is read once, in order, and then forgotten.
-    with tarfile.open(Path(path) / FILE_NAME, "r|xz") as archive:
-        for member in archive:
-            name = PurePosixPath(member.name).name
-            if not member.isfile() or not name.endswith(".ham"):
-                continue
-            stream = archive.extractfile(member)
-            if stream is None:
-                continue
-            record = parse_article(stream.read(), name)
-            if record is None:
-                continue
-            yield record
-            count += 1
-            if limit is not None and count >= limit:
-                return
+    files = archive_files(Path(path) / FILE_NAME, wanted=lambda name: name.endswith(".ham"))
+    records = (parse_article(data, PurePosixPath(name).name) for name, data in files)
+    return usable(records, limit)
 
 
 def parse_article(data: bytes, file_name: str) -> ArticleRecord | None:
@@ -126,7 +110,7 @@ def parse_article(data: bytes, file_name: str) -> ArticleRecord | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        logger.warning("%s: skipped, not UTF-8 (%s)", file_name, error)
+        skip(logger, file_name, f"not UTF-8 ({error})")
         return None
     lines = _CONTROL.sub("", normalise_text(text)).split("\n")
     kicker, title, rest = split_headline(lines)
@@ -134,7 +118,7 @@ def parse_article(data: bytes, file_name: str) -> ArticleRecord | None:
     section, authors, paragraphs = desk_credit(paragraphs)
     body = "\n\n".join(paragraphs)
     if not title or not body:
-        logger.warning("%s: skipped, no headline or no body", file_name)
+        skip(logger, file_name, "no headline or no body")
         return None
     return ArticleRecord(
         title=title,

@@ -27,15 +27,14 @@ import csv
 import datetime as dt
 import io
 import logging
-import lzma
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from articles.ingest.cleanup import normalise_text
-from articles.ingest.readers.common import usable
-from articles.ingest.record import ArticleRecord
+from articles.ingest.readers.common import csv_rows, open_text, usable
+from articles.ingest.record import ArticleRecord, skip
 
 logger = logging.getLogger(__name__)
 
@@ -112,42 +111,35 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
     Rows that cannot be used (a column missing, no title, or a language other than ku, ar,
     en) are skipped with a warning; ``limit`` caps the number of records yielded.
     """
-    with lzma.open(Path(path) / FILE_NAME, "rt", encoding="utf-8", newline="") as text:
+    with open_text(Path(path) / FILE_NAME) as text:
         yield from usable((parse_row(row, label) for label, row in _rows(text)), limit)
 
 
 def _rows(text: io.TextIOBase) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield (label for messages, row by column name), logging rows the csv module rejects."""
+    """Yield (label for messages, row by column name), skipping rows the csv module rejects."""
     rows = csv.DictReader(text)
     missing = [name for name in COLUMNS if name not in (rows.fieldnames or ())]
     if missing:
-        logger.warning("%s: no %s column, nothing read", SOURCE_NAME, ", ".join(missing))
+        skip(logger, SOURCE_NAME, f"no {', '.join(missing)} column, nothing read")
         return
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            logger.warning("%s line %d: skipped, %s", SOURCE_NAME, rows.line_num, error)
-            continue
+    for _, row in csv_rows(rows, SOURCE_NAME, logger):
         yield f"line {rows.line_num}", row
 
 
 def parse_row(row: dict[str, str | None], row_label: str) -> ArticleRecord | None:
     """Turn one CSV row (column → cell) into a record; ``None`` (with a warning) if unusable."""
     if None in row or any(row.get(name) is None for name in COLUMNS):
-        logger.warning("%s %s: skipped, wrong number of columns", SOURCE_NAME, row_label)
+        skip(logger, f"{SOURCE_NAME} {row_label}", "wrong number of columns")
         return None
     cells = {name: _clean(row[name] or "") for name in COLUMNS}
     source_name = f"{SOURCE_NAME}#{cells['id']}" if cells["id"] else f"{SOURCE_NAME} {row_label}"
     title = " ".join(cells["title"].split())
     if not title:
-        logger.warning("%s: skipped, no title", source_name)
+        skip(logger, source_name, "no title")
         return None
     label = cells["language"].lower()
     if label not in LANGUAGES:
-        logger.warning("%s: skipped, unknown language %r", source_name, cells["language"])
+        skip(logger, source_name, f"unknown language {cells['language']!r}")
         return None
 
     content = without_about_us(cells["content"])

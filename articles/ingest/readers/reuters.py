@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import lzma
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from articles.ingest.record import ArticleRecord, EntityRef
+from articles.ingest.readers.common import open_text, usable
+from articles.ingest.record import ArticleRecord, EntityRef, skip
 
 logger = logging.getLogger(__name__)
 
@@ -96,24 +96,19 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
     ``path`` is the corpus folder. One decompressed file (about 1.3 MB) is held in memory at a
     time. A damaged element is skipped with a warning; ``limit`` caps the records yielded.
     """
-    if limit is not None and limit <= 0:
-        return
-    folder = Path(path)
+    return usable(_records(Path(path)), limit)
+
+
+def _records(folder: Path) -> Iterator[ArticleRecord]:
     topics = topic_labels(folder / CATEGORY_FILE)
-    count = 0
     for file in sorted(folder.glob(FILE_PATTERN)):
-        for record in read_file(file, topics):
-            yield record
-            count += 1
-            if limit is not None and count >= limit:
-                return
+        yield from read_file(file, topics)
 
 
 def read_file(file: Path, topics: dict[str, str] | None = None) -> Iterator[ArticleRecord]:
     """Yield the records of one ``.sgm`` or ``.sgm.xz`` file (bytes read as Latin-1)."""
-    opener = lzma.open if file.suffix == ".xz" else open
-    with opener(file, "rb") as stream:
-        text = stream.read().decode("latin-1")
+    with open_text(file, encoding="latin-1") as stream:
+        text = stream.read()
     file_name = file.name.removesuffix(".xz")
     yield from parse_sgml(text, file_name, topics or {})
 
@@ -131,12 +126,12 @@ def parse_sgml(text: str, file_name: str, topics: dict[str, str]) -> Iterator[Ar
         newid = _NEWID.search(chunk[: chunk.find(">") + 1])
         label = f"{file_name}#NEWID={newid.group(1)}" if newid else f"{file_name}@{start}"
         if match is None or newid is None:
-            logger.warning("%s: skipped, damaged <REUTERS> element", label)
+            skip(logger, label, "damaged <REUTERS> element")
             continue
         try:
             record = parse_document(match["content"], label, topics)
         except Exception:  # one odd story must not stop an import of thousands
-            logger.warning("%s: skipped, could not be parsed", label, exc_info=True)
+            skip(logger, label, "could not be parsed", exc_info=True)
             continue
         if record is not None:
             yield record
@@ -158,7 +153,7 @@ def parse_document(content: str, source_name: str, topics: dict[str, str]) -> Ar
     spilled = _dateline_spill(_element("DATELINE", text) or "")
     cleaned = clean_body(f"{spilled}{body}" if spilled else body)
     if not title or not cleaned:
-        logger.warning("%s: skipped, empty title or body", source_name)
+        skip(logger, source_name, "empty title or body")
         return None
     topic_codes = _codes("TOPICS", content)
     return ArticleRecord(
@@ -434,7 +429,7 @@ def topic_labels(path: Path) -> dict[str, str]:
     ``{}`` if the file is missing; ``topic_label`` then falls back to the code itself.
     """
     try:
-        with lzma.open(path, "rt", encoding="latin-1") as stream:
+        with open_text(path, encoding="latin-1") as stream:
             text = stream.read()
     except OSError:
         logger.warning("%s not found: TOPICS labels are made from the codes", path)

@@ -26,21 +26,18 @@ or names a CSV column the file does not have is a ``ValueError``.
 
 from __future__ import annotations
 
-import bz2
 import csv
 import datetime as dt
-import gzip
-import json
 import logging
-import lzma
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from articles.ingest.cleanup import normalise_text
 from articles.ingest.metadata import parse_date
-from articles.ingest.record import ArticleRecord, EntityRef
+from articles.ingest.readers.common import OPENERS, csv_rows, json_object, open_text, usable
+from articles.ingest.record import ArticleRecord, EntityRef, skip
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +52,6 @@ DEFAULT_FIELDS = (*FIELDS, "publication_url")
 
 MISSING = frozenset({"", "nan", "null"})  # compared lower-cased
 
-_OPENERS: dict[str, Callable[..., IO[str]]] = {".xz": lzma.open, ".gz": gzip.open, ".bz2": bz2.open}
 _AUTHOR_SEPARATORS = re.compile(r"\s*;\s*|\s*,\s+(?:and\s+)?|\s+and\s+|\s*&\s*")
 _BYLINE_BY = re.compile(r"^by\s+", re.IGNORECASE)
 _TAG_SEPARATORS = re.compile(r"\s*[,;|]\s*")
@@ -116,9 +112,10 @@ def read_table(
     limit: int | None = None,
     defaults: dict[str, Any] | None = None,
 ) -> Iterator[ArticleRecord]:
-    """``read_jsonl`` for ``.jsonl`` / ``.ndjson`` files (perhaps compressed), else ``read_csv``."""
+    """``read_jsonl`` for ``.jsonl`` / ``.ndjson`` / ``.json`` files (perhaps compressed),
+    else ``read_csv``."""
     suffixes = Path(path).name.lower().split(".")[1:]
-    if {"jsonl", "ndjson"} & set(suffixes):
+    if {"jsonl", "ndjson", "json"} & set(suffixes):
         return read_jsonl(path, mapping, limit, defaults)
     return read_csv(path, mapping, limit, defaults)
 
@@ -138,16 +135,13 @@ def read_csv(
     when reading starts.
     """
     check_mapping(mapping)
-    return _csv_records(Path(path), mapping, limit, _check_defaults(defaults))
+    return usable(_csv_records(Path(path), mapping, _check_defaults(defaults)), limit)
 
 
 def _csv_records(
-    path: Path, mapping: dict[str, str], limit: int | None, defaults: dict[str, Any]
-) -> Iterator[ArticleRecord]:
-    if limit is not None and limit <= 0:
-        return
+    path: Path, mapping: dict[str, str], defaults: dict[str, Any]
+) -> Iterator[ArticleRecord | None]:
     name = _display_name(path)
-    count = 0
     with _open_text(path) as text:
         rows = csv.DictReader(text, delimiter="\t" if name.lower().endswith(".tsv") else ",")
         header = rows.fieldnames or []
@@ -157,38 +151,18 @@ def _csv_records(
                 f"{name} has no column {', '.join(map(repr, absent))}; "
                 f"its columns are {', '.join(map(repr, header))}"
             )
-        number = 0
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                number += 1
-                logger.warning("%s line %d: skipped, %s", name, rows.line_num, error)
-                continue
-            number += 1
+        for number, row in csv_rows(rows, name, logger):
             if None in row or None in row.values():
-                logger.warning(
-                    "%s line %d: skipped, not as many cells as the header has columns",
-                    name,
-                    rows.line_num,
+                skip(
+                    logger,
+                    f"{name} line {rows.line_num}",
+                    "not as many cells as the header has columns",
                 )
-                continue
-            if any(_NOT_UTF8.search(cell) for cell in row.values()):
-                logger.warning("%s line %d: skipped, not UTF-8", name, rows.line_num)
-                continue
-            record = build_record(
-                {field: row[column] for field, column in mapping.items()},
-                f"{name}#{number}",
-                defaults,
-            )
-            if record is None:
-                continue
-            yield record
-            count += 1
-            if limit is not None and count >= limit:
-                return
+            elif any(_NOT_UTF8.search(cell) for cell in row.values()):
+                skip(logger, f"{name} line {rows.line_num}", "not UTF-8")
+            else:
+                values = {field: row[column] for field, column in mapping.items()}
+                yield build_record(values, f"{name}#{number}", defaults)
 
 
 def read_jsonl(
@@ -205,53 +179,42 @@ def read_jsonl(
     ``ValueError`` at once.
     """
     check_mapping(mapping)
-    return _jsonl_records(Path(path), mapping, limit, _check_defaults(defaults))
+    return usable(_jsonl_records(Path(path), mapping, _check_defaults(defaults)), limit)
 
 
 def _jsonl_records(
-    path: Path, mapping: dict[str, str], limit: int | None, defaults: dict[str, Any]
-) -> Iterator[ArticleRecord]:
-    if limit is not None and limit <= 0:
-        return
+    path: Path, mapping: dict[str, str], defaults: dict[str, Any]
+) -> Iterator[ArticleRecord | None]:
     name = _display_name(path)
-    count = 0
     with _open_text(path) as lines:
         for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            source_name = f"{name}#{number}"
-            if _NOT_UTF8.search(line):
-                logger.warning("%s: skipped, not UTF-8", source_name)
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as error:
-                logger.warning("%s: skipped, not JSON (%s)", source_name, error)
-                continue
-            if not isinstance(item, dict):
-                logger.warning("%s: skipped, not a JSON object", source_name)
-                continue
-            record = build_record(
-                {field: item.get(key) for field, key in mapping.items()}, source_name, defaults
-            )
-            if record is None:
-                continue
-            yield record
-            count += 1
-            if limit is not None and count >= limit:
-                return
+            if line.strip():
+                yield _jsonl_record(line, f"{name}#{number}", mapping, defaults)
+
+
+def _jsonl_record(
+    line: str, source_name: str, mapping: dict[str, str], defaults: dict[str, Any]
+) -> ArticleRecord | None:
+    if _NOT_UTF8.search(line):
+        skip(logger, source_name, "not UTF-8")
+        return None
+    item = json_object(line, source_name, logger)
+    if item is None:
+        return None
+    return build_record(
+        {field: item.get(key) for field, key in mapping.items()}, source_name, defaults
+    )
 
 
 def _display_name(path: Path) -> str:
     """The file's name without a compression suffix: "articles.csv.xz" → "articles.csv"."""
-    return path.name[: -len(path.suffix)] if path.suffix.lower() in _OPENERS else path.name
+    return path.name[: -len(path.suffix)] if path.suffix.lower() in OPENERS else path.name
 
 
 def _open_text(path: Path) -> IO[str]:
     """The file as text; bytes that are not UTF-8 come through as surrogates (``_NOT_UTF8``),
     so that only the row holding them is skipped."""
-    opener = _OPENERS.get(path.suffix.lower(), open)
-    return opener(path, "rt", encoding="utf-8-sig", errors="surrogateescape", newline="")
+    return open_text(path, encoding="utf-8-sig", errors="surrogateescape")
 
 
 def build_record(
@@ -259,8 +222,8 @@ def build_record(
 ) -> ArticleRecord | None:
     """Turn one row's values (record field → value as the file gives it) into a record.
 
-    Missing values fall back to ``defaults``. Returns ``None``, with a warning, if the title
-    or the body is missing.
+    Missing values fall back to ``defaults``. Returns ``None``, skipped with a warning, if the
+    title or the body is missing.
     """
     defaults = defaults or {}
 
@@ -272,7 +235,7 @@ def build_record(
     raw_body = value("body")
     body = _body(raw_body)
     if not title or not body:
-        logger.warning("%s: skipped, no title or no body", source_name)
+        skip(logger, source_name, "no title or no body")
         return None
     return ArticleRecord(
         title=title,

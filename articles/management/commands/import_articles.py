@@ -21,8 +21,8 @@ class Command(BaseCommand):
         "Import articles from documents (PDF-to-text dumps, PDFs, HTML pages, text, Markdown; "
         "folders are searched), from CSV / JSON Lines files with --mapping, or from a corpus "
         "with --corpus NAME. The same document twice is one article; a changed document "
-        "updates its article but keeps what editors corrected. Exits non-zero when anything "
-        "failed."
+        "updates its article but keeps what editors corrected. A document or row that cannot "
+        "be read fails alone; the command exits non-zero when anything failed."
     )
 
     def add_arguments(self, parser):
@@ -47,7 +47,6 @@ class Command(BaseCommand):
         paths, limit = options["paths"], options["limit"]
         if not paths and not options["corpus"]:
             raise CommandError("Name files or folders to import, or a corpus with --corpus.")
-        unreadable: list[tuple[str, str]] = []
         try:
             if options["corpus"]:
                 corpus_root = settings.SHARED_DIR / "corpus"
@@ -59,7 +58,7 @@ class Command(BaseCommand):
                 records, total = table_records(paths, options["mapping"], limit), limit
             else:
                 files = document_paths(paths)[:limit]
-                records, total = document_records(files, unreadable), len(files)
+                records, total = document_records(files), len(files)
         except ImportSourceError as exc:
             raise CommandError(str(exc)) from exc
 
@@ -77,9 +76,13 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 on_each=lambda _: bar.update(1),
             )
-        report.failed[:0] = unreadable
         for source, reason in report.failed:
             self.stderr.write(f"failed: {source}: {reason}")
+        unlisted = report.failed_count - len(report.failed)
+        if unlisted:
+            self.stderr.write(f"failed: {unlisted} more, not listed here (the log names each)")
         self.stdout.write(report.summary())
-        if report.failed:
-            raise CommandError(f"{len(report.failed)} document(s) could not be imported.")
+        if report.failed_count:
+            raise CommandError(
+                f"{report.failed_count} document(s) or row(s) could not be imported."
+            )

@@ -30,5 +30,5 @@ class Command(BaseCommand):
                     stdout=self.stdout,
                     stderr=self.stderr,
                 )
-            except Exception as exc:  # one missing corpus does not stop the others
-                self.stderr.write(f"Sample corpus {name} skipped: {exc}")
+            except Exception as exc:  # a missing corpus, or rows that failed, stop no other
+                self.stderr.write(f"Sample corpus {name}: {exc}")

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             self.stderr.write(f"failed: {source}: {reason}")
         self.stdout.write(
             f"{len(report.updated)} re-cleaned, {len(report.unchanged)} left as they were, "
-            f"{len(report.failed)} failed"
+            f"{report.failed_count} failed"
         )
-        if report.failed:
-            raise CommandError(f"{len(report.failed)} article(s) could not be re-cleaned.")
+        if report.failed_count:
+            raise CommandError(f"{report.failed_count} article(s) could not be re-cleaned.")

@@ -148,6 +148,13 @@ def test_compressed_files_are_read_as_they_are(tmp_path, name, opener):
     assert record.source_name == name.rsplit(".", 1)[0] + "#1"
 
 
+@pytest.mark.parametrize("name", ["stories.json", "stories.ndjson"])
+def test_json_and_ndjson_files_are_read_as_json_lines(tmp_path, name):
+    (tmp_path / name).write_text(json.dumps({"headline": "Lined", "text": "Up."}) + "\n")
+    (record,) = read_table(tmp_path / name, MAPPING)
+    assert (record.title, record.source_name) == ("Lined", f"{name}#1")
+
+
 def test_a_byte_order_mark_and_tabs(tmp_path):
     path = tmp_path / "stories.tsv"
     path.write_text("\ufeffheadline\ttext\nTabbed\tSeparated by tabs.\n", encoding="utf-8")
