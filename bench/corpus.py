@@ -62,13 +62,18 @@ class LoadStats:
     reused: bool = False
 
 
-def setup_django(var_dir: Path) -> None:
+def setup_django(var_dir: Path, database_url: str | None = None) -> None:
     """Django on a database and index under ``var_dir``, DEBUG off (as in production:
-    with it on, Django keeps every query in memory)."""
+    with it on, Django keeps every query in memory). ``database_url``: a throw-away
+    PostgreSQL database instead of the SQLite one under ``var_dir``."""
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["NEWSARCHIVE_VAR_DIR"] = str(var_dir)
-    os.environ.pop("DATABASE_URL", None)  # always the throw-away SQLite database
+    os.environ.pop("DATABASE_REPLICA_URLS", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
     os.environ.pop("SEARCH_INDEX_PATH", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "newsarchive.settings"
     import django
@@ -77,27 +82,62 @@ def setup_django(var_dir: Path) -> None:
 
 
 def prepare_archive(
-    var_dir: Path, limit: int | None = None, corpus_root: Path = CORPUS_ROOT
+    var_dir: Path,
+    limit: int | None = None,
+    corpus_root: Path = CORPUS_ROOT,
+    database_url: str | None = None,
 ) -> LoadStats:
     """Set Django up on ``var_dir`` and fill its database with the corpus (unless it holds
-    that already). Returns what was loaded, and how long it took."""
+    that already). Returns what was loaded, and how long it took.
+
+    ``database_url``: a PostgreSQL database to fill instead of SQLite under ``var_dir``;
+    it is dropped and created afresh unless the marker under ``var_dir`` says it holds
+    this load."""
     var_dir = Path(var_dir)
     marker = var_dir / MARKER
     previous = json.loads(marker.read_text()) if marker.exists() else None
+    if previous is not None and previous.get("database_url") != database_url:
+        previous = None
     if previous is None or previous.get("limit") != limit:
         # Something else, or a load that did not finish: start from nothing.
         shutil.rmtree(var_dir, ignore_errors=True)
+        if database_url:
+            recreate_database(database_url)
     var_dir.mkdir(parents=True, exist_ok=True)
-    setup_django(var_dir)
+    setup_django(var_dir, database_url)
     if previous is not None and previous.get("limit") == limit:
+        previous.pop("database_url", None)
         return LoadStats(**{**previous, "reused": True})
 
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     stats = load_corpus(corpus_root, limit)
-    marker.write_text(json.dumps(asdict(stats), indent=1))
+    marker.write_text(json.dumps({**asdict(stats), "database_url": database_url}, indent=1))
     return stats
+
+
+def recreate_database(database_url: str) -> None:
+    """Drop and create the PostgreSQL database ``database_url`` names (a bench's own)."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    server = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+        "user": parts.username or "postgres",
+        "password": parts.password,
+        "dbname": "postgres",
+    }
+    with psycopg.connect(**{k: v for k, v in server.items() if v}, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def corpus_records(corpus_root: Path, limit: int | None = None) -> Iterator[tuple[str, object]]:

@@ -98,8 +98,11 @@ def index_words(text: str) -> list[str]:
     """The words of ``text`` as every backend indexes them before stemming: folded
     (``normalise_persian_arabic``), lower case, ``fold_word``-ed."""
     words = []
-    for match in _WORD.finditer(normalise_persian_arabic(text).lower()):
-        word = fold_word(match.group())
-        if word:
-            words.append(word)
+    for word in _WORD.findall(normalise_persian_arabic(text).lower()):
+        # Most words hold no dot or apostrophe: a rebuild tokenises every article.
+        if "." in word or "'" in word or "’" in word:
+            word = fold_word(word)
+            if not word:
+                continue
+        words.append(word)
     return words

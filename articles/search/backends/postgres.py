@@ -28,8 +28,10 @@ contains words made of letters and digits (see ``index_words``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import queue
 import re
 import threading
 
@@ -433,28 +435,28 @@ class PostgresSearchBackend(BaseSearchBackend):
     def rebuild(self, index, iterable, *, procs: int = 2, **kwargs) -> int:
         """Build new tables of ``iterable`` beside the current ones and swap them in, in one
         transaction: searches go on answering from the old tables until it commits.
-        ``procs`` is accepted for the Whoosh backend's signature: PostgreSQL computes the
-        vectors itself. Returns the number of documents."""
+
+        With ``procs`` > 1 and the articles read outside a transaction, a thread reads and
+        prepares the next batch while PostgreSQL computes the vectors of this one (the two
+        halves take about as long). Returns the number of documents."""
         if not self.setup_complete:
             self.setup()
         alias = self._write_alias()
         building, words_building = f"{TABLE}_building", f"{WORDS}_building"
-        count, words, batch = 0, set(), []
+        count, words = 0, set()
+        # A thread has a connection of its own, which sees only committed articles: inside a
+        # caller's transaction (a test, an atomic block) the batches are made on this thread.
+        threaded = procs > 1 and not any(
+            conn.in_atomic_block for conn in db_connections.all(initialized_only=True)
+        )
         with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {building}, {words_building}")
             cursor.execute(_table_ddl(building)[0])
             cursor.execute(_words_ddl(words_building)[0])
             insert = self._insert_sql(building, upsert=False)
-            for obj in iterable:
-                row = self._row(index, obj)
-                if row is None:
-                    continue
-                words |= self._words_of(row)
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    cursor.executemany(insert, batch)
-                    count, batch = count + len(batch), []
-            if batch:
+            for batch in self._batches(index, iterable, threaded):
+                for row in batch:
+                    words |= self._words_of(row)
                 cursor.executemany(insert, batch)
                 count += len(batch)
             cursor.execute(
@@ -468,6 +470,59 @@ class PostgresSearchBackend(BaseSearchBackend):
                 for statement in ddl(table)[1:]:  # the indexes, built once on full tables
                     cursor.execute(statement)
         return count
+
+    def _batches(self, index, iterable, threaded: bool):
+        """Lists of up to ``BATCH`` rows of ``iterable``; made by a thread when ``threaded``."""
+
+        def batches():
+            batch = []
+            for obj in iterable:
+                row = self._row(index, obj)
+                if row is not None:
+                    batch.append(row)
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        if not threaded:
+            yield from batches()
+            return
+        ready: queue.Queue = queue.Queue(maxsize=4)
+        stop = threading.Event()
+        done = object()
+
+        def produce():
+            try:
+                for batch in batches():
+                    while not stop.is_set():
+                        try:
+                            ready.put(batch, timeout=0.5)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                ready.put(done)
+            except BaseException as exc:  # handed to the consumer, raised there
+                ready.put(exc)
+            finally:
+                db_connections.close_all()  # this thread's connections
+
+        producer = threading.Thread(target=produce, name="search-rebuild-reader", daemon=True)
+        producer.start()
+        try:
+            while (item := ready.get()) is not done:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            while producer.is_alive():  # let a producer blocked on a full queue finish
+                with contextlib.suppress(queue.Empty):
+                    ready.get(timeout=0.1)
+            producer.join()
 
     def indexed_ids(self, model) -> set[int]:
         """Primary keys of ``model``'s documents in the index."""
