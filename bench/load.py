@@ -1,6 +1,7 @@
 """Load test: the home, an article and the search page under gunicorn, with wrk.
 
     .venv/bin/python bench/load.py [--seconds 60] [--connections 8] [--workers 2]
+                                   [--pages home,article,search]
 
 Uses the archive under var/ (run `make run` once, or `make sample index`, first), starts
 gunicorn on a free loopback port with DEBUG off, runs wrk against each page for the given
@@ -65,6 +66,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pages", default="home,article,search", help="comma-separated")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -106,6 +108,10 @@ def main() -> None:
         "article": f"/articles/{slug}/",
         "search": "/search/?q=oil+prices",
     }
+    wanted = args.pages.split(",")
+    if unknown := set(wanted) - set(pages):
+        raise SystemExit(f"unknown pages: {', '.join(sorted(unknown))} (known: {', '.join(pages)})")
+    pages = {name: pages[name] for name in wanted}
     server = subprocess.Popen(  # noqa: S603
         [
             python,

@@ -43,6 +43,7 @@ import cProfile
 import datetime as dt
 import gc
 import io
+import json
 import os
 import pstats
 import random
@@ -311,14 +312,9 @@ class RawSearch:
 
         parts = []
         if params.date_from or params.date_to:
-            ranges = []
-            if params.date_from:
-                start = dt.datetime.combine(params.date_from, dt.time())
-                ranges.append(wq.DateRange("published_on", start, None))
-            if params.date_to:
-                end = dt.datetime.combine(params.date_to, dt.time())
-                ranges.append(wq.DateRange("published_on", None, end))
-            parts.append(ranges[0] if len(ranges) == 1 else wq.And(ranges))
+            start = dt.datetime.combine(params.date_from, dt.time()) if params.date_from else None
+            end = dt.datetime.combine(params.date_to, dt.time()) if params.date_to else None
+            parts.append(wq.DateRange("published_on", start, end))
         if params.q:
             node = syntax.parse(params.q)
             translated = self.backend.translate(node) if node is not None else None
@@ -330,7 +326,6 @@ class RawSearch:
         query = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else wq.Every())
 
         filters = [wq.Term(f"{name}_exact", value) for name, value in params.facets]
-        filters.append(wq.Or([wq.Term("django_ct", "articles.article")]))
         sortedby, reverse = None, False
         if params.sort != "relevance":
             sortedby, reverse = ["published_on"], params.sort == "newest"
@@ -347,7 +342,7 @@ class RawSearch:
             sortedby=sortedby,
             reverse=reverse,
             groupedby=groupedby,
-            filter=wq.And(filters),
+            filter=wq.And(filters) if filters else None,
         )
         total = len(page)
         facets = {}
@@ -420,6 +415,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="passes over the mix (5)")
     parser.add_argument("--workdir", type=Path, default=None, help="kept between runs")
     parser.add_argument("--profile", choices=["search", "rebuild", "both"], default=None)
+    parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = parser.parse_args()
 
     run_started = time.perf_counter()
@@ -643,6 +639,24 @@ def main() -> None:
     )
     print(f"total run time: {(time.perf_counter() - run_started) / 60:.1f} min")
     print(f"work dir: {workdir}" + ("" if keep else " (removed)"))
+    if args.json:
+        summary = {
+            "backend": "whoosh",
+            "articles": articles,
+            "rebuild": {"documents": indexed, "wall": project_index[0], "cpu": project_index[1]},
+            "raw_rebuild": {
+                "documents": articles,
+                "wall": raw_indexing[PROCS][0],
+                "cpu": raw_indexing[PROCS][1],
+                "label": f"raw Whoosh writer, procs={PROCS}",
+            },
+            "search": {side: stats_of[side] for side in ("project", "raw")},
+            "mix": mix,
+            "totals": totals,
+            "mismatches": mismatches,
+            "load": load,
+        }
+        args.json.write_text(json.dumps(summary, indent=1))
     for text in profiles:
         print(text)
     if not keep:

@@ -516,7 +516,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def _leaf(self, node, field: str):
         if isinstance(node, syntax.Prefix):
             text = normalise_persian_arabic(node.text).lower()
-            return wq.Prefix(field, text)
+            # Scored like the words it expands to. Whoosh's default, a constant score, holds
+            # only where a segment has several such words (one is scored as a plain term),
+            # so the same query ranked differently as segments merged.
+            return wq.Prefix(field, text, constantscore=False)
         words = list(node.words) if isinstance(node, syntax.Phrase) else [node.text]
         slop = node.slop if isinstance(node, syntax.Phrase) else 0
         tokens = [t for word in words for t in self._words(field, word)]
