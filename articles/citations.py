@@ -165,13 +165,14 @@ def plain_text(citation: Citation) -> str:
             authors = f"{listed[0]}, and {listed[1]}"
         else:
             authors = f"{', '.join(listed[:-1])}, and {listed[-1]}"
-        parts.append(_sentence(authors))
+        parts.append(_sentence(_isolated(authors)))
     title = _one_line(citation.title)
-    parts.append(f"“{title}”" if title.endswith(("?", "!", ".")) else f"“{title}.”")
+    ending = "" if title.endswith(("?", "!", ".")) else "."
+    parts.append(f"“{_isolated(title)}{ending}”")
     where = ", ".join(
         part
         for part in (
-            _one_line(citation.publication),
+            _isolated(_one_line(citation.publication)),
             long_date(citation.published_on) if citation.published_on else "",
         )
         if part
@@ -181,6 +182,14 @@ def plain_text(citation: Citation) -> str:
     parts.append(f"{citation.url}.")
     parts.append(f"Retrieved from {ARCHIVE_NAME}.")
     return " ".join(parts)
+
+
+def _isolated(text: str) -> str:
+    """Right-to-left text (a Persian title, an Arabic name) between Unicode isolates, so
+    that the Latin punctuation and words around it keep their order when displayed."""
+    if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+        return f"\u2068{text}\u2069"
+    return text
 
 
 def _sentence(text: str) -> str:

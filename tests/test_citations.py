@@ -67,7 +67,14 @@ def test_plain_text_without_date_or_publication_and_with_a_question():
 
 def test_plain_text_keeps_persian_names_as_written():
     text = plain_text(cite(authors=["علی رضایی"], title="خبر", language="fa"))
-    assert text.startswith("علی رضایی. “خبر.”")
+    # Right-to-left parts sit between Unicode isolates (FSI … PDI), so the Latin punctuation
+    # around them keeps its place when the citation is displayed.
+    assert text.startswith("\u2068علی رضایی\u2069. “\u2068خبر\u2069.”")
+
+
+def test_plain_text_leaves_latin_citations_without_isolates():
+    text = plain_text(cite())
+    assert "\u2068" not in text and "\u2069" not in text
 
 
 def test_bibtex_with_two_authors():

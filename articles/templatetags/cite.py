@@ -1,6 +1,7 @@
 """Template tags for citing what the archive shows: absolute permalinks and citations."""
 
 from django import template
+from django.utils.encoding import uri_to_iri
 
 from articles import citations
 from articles.views.citations import article_citation
@@ -16,6 +17,11 @@ def permalink(context, obj) -> str:
 
 @register.simple_tag(takes_context=True)
 def cite_article(context, article) -> dict:
-    """``{"url": permalink, "text": plain-text citation}`` for ``article``."""
+    """``{"url": permalink, "shown_url": it as readers read it, "text": plain-text citation}``
+    for ``article`` (a Persian slug is shown in its letters, not percent-encoded)."""
     citation = article_citation(context["request"], article)
-    return {"url": citation.url, "text": citations.plain_text(citation)}
+    return {
+        "url": citation.url,
+        "shown_url": uri_to_iri(citation.url),
+        "text": citations.plain_text(citation),
+    }
