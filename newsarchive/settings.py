@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "articles.security.ContentSecurityPolicyMiddleware",  # see "Security" below
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsarchive.middleware.DatabaseUnavailableMiddleware",  # 503 while the database is away
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -27,7 +27,7 @@ from django.db import transaction
 
 from articles.ingest.record import ArticleRecord, reporting_skips
 from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
-from articles.search.indexing import deferred_indexing
+from articles.search.indexing import deferred_indexing, schedule_out_of_step
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +254,10 @@ def import_records(
     with deferred_indexing():
         with reporting_skips(report.fail):
             _store_all(records, report, publish_complete, dry_run, on_each)
+        if not dry_run:
+            # A run stopped before its end (where it indexes) left articles stored but not
+            # indexed; this run finds them unchanged, and indexes those the index lacks.
+            schedule_out_of_step(report.unchanged)
         if find_entities and not dry_run and (report.created or report.updated):
             from articles.entities.tagging import extract_articles
 

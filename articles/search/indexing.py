@@ -6,23 +6,35 @@ mentions, a renamed author or entity) schedules that article; the index is updat
 once per transaction, after it commits, so a rolled-back save never reaches search
 and an admin save with five inlines writes the index once.
 Bulk imports wrap their work in ``deferred_indexing()`` and index once at the end.
+
+``check_index()`` compares the index with the database (missing, stale and extra
+documents) and ``sync_index()`` repairs what it finds; `manage.py check_index` runs both.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import router, transaction
 from haystack import connections
+from haystack.query import SearchQuerySet
 
 from articles.models import Article
+from articles.search_indexes import revision
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# Rounds of "write, then read the database again" before update_articles gives up on an
+# article that keeps changing under it (see there).
+MAX_ROUNDS = 5
+# Seconds to wait before trying a failed index update again (the index busy or away).
+RETRY_DELAYS = (0.5, 2.0)
 
 _state = threading.local()
 
@@ -31,30 +43,129 @@ def _article_index():
     return connections["default"].get_unified_index().get_index(Article)
 
 
+def _primary() -> str:
+    # The database articles are written to: a replica may not have the latest change yet.
+    return router.db_for_write(Article)
+
+
+def _batches(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), BATCH_SIZE):
+        yield ids[start : start + BATCH_SIZE]
+
+
 def update_articles(ids: Iterable[int]) -> tuple[int, int]:
     """Index the given articles if published, remove them otherwise.
 
     Returns ``(indexed, removed)``. Reads the database's current state, so calling
     it twice, or for an article that no longer exists, is harmless.
+
+    Another process may change an article after this one read it and write that change
+    to the index before this one writes the older copy. So once a batch is written, the
+    database is read again, and the articles that changed meanwhile are written again:
+    the last writer of an article always leaves the version the database holds.
     """
     ids = sorted(set(ids))
-    if not ids:
-        return 0, 0
+    indexed = removed = 0
+    for chunk in _batches(ids):
+        for _ in range(MAX_ROUNDS):
+            written = _write(chunk)
+            indexed += sum(rev is not None for rev in written.values())
+            removed += sum(rev is None for rev in written.values())
+            now = current_revisions(chunk)
+            chunk = [pk for pk in chunk if now.get(pk) != written[pk]]
+            if not chunk:
+                break
+        else:
+            log.warning("Articles %s kept changing while being indexed", _listed(chunk))
+    return indexed, removed
+
+
+def _write(ids: list[int]) -> dict[int, str | None]:
+    """Index or remove each of ``ids``; returns the revision written, None for a removal."""
     index = _article_index()
     backend = connections["default"].get_backend()
-    indexed = removed = 0
-    for start in range(0, len(ids), BATCH_SIZE):
-        chunk = ids[start : start + BATCH_SIZE]
-        public = list(index.index_queryset().filter(pk__in=chunk))
-        if public:
-            backend.update(index, public)
-            indexed += len(public)
-        public_ids = {article.pk for article in public}
-        for pk in chunk:
-            if pk not in public_ids:
-                backend.remove(get_identifier_for(pk))
-                removed += 1
-    return indexed, removed
+    public = list(index.index_queryset().using(_primary()).filter(pk__in=ids))
+    if public:
+        backend.update(index, public)
+    written: dict[int, str | None] = dict.fromkeys(ids)
+    for article in public:
+        written[article.pk] = revision(article.pk, article.updated_at)
+    for pk in ids:
+        if written[pk] is None:
+            backend.remove(get_identifier_for(pk))
+    return written
+
+
+def current_revisions(ids: Iterable[int] | None = None) -> dict[int, str]:
+    """``{pk: revision}`` of the published articles (of ``ids``, when given) as the
+    database holds them now."""
+    published = Article.objects.using(_primary()).published()
+    if ids is None:
+        querysets = [published]
+    else:
+        querysets = [published.filter(pk__in=chunk) for chunk in _batches(sorted(set(ids)))]
+    return {
+        pk: revision(pk, updated)
+        for articles in querysets
+        for pk, updated in articles.values_list("pk", "updated_at")
+    }
+
+
+def indexed_revisions(ids: Iterable[int]) -> dict[int, str]:
+    """``{pk: revision}`` of the given articles as the index holds them (absent: not in
+    the index, or indexed before revisions were)."""
+    found: dict[int, str] = {}
+    for chunk in _batches(sorted(set(ids))):
+        # Read back as facet counts: every backend returns a document's facet values, and
+        # a revision names its article. A chunk (BATCH_SIZE) holds fewer values than a
+        # backend lists per facet (PostgreSQL: 1000). One document is fetched, none used.
+        sqs = (
+            SearchQuerySet()
+            .models(Article)
+            .filter(django_id__in=[str(pk) for pk in chunk])
+            .facet("revision")
+        )
+        sqs.query.set_limits(0, 1)
+        for value, _count in sqs.facet_counts().get("fields", {}).get("revision", []):
+            pk, _, _ = value.partition("@")
+            found[int(pk)] = value
+    return found
+
+
+@dataclass
+class Drift:
+    """How the index differs from the database, as lists of article ids."""
+
+    missing: list[int] = field(default_factory=list)  # published, not in the index
+    stale: list[int] = field(default_factory=list)  # in the index as an older version
+    extra: list[int] = field(default_factory=list)  # in the index, not a published article
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.stale or self.extra)
+
+    @property
+    def ids(self) -> set[int]:
+        return {*self.missing, *self.stale, *self.extra}
+
+
+def check_index(ids: Iterable[int] | None = None) -> Drift:
+    """Compare the index with the database: for every article, or for ``ids`` only."""
+    if ids is not None:
+        ids = set(ids)
+        if not ids:
+            return Drift()
+    backend = connections["default"].get_backend()
+    current = current_revisions(ids)
+    in_index = backend.indexed_ids(Article)
+    if ids is not None:
+        in_index &= ids
+    both = in_index & current.keys()
+    indexed = indexed_revisions(both)
+    return Drift(
+        missing=sorted(current.keys() - in_index),
+        stale=sorted(pk for pk in both if indexed.get(pk) != current[pk]),
+        extra=sorted(in_index - current.keys()),
+    )
 
 
 def get_identifier_for(pk: int) -> str:
@@ -67,15 +178,42 @@ def _pending() -> set[int]:
     return _state.pending
 
 
+def _update_retrying(ids: set[int]) -> None:
+    """``update_articles``, tried again after a pause when it fails: another process may
+    hold the index for longer than a writer waits, or a server may be restarting; and a
+    Whoosh index opened just as another process commits can find the file it was about to
+    read deleted."""
+    for delay in RETRY_DELAYS:
+        try:
+            update_articles(ids)
+            return
+        except Exception as exc:
+            log.warning(
+                "Search index update for articles %s failed (%s: %s); trying again in %s s",
+                _listed(ids),
+                type(exc).__name__,
+                exc,
+                delay,
+            )
+            time.sleep(delay)
+    update_articles(ids)
+
+
+def _listed(ids: Iterable[int], most: int = 20) -> str:
+    ids = sorted(ids)
+    more = f" and {len(ids) - most} more" if len(ids) > most else ""
+    return ", ".join(map(str, ids[:most])) + more
+
+
 def _flush() -> None:
     pending = _pending()
     ids, _state.pending = set(pending), set()
     if ids:
         try:
-            update_articles(ids)
+            _update_retrying(ids)
         except Exception:
-            # The save itself succeeded; `manage.py update_index` repairs the index.
-            log.exception("Could not update the search index for articles %s", sorted(ids))
+            # The save itself succeeded; `manage.py check_index --repair` repairs the index.
+            log.exception("Could not update the search index for articles %s", _listed(ids))
 
 
 def schedule(article_ids: Iterable[int]) -> None:
@@ -92,6 +230,14 @@ def schedule(article_ids: Iterable[int]) -> None:
     transaction.on_commit(_flush)
 
 
+def schedule_out_of_step(article_ids: Iterable[int]) -> None:
+    """Schedule those of these articles the index does not hold as the database does.
+
+    For an import that finds articles already stored: the run that stored them may have
+    been stopped (killed, a crash, a reboot) before its end, where it indexes."""
+    schedule(check_index(article_ids).ids)
+
+
 @contextmanager
 def deferred_indexing():
     """Collect index updates inside the block and apply them in batches at its end."""
@@ -104,16 +250,15 @@ def deferred_indexing():
         yield _state.bulk
     finally:
         ids, _state.bulk = _state.bulk, None
-        update_articles(ids)
+        _update_retrying(ids)
 
 
-def sync_index() -> tuple[int, int]:
-    """Index the published articles the index lacks and remove entries that are not
-    published articles. Returns ``(indexed, removed)``."""
-    backend = connections["default"].get_backend()
-    in_index = backend.indexed_ids(Article)
-    published = set(Article.objects.published().values_list("pk", flat=True))
-    return update_articles((published - in_index) | (in_index - published))
+def sync_index(drift: Drift | None = None) -> tuple[int, int]:
+    """Index the published articles the index lacks or holds an older version of, and
+    remove entries that are not published articles. Returns ``(indexed, removed)``."""
+    if drift is None:
+        drift = check_index()
+    return update_articles(drift.ids)
 
 
 def rebuild_index(*, procs: int = 2) -> int:

@@ -1,0 +1,67 @@
+"""When the database goes away (a restart, a failover, a lost network or disk), every page
+answers 503 "temporarily unavailable" with Retry-After, instead of the generic error page,
+and the next request after it is back is served as usual.
+
+Project-wide, beside the database settings and router: it guards every app (the public
+site, the API, the admin), not something of the articles app.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+MESSAGE = "The archive's database cannot be reached just now. Please try again in a minute."
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        log.error(
+            "Database unavailable for %s %s: %s",
+            request.method,
+            request.path,
+            exception,
+            exc_info=exception,
+        )
+        _close_broken_connections()
+        if request.path.startswith(reverse("articles:api-index")):
+            # The API's own error shape (articles.views.api).
+            response = JsonResponse(
+                {"error": "database unavailable", "detail": MESSAGE}, status=503
+            )
+        else:
+            # Without the request: its context processors may read the session or the user,
+            # from the database that just failed.
+            response = HttpResponse(render_to_string("503.html", {"message": MESSAGE}), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+def _close_broken_connections() -> None:
+    """Close the connections that failed, so the next query connects afresh.
+
+    Django does this itself when a request ends (``close_old_connections``); doing it here
+    too means recovery does not depend on it. A connection inside a transaction is left to
+    whoever opened that transaction."""
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block:
+            continue
+        try:
+            connection.close_if_unusable_or_obsolete()
+        except Exception:  # closing a dead connection can fail in turn; it is closed anyway
+            log.debug("Closing connection %s failed", connection.alias, exc_info=True)
