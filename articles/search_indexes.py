@@ -12,6 +12,12 @@ from haystack import indexes
 from articles.models import Article, Byline, Mention
 
 
+def revision(pk: int, updated_at) -> str:
+    """``"<pk>@<updated_at>"``: one article as last changed. The id is part of the value so
+    that a search over many documents tells which document holds which version."""
+    return f"{pk}@{updated_at.isoformat() if updated_at else ''}"
+
+
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True)
     title = indexes.CharField(model_attr="title", boost=2.0)
@@ -25,6 +31,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     language = indexes.CharField(model_attr="language", faceted=True, default="")
     year = indexes.CharField(faceted=True, default="")
     published_on = indexes.DateField(model_attr="published_on", null=True)
+    # Which version of the article the index holds (``revision``), for `manage.py
+    # check_index`. A facet field because facet values are what every backend gives back
+    # per document; it is never offered to readers (``articles.search.facets.FACETS``).
+    revision = indexes.FacetCharField()
 
     def get_model(self):
         return Article
@@ -35,10 +45,20 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             .select_related("publication", "section")
             # Joined in each prefetch, not prefetched again: Django 5.2 on SQLite turns a
             # second-hop prefetch of thousands of entities into an OR chain SQLite
-            # refuses ("Expression tree is too large").
+            # refuses ("Expression tree is too large"). Into plain lists (to_attr): a
+            # prefetch into the related managers builds a queryset per article and
+            # relation, a sixth of a full rebuild's time.
             .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                Prefetch("mentions", queryset=Mention.objects.select_related("entity")),
+                Prefetch(
+                    "bylines",
+                    queryset=Byline.objects.select_related("author"),
+                    to_attr="indexed_bylines",
+                ),
+                Prefetch(
+                    "mentions",
+                    queryset=Mention.objects.filter(rejected=False).select_related("entity"),
+                    to_attr="indexed_mentions",
+                ),
             )
             .order_by("pk")
         )
@@ -69,16 +89,25 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return obj.section.name if obj.section_id else ""
 
     def prepare_authors(self, obj: Article) -> list[str]:
-        return [author.name for author in obj.ordered_authors()]
+        bylines = getattr(obj, "indexed_bylines", None)  # from index_queryset
+        if bylines is None:
+            return [author.name for author in obj.ordered_authors()]
+        return [byline.author.name for byline in bylines]
 
     def prepare_entities(self, obj: Article) -> list[str]:
-        return [mention.entity.name for mention in obj.mentions.all() if not mention.rejected]
+        mentions = getattr(obj, "indexed_mentions", None)  # from index_queryset
+        if mentions is None:
+            mentions = [mention for mention in obj.mentions.all() if not mention.rejected]
+        return [mention.entity.name for mention in mentions]
 
     def prepare_author_names(self, obj: Article) -> str:
         return "\n".join(self.prepare_authors(obj))
 
     def prepare_entity_names(self, obj: Article) -> str:
         return "\n".join(self.prepare_entities(obj))
+
+    def prepare_revision(self, obj: Article) -> str:
+        return revision(obj.pk, obj.updated_at)
 
     def prepare_year(self, obj: Article) -> str:
         return str(obj.published_on.year) if obj.published_on else ""

@@ -247,7 +247,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def update(self, index, iterable, commit=True):
         if not self.setup_complete:
             self.setup()
-        self.index = self.index.refresh()
+        # No self.index.refresh() here: the writer reads the newest table of contents once it
+        # holds the lock, while a refresh outside the lock could open a file another
+        # process's commit was deleting.
         documents = [doc for doc in (self._document(index, obj) for obj in iterable) if doc]
         if not documents:
             return
@@ -308,6 +310,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def indexed_ids(self, model) -> set[int]:
         """Primary keys of ``model``'s documents in the index."""
+        if self.searcher().doc_count_all() == 0:
+            return set()  # an index that never held a document has no columns to read
         reader = self.searcher().reader()
         ids = reader.column_reader(DJANGO_ID)
         docs = self.searcher().docs_for_query(wq.Term(DJANGO_CT, get_model_ct(model)))
