@@ -134,6 +134,7 @@ def raw_documents() -> list[dict]:
     database with plain queries (no haystack), in primary-key order."""
     from articles.models import Article, Byline, Mention
     from articles.search.facets import LIST_SEPARATOR
+    from articles.search_indexes import revision
 
     published = Article.objects.published()
     authors: dict[int, list[str]] = defaultdict(list)
@@ -153,6 +154,7 @@ def raw_documents() -> list[dict]:
 
     documents = []
     rows = published.order_by("pk").values_list(
+        "updated_at",
         "pk",
         "title",
         "kicker",
@@ -163,9 +165,18 @@ def raw_documents() -> list[dict]:
         "publication__name",
         "section__name",
     )
-    for pk, title, kicker, summary, body, language, published_on, pub, section in rows.iterator(
-        chunk_size=2000
-    ):
+    for (
+        updated,
+        pk,
+        title,
+        kicker,
+        summary,
+        body,
+        language,
+        published_on,
+        pub,
+        section,
+    ) in rows.iterator(chunk_size=2000):
         names, things = authors.get(pk, []), entities.get(pk, [])
         year = str(published_on.year) if published_on else ""
         doc = {
@@ -191,6 +202,7 @@ def raw_documents() -> list[dict]:
             "published_on": dt.datetime(published_on.year, published_on.month, published_on.day)
             if published_on
             else None,
+            "revision": revision(pk, updated),
         }
         documents.append({k: v for k, v in doc.items() if v not in (None, "")})
     return documents
