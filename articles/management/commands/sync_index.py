@@ -6,7 +6,8 @@ from articles.search.indexing import sync_index
 class Command(BaseCommand):
     help = (
         "Bring the search index in line with the database: index published articles "
-        "it lacks, remove what is no longer public. Cheap when nothing is out of step."
+        "it lacks or holds an older version of, remove what is no longer public "
+        "(what `check_index --repair` does, without the report)."
     )
 
     def handle(self, *args, **options):
