@@ -70,17 +70,29 @@ def snippet(text: str, query: str, length: int = 280) -> SafeString:
         space = text.rfind(" ", start, end)
         end = space if space > start else end
 
+    return mark_safe(excerpt(text, spans, start, end))  # noqa: S308  (every piece escaped)
+
+
+def excerpt(
+    text: str, spans: list[tuple[int, int]], start: int, end: int, *, squeeze: bool = False
+) -> str:
+    """``text[start:end]`` as escaped HTML, the ``spans`` inside it in ``<mark>``, with "…"
+    where the text goes on. ``spans``: sorted, non-overlapping (start, end) offsets.
+    ``squeeze``: line breaks and runs of spaces read as one space."""
     out, pos = [], start
     for s, e in spans:
-        if s < start or e > end:
+        if s < pos or e > end:
             continue
         out.append(escape(text[pos:s]))
         out.append(f"<mark>{escape(text[s:e])}</mark>")
         pos = e
     out.append(escape(text[pos:end]))
+    html = "".join(out)
+    if squeeze:
+        html = re.sub(r"\s+", " ", html).strip()
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
-    return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308  (every piece escaped)
+    return prefix + html + suffix
 
 
 def highlight_words(text: str, query: str) -> SafeString:

@@ -16,11 +16,11 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.charts import bar_chart
 from articles.models import Article, Entity, Mention
+from articles.search.highlight import excerpt
 from articles.views.listing import initials, paginate
 
 PUBLISHED = Article.Status.PUBLISHED
@@ -215,17 +215,7 @@ def mention_snippet(
         space = _last_space(body, first_end, end)
         end = space if space is not None else end
 
-    out, pos = [], start
-    for s, e in spans:
-        if s < pos or e > end:
-            continue
-        out.append(escape(body[pos:s]))
-        out.append(f"<mark>{escape(body[s:e])}</mark>")
-        pos = e
-    out.append(escape(body[pos:end]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(body) else ""
-    return mark_safe(prefix + _squeeze("".join(out)).strip() + suffix)  # noqa: S308
+    return mark_safe(excerpt(body, spans, start, end, squeeze=True))  # noqa: S308 (escaped)
 
 
 def _valid_spans(body: str, positions: object) -> list[tuple[int, int]]:
@@ -284,8 +274,3 @@ def _next_space(body: str, start: int, stop: int) -> int | None:
 def _last_space(body: str, start: int, stop: int) -> int | None:
     match = _LAST_SPACE.match(body, start, stop)
     return match.start(1) if match else None
-
-
-def _squeeze(html: str) -> str:
-    """Line breaks and runs of spaces in the body read as one space in a snippet."""
-    return re.sub(r"\s+", " ", html)
