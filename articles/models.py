@@ -180,6 +180,13 @@ class Article(models.Model):
         help_text="Fields an editor corrected by hand; a re-import leaves them as they are.",
     )
 
+    entities_found_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When entities were last looked for in the body; empty: not yet.",
+    )
+
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

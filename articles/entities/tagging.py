@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.db import transaction
+from django.utils import timezone
 
 from articles.models import Article, Entity, Mention
 
@@ -99,6 +100,9 @@ def tag_article(article: Article, found, resolver: EntityResolver) -> None:
         ]
         if stale:
             Mention.objects.filter(pk__in=stale).delete()
+        # An update, not a save: looking for entities is no change to the article itself
+        # (its updated_at, and the revision the search index holds, stay as they are).
+        Article.objects.filter(pk=article.pk).update(entities_found_at=timezone.now())
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

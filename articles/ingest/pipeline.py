@@ -258,11 +258,25 @@ def import_records(
             # A run stopped before its end (where it indexes) left articles stored but not
             # indexed; this run finds them unchanged, and indexes those the index lacks.
             schedule_out_of_step(report.unchanged)
-        if find_entities and not dry_run and (report.created or report.updated):
-            from articles.entities.tagging import extract_articles
+        if find_entities and not dry_run:
+            # New and changed articles, and those a stopped run stored but did not reach.
+            todo = [*report.created, *report.updated, *_never_tagged(report.unchanged)]
+            if todo:
+                from articles.entities.tagging import extract_articles
 
-            extract_articles(_articles([*report.created, *report.updated]))
+                extract_articles(_articles(todo))
     return report
+
+
+def _never_tagged(ids: list[int]) -> list[int]:
+    """Those of ``ids`` whose entities were never looked for."""
+    found = []
+    for start in range(0, len(ids), ENTITY_BATCH):
+        chunk = ids[start : start + ENTITY_BATCH]
+        found += Article.objects.filter(pk__in=chunk, entities_found_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    return found
 
 
 def _articles(ids: list[int]) -> Iterator[Article]:

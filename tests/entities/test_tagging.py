@@ -84,3 +84,13 @@ def test_command_filters_by_language_and_date(search_index, capsys):
     call_command("extract_entities", "--since", "2010-01-01", "--language", "en", "--no-progress")
     assert "Entities found in 1 of 1 articles" in capsys.readouterr().out
     assert names(new) and not names(old)
+
+
+def test_command_can_take_only_articles_never_looked_at(search_index, capsys):
+    looked = builders.article(body=BODY)
+    extract_articles([looked])
+    never = builders.article(body=BODY)
+    call_command("extract_entities", "--not-yet", "--no-progress")
+    assert "Entities found in 1 of 1 articles" in capsys.readouterr().out
+    never.refresh_from_db()
+    assert never.entities_found_at is not None and names(never)

@@ -196,3 +196,22 @@ def test_the_command_says_how_many_failures_it_does_not_list(
     assert "failed: desk.csv line 2: not as many cells" in err
     assert "failed: 2 more, not listed here" in err
     assert Article.objects.get().title == "Good"
+
+
+def test_an_import_stopped_before_its_entities_finds_them_when_run_again(seed_path, search_index):
+    """A run stopped after storing but before looking for entities (killed, say): the next
+    run finds the article unchanged, and still looks for its entities, once."""
+    import_files([seed_path], find_entities=False)
+    article = Article.objects.get()
+    assert article.entities_found_at is None and not article.mentions.exists()
+
+    report = import_files([seed_path])
+    article.refresh_from_db()
+    assert report.unchanged == [article.pk]
+    assert article.entities_found_at is not None
+    assert article.mentions.filter(entity__name="Idlib").exists()
+
+    looked = article.entities_found_at
+    import_files([seed_path])
+    article.refresh_from_db()
+    assert article.entities_found_at == looked  # unchanged and looked at: left alone

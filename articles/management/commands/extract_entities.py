@@ -20,9 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--since", help="Only articles published on or after YYYY-MM-DD.")
         parser.add_argument("--publication", help="Only this publication (name or slug).")
         parser.add_argument("--language", help="Only articles in this language (e.g. en, fa).")
+        parser.add_argument(
+            "--not-yet",
+            action="store_true",
+            help="Only articles whose entities were never looked for.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
-    def handle(self, *args, ids, since, publication, language, no_progress, **options):
+    def handle(self, *args, ids, since, publication, language, not_yet, no_progress, **options):
         articles = Article.objects.exclude(body="").select_related(None).order_by("pk")
         if ids:
             articles = articles.filter(pk__in=ids)
@@ -37,6 +42,8 @@ class Command(BaseCommand):
             )
         if language:
             articles = articles.filter(language=language)
+        if not_yet:
+            articles = articles.filter(entities_found_at__isnull=True)
         total = articles.count()
         with tqdm(
             total=total,
