@@ -105,13 +105,13 @@ def prepare_archive(
             recreate_database(database_url)
     var_dir.mkdir(parents=True, exist_ok=True)
     setup_django(var_dir, database_url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # a kept database may predate a migration
     if previous is not None and previous.get("limit") == limit:
         previous.pop("database_url", None)
         return LoadStats(**{**previous, "reused": True})
 
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
     stats = load_corpus(corpus_root, limit)
     marker.write_text(json.dumps({**asdict(stats), "database_url": database_url}, indent=1))
     return stats
