@@ -15,6 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from haystack import connections
 
 from articles.models import Article
@@ -30,6 +31,8 @@ MAX_QUERY_LENGTH = 500
 MAX_PAGE = 500  # deeper than anyone reads; keeps absurd page numbers cheap
 MIN_YEAR = 1000  # earlier dates are typing errors here, and search engines refuse them
 SUGGEST_BELOW = 3  # "did you mean" only when a search finds fewer results than this
+RELATED_CACHE_SECONDS = 600  # how long an article's "more like this" answer is kept
+
 SORTS = {"relevance": None, "newest": "-published_on", "oldest": "published_on"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -215,9 +218,20 @@ def run_search(params: SearchParams) -> SearchOutcome:
 
 
 def more_like_this(article: Article, count: int = 5) -> list[Article]:
-    """Published articles like this one, by the search engine's measure."""
-    results = ArchiveSearchQuerySet().models(Article).more_like_this(article).load_all()
-    return [r.object for r in results[:count] if r.object is not None and r.object != article]
+    """Published articles like this one, by the search engine's measure.
+
+    The engine's answer (ids) is kept for ``RELATED_CACHE_SECONDS`` per version of the
+    article: scoring a dozen of its words against a large archive is most of an article
+    page's time, and a reader of a popular article asks the same. The articles themselves
+    are loaded afresh, published only, so one withdrawn meanwhile is never shown."""
+    key = f"related:{article.pk}:{article.updated_at.timestamp() if article.updated_at else 0}"
+    ids = cache.get(key)
+    if ids is None:
+        results = ArchiveSearchQuerySet().models(Article).more_like_this(article)
+        ids = [int(r.pk) for r in results[: count + 1] if int(r.pk) != article.pk][:count]
+        cache.set(key, ids, RELATED_CACHE_SECONDS)
+    found = Article.objects.published().for_listing().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def autocomplete(text: str, limit: int = 8) -> list[dict]:

@@ -142,3 +142,7 @@ def test_more_like_this_finds_similar_published_articles(indexed):
             status=Article.Status.DRAFT,
         )
     assert more_like_this(first) == [similar]
+    # The engine's answer is kept a while; an article withdrawn meanwhile is still never shown.
+    with indexed():
+        similar.withdraw()
+    assert more_like_this(first) == []
