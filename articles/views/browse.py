@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections import Counter
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -20,15 +20,19 @@ PUBLISHED = Article.Status.PUBLISHED
 def home(request):
     published = Article.objects.published()
     latest = published.for_listing().newest_first()[:12]
-    counts = published.aggregate(
-        articles=Count("id"),
-        publications=Count("publication", distinct=True),
-    )
+    counts = {
+        "articles": published.count(),
+        # Publications with a published article: an index lookup each, where counting
+        # distinct publications over every article read the whole table.
+        "publications": Publication.objects.filter(
+            Exists(published.filter(publication=OuterRef("pk")))
+        ).count(),
+    }
     counts["authors"] = Author.objects.filter(bylines__article__status=PUBLISHED).distinct().count()
     counts["entities"] = (
         Entity.objects.filter(mentions__article__status=PUBLISHED).distinct().count()
     )
-    years = _counts_by(published.exclude(published_on=None), ExtractYear("published_on"))
+    years = _counts_by(published.exclude(published_on=None), _year)
     return render(
         request,
         "articles/home.html",
@@ -36,16 +40,32 @@ def home(request):
     )
 
 
-def _counts_by(queryset, expression) -> list[tuple[int, int]]:
-    rows = (
-        queryset.annotate(unit=expression).values("unit").annotate(n=Count("id")).order_by("unit")
-    )
-    return [(row["unit"], row["n"]) for row in rows]
+def _counts_by(queryset, unit) -> list[tuple[int | None, int]]:
+    """Articles per ``unit`` of their date (a function of the date: its year, month or day),
+    in order, with the undated under None (last). Grouped by the date itself in SQL, which
+    the (status, published_on) index answers, and folded here: SQLite extracts a year
+    through a Python function called once per row (a quarter of a second on the corpus)."""
+    totals: Counter = Counter()
+    for day, n in queryset.order_by().values_list("published_on").annotate(n=Count("id")):
+        totals[unit(day) if day else None] += n
+    return sorted(totals.items(), key=lambda item: (item[0] is None, item[0] or 0))
+
+
+def _year(day):
+    return day.year
+
+
+def _month(day):
+    return day.month
+
+
+def _day(day):
+    return day.day
 
 
 def date_archive(request):
     # One query: the articles with no date are the group whose year is None.
-    counts = dict(_counts_by(Article.objects.published(), ExtractYear("published_on")))
+    counts = dict(_counts_by(Article.objects.published(), _year))
     undated = counts.pop(None, 0)
     years = sorted(counts.items())
     return render(
@@ -72,10 +92,7 @@ def _years_chart(years: list[tuple[int, int]]):
 
 def year_archive(request, year: int):
     published = Article.objects.published().filter(published_on__year=year)
-    months = [
-        (dt.date(year, month, 1), n)
-        for month, n in _counts_by(published, ExtractMonth("published_on"))
-    ]
+    months = [(dt.date(year, month, 1), n) for month, n in _counts_by(published, _month)]
     if not months:
         raise Http404("No articles that year.")
     return render(request, "articles/archive_year.html", {"year": year, "months": months})
@@ -87,7 +104,7 @@ def month_archive(request, year: int, month: int):
     published = Article.objects.published().filter(
         published_on__year=year, published_on__month=month
     )
-    days = dict(_counts_by(published, ExtractDay("published_on")))
+    days = dict(_counts_by(published, _day))
     if not days:
         raise Http404("No articles that month.")
     weeks = [
