@@ -8,7 +8,6 @@ addresses redirect) and entities known only from rejected mentions are left out.
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
-from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
 from articles.models import Article, Author, Entity, Publication, Section
@@ -94,14 +93,20 @@ class SectionSitemap(ArchiveSitemap):
 
 class ArchiveYearSitemap(ArchiveSitemap):
     def items(self) -> list[dict]:
-        return list(
+        # Grouped by date in SQL and folded into years here: SQLite extracts a year through
+        # a Python function per row (a third of a second per call on the whole corpus).
+        latest: dict[int, object] = {}
+        days = (
             Article.objects.published()
             .exclude(published_on=None)
-            .annotate(year=ExtractYear("published_on"))
-            .values("year")
+            .order_by()
+            .values_list("published_on")
             .annotate(latest=Max("updated_at"))
-            .order_by("year")
         )
+        for day, updated in days:
+            if day.year not in latest or updated > latest[day.year]:
+                latest[day.year] = updated
+        return [{"year": year, "latest": latest[year]} for year in sorted(latest)]
 
     def location(self, item: dict) -> str:
         return reverse("articles:archive-year", args=[item["year"]])
