@@ -323,10 +323,11 @@ class RawSearch:
         from articles.search.highlight import highlight_words, snippet
 
         parts = []
+        filters = [wq.Term(f"{name}_exact", value) for name, value in params.facets]
         if params.date_from or params.date_to:
             start = dt.datetime.combine(params.date_from, dt.time()) if params.date_from else None
             end = dt.datetime.combine(params.date_to, dt.time()) if params.date_to else None
-            parts.append(wq.DateRange("published_on", start, end))
+            filters.append(wq.DateRange("published_on", start, end))
         if params.q:
             node = syntax.parse(params.q)
             translated = self.backend.translate(node) if node is not None else None
@@ -337,7 +338,6 @@ class RawSearch:
             parts.append(translated)
         query = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else wq.Every())
 
-        filters = [wq.Term(f"{name}_exact", value) for name, value in params.facets]
         sortedby, reverse = None, False
         if params.sort != "relevance":
             sortedby, reverse = ["published_on"], params.sort == "newest"

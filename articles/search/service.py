@@ -163,13 +163,7 @@ def build_queryset(params: SearchParams) -> ArchiveSearchQuerySet:
         sqs = sqs.archive(params.q)
     for name, value in params.facets:
         sqs = sqs.narrow(facet_filter(name, value))
-    if params.date_from and params.date_to:
-        # One closed range: Whoosh walks two open ones over every date in the index.
-        sqs = sqs.filter(published_on__range=(params.date_from, params.date_to))
-    elif params.date_from:
-        sqs = sqs.filter(published_on__gte=params.date_from)
-    elif params.date_to:
-        sqs = sqs.filter(published_on__lte=params.date_to)
+    sqs = sqs.published_between(params.date_from, params.date_to)
     if SORTS[params.sort]:
         sqs = sqs.order_by(SORTS[params.sort])
     for name, _ in FACETS:

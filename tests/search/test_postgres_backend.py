@@ -28,6 +28,7 @@ from tests.search.test_persian import (  # noqa: F401
 from tests.search.test_query_language import (  # noqa: F401
     archive,
     test_boolean_and_exclusion,
+    test_date_ranges_include_both_ends_and_never_undated_articles,
     test_did_you_mean_only_when_little_is_found,
     test_field_queries,
     test_hyphenated_designators_and_abbreviations,

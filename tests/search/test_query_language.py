@@ -108,6 +108,30 @@ def test_sort_and_date_range(archive):
     assert titles("zone", to="2018-12") == ["Zone of safety"]
 
 
+def test_date_ranges_include_both_ends_and_never_undated_articles(indexed):
+    import datetime as dt
+
+    from articles.models import Article
+
+    with indexed():
+        for day in (1, 2, 3):
+            builders.article(
+                title=f"Harvest {day}", body="harvest", published_on=dt.date(2020, 5, day)
+            )
+        builders.article(title="Harvest undated", body="harvest", published_on=None)
+    assert sorted(titles("harvest", **{"from": "2020-05-02"})) == ["Harvest 2", "Harvest 3"]
+    assert sorted(titles("harvest", to="2020-05-02")) == ["Harvest 1", "Harvest 2"]
+    assert titles("harvest", **{"from": "2020-05-02", "to": "2020-05-02"}) == ["Harvest 2"]
+    assert titles("harvest", **{"from": "2021"}) == []
+    # A later write (a new segment) and a withdrawal (a deletion in a kept one) both count.
+    with indexed():
+        builders.article(title="Harvest 4", body="harvest", published_on=dt.date(2020, 5, 4))
+        Article.objects.get(title="Harvest 3").withdraw()
+    assert sorted(titles("harvest", **{"from": "2020-05-02"})) == ["Harvest 2", "Harvest 4"]
+    browse = run_search(SearchParams.from_query(QueryDict("from=2020-05-01&f=language:en")))
+    assert browse.total == 3
+
+
 def test_year_facet_counts_follow_filters(archive):
     params = SearchParams.from_query(QueryDict("q=zone&f=year:2019"))
     outcome = run_search(params)

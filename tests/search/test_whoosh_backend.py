@@ -119,7 +119,7 @@ def test_indexing_many_articles_with_many_entities_at_once(search_index):
 def test_facet_counts_follow_new_segments_and_deletions(indexed):
     """Multi-valued facet lists are kept per segment: a later write (a new segment) and a
     withdrawal (a deletion inside a kept segment) must both show in the counts."""
-    from articles.search.backends.whoosh import segment_lists
+    from articles.search.backends.whoosh import segment_cache
 
     with indexed():
         first = builders.article(authors=["Nancy Thomas"], body="Grain prices rose.")
@@ -128,12 +128,12 @@ def test_facet_counts_follow_new_segments_and_deletions(indexed):
         "Nancy Thomas": 2,
         "Ulas Atesci": 1,
     }
-    cached = len(segment_lists._lists)
+    cached = len(segment_cache._built)
     assert facets(SearchQuerySet().auto_query("grain"), "authors") == {
         "Nancy Thomas": 2,
         "Ulas Atesci": 1,
     }
-    assert len(segment_lists._lists) == cached  # the second search built nothing new
+    assert len(segment_cache._built) == cached  # the second search built nothing new
 
     with indexed():
         builders.article(authors=["Ulas Atesci"], body="Grain ships sailed.")

@@ -535,9 +535,16 @@ class PostgresSearchBackend(BaseSearchBackend):
             return {int(pk) for (pk,) in cursor.fetchall()}
 
     # --- reading ------------------------------------------------------------------
-    def _where(self, condition, archive_query, narrow_queries, models):
+    def _where(self, condition, archive_query, narrow_queries, models, date_range=None):
         """(SQL, params, rank tsquery) for a search; None when it can match nothing."""
         clauses, params = [], []
+        start, end = date_range or (None, None)
+        if start:
+            clauses.append("published_on >= %s")
+            params.append(start)
+        if end:
+            clauses.append("published_on <= %s")
+            params.append(end)
         rank = list(getattr(condition, "rank", []))
         if isinstance(condition, Condition):
             if str(condition) != "TRUE":
@@ -598,7 +605,13 @@ class PostgresSearchBackend(BaseSearchBackend):
         empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
         if not self.setup_complete:
             self.setup()
-        built = self._where(query_string, kwargs.get("archive_query"), narrow_queries, models)
+        built = self._where(
+            query_string,
+            kwargs.get("archive_query"),
+            narrow_queries,
+            models,
+            kwargs.get("date_range"),
+        )
         if built is None:
             return empty
         where, params, rank = built

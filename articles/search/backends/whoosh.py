@@ -12,12 +12,16 @@ Haystack 3.4's backend as shipped (see ``shared/notes/haystack-whoosh.md``):
   lock; here the writer waits for the lock;
 - counts a multi-valued facet (authors, entities) by rebuilding every document's list of
   values from the postings on every search, most of a search's time; here the lists are
-  built once per segment (see ``SegmentListFacet``);
+  built once per segment (see ``SegmentCache``);
+- walks the terms of a date range for every search; here each segment's dates are kept in
+  order, and a range is two bisections (``_published_between``);
 - filters every search on ``django_ct`` even when the index holds one model only.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import re
 import shutil
 import threading
@@ -42,7 +46,7 @@ from whoosh.sorting import Count, FieldFacet, OverlappingCategorizer
 
 from articles.search import syntax
 from articles.search.analysis import WORD_PATTERN, fold_word, normalise_persian_arabic
-from articles.search.backends.base import ArchiveQueryMixin
+from articles.search.backends.base import DATE_FIELD, ArchiveQueryMixin
 from articles.search.facets import LIST_SEPARATOR, parse_facet_filter
 
 # Tokens of a multi-valued facet field: everything between separators, as written.
@@ -102,49 +106,40 @@ class FacetList(KEYWORD):
         self.analyzer = _list_tokenizer
 
 
-class SegmentLists:
-    """Each document's values of a multi-valued field, per segment, built once.
+class SegmentCache:
+    """What the backend derives from a segment (each document's facet values, its dates in
+    order), built once per segment.
 
     A segment's documents never change once written (a deletion only hides a document), so
-    the lists Whoosh builds for facet counting can serve every later search, on every thread,
-    until the segment is merged away. Keyed by index path, segment id and size; the entries of
-    segments an index no longer has are dropped when a new searcher opens (``prune``)."""
+    what is built from one can serve every later search, on every thread, until the segment
+    is merged away. Keyed by index path, segment id and size, and what was built; the
+    entries of segments an index no longer has are dropped when a new searcher opens
+    (``prune``)."""
 
     MAX_ENTRIES = 64  # a bound against indexes opened and forgotten (tests, rebuilds)
 
     def __init__(self):
-        self._lists: OrderedDict[tuple, list[list[str]]] = OrderedDict()
+        self._built: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, path: str, segment_searcher, fieldname: str) -> list[list[str]] | None:
-        reader = segment_searcher.reader()
+    def get(self, path: str, reader, what: tuple, build):
+        """``build(reader)`` for this segment reader, made once; None if ``reader`` is not
+        a segment's (then nothing is kept)."""
         segment = reader.segment()
         if segment is None:
             return None
-        key = (path, segment.segment_id(), reader.doc_count_all(), fieldname)
+        key = (path, segment.segment_id(), reader.doc_count_all(), *what)
         with self._lock:
-            lists = self._lists.get(key)
-            if lists is not None:
-                self._lists.move_to_end(key)
-                return lists
-        lists = self._build(segment_searcher, fieldname)
+            built = self._built.get(key)
+            if built is not None:
+                self._built.move_to_end(key)
+                return built
+        built = build(reader)
         with self._lock:
-            self._lists[key] = lists
-            while len(self._lists) > self.MAX_ENTRIES:
-                self._lists.popitem(last=False)
-        return lists
-
-    @staticmethod
-    def _build(segment_searcher, fieldname: str) -> list[list[str]]:
-        # As Whoosh's OverlappingCategorizer does it, once.
-        reader = segment_searcher.reader()
-        field = segment_searcher.schema[fieldname]
-        lists: list[list[str]] = [[] for _ in range(reader.doc_count_all())]
-        for btext in field.sortable_terms(reader, fieldname):
-            text = field.from_bytes(btext)
-            for docnum in reader.postings(fieldname, btext).all_ids():
-                lists[docnum].append(text)
-        return lists
+            self._built[key] = built
+            while len(self._built) > self.MAX_ENTRIES:
+                self._built.popitem(last=False)
+        return built
 
     def prune(self, path: str, searcher) -> None:
         """Forget the segments of ``path`` that ``searcher`` no longer reads."""
@@ -154,11 +149,32 @@ class SegmentLists:
             if leaf.segment() is not None
         }
         with self._lock:
-            for key in [k for k in self._lists if k[0] == path and k[1] not in current]:
-                del self._lists[key]
+            for key in [k for k in self._built if k[0] == path and k[1] not in current]:
+                del self._built[key]
 
 
-segment_lists = SegmentLists()
+segment_cache = SegmentCache()
+
+
+def _value_lists(reader, fieldname: str) -> list[list[str]]:
+    """Each document's values of a multi-valued field (as Whoosh's OverlappingCategorizer
+    builds them, on every search)."""
+    field = reader.schema[fieldname]
+    lists: list[list[str]] = [[] for _ in range(reader.doc_count_all())]
+    for btext in field.sortable_terms(reader, fieldname):
+        text = field.from_bytes(btext)
+        for docnum in reader.postings(fieldname, btext).all_ids():
+            lists[docnum].append(text)
+    return lists
+
+
+def _dates_in_order(reader) -> tuple[list[int], list[int]]:
+    """(column values, document numbers) of the date field, in date order: a date range is
+    then two bisections. Documents without a date hold the column's default, the largest
+    number, beyond any date."""
+    column = reader.column_reader(DATE_FIELD, translate=False)
+    pairs = sorted((value, docnum) for docnum, value in enumerate(column))
+    return [value for value, _ in pairs], [docnum for _, docnum in pairs]
 
 
 class SegmentListFacet(FieldFacet):
@@ -179,7 +195,12 @@ class _SegmentListCategorizer(OverlappingCategorizer):
 
     def set_searcher(self, segment_searcher, docoffset):
         self._segment_searcher = segment_searcher
-        self._lists = segment_lists.get(self._path, segment_searcher, self._fieldname)
+        self._lists = segment_cache.get(
+            self._path,
+            segment_searcher.reader(),
+            ("values", self._fieldname),
+            lambda reader: _value_lists(reader, self._fieldname),
+        )
         if self._lists is None:  # not a segment reader: Whoosh's own way
             super().set_searcher(segment_searcher, docoffset)
 
@@ -328,7 +349,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 # unchanged, and a commit that only deletes keeps the ids, so withdrawn
                 # articles would stay findable.
                 self._searcher = self.index.searcher()
-                segment_lists.prune(self.path, self._searcher)
+                segment_cache.prune(self.path, self._searcher)
             return self._searcher
 
     def _filter_query(self, narrow_queries, models, limit_to_registered_models):
@@ -343,6 +364,29 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             cts = sorted(get_model_ct(model) for model in models)
             filters.append(wq.Or([wq.Term(DJANGO_CT, ct) for ct in cts]))
         return wq.And(filters) if filters else None
+
+    def _filter(self, searcher, narrow_queries, models, date_range):
+        """What a search is limited to: a query, or with a date range the set of documents."""
+        limit = self._filter_query(narrow_queries, models, None)
+        if not date_range:
+            return limit
+        dated = self._published_between(searcher, *date_range)
+        return dated & set(searcher.docs_for_query(limit)) if limit is not None else dated
+
+    def _published_between(self, searcher, start, end) -> set[int]:
+        """The documents (numbers in ``searcher``) dated from ``start`` to ``end`` (dates,
+        both included; None: open), from each segment's dates kept in order."""
+        field = self.schema[DATE_FIELD]
+        low = field.to_column_value(dt.datetime.combine(start or dt.date.min, dt.time.min))
+        high = field.to_column_value(dt.datetime.combine(end or dt.date.max, dt.time.min))
+        found: set[int] = set()
+        for reader, offset in searcher.reader().leaf_readers():
+            values, docnums = segment_cache.get(
+                self.path, reader, ("dates",), _dates_in_order
+            ) or _dates_in_order(reader)
+            first, last = bisect.bisect_left(values, low), bisect.bisect_right(values, high)
+            found.update(offset + docnum for docnum in docnums[first:last])
+        return found
 
     def _all_indexed(self, models) -> bool:
         # Every document is of a model in the unified index: asking for all of them is no filter.
@@ -410,6 +454,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             else:
                 groupedby[name] = FieldFacet(name, maptype=Count)
 
+        limit = self._filter(searcher, narrow_queries, models, kwargs.get("date_range"))
+        if isinstance(limit, set) and not limit:
+            return empty  # nothing in the date range (Whoosh reads an empty set as no filter)
         page_num, page_length = self.calculate_page(start_offset, end_offset)
         raw_page = searcher.search_page(
             parsed,
@@ -418,7 +465,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             sortedby=sortedby,
             reverse=reverse,
             groupedby=groupedby or None,
-            filter=self._filter_query(narrow_queries, models, limit_to_registered_models),
+            filter=limit,
         )
         result = self._process_results(raw_page, facet_types=dict.fromkeys(groupedby, "fields"))
         # Documents without a value are not a facet value readers can pick.
