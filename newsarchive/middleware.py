@@ -9,11 +9,13 @@ site, the API, the admin), not something of the articles app.
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views import defaults
 
 log = logging.getLogger(__name__)
 
@@ -31,25 +33,37 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        log.error(
-            "Database unavailable for %s %s: %s",
-            request.method,
-            request.path,
-            exception,
-            exc_info=exception,
-        )
-        _close_broken_connections()
-        if request.path.startswith(reverse("articles:api-index")):
-            # The API's own error shape (articles.views.api).
-            response = JsonResponse(
-                {"error": "database unavailable", "detail": MESSAGE}, status=503
-            )
-        else:
-            # Without the request: its context processors may read the session or the user,
-            # from the database that just failed.
-            response = HttpResponse(render_to_string("503.html", {"message": MESSAGE}), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return database_unavailable(request, exception)
+
+
+def server_error(request):
+    """The site's 500 handler (``handler500``): a database error raised outside a view (in
+    a middleware saving the session, say) gets the same 503 as one raised inside."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return database_unavailable(request, exception)
+    return defaults.server_error(request)
+
+
+def database_unavailable(request, exception) -> HttpResponse:
+    """503 with Retry-After: the site's page, or JSON on the API."""
+    log.error(
+        "Database unavailable for %s %s: %s",
+        request.method,
+        request.path,
+        exception,
+        exc_info=exception,
+    )
+    _close_broken_connections()
+    if request.path.startswith(reverse("articles:api-index")):
+        # The API's own error shape (articles.views.api).
+        response = JsonResponse({"error": "database unavailable", "detail": MESSAGE}, status=503)
+    else:
+        # Without the request: its context processors may read the session or the user,
+        # from the database that just failed.
+        response = HttpResponse(render_to_string("503.html", {"message": MESSAGE}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _close_broken_connections() -> None:

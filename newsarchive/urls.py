@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
 
+# A database outage outside a view gets the same 503 page as one inside (middleware.py).
+handler500 = "newsarchive.middleware.server_error"
+
 admin.site.site_header = "NewsArchive curation"
 admin.site.site_title = "NewsArchive"
 
