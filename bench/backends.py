@@ -161,7 +161,13 @@ def raw_rebuild(backend, rows: list[list]) -> tuple[float, float]:
 
 def postgres_side(args) -> None:
     from bench.corpus import describe, prepare_archive
-    from bench.search import WARMUP, clock, percentile, project_search, query_dict, since
+    from bench.search import (
+        WARMUP,
+        percentile,
+        project_search,
+        query_dict,
+        rebuild_through_project,
+    )
 
     os.environ["SEARCH_BACKEND"] = "postgres"
     stats = prepare_archive(args.workdir / "var", args.limit, database_url=args.database_url)
@@ -170,17 +176,15 @@ def postgres_side(args) -> None:
     from haystack import connections
 
     from articles.models import Article
-    from articles.search.indexing import _article_index, rebuild_index
+    from articles.search.indexing import _article_index
     from articles.search.service import SearchParams
 
     backend = connections["default"].get_backend()
     backend.setup()
     articles = Article.objects.published().count()
     load = {"indexing": os.getloadavg()[0]}
-    print(f"PostgreSQL: indexing {articles:,} articles through rebuild_index…", flush=True)
-    started = clock()
-    indexed = rebuild_index(procs=2)
-    project_index = since(started)
+    print(f"PostgreSQL: indexing {articles:,} articles through rebuild_index(procs=2)…")
+    indexed, project_index = rebuild_through_project()
     print(f"  {project_index[0]:.1f} s", flush=True)
 
     index = _article_index()

@@ -5,18 +5,14 @@ runs on PostgreSQL (the `search_index` fixture below, as in test_postgres_backen
 import io
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from haystack import connections
 from haystack.query import SearchQuerySet
 
 from articles.models import Article
 from articles.search_indexes import ArticleIndex
 from tests import builders
-
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-POSTGRES_ENGINE = "articles.search.backends.postgres.PostgresEngine"
+from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
 
 pytestmark = pytest.mark.django_db
 
@@ -24,29 +20,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(
     params=[
         "whoosh",
-        pytest.param(
-            "postgres",
-            marks=pytest.mark.skipif(
-                not ON_POSTGRES,
-                reason="the PostgreSQL search backend needs DATABASE_URL=postgres://...",
-            ),
-        ),
+        pytest.param("postgres", marks=pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES)),
     ]
 )
 def search_index(request, _search_index_in_tmp):
     """An empty index of this test's backend: the Whoosh index, or PostgreSQL's table."""
-    config = settings.HAYSTACK_CONNECTIONS["default"]
-    original = dict(config)
-    if request.param == "postgres":
-        config.clear()
-        config.update({"ENGINE": POSTGRES_ENGINE, "DATABASE": ""})
-    backend = connections.reload("default").get_backend()
-    backend.clear()
-    yield backend
-    backend.clear()
-    config.clear()
-    config.update(original)
-    connections.reload("default")
+    with search_engine(POSTGRES_ENGINE if request.param == "postgres" else None) as backend:
+        yield backend
 
 
 def check(*args) -> tuple[str, bool]:

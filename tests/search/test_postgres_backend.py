@@ -9,7 +9,6 @@ import datetime as dt
 import json
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.http import QueryDict
 from haystack import connections
@@ -17,6 +16,7 @@ from haystack.query import SearchQuerySet
 
 from articles.search.service import SearchParams, run_search
 from tests import builders
+from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
 
 # The same behaviours, against this backend: the fixtures below replace `search_index`
 # and `indexed` for every test of this module, imported ones included.
@@ -53,33 +53,17 @@ from tests.search.test_whoosh_backend import (  # noqa: F401
     test_withdrawing_removes_at_once_and_publishing_adds,
 )
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(
-        not ON_POSTGRES,
-        reason="the PostgreSQL search backend needs DATABASE_URL=postgres://... "
-        "(this run uses " + settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1] + ")",
-    ),
+    pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES),
 ]
-
-ENGINE = "articles.search.backends.postgres.PostgresEngine"
 
 
 @pytest.fixture
 def search_index(_search_index_in_tmp):
     """This test searches with the PostgreSQL backend, on an empty table."""
-    config = settings.HAYSTACK_CONNECTIONS["default"]
-    original = dict(config)
-    config.clear()
-    config.update({"ENGINE": ENGINE, "DATABASE": ""})
-    backend = connections.reload("default").get_backend()
-    backend.clear()
-    yield backend
-    config.clear()
-    config.update(original)
-    connections.reload("default")
+    with search_engine(POSTGRES_ENGINE) as backend:
+        yield backend
 
 
 @pytest.fixture

@@ -5,8 +5,12 @@ a date range travels beside it too, as two dates, for each backend to apply its 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 
 from haystack.query import SearchQuerySet
+
+from articles.search import syntax
 
 DATE_FIELD = "published_on"  # the index field a date range applies to
 
@@ -46,3 +50,20 @@ class ArchiveSearchQuerySet(SearchQuerySet):
         clone = self._clone()
         clone.query.date_range = (start, end) if start or end else None
         return clone
+
+
+def no_results() -> dict:
+    """What a backend's ``search`` or ``more_like_this`` answers when nothing can match."""
+    return {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+
+
+def suggest_query(text: str, closest: Callable[[str], str | None]) -> str | None:
+    """``text`` with each word it asks for replaced by ``closest(word)`` (None: the word is
+    known, or nothing in the archive is close), or None when no word was replaced. Each
+    backend says what is close; the query around the words stays as the reader wrote it."""
+    suggestion = text
+    for word in dict.fromkeys(syntax.positive_words(syntax.parse(text))):
+        better = closest(word)
+        if better:
+            suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, suggestion)
+    return suggestion if suggestion != text else None

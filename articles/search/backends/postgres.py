@@ -48,7 +48,7 @@ from haystack.utils import get_identifier, get_model_ct
 
 from articles.search import syntax
 from articles.search.analysis import WORD_PATTERN, index_words
-from articles.search.backends.base import ArchiveQueryMixin
+from articles.search.backends.base import ArchiveQueryMixin, no_results, suggest_query
 from articles.search.facets import parse_facet_filter
 
 CONFIG = "newsarchive"  # the text search configuration this backend creates
@@ -602,7 +602,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         result_class=None,
         **kwargs,
     ):
-        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        empty = no_results()
         if not self.setup_complete:
             self.setup()
         built = self._where(
@@ -678,24 +678,21 @@ class PostgresSearchBackend(BaseSearchBackend):
     def suggest(self, text: str) -> str | None:
         """The query with its unknown words replaced by the closest words of the archive's
         own vocabulary (pg_trgm, then at most two edits), or None."""
-        words = syntax.positive_words(syntax.parse(text))
-        if not words:
-            return None
         if not self.setup_complete:
             self.setup()
-        suggestion = text
         with db_connections[self._read_alias()].cursor() as cursor:
-            for word in dict.fromkeys(words):
+
+            def closest(word: str) -> str | None:
                 plain = index_words(word)
                 if len(plain) != 1:
-                    continue  # a compound the vocabulary cannot help with
+                    return None  # a compound the vocabulary cannot help with
                 cursor.execute(
                     f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE document @@ "
                     f"to_tsquery('{CONFIG}', %s))",
                     [_lexeme(plain[0])],
                 )
                 if cursor.fetchone()[0]:
-                    continue
+                    return None
                 cursor.execute(
                     f"SELECT word FROM {WORDS} WHERE word %% %s "
                     "ORDER BY similarity(word, %s) DESC, word LIMIT 10",
@@ -707,10 +704,9 @@ class PostgresSearchBackend(BaseSearchBackend):
                     for rank, (candidate,) in enumerate(cursor.fetchall())
                     if (distance := _levenshtein(candidate, plain[0])) <= SUGGEST_MAX_DISTANCE
                 )
-                if close:
-                    better = close[0][2]
-                    suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, suggestion)
-        return suggestion if suggestion != text else None
+                return close[0][2] if close else None
+
+            return suggest_query(text, closest)
 
     def more_like_this(
         self,
@@ -725,7 +721,7 @@ class PostgresSearchBackend(BaseSearchBackend):
     ):
         """Documents like this one: its most frequent telling words (no English stop words,
         longer than two letters), OR-ed, ranked as a search."""
-        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        empty = no_results()
         if not self.setup_complete:
             self.setup()
         identifier = get_identifier(model_instance)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 import shutil
 import threading
 from collections import OrderedDict
@@ -46,7 +45,12 @@ from whoosh.sorting import Count, FieldFacet, OverlappingCategorizer
 
 from articles.search import syntax
 from articles.search.analysis import WORD_PATTERN, fold_word, normalise_persian_arabic
-from articles.search.backends.base import DATE_FIELD, ArchiveQueryMixin
+from articles.search.backends.base import (
+    DATE_FIELD,
+    ArchiveQueryMixin,
+    no_results,
+    suggest_query,
+)
 from articles.search.facets import LIST_SEPARATOR, parse_facet_filter
 
 # Tokens of a multi-valued facet field: everything between separators, as written.
@@ -414,7 +418,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         result_class=None,
         **kwargs,
     ):
-        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        empty = no_results()
         query_string = force_str(query_string).strip()
         if not query_string:
             return empty
@@ -479,22 +483,19 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def suggest(self, text: str) -> str | None:
         """The query with its unknown words replaced by the closest words of the archive's
         own vocabulary, or None when every word is known (or nothing is close)."""
-        words = syntax.positive_words(syntax.parse(text))
-        if not words:
-            return None
         searcher = self.searcher()
         corrector = searcher.corrector(self.content_field_name)
         reader = searcher.reader()
-        suggestion = text
-        for word in dict.fromkeys(words):
+
+        def closest(word: str) -> str | None:
             tokens = self._words(self.content_field_name, word)
             if len(tokens) != 1 or reader.doc_frequency(self.content_field_name, tokens[0]):
-                continue  # known, or a compound the corrector cannot help with
+                return None  # known, or a compound the corrector cannot help with
             plain = normalise_persian_arabic(word).lower()
             better = next(iter(corrector.suggest(plain, limit=1, maxdist=2)), None)
-            if better and better != plain:
-                suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, suggestion)
-        return suggestion if suggestion != text else None
+            return better if better != plain else None
+
+        return suggest_query(text, closest)
 
     def more_like_this(
         self,
@@ -509,7 +510,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     ):
         """Documents like this one: Whoosh's key-term query over the stored text, run on
         the kept searcher (haystack's version reopens the index each time)."""
-        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        empty = no_results()
         searcher = self.searcher()
         docnum = searcher.document_number(**{ID: get_identifier(model_instance)})
         if docnum is None:
