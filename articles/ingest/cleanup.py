@@ -17,9 +17,14 @@ from functools import lru_cache
 
 # Layout spaces that PDF extractors emit; all become a plain space.
 _LAYOUT_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-# Invisible characters with no meaning in running text. ZWNJ and ZWJ (U+200C, U+200D) stay:
-# Persian spelling needs them.
-_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]")
+# Invisible characters with no meaning in running text: zero-width space, word joiner, BOM,
+# the bidi marks, embeddings and isolates a right-to-left masthead wraps words in, and
+# private-use code points (glyphs a font draws that map to no character). ZWNJ and ZWJ
+# (U+200C, U+200D) stay: Persian spelling needs them.
+_INVISIBLE = re.compile(r"[\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ue000-\uf8ff]")
+# Arabic presentation forms (the shaped glyphs a PDF of Persian or Arabic text gives); NFKC
+# makes them the letters they are.
+_PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefe]+")
 # pdftotext separates pages with a form feed; treat it, like the other separators, as a line end.
 _LINE_SEPARATORS = re.compile(r"\r\n|[\r\f\v\u2028\u2029]")
 _SOFT_HYPHEN = "\u00ad"
@@ -57,11 +62,13 @@ def normalise_text(text: str) -> str:
     Expects the text of a whole dump, any line endings. Line separators (CRLF, CR, form feed,
     U+2028/9) become ``\\n``; tabs and Unicode layout spaces become spaces, runs of spaces one
     space; each line is stripped, so page-start indentation is dropped (the paragraph rebuilding
-    does not rely on it). Zero-width spaces and BOMs are removed, ZWNJ kept. Soft hyphens are
+    does not rely on it). Zero-width spaces, BOMs, bidi controls and private-use glyphs are
+    removed, ZWNJ kept; Arabic presentation forms become plain letters. Soft hyphens are
     removed inside a line and kept at its end, where they mark a word split by the PDF.
     Blank lines are kept: whether they mean anything is decided by ``rebuild_paragraphs``.
     """
     text = unicodedata.normalize("NFC", text)
+    text = _PRESENTATION_FORMS.sub(lambda match: unicodedata.normalize("NFKC", match[0]), text)
     text = _LINE_SEPARATORS.sub("\n", text)
     text = _INVISIBLE.sub("", text)
     text = _LAYOUT_SPACES.sub(" ", text)
@@ -271,22 +278,60 @@ def _split_on_blank_lines(lines: list[str]) -> list[list[str]]:
 
 
 def vocabulary(text: str) -> frozenset[str]:
-    """The lower-cased words of ``text``, for deciding how to re-join hyphenated words."""
-    return frozenset(word.lower() for word in re.findall(r"[^\W\d_]+", text))
+    """The lower-cased words of ``text``, hyphenated ones ("long-term") both whole and in their
+    parts, for deciding how to re-join words split at a line end."""
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text.lower())
+    return frozenset(words) | frozenset(part for word in words for part in word.split("-"))
 
 
-def join_split_word(left: str, right: str, known_words: frozenset[str] = frozenset()) -> str:
+# How much more often (in wordfreq's Zipf scale, a log10) the hyphenated spelling must be
+# written than the joined one before a hyphen at a line end is taken to be a real hyphen.
+# "week-end": joined 4.9, hyphenated 5.0 -> joined; "so-called": 1.7 vs 5.5 -> kept.
+HYPHEN_MARGIN = 1.0
+# Languages whose word list is used; anything else falls back to English, whose list also
+# knows the names and loan words a text in another Latin-script language is full of.
+_WORD_LIST_LANGUAGES = frozenset({"en", "fa", "ar", "de", "fr", "es", "it", "nl", "pt", "ru"})
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str, language: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, language)
+
+
+def is_soft_hyphen_split(head: str, tail: str, language: str = "en") -> bool:
+    """Whether ``head`` + "-" at a line end and ``tail`` on the next line are one word the
+    typesetter split ("govern-" / "ment") rather than a compound with a real hyphen
+    ("fifth-" / "generation", "so-" / "called").
+
+    Expects the two letter-only parts as printed. Decided with wordfreq's word list for the
+    language: the joined word must be known and be written not much less often than the
+    hyphenated spelling. A word neither spelling of which is known (a rare name split as
+    "Gra-" / "mado") is joined unless its hyphenated spelling is itself common.
+    """
+    language = language if language in _WORD_LIST_LANGUAGES else "en"
+    joined, hyphenated = (head + tail).lower(), f"{head}-{tail}".lower()
+    joined_zipf, hyphenated_zipf = _zipf(joined, language), _zipf(hyphenated, language)
+    if not joined_zipf:
+        return hyphenated_zipf < 2.0
+    return joined_zipf >= hyphenated_zipf - HYPHEN_MARGIN
+
+
+def join_split_word(
+    left: str, right: str, known_words: frozenset[str] = frozenset(), language: str = ""
+) -> str:
     """Join two consecutive physical lines of one paragraph into one line.
 
     Expects stripped lines. When ``left`` ends in a hyphen attached to a word and ``right``
     starts with a letter or digit, the word was split at the line (or page) break and the lines
     are joined without a space. The hyphen is kept ("fifth-" + "generation", "S-" + "400",
-    "F-" + "35") unless the word is clearly a split plain word: ``right`` starts in lower case,
-    both parts are letters only, and the joined word without hyphen is in ``known_words``
-    (typically the words of the article itself: "con-" + "tinued" becomes "continued" only if
-    "continued" occurs elsewhere). A soft hyphen at the end of ``left`` is always dropped.
-    A dash attached to the last word ("Cold War—" + "and") joins without a space; otherwise the
-    lines are joined with one space.
+    "F-" + "35") unless the word is a split plain word: ``right`` starts in lower case, both
+    parts are letters only, and either the article itself spells the word joined elsewhere
+    (``known_words``, see ``vocabulary``), or it does not spell it hyphenated and, with a
+    ``language``, the word list says so (``is_soft_hyphen_split``). A soft hyphen at the end of
+    ``left`` is always dropped. A dash attached to the last word ("Cold War—" + "and") joins
+    without a space; otherwise the lines are joined with one space.
     """
     if not left or not right:
         return left or right
@@ -294,7 +339,7 @@ def join_split_word(left: str, right: str, known_words: frozenset[str] = frozens
         return left[:-1] + right
     # Only the end of `left` matters; searching all of it made long paragraphs quadratic.
     if re.search(r"\w-$", left[-2:]) and right[0].isalnum():
-        if _is_split_plain_word(left, right, known_words):
+        if _is_split_plain_word(left, right, known_words, language):
             return left[:-1] + right
         return left + right
     if left[-1] in _CLOSING_DASHES and len(left) > 1 and not left[-2].isspace():
@@ -302,31 +347,43 @@ def join_split_word(left: str, right: str, known_words: frozenset[str] = frozens
     return f"{left} {right}"
 
 
-def _is_split_plain_word(left: str, right: str, known_words: frozenset[str]) -> bool:
-    head = re.search(r"(?:^|[^\w-])([^\W\d_]+)-$", left)
+def _is_split_plain_word(left: str, right: str, known_words: frozenset[str], language: str) -> bool:
+    head = re.search(r"(?:^|[^\w-])([^\W\d_]+)-$", left[-60:])
     tail = re.match(r"[^\W\d_]+", right)
     if not head or not tail or not right[0].islower():
         return False
-    return (head.group(1) + tail.group(0)).lower() in known_words
+    # A tail that runs on with a hyphen ("year-" / "on-year") is a compound's.
+    if right[tail.end() : tail.end() + 1] == "-":
+        return False
+    head_word, tail_word = head.group(1), tail.group(0)
+    if (head_word + tail_word).lower() in known_words:
+        return True
+    if f"{head_word}-{tail_word}".lower() in known_words or not language:
+        return False
+    return is_soft_hyphen_split(head_word, tail_word, language)
 
 
-def join_lines(lines: Iterable[str], known_words: frozenset[str] = frozenset()) -> str:
+def join_lines(
+    lines: Iterable[str], known_words: frozenset[str] = frozenset(), language: str = ""
+) -> str:
     """Join the physical lines of one paragraph (or a wrapped title) into one line, re-joining
     words split at the breaks as ``join_split_word`` describes."""
     joined = ""
     for line in lines:
-        joined = join_split_word(joined, line.strip(), known_words)
+        joined = join_split_word(joined, line.strip(), known_words, language)
     return joined
 
 
-def rebuild_paragraphs(lines: list[str]) -> str:
+def rebuild_paragraphs(lines: list[str], language: str = "") -> str:
     """Turn the physical lines of an article body into text with one paragraph per line group,
     paragraphs separated by exactly one blank line.
 
     Expects stripped lines with running headers and banners already removed. Paragraphs are
     found by ``split_paragraphs``; split words are re-joined by ``join_split_word`` with the
-    body's own words as the vocabulary.
+    body's own words as the vocabulary and, given a ``language``, its word list.
     """
     known_words = vocabulary("\n".join(lines))
-    paragraphs = (join_lines(paragraph, known_words) for paragraph in split_paragraphs(lines))
+    paragraphs = (
+        join_lines(paragraph, known_words, language) for paragraph in split_paragraphs(lines)
+    )
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)

@@ -13,42 +13,52 @@ from pathlib import Path
 from articles.ingest import metadata
 from articles.ingest.cleanup import (
     main_script,
-    normalise_text,
     rebuild_paragraphs,
     remove_banner_lines,
     remove_running_headers,
 )
+from articles.ingest.header import read_header
+from articles.ingest.pages import article_lines, find_furniture, read_pages
 from articles.ingest.record import ArticleRecord
 
 
 def parse_dump(raw: str, source_name: str = "") -> ArticleRecord:
     """Read one article from the text of a PDF-to-text dump.
 
-    ``raw`` is the whole dump as decoded text; it is kept unchanged as ``raw_text``. The body
-    holds neither the header (title, byline, date, section label, banner) nor the running
-    headers and page numbers, and has its paragraphs separated by one blank line. The language
-    is the body's own; when it cannot be detected, the publication's usual language.
+    ``raw`` is the whole dump as decoded text, pages separated by form feeds, lines as the
+    layout printed them (indentation and gaps between columns help, but are not needed); it is
+    kept unchanged as ``raw_text``. Page furniture is found page by page
+    (``pages.find_furniture``), the header is read by ``header.read_header``, and the body
+    holds neither: its paragraphs are separated by one blank line, and words split at a line
+    or page end are re-joined with the word list of the body's language. The language is the
+    body's own; when it cannot be detected, the publication's usual language. What the reader
+    was unsure of goes to ``review``.
     """
-    text = normalise_text(raw)
-    lines = text.split("\n")
-    domain = metadata.find_site_domain(lines)
-    lines = remove_running_headers(lines)
-    script = main_script(text)
-    body_start = metadata.header_end(lines, script)
-    header, body_lines = lines[:body_start], lines[body_start:]
-    body = rebuild_paragraphs(remove_banner_lines(body_lines, script))
-    publication = metadata.publication_from_domain(domain) if domain else None
+    pages = read_pages(raw)
+    furniture = find_furniture(pages)
+    lines = article_lines(pages, furniture)
+    furniture_lines = [pages[page][index] for page, index in sorted(furniture)]
+    script = main_script("\n".join(line.text for line in lines))
+    header = read_header(lines, furniture_lines, script)
+    body_lines = [line.text for line in lines[header.body_start :]]
+    body_lines = remove_banner_lines(remove_running_headers(body_lines), script)
+    language = metadata.detect_language("\n".join(body_lines))
+    body = rebuild_paragraphs(body_lines, language)
+    known = metadata.KNOWN_PUBLICATIONS.get(
+        header.publication_url.removeprefix("https://").removeprefix("www.")
+    )
     return ArticleRecord(
-        title=metadata.extract_title(header, script),
+        title=header.title,
         body=body,
         raw_text=raw,
-        authors=metadata.extract_authors(header),
-        published=metadata.extract_date(header),
-        publication=publication.name if publication else "",
-        publication_url=publication.homepage if publication else "",
-        section=metadata.extract_section(header, script),
-        language=metadata.detect_language(body) or (publication.language if publication else ""),
+        authors=header.authors,
+        published=header.published,
+        publication=header.publication,
+        publication_url=header.publication_url,
+        section=header.section,
+        language=language or (known.language if known else ""),
         source_name=source_name,
+        review=header.doubts,
     )
 
 

@@ -174,6 +174,11 @@ def parse_authors(byline: str) -> list[str]:
     return [name for name in authors if name]
 
 
+def split_names(names: str) -> list[str]:
+    """The names in a list of names: "A, B and C", "A & B", "A, B, and C"."""
+    return [name.strip() for name in _AUTHOR_SEPARATORS.split(names) if name.strip()]
+
+
 def is_byline(line: str) -> bool:
     """Whether a stripped line is a byline: "By" and a few capitalised names."""
     authors = parse_authors(line)

@@ -1,10 +1,11 @@
 """Store what the readers read: deduplicate, create or update, reuse publications,
 sections, authors and entities, and save each article in its own transaction.
 
-Identity: the same content (SHA-256 of what the source gave) is the same article and is
-skipped. The same source (its URL, else its file name or corpus key) with new content is
-a changed document: it updates the article, except for the fields an editor corrected by
-hand (``Article.edited_fields``, kept by the admin), which stay as the editor left them.
+Identity: the same document (SHA-256 of what the source gave with its title, date, source
+URL and publication; see ``checksum``) is the same article and is skipped. The same source
+(its URL, else its file name or corpus key) with new content is a changed document: it
+updates the article, except for the fields an editor corrected by hand
+(``Article.edited_fields``, kept by the admin), which stay as the editor left them.
 
 The search index follows through ``articles.search.indexing``: once, in batches, at the
 end of an import (``deferred_indexing``), never per article.
@@ -18,8 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -94,9 +96,37 @@ class ImportReport:
 
 
 def checksum(record: ArticleRecord) -> str:
-    """SHA-256 of what the source gave (its raw text, else title and body)."""
-    content = record.raw_text or f"{record.title}\n\n{record.body}"
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+    """SHA-256 of the document: what the source gave (its raw text, else the body) together
+    with what it says of the text beside it (title, date, source URL, publication).
+
+    Corpora and tables give the body alone as raw text, and a short boilerplate body ("Shr
+    loss 12 cts vs profit 3 cts") is shared by many different stories: hashing the body alone
+    made them one article. The same document given twice still hashes the same.
+    """
+    parts = (
+        record.raw_text or record.body,
+        record.title,
+        record.published.isoformat() if record.published else "",
+        record.source_url,
+        record.publication,
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+# What the admin shows for an article whose title the import made up.
+UNTITLED = "title (none found: the first words of the text stand in)"
+# How many words of the text a stand-in title takes.
+STAND_IN_WORDS = 12
+
+
+def stand_in_title(text: str) -> str:
+    """A title for a document that prints none: its first sentence, or its first
+    ``STAND_IN_WORDS`` words and "…"."""
+    words = text.split()
+    for count, word in enumerate(words[:STAND_IN_WORDS], start=1):
+        if re.search(r"[.!?…]$", word) and count > 2:
+            return " ".join(words[:count])
+    return " ".join(words[:STAND_IN_WORDS]) + ("…" if len(words) > STAND_IN_WORDS else "")
 
 
 def missing_fields(record: ArticleRecord) -> list[str]:
@@ -166,10 +196,16 @@ def store(
     keeps the article's status and every field in its ``edited_fields``. ``force``
     updates an article even when its source is unchanged (cleanup re-run).
     """
-    if not record.title.strip():
-        raise ValueError("no title was found")
     if not (record.body.strip() or record.raw_text.strip()):
         raise ValueError("no article text was found")
+    if not record.title.strip():
+        # A readable document is never refused for want of a title: its first words stand
+        # in, and an editor is asked to write one.
+        record = replace(
+            record,
+            title=stand_in_title(record.body or record.raw_text),
+            review=[*record.review, UNTITLED],
+        )
     article, outcome = classify(record)
     if outcome == UNCHANGED:
         if not force:
@@ -177,7 +213,9 @@ def store(
         outcome = UPDATED
 
     with transaction.atomic():
-        missing = missing_fields(record)
+        missing = missing_fields(record) + [
+            reason for reason in record.review if reason not in missing_fields(record)
+        ]
         if article is None:
             article = Article(
                 status=(

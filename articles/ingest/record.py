@@ -59,6 +59,9 @@ class ArticleRecord:
     original_path: Path | None = None  # a file to keep with the article, as it was given
     format: str = ""  # how raw_text is to be read again: "dump", "pdf", "html", "corpus:reuters"…
     entities: list[EntityRef] = field(default_factory=list)
+    # What the reader was unsure of, in words for an editor ("title: no line stood out as the
+    # title"): such an article comes in for review, as one with fields missing does.
+    review: list[str] = field(default_factory=list)
 
 
 # Who hears of skipped items: set by the import that is pulling records from the readers.

@@ -248,9 +248,9 @@ class TestJoinSplitWord:
     def test_hyphen_kept_before_a_capital_even_if_known(self):
         assert join_split_word("pro-", "Western", frozenset({"prowestern"})) == "pro-Western"
 
-    def test_vocabulary_is_lowercased_words(self):
+    def test_vocabulary_is_lowercased_words_hyphenated_ones_whole_and_in_parts(self):
         assert vocabulary("Talks CONTINUED, fifth-generation 2019") == frozenset(
-            {"talks", "continued", "fifth", "generation"}
+            {"talks", "continued", "fifth-generation", "fifth", "generation"}
         )
 
     def test_join_lines(self):

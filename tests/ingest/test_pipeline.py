@@ -173,12 +173,15 @@ def test_the_report_keeps_ids_not_articles(search_index, monkeypatch):
     ids, counts and a bounded list of failures."""
     monkeypatch.setattr(pipeline, "MAX_FAILURES_LISTED", 2)
     good = [ArticleRecord(title=f"Story {n}", body=f"Body {n}.") for n in range(3)]
-    broken = [ArticleRecord(title="", body="No title.", source_name=f"bad-{n}") for n in range(4)]
+    broken = [ArticleRecord(title=f"Empty {n}", body="", source_name=f"bad-{n}") for n in range(4)]
     report = import_records([*good, *broken, good[0]])
     assert sorted(report.created) == sorted(Article.objects.values_list("pk", flat=True))
     assert report.unchanged == [report.created[0]]
     assert all(type(pk) is int for pk in [*report.created, *report.unchanged])
-    assert report.failed == [("bad-0", "no title was found"), ("bad-1", "no title was found")]
+    assert report.failed == [
+        ("bad-0", "no article text was found"),
+        ("bad-1", "no article text was found"),
+    ]
     assert report.failed_count == 4
     assert report.summary().endswith("4 failed")
 
@@ -215,3 +218,49 @@ def test_an_import_stopped_before_its_entities_finds_them_when_run_again(seed_pa
     import_files([seed_path])
     article.refresh_from_db()
     assert article.entities_found_at == looked  # unchanged and looked at: left alone
+
+
+def test_different_stories_sharing_a_body_are_different_articles(search_index):
+    body = "Full story to follow."
+    records = [
+        ArticleRecord(
+            title=f"Harbour crane {n} toppled",
+            body=body,
+            raw_text=body,
+            published=dt.date(2021, 5, n + 1),
+            source_url=f"https://example.org/crane-{n}",
+        )
+        for n in range(3)
+    ]
+    report = import_records([*records, records[0]])
+    assert len(report.created) == 3 and len(report.unchanged) == 1
+    assert sorted(Article.objects.values_list("title", flat=True)) == [
+        "Harbour crane 0 toppled",
+        "Harbour crane 1 toppled",
+        "Harbour crane 2 toppled",
+    ]
+
+
+def test_a_document_without_a_title_comes_in_for_review_with_a_stand_in(search_index):
+    report = import_records(
+        [ArticleRecord(title="", body="Ferry fares rise again. The council blamed fuel costs.")]
+    )
+    article = Article.objects.get(pk=report.created[0])
+    assert not report.failed
+    assert article.title == "Ferry fares rise again."
+    assert article.status == Article.Status.REVIEW
+    assert pipeline.UNTITLED in article.missing_fields
+
+
+def test_what_the_reader_doubted_is_shown_for_review(search_index):
+    record = ArticleRecord(
+        title="Tram line opens",
+        body="The tram line opened.",
+        published=dt.date(2022, 1, 3),
+        publication="Valley Courier",
+        language="en",
+        review=["title: no line stood out as the title"],
+    )
+    article = Article.objects.get(pk=import_records([record]).created[0])
+    assert article.status == Article.Status.REVIEW
+    assert article.missing_fields == ["title: no line stood out as the title"]

@@ -11,7 +11,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from articles.ingest.documents import UnreadableDocument
-from articles.ingest.readers.pdf import extract_text, join_pages, parse_pdf_text, read_pdf
+from articles.ingest.readers.pdf import extract_text, parse_pdf_text, read_pdf
 
 WIDTH, HEIGHT = A4
 RUNNING_HEADER = "www.example-news.org      editor@example-news.org      {page}"
@@ -155,24 +155,6 @@ def test_ligatures_are_spelt_out():
     assert "fleet" in article.body
     assert "first" in article.body
     assert article.raw_text == text
-
-
-class TestJoinPages:
-    def test_a_paragraph_ending_at_the_foot_of_a_page_stays_apart(self):
-        wide = "a line of text as wide as the column is, set in the body type, running on"
-        text = f"{wide}\n{wide}\nThe end.\n\n1\n\f2\n\nThe next paragraph starts here.\n\f"
-        assert join_pages(text) == f"{wide}\n{wide}\nThe end.\n\nThe next paragraph starts here."
-
-    def test_a_paragraph_running_over_a_page_is_joined(self):
-        wide = "a line of text as wide as the column is, set in the body type, running on"
-        text = f"{wide}\n{wide}\n\nPage 1\n\fwww.example.org 2\n\n{wide}.\n\f"
-        assert join_pages(text) == f"{wide}\n{wide}\n{wide}."
-
-    def test_recurring_dated_lines_at_the_top_go_even_on_the_first_page(self):
-        # What a browser prints at the top of each page: the date and time, and the title.
-        printed = "14/03/2024, 09:12 Fish market | Marrow Gazette"
-        text = f"{printed}\n\nFish market\n\nBody one\n\f{printed}\n\nand two.\n\f"
-        assert join_pages(text) == "Fish market\n\nBody one\nand two."
 
 
 class TestUnreadable:

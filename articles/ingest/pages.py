@@ -1,0 +1,194 @@
+"""Pages of a PDF-to-text dump and the furniture printed around the article on them.
+
+A dump (``pdftotext -layout``, or a PDF's text as ``readers.pdf`` lays it out) is pages
+separated by form feeds; each page has lines that keep the layout's leading spaces (a centred
+title, an indented paragraph) and wide gaps between the parts of a running header
+("www.site.com        12"). ``read_pages`` turns the text into ``Line`` values that keep
+those facts; ``find_furniture`` says which lines are page furniture (running headers and
+footers, page numbers, print stamps, copyright and "downloaded from" lines, running titles)
+from what a running header is everywhere: a line at the top or bottom of a page, repeated on
+other pages, or made of a page number, an address or a time stamp. Nothing here knows a
+particular outlet's header.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from articles.ingest.cleanup import ends_sentence, is_page_number, is_site_line, normalise_text
+
+PAGE_BREAK = "\f"
+# How many non-blank lines at the top and at the bottom of a page can be furniture.
+EDGE_LINES = 3
+# How many non-blank lines at the top of the first page hold the article's header.
+HEADER_LINES = 15
+# Two parts of a line this many spaces apart are separate columns (a running header's parts),
+# not words of a sentence.
+_COLUMN_GAP = re.compile(r"\S( {3,}|\t)\S")
+_ADDRESS = re.compile(
+    r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bwww\.[\w-]+(?:\.[\w-]+)+\S*"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|info|int|edu|gov|co\.[a-z]{2}|[a-z]{2})(?:/\S*)?$",
+    re.IGNORECASE,
+)
+# A browser's or printer's stamp: "4/14/25, 6:06 PM", "2019-09-05 14:02".
+_TIME_STAMP = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]\.?M\.?)?\b", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", re.IGNORECASE)
+_PAGE_WORD = re.compile(r"\bpage\s+\d+(?:\s+of\s+\d+)?\b|^\d+\s*/\s*\d+$", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One physical line of a page: its text (whitespace made regular, stripped), how far the
+    layout indented it, and its parts when wide gaps split it into columns."""
+
+    text: str
+    indent: int = 0
+    page: int = 0
+    columns: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def read_pages(text: str) -> list[list[Line]]:
+    """The pages of a dump (split at form feeds), each a list of ``Line`` values, blank lines
+    kept. Expects the dump's text as decoded; normalisation is ``normalise_text``'s, line by
+    line, after the indentation and the column gaps are read."""
+    pages = []
+    for number, page in enumerate(text.split(PAGE_BREAK)):
+        lines = []
+        for raw in page.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            layout = raw.expandtabs(8).replace("\u00a0", " ")
+            indent = len(layout) - len(layout.lstrip(" "))
+            parts = [normalise_text(part) for part in re.split(r" {3,}", layout.strip())]
+            parts = tuple(part for part in parts if part)
+            line_text = normalise_text(layout)
+            lines.append(Line(line_text, indent, number, parts if len(parts) > 1 else ()))
+        pages.append(lines)
+    return pages
+
+
+def _key(text: str) -> str:
+    # Page numbers change from page to page; the rest of a running header does not.
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def _edge_indexes(page: list[Line]) -> list[int]:
+    filled = [index for index, line in enumerate(page) if line]
+    return sorted(set(filled[:EDGE_LINES] + filled[-EDGE_LINES:]))
+
+
+def _is_stamp_part(part: str) -> bool:
+    """A part of a line that only furniture holds: a page number, an address, a time stamp,
+    "Page 2 of 3"."""
+    return bool(
+        is_page_number(part)
+        or is_site_line(part)
+        or _ADDRESS.search(part)
+        or _TIME_STAMP.search(part)
+        or _PAGE_WORD.search(part)
+    )
+
+
+def _reads_as_text(text: str) -> bool:
+    """Whether a line reads as a sentence's part (starts in lower case, or ends a sentence
+    without holding a number): such a line repeated at page edges is still text."""
+    text = _ELLIPSIS.sub("", text)  # a running title cut short is not a sentence's end
+    first = text.lstrip("\"'“‘([")[:1]
+    return first.islower() or (ends_sentence(text) and not re.search(r"\d", text))
+
+
+def find_furniture(pages: list[list[Line]]) -> set[tuple[int, int]]:
+    """The ``(page, line index)`` of every furniture line on the pages ``read_pages`` gave.
+
+    Only lines among the first and last ``EDGE_LINES`` non-blank lines of a page are looked at.
+    One is furniture when it is
+
+    * a page number ("3", "- 3 -", "Page 3 of 7", "3/7"), or only addresses and numbers;
+    * repeated, page numbers aside, at the edge of another page, unless it reads as text;
+    * split by wide gaps into columns one of which is a page number, an address or a time
+      stamp ("www.site.org      4", "9/18/25, 3:33 PM      Some title - Outlet");
+    * a copyright line, or a line naming a web address, at the very top or bottom of a page;
+    * at the top of a later page, made only of text printed in the first page's header (a
+      running title, maybe cut short with "…", beside the outlet's name).
+    """
+    edges = {number: _edge_indexes(page) for number, page in enumerate(pages)}
+    repeats = Counter(
+        key
+        for number, page in enumerate(pages)
+        for key in {_key(page[index].text) for index in edges[number]}
+    )
+    # The first page's header: where a running title's text was printed in full.
+    first_page_top = (
+        " ".join(line.text.lower() for line in [line for line in pages[0] if line][:HEADER_LINES])
+        if pages
+        else ""
+    )
+    found: set[tuple[int, int]] = set()
+    for number, page in enumerate(pages):
+        filled = [index for index, line in enumerate(page) if line]
+        outermost = set(filled[:1] + filled[-1:])
+        top = set(filled[:EDGE_LINES])
+        for index in edges[number]:
+            line = page[index]
+            if _is_furniture(
+                line,
+                repeats=repeats[_key(line.text)],
+                outermost=index in outermost,
+                later_top=number > 0 and index in top,
+                first_page_top=first_page_top,
+            ):
+                found.add((number, index))
+    return found
+
+
+def _is_furniture(
+    line: Line, *, repeats: int, outermost: bool, later_top: bool, first_page_top: str
+) -> bool:
+    text = line.text
+    if is_page_number(text) or is_site_line(text) or _PAGE_WORD.fullmatch(text):
+        return True
+    if repeats >= 2 and not _reads_as_text(text):
+        return True
+    if line.columns and any(_is_stamp_part(part) for part in line.columns):
+        return True
+    if outermost and (_COPYRIGHT.search(text) or _ADDRESS.search(text)):
+        return True
+    if later_top and not _reads_as_text(text):
+        parts = line.columns or (text,)
+        cores = [_ELLIPSIS.sub("", part) for part in parts]
+        # A lone short line is as likely the end of a paragraph ("said.") as a running title.
+        return (len(cores) > 1 or len(cores[0].split()) >= 2) and all(
+            len(core) >= 3 and core.lower() in first_page_top for core in cores
+        )
+    return False
+
+
+def article_lines(pages: list[list[Line]], furniture: set[tuple[int, int]]) -> list[Line]:
+    """The lines of all pages without their furniture, pages run together.
+
+    Blank lines at the top and bottom of each page go, so a paragraph (and a word split over
+    the page break) runs on into the next page; a blank line is kept between two pages when the
+    first ends a sentence on a short line, the end of a paragraph.
+    """
+    kept_pages = []
+    for number, page in enumerate(pages):
+        lines = [line for index, line in enumerate(page) if (number, index) not in furniture]
+        while lines and not lines[0]:
+            lines.pop(0)
+        while lines and not lines[-1]:
+            lines.pop()
+        if lines:
+            kept_pages.append(lines)
+    widths = sorted(len(line.text) for page in kept_pages for line in page if line)
+    width = widths[int(len(widths) * 0.9)] if widths else 0
+    joined: list[Line] = []
+    for lines in kept_pages:
+        last = joined[-1].text if joined else ""
+        if last and ends_sentence(last) and len(last) < 0.75 * width:
+            joined.append(Line("", 0, lines[0].page))
+        joined.extend(lines)
+    return joined
