@@ -21,7 +21,10 @@ _LAYOUT_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # the bidi marks, embeddings and isolates a right-to-left masthead wraps words in, and
 # private-use code points (glyphs a font draws that map to no character). ZWNJ and ZWJ
 # (U+200C, U+200D) stay: Persian spelling needs them.
-_INVISIBLE = re.compile(r"[\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ue000-\uf8ff]")
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\ue000-\uf8ff]")
+# Bidi controls sit where a right-to-left run meets a left-to-right one: at a word's edge, so
+# they become a space ("\u202bجهان\u202cWorld" is two words).
+_BIDI_CONTROLS = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Arabic presentation forms (the shaped glyphs a PDF of Persian or Arabic text gives); NFKC
 # makes them the letters they are.
 _PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefe]+")
@@ -71,6 +74,7 @@ def normalise_text(text: str) -> str:
     text = _PRESENTATION_FORMS.sub(lambda match: unicodedata.normalize("NFKC", match[0]), text)
     text = _LINE_SEPARATORS.sub("\n", text)
     text = _INVISIBLE.sub("", text)
+    text = _BIDI_CONTROLS.sub(" ", text)
     text = _LAYOUT_SPACES.sub(" ", text)
     lines = []
     for line in text.split("\n"):
@@ -242,7 +246,7 @@ def split_paragraphs(lines: list[str]) -> list[list[str]]:
     text_lines = [line for line in lines if line.strip()]
     if not text_lines:
         return []
-    if not _is_double_spaced(lines):
+    if not is_double_spaced(lines):
         return _split_on_blank_lines(lines)
     paragraphs: list[list[str]] = []
     current: list[str] = []
@@ -258,7 +262,9 @@ def split_paragraphs(lines: list[str]) -> list[list[str]]:
     return paragraphs
 
 
-def _is_double_spaced(lines: list[str]) -> bool:
+def is_double_spaced(lines: list[str]) -> bool:
+    """Whether a dump puts a blank line after nearly every line of a column (so blank lines
+    are layout, not paragraph breaks)."""
     followed = [bool(line.strip()) and not nxt.strip() for line, nxt in itertools.pairwise(lines)]
     non_blank = sum(1 for line in lines if line.strip())
     return (

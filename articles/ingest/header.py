@@ -24,13 +24,14 @@ from articles.ingest import metadata
 from articles.ingest.cleanup import (
     ends_sentence,
     is_banner_line,
+    is_double_spaced,
     is_page_number,
     is_site_line,
     join_lines,
     script_counts,
     typical_line_width,
 )
-from articles.ingest.pages import Line
+from articles.ingest.pages import Line, is_short_name
 
 SITE, BANNER, MASTHEAD, BYLINE, DATE, SECTION, TEXT = (
     "site",
@@ -141,16 +142,32 @@ def _name_candidates(furniture: list[Line]) -> list[str]:
     return [name for name in names if letters(name)]
 
 
-def choose_publication(furniture: list[Line], header_lines: list[str]) -> tuple[str, str]:
-    """The outlet's name and homepage, from what the pages print: a name in the running
-    headers or footers, or a masthead line, that matches the domain the pages name; else the
-    name the furniture repeats most; else a name made from the domain (see
-    ``metadata.publication_from_domain``). ("", "") when nothing names it."""
-    site_domains = domains([line.text for line in furniture] + header_lines)
+def choose_publication(
+    furniture: list[Line], top: list[Line], width: int = 0, body_indent: int = 0
+) -> tuple[str, str]:
+    """The outlet's name and homepage, from what the pages print.
+
+    ``top`` are the first lines of the first page. Candidates are the names the furniture
+    prints (running heads, copyright holders, a browser's title suffix) and the masthead: a
+    short name at the top of the page, centred or repeated in the furniture. A candidate that
+    matches the domain the pages name wins; without one, the domain itself names the outlet
+    (``KNOWN_PUBLICATIONS`` aside); without a domain, the name the furniture repeats or the
+    masthead does. ("", "") when nothing names it.
+    """
+    site_domains = domains([line.text for line in furniture] + [line.text for line in top])
     labels = [_domain_label(domain) for domain in site_domains]
-    candidates = _name_candidates(furniture) + [
-        line for line in header_lines if _is_label(line) or line.isupper()
+    printed = _name_candidates(furniture)
+    mastheads = [
+        line.text
+        for position, line in enumerate(top[:3])
+        if is_short_name(line.text)
+        and (
+            any(letters(line.text) == letters(name) for name in printed)
+            or (width and line.indent >= body_indent + 0.2 * width and position == 0)
+        )
     ]
+    top_names = [line.text for line in top if is_short_name(line.text) or line.text.isupper()]
+    candidates = printed + mastheads
 
     def matches_domain(name: str) -> bool:
         name_letters = letters(name)
@@ -169,16 +186,17 @@ def choose_publication(furniture: list[Line], header_lines: list[str]) -> tuple[
     if known:
         return known.name, known.homepage
     homepage = f"https://{'www.' if domain.count('.') == 1 else ''}{domain}" if domain else ""
-    matching = [name for name in candidates if matches_domain(name)]
+    matching = [name for name in candidates + top_names if matches_domain(name)]
     if matching:
-        return _best_spelling(matching, candidates), homepage
+        exact = [name for name in matching if letters(name) in labels]
+        return _best_spelling(exact or matching, candidates + top_names), homepage
     if domain:
-        return metadata.publication_from_domain(domain).name, homepage
-    repeated = [
-        name for name in candidates if sum(letters(c) == letters(name) for c in candidates) >= 2
-    ]
-    if repeated:
-        return _best_spelling(repeated, candidates), ""
+        # No printed name matches the site: the site's own address names it best
+        # ("wahatnews.net"), where a name guessed from it could split it wrongly.
+        return domain, homepage
+    repeated = [name for name in printed if sum(letters(c) == letters(name) for c in printed) >= 2]
+    if mastheads or repeated:
+        return _best_spelling(mastheads or repeated, candidates), ""
     return "", ""
 
 
@@ -207,10 +225,16 @@ def _is_label(text: str) -> bool:
 
 
 def _is_outlet(text: str, outlets: list[str]) -> bool:
+    """Whether ``text`` names one of ``outlets``, maybe shortened ("Reuters" for "Reuters News
+    Service") or with a word added ("BBC News" for "BBC")."""
     own = letters(text)
     if len(own) < 2:
         return False
-    return any(own in letters(outlet) or letters(outlet) in own for outlet in outlets if outlet)
+    for outlet in outlets:
+        theirs = letters(outlet)
+        if theirs and (own in theirs or (theirs in own and len(text.split()) <= MAX_LABEL_WORDS)):
+            return True
+    return False
 
 
 def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header:
@@ -218,96 +242,126 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
 
     ``furniture`` are the lines taken out as page furniture: they may name the outlet.
     ``script`` is the article's main script (a line mostly in another is a banner).
+
+    Each of the first ``HEADER_LINES`` non-blank lines gets a kind (``_classify``). The body
+    starts at the first full-width text line that runs on into more text. The title is the
+    best-scoring candidate (``_title_score``) among the runs of plain text lines above the
+    body, and the body's first line itself when it stands right under the byline or date
+    and reads as a heading rather than a paragraph's first line.
     """
     filled = [(index, line) for index, line in enumerate(lines) if line][:HEADER_LINES]
+    # Blank lines part runs of text, unless the layout puts one after every line.
+    spaced = is_double_spaced([line.text for line in lines[: filled[-1][0] + 1]] if filled else [])
+    parted = {
+        position
+        for position in range(1, len(filled))
+        if not spaced and filled[position][0] > filled[position - 1][0] + 1
+    }
     width = typical_line_width(line.text for line in lines)
-    publication, homepage = choose_publication(furniture, [line.text for _, line in filled[:8]])
-    outlets = (
-        [publication, *_name_candidates(furniture)] if publication else _name_candidates(furniture)
+    body_indent = _usual_indent(lines)
+    publication, homepage = choose_publication(
+        furniture, [line for _, line in filled[:8]], width, body_indent
     )
+    outlets = [publication] if publication else []
     header = Header(publication=publication, publication_url=homepage)
-
+    texts = [line.text for _, line in filled]
     kinds: list[str] = []
     readings: list[object] = []
-    for _, line in filled:
-        kind, reading = _classify(line.text, script, publication, outlets)
+    for text in texts:
+        kind, reading = _classify(text, script, publication, outlets)
         kinds.append(kind)
         readings.append(reading)
+    if not filled:
+        return header
 
     def wide(position: int) -> bool:
-        return len(filled[position][1].text) >= WIDE_SHARE * width
+        return len(texts[position]) >= WIDE_SHARE * width
 
-    # The body starts at the first full line of text followed by more text.
+    def metadata_at(position: int) -> bool:
+        return 0 <= position < len(kinds) and kinds[position] in (BYLINE, DATE)
+
+    # The body starts at the first full line of text that runs on into more text.
     body = len(filled)
     for position in range(len(filled)):
-        if kinds[position] == TEXT and wide(position):
-            following = kinds[position + 1] if position + 1 < len(filled) else TEXT
-            if following == TEXT:
-                body = position
-                break
-    if body == len(filled) and filled:
+        if kinds[position] != TEXT or not wide(position):
+            continue
+        if position + 1 == len(filled):
+            body = position
+            break
+        following = texts[position + 1]
+        if kinds[position + 1] == TEXT and (
+            len(following) >= WIDE_SHARE * width or _ends_sentence(following)
+        ):
+            body = position
+            break
+    if body == len(filled):
         header.doubts.append("body: its first line could not be told from the header")
 
-    # Runs of plain text lines above the body: title, labels, taglines.
+    # Runs of plain text lines above the body: title, labels (sections), taglines.
     runs: list[list[int]] = []
     for position in range(body):
-        if kinds[position] != TEXT:
-            continue
-        if runs and runs[-1][-1] == position - 1:
-            runs[-1].append(position)
-        else:
-            runs.append([position])
-    # The line right under a masthead, with more text below it, is the masthead's tagline.
+        if kinds[position] == TEXT:
+            if runs and runs[-1][-1] == position - 1:
+                runs[-1].append(position)
+            else:
+                runs.append([position])
+    explicit_section = SECTION in kinds[:body]
+    candidates: list[list[int]] = []
     for run in runs:
-        if (
-            len(run) > 1
-            and run[0] > 0
-            and kinds[run[0] - 1] == MASTHEAD
-            and not _is_label(filled[run[0]][1].text)
-        ):
-            kinds[run.pop(0)] = MASTHEAD
-    # A label line heading a run of more text is the section's name.
-    labels = []
-    for run in runs:
-        if len(run) > 1 and _is_label(filled[run[0]][1].text):
-            labels.append(run.pop(0))
-    runs = [run for run in runs if run]
-
-    def good_title(run: list[int]) -> bool:
-        if len(run) > MAX_TITLE_LINES:
-            return False
-        if len(run) == 1 and _is_label(filled[run[0]][1].text) and body < len(filled):
-            # A lone short label is a section unless nothing else can be the title.
-            return False
-        return not any(ends_sentence(filled[p][1].text) for p in run[:-1])
-
-    title_run = next((run for run in reversed(runs) if good_title(run)), None)
-    has_metadata = any(kind != TEXT for kind in kinds[:body])
-    if title_run is None and body < len(filled) and has_metadata:
-        # No title above the body: a title as wide as a body line is its first line.
-        title_run = [body]
+        # A blank line may part a heading from a paragraph, or only the lines of one heading.
+        pieces: list[list[int]] = [[run[0]]]
+        for p in run[1:]:
+            if p in parted:
+                pieces.append([])
+            pieces[-1].append(p)
+        variants = [run, *pieces] if len(pieces) > 1 else [run]
+        if len(run) > 1 and kinds[run[0] - 1 : run[0]] == [MASTHEAD]:
+            variants.append(run[1:])  # under a masthead, maybe its tagline
+        for variant in variants:
+            # A short label over a title printed in another case or much wider is a section.
+            if len(variant) > 1 and not explicit_section and _is_label(texts[variant[0]]):
+                label, following = texts[variant[0]], texts[variant[1]]
+                if label.isupper() != following.isupper() or len(label) < 0.6 * len(following):
+                    variant = variant[1:]
+            candidates.append(variant)
+    # The body's first line, right under the byline or date, may be a title as wide as it.
+    if (
+        body + 1 < len(filled)
+        and kinds[body - 1 : body] in ([BYLINE], [DATE], [SECTION])
+        and _reads_as_heading(texts, body, width)
+    ):
+        run = [body]
         while (
-            len(title_run) < MAX_TITLE_LINES
-            and title_run[-1] + 1 < len(filled)
-            and kinds[title_run[-1] + 1] == TEXT
-            and not wide(title_run[-1] + 1)
-            and not ends_sentence(filled[title_run[-1]][1].text)
-            and title_run[-1] + 2 < len(filled)
-            and kinds[title_run[-1] + 2] == TEXT
+            len(run) < MAX_TITLE_LINES
+            and run[-1] + 2 < len(filled)
+            and kinds[run[-1] + 1] == TEXT
+            and not wide(run[-1] + 1)
+            and not _ends_sentence(texts[run[-1]])
+            and not _ends_sentence(texts[run[-1] + 1])
         ):
-            title_run.append(title_run[-1] + 1)
-        body = title_run[-1] + 1
-    if title_run is None and body < len(filled):
-        # Text from the first line on, with no byline, date or label: no title was printed.
-        header.doubts.append("title: none printed apart from the text")
-    elif title_run is None:
-        runs_left = [run for run in runs if run]
-        title_run = runs_left[-1][:MAX_TITLE_LINES] if runs_left else []
-        if title_run:
+            run.append(run[-1] + 1)
+        candidates.append(run)
+
+    def score(run: list[int]) -> float:
+        return _title_score(run, texts, kinds, body)
+
+    title_run = max(reversed(candidates), key=score) if candidates else []
+    if title_run and score(title_run) < 0:
+        if not any(kind != TEXT for kind in kinds[:body]) and title_run[0] >= body - 1:
+            title_run = []  # text from the first line on: no title was printed
+        else:
             header.doubts.append("title: no line stood out as the title")
-    for run in runs:
-        if run is not title_run and len(run) == 1 and _is_label(filled[run[0]][1].text):
-            labels.append(run[0])
+    if not title_run:
+        header.doubts.append("title: none printed apart from the text")
+    if title_run and title_run[0] >= body:
+        body = title_run[-1] + 1
+    # Lines above the title in its own run are a tagline or a label; lone labels are too.
+    labels = [
+        p
+        for run in runs
+        for p in run
+        if _is_label(texts[p]) and (not title_run or p < title_run[0] or p > title_run[-1])
+    ]
 
     # The body starts below the title and the byline, date and labels right under it.
     if title_run:
@@ -316,13 +370,10 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
             start += 1
     else:
         start = max((p + 1 for p in range(body) if kinds[p] != TEXT), default=0)
-    header.body_start = (
-        filled[start][0] if start < len(filled) else (filled[-1][0] + 1 if filled else 0)
-    )
+    header.body_start = filled[start][0] if start < len(filled) else filled[-1][0] + 1
 
-    header.title = join_lines(filled[p][1].text for p in title_run) if title_run else ""
-    header_positions = range(min(start, len(filled)))
-    for position in header_positions:
+    header.title = join_lines(texts[p] for p in title_run)
+    for position in range(min(start, len(filled))):
         kind, reading = kinds[position], readings[position]
         if kind == BYLINE and not header.authors:
             authors, date = reading
@@ -336,8 +387,63 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
         before_title = [p for p in labels if not title_run or p < title_run[0]]
         chosen = before_title[-1] if before_title else (labels[0] if labels else None)
         if chosen is not None:
-            header.section = display_case(filled[chosen][1].text)
+            header.section = display_case(texts[chosen])
     return header
+
+
+def _title_score(run: list[int], texts: list[str], kinds: list[str], body: int) -> float:
+    """How much a run of text lines looks like the title: next to the byline, date or section,
+    or right above the body; one to three lines that do not end in a full stop; more than a
+    short label; not right under the masthead (where a tagline goes)."""
+    first, last = run[0], run[-1]
+    metadata_kinds = (BYLINE, DATE, SECTION)
+    score = 0.0
+    if (last + 1 < len(kinds) and kinds[last + 1] in metadata_kinds) or (
+        first > 0 and kinds[first - 1] in metadata_kinds
+    ):
+        score += 3
+    if last + 1 == body:
+        score += 1
+    if first >= body:
+        score -= 1  # the body's first line: a title only when nothing above is one
+    if len(run) > MAX_TITLE_LINES:
+        score -= 10
+    if any(_ends_sentence(texts[p]) for p in run[:-1]):
+        score -= 4
+    ending = texts[last].rstrip("\"'”’»)]")
+    if (ending.endswith(".") and _ends_sentence(texts[last])) or ending.endswith((",", ";", ":")):
+        score -= 4  # a paragraph's end, not a heading's
+    if len(run) == 1 and _is_label(texts[first]):
+        score -= 3
+    if first > 0 and kinds[first - 1] == MASTHEAD:
+        score -= 2  # a tagline sits right under the masthead
+    return score
+
+
+def _reads_as_heading(texts: list[str], position: int, width: int) -> bool:
+    """Whether a full-width line reads as a heading rather than a paragraph's first line: it
+    stops short of the measure, ends without a full stop, comma or hyphen, and the next line
+    starts anew (a capital, a digit, a quotation mark)."""
+    text = texts[position]
+    if text.endswith((".", ",", ";", ":", "-", "–", "—")) or len(text) >= 0.9 * width:
+        return False
+    following = texts[position + 1] if position + 1 < len(texts) else ""
+    first = following.lstrip("\"'“‘«(")[:1]
+    return bool(first) and (first.isupper() or first.isdigit()) and len(text) < len(following)
+
+
+# An abbreviation's full stop ("U.K.", "Corp.", "Mr.") does not end a heading's sentence.
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.|\b(?:[A-Z]\.){2,}|\b[A-Z][a-z]{1,3}\.)$")
+
+
+def _ends_sentence(text: str) -> bool:
+    return ends_sentence(text) and not _ABBREVIATION_END.search(text)
+
+
+def _usual_indent(lines: list[Line]) -> int:
+    """The indentation most lines have: the left margin of the body."""
+    indents = [line.indent for line in lines if line]
+    return min(set(indents), key=lambda indent: -indents.count(indent)) if indents else 0
 
 
 def _classify(text: str, script: str, publication: str, outlets: list[str]) -> tuple[str, object]:
@@ -399,50 +505,51 @@ def parse_byline(text: str, outlets: list[str]) -> tuple[list[str], dt.date | No
     """Names (and a date printed with them) from a byline, or None if ``text`` is not one.
 
     Reads "By A", "BY A", "Author: A", "Written by A and B", "By A, B and C", and bylines that
-    name the outlet ("A, Outlet", "A | Outlet", "By A, Outlet", "A | Outlet | date") or a date
-    ("By A | 21 April 1987"). ``outlets`` are the outlet's names as the document prints them:
-    such a part is not a name, and a line without "By" is a byline only when it names one.
-    Names printed in capitals come back in their usual case.
+    name the outlet or a date: "A, Outlet", "A | Outlet", "By A, Outlet", "A | Outlet | date",
+    "By A | 21 April 1987". ``outlets`` are the outlet's names as the document prints them; an
+    outlet the document names nowhere else is told by its place (after the names, past a comma
+    or a bar). A line without a cue word is a byline only in that shape, with names of two words
+    or more, not all in capitals (a title in capitals could look like names). Names printed in
+    capitals come back in their usual case.
     """
     text = text.strip()
-    cue = _BYLINE_CUE.match(text)
-    rest = text[cue.end() :] if cue else text
-    if not rest:
-        return None
-    date = None
-    named_outlet = False
-    parts = []
-    for segment in re.split(r"\s+[|·•]\s+|\s+[–—-]\s+", rest):
-        segment = segment.strip(" ,;")
-        segment_date = _date_line(segment) if re.search(r"\d", segment) else None
-        if segment_date:
-            date = date or segment_date
-            continue
-        if _is_outlet(segment, outlets):
-            named_outlet = True
-            continue
-        parts.append(segment)
-    if not parts or (not cue and not named_outlet):
-        return None
-    names = []
-    for part in parts:
-        for name in metadata.split_names(part):
-            name = _NAME_TAIL.sub("", name).strip(" .,;:-–—")
-            if not name:
-                continue
-            if _is_outlet(name, outlets):
-                named_outlet = True
-                continue
-            if not _is_name(name):
-                if not cue:
-                    return None
-                continue  # a role ("chief economist") beside the names
-            names.append(display_case(name) if name.isupper() else name)
-    if not names:
-        return None
     if len(text.split()) > metadata.MAX_BYLINE_WORDS + 4:
         return None
-    return names, date
+    cue = _BYLINE_CUE.match(text)
+    rest = text[cue.end() :] if cue else text
+    date = None
+    segments = []
+    for segment in re.split(r"\s+[|·•]\s+|\s+[–—-]\s+", rest):
+        segment = segment.strip(" ,;")
+        if re.search(r"\d", segment) and _date_line(segment):
+            date = date or _date_line(segment)
+        elif segment:
+            segments.append(segment)
+    if not segments:
+        return None
+    items = [
+        _NAME_TAIL.sub("", item).strip(" .,;:-–—") for item in metadata.split_names(segments[0])
+    ]
+    items = [item for item in items if item]
+    others = segments[1:]
+    if not cue and len(others) == 0 and len(items) > 1 and "," in segments[0]:
+        others = [items.pop()]  # "A, Outlet": the outlet comes last
+    names = [item for item in items if not _is_outlet(item, outlets)]
+    if cue:
+        names = [name for name in names if _is_name(name)]
+        if len(names) > 1 and any(len(name.split()) > 1 for name in names):
+            # "By A, Reuters", "By A, Washington": a lone word beside full names is no name
+            names = [name for name in names if len(name.split()) > 1]
+    else:
+        if not others or text.isupper():
+            return None
+        if not all(_is_name(name) and len(name.split()) > 1 for name in names):
+            return None
+        if not all(_is_outlet(other, outlets) for other in others):
+            return None
+    if not names:
+        return None
+    return [display_case(name) if name.isupper() else name for name in names], date
 
 
 def _is_name(text: str) -> bool:

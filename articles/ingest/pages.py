@@ -101,6 +101,17 @@ def _reads_as_text(text: str) -> bool:
     return first.islower() or (ends_sentence(text) and not re.search(r"\d", text))
 
 
+def is_short_name(text: str) -> bool:
+    """A few words, each capitalised, no sentence punctuation: a name or a label ("Harbour
+    Post", "WORLD NEWS")."""
+    words = text.split()
+    return (
+        0 < len(words) <= 4
+        and not re.search(r"[.,;:!?\"“”]", text)
+        and all(word[0].isupper() or word in ("&", "and", "of", "the") for word in words)
+    )
+
+
 def find_furniture(pages: list[list[Line]]) -> set[tuple[int, int]]:
     """The ``(page, line index)`` of every furniture line on the pages ``read_pages`` gave.
 
@@ -142,6 +153,14 @@ def find_furniture(pages: list[list[Line]]) -> set[tuple[int, int]]:
                 first_page_top=first_page_top,
             ):
                 found.add((number, index))
+    # A text extractor may put a running head's parts on lines of their own: a short name at
+    # the top of a later page, beside a line found to be furniture, is part of it.
+    for number, page in enumerate(pages[1:], start=1):
+        top = [index for index, line in enumerate(page) if line][:EDGE_LINES]
+        if any((number, index) in found for index in top):
+            for index in top:
+                if is_short_name(page[index].text) and not ends_sentence(page[index].text):
+                    found.add((number, index))
     return found
 
 
@@ -160,9 +179,16 @@ def _is_furniture(
     if later_top and not _reads_as_text(text):
         parts = line.columns or (text,)
         cores = [_ELLIPSIS.sub("", part) for part in parts]
-        # A lone short line is as likely the end of a paragraph ("said.") as a running title.
-        return (len(cores) > 1 or len(cores[0].split()) >= 2) and all(
-            len(core) >= 3 and core.lower() in first_page_top for core in cores
+        printed = [len(core) >= 3 and core.lower() in first_page_top for core in cores]
+        # A lone short line is as likely the end of a paragraph ("said.") as a running title;
+        # beside a running title, a short name is the outlet's.
+        return (
+            (len(cores) > 1 or len(cores[0].split()) >= 2)
+            and all(
+                seen or (len(cores) > 1 and is_short_name(core))
+                for seen, core in zip(printed, cores, strict=True)
+            )
+            and any(printed)
         )
     return False
 
