@@ -20,8 +20,12 @@ from dataclasses import dataclass
 from articles.ingest.cleanup import ends_sentence, is_page_number, is_site_line, normalise_text
 
 PAGE_BREAK = "\f"
+# Line ends other than a form feed, as normalise_text reads them.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\v\u2028\u2029]")
 # How many non-blank lines at the top and at the bottom of a page can be furniture.
 EDGE_LINES = 3
+# Furniture is a line or two of a page's margin; a longer line is text.
+MAX_FURNITURE_CHARS = 300
 # How many non-blank lines at the top of the first page hold the article's header.
 HEADER_LINES = 15
 # Two parts of a line this many spaces apart are separate columns (a running header's parts),
@@ -55,17 +59,25 @@ class Line:
 
 def read_pages(text: str) -> list[list[Line]]:
     """The pages of a dump (split at form feeds), each a list of ``Line`` values, blank lines
-    kept. Expects the dump's text as decoded; normalisation is ``normalise_text``'s, line by
-    line, after the indentation and the column gaps are read."""
+    kept. Expects the dump's text as decoded; normalisation is ``normalise_text``'s, after the
+    indentation and the column gaps of each line are read."""
     pages = []
-    for number, page in enumerate(text.split(PAGE_BREAK)):
+    for number, page in enumerate(_LINE_BREAKS.sub("\n", text).split(PAGE_BREAK)):
+        raw_lines = page.split("\n")
+        # One pass over the page (not one per line): normalise_text keeps the line structure.
+        texts = normalise_text(page).split("\n")
         lines = []
-        for raw in page.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        for raw, line_text in zip(raw_lines, texts, strict=True):
+            if not line_text:
+                lines.append(Line("", 0, number))
+                continue
             layout = raw.expandtabs(8).replace("\u00a0", " ")
+            stripped = layout.strip()
             indent = len(layout) - len(layout.lstrip(" "))
-            parts = [normalise_text(part) for part in re.split(r" {3,}", layout.strip())]
-            parts = tuple(part for part in parts if part)
-            line_text = normalise_text(layout)
+            parts: tuple[str, ...] = ()
+            if "   " in stripped:
+                split = (normalise_text(part) for part in re.split(r" {3,}", stripped))
+                parts = tuple(part for part in split if part)
             lines.append(Line(line_text, indent, number, parts if len(parts) > 1 else ()))
         pages.append(lines)
     return pages
@@ -168,6 +180,8 @@ def _is_furniture(
     line: Line, *, repeats: int, outermost: bool, later_top: bool, first_page_top: str
 ) -> bool:
     text = line.text
+    if len(text) > MAX_FURNITURE_CHARS:
+        return False
     if is_page_number(text) or is_site_line(text) or _PAGE_WORD.fullmatch(text):
         return True
     if repeats >= 2 and not _reads_as_text(text):
@@ -203,12 +217,9 @@ def article_lines(pages: list[list[Line]], furniture: set[tuple[int, int]]) -> l
     kept_pages = []
     for number, page in enumerate(pages):
         lines = [line for index, line in enumerate(page) if (number, index) not in furniture]
-        while lines and not lines[0]:
-            lines.pop(0)
-        while lines and not lines[-1]:
-            lines.pop()
-        if lines:
-            kept_pages.append(lines)
+        filled = [index for index, line in enumerate(lines) if line]
+        if filled:
+            kept_pages.append(lines[filled[0] : filled[-1] + 1])
     widths = sorted(len(line.text) for page in kept_pages for line in page if line)
     width = widths[int(len(widths) * 0.9)] if widths else 0
     joined: list[Line] = []

@@ -32,10 +32,10 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from pdfminer.high_level import extract_text as pdfminer_extract_text
-from pdfminer.layout import LAParams
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTPage, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from articles.ingest.documents import UnreadableDocument
@@ -53,13 +53,17 @@ MAX_UNMAPPED_SHARE = 0.1
 
 
 def extract_text(data: bytes) -> str:
-    """The text layer of the PDF ``data``: each page's text followed by a form feed.
+    """The text layer of the PDF ``data``, laid out as ``pdftotext -layout`` lays it out: each
+    page's lines top to bottom, indented as printed, parts of one line far apart separated by
+    wide gaps, a blank line where the print leaves a line's height of space; each page followed
+    by a form feed (see ``lay_out_page``).
 
     Raises ``UnreadableDocument`` when the PDF is damaged or cut short, needs a password, or has
     no text to read (a scan without a text layer, or fonts with no mapping to characters).
     """
     try:
-        text = pdfminer_extract_text(io.BytesIO(data), laparams=LAParams())
+        laid_out = extract_pages(io.BytesIO(data), laparams=LAParams())
+        pages = [lay_out_page(page) for page in laid_out]
     except PDFPasswordIncorrect as error:
         raise UnreadableDocument("the PDF is protected by a password") from error
     except PDFEncryptionError as error:
@@ -67,6 +71,7 @@ def extract_text(data: bytes) -> str:
     except Exception as error:
         # pdfminer raises many kinds of error (its own, KeyError, TypeError...) on broken files.
         raise UnreadableDocument("the PDF is damaged or incomplete and cannot be read") from error
+    text = "".join(page + PAGE_BREAK for page in pages)
     words = text.split()
     if not words:
         raise UnreadableDocument(
@@ -76,6 +81,87 @@ def extract_text(data: bytes) -> str:
     if unmapped > MAX_UNMAPPED_SHARE * len(words):
         raise UnreadableDocument("the PDF's fonts do not say which letters they draw")
     return text
+
+
+@dataclass
+class _PrintedLine:
+    box: int
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    text: str
+
+
+def lay_out_page(page: LTPage) -> str:
+    """One page's text with its layout, from pdfminer's text lines and their positions.
+
+    Lines are read top to bottom, and lines at one height (a running header's parts, set apart
+    on the page) become one line with a gap of at least three spaces between the parts. When
+    blocks of several lines stand side by side (columns), pdfminer's reading order of the
+    blocks is kept instead, one block after the other. Indentation is the distance from the
+    page's left margin in the body's average character width; a blank line marks vertical space
+    at least as tall as a line (a paragraph set apart, a heading).
+    """
+    printed = [
+        _PrintedLine(number, line.x0, line.x1, line.y0, line.y1, line.get_text().rstrip("\n"))
+        for number, box in enumerate(item for item in page if isinstance(item, LTTextBox))
+        for line in box
+        if isinstance(line, LTTextLine) and line.get_text().strip()
+    ]
+    if not printed:
+        return ""
+    widths = sorted((line.x1 - line.x0) / len(line.text) for line in printed)
+    char_width = widths[len(widths) // 2] or 1.0
+    left = min(line.x0 for line in printed)
+    columns = _has_columns(printed)
+    if columns:
+        rows = [[line] for line in printed]  # pdfminer's reading order, block by block
+    else:
+        rows = []
+        for line in sorted(printed, key=lambda line: (-line.y1, line.x0)):
+            middle = (line.y0 + line.y1) / 2
+            if rows and rows[-1][0].y0 <= middle <= rows[-1][0].y1:
+                rows[-1].append(line)
+            else:
+                rows.append([line])
+    out: list[str] = []
+    previous: list[_PrintedLine] | None = None
+    for row in rows:
+        row.sort(key=lambda line: line.x0)
+        if previous is not None and not columns:
+            gap = min(line.y0 for line in previous) - max(line.y1 for line in row)
+            height = min(line.y1 - line.y0 for line in [*row, *previous])
+            if gap >= 0.9 * height:
+                out.append("")
+        text = ""
+        for line in row:
+            column = round((line.x0 - left) / char_width)
+            spaces = column - len(text) if not text else max(3, column - len(text))
+            text += " " * max(spaces, 0 if not text else 3) + line.text.strip()
+        out.append(text.rstrip())
+        previous = row
+    return "\n".join(out)
+
+
+def _has_columns(lines: list[_PrintedLine]) -> bool:
+    """Whether blocks of several lines stand side by side on the page."""
+    boxes: dict[int, list[_PrintedLine]] = {}
+    for line in lines:
+        boxes.setdefault(line.box, []).append(line)
+    spans = [
+        (
+            min(line.x0 for line in box),
+            max(line.x1 for line in box),
+            min(line.y0 for line in box),
+            max(line.y1 for line in box),
+        )
+        for box in boxes.values()
+        if len(box) > 1
+    ]
+    return any(
+        a[1] <= b[0] and a[2] < b[3] and b[2] < a[3] for a in spans for b in spans if a is not b
+    )
 
 
 def parse_pdf_text(text: str, source_name: str = "") -> ArticleRecord:
