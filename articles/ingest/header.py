@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from articles.ingest import metadata
 from articles.ingest.cleanup import (
@@ -81,6 +82,7 @@ class Header:
     doubts: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)
 def letters(text: str) -> str:
     """The letters and digits of ``text``, lower-cased, a leading "the" dropped: how two
     spellings of one name ("The Kabul Times", "KABUL TIMES", "kabultimes.af") are compared."""
@@ -194,7 +196,14 @@ def choose_publication(
         # No printed name matches the site: the site's own address names it best
         # ("wahatnews.net"), where a name guessed from it could split it wrongly.
         return domain, homepage
-    repeated = [name for name in printed if sum(letters(c) == letters(name) for c in printed) >= 2]
+    # A name the furniture prints twice, or prints once and the header again (a masthead, a
+    # byline's "…, Outlet").
+    repeated = [
+        name
+        for name in printed
+        if sum(letters(c) == letters(name) for c in printed) >= 2
+        or any(letters(name) in letters(line.text) for line in top)
+    ]
     if mastheads or repeated:
         return _best_spelling(mastheads or repeated, candidates), ""
     return "", ""
@@ -549,7 +558,8 @@ def parse_byline(text: str, outlets: list[str]) -> tuple[list[str], dt.date | No
             return None
     if not names:
         return None
-    return [display_case(name) if name.isupper() else name for name in names], date
+    # Names in capitals are shown in their usual case: "O'NEILL" as "O'Neill".
+    return [name.title() if name.isupper() else name for name in names], date
 
 
 def _is_name(text: str) -> bool:

@@ -1,0 +1,225 @@
+"""Tests for articles.ingest.header: the header reader, through parse_dump and on its own.
+
+Every document here is made up: the outlets, names, addresses and stories are invented. Each
+test pins one rule of the reader with the smallest layout that needs it.
+"""
+
+import datetime as dt
+
+import pytest
+
+from articles.ingest.dump import parse_dump
+from articles.ingest.header import choose_publication, display_case, letters, parse_byline
+from articles.ingest.pages import Line
+
+BODY = [
+    "The harbour board of the coastal town of Marrow met on Monday to decide the future",
+    "of the old fish market, which has stood empty since the last trawler company left",
+    "the port in the spring. Members argued for three hours about the cost of repairs.",
+    "Several councillors said the building could house a museum of the fleet, while",
+    "others wanted to sell the site to a developer who has promised flats and a new prom-",
+    "enade along the quay, where the ferry to the islands still calls twice a day.",
+]
+FIRST_WORDS = "The harbour board of the coastal town of Marrow met on Monday"
+
+
+def dump(*header: str, body=BODY, footer="") -> str:
+    return "\n".join([*header, *body, footer]) + "\n"
+
+
+class TestTitle:
+    def test_title_below_byline_and_date(self):
+        article = parse_dump(dump("By Ana Lindqvist", "4 March 2021", "Fish market to close"))
+        assert article.title == "Fish market to close"
+        assert article.body.startswith(FIRST_WORDS)
+
+    def test_title_above_byline_and_date(self):
+        article = parse_dump(dump("Fish market to close", "By Ana Lindqvist", "4 March 2021"))
+        assert article.title == "Fish market to close"
+        assert article.authors == ["Ana Lindqvist"]
+        assert article.body.startswith(FIRST_WORDS)
+
+    def test_title_between_date_and_byline(self):
+        article = parse_dump(dump("2021-03-04", "Fish market to close", "BY ANA LINDQVIST"))
+        assert (article.title, article.authors) == ("Fish market to close", ["Ana Lindqvist"])
+        assert article.published == dt.date(2021, 3, 4)
+
+    def test_a_title_wrapped_over_three_lines_is_one(self):
+        article = parse_dump(
+            dump(
+                "By Ana Lindqvist",
+                "4 March 2021",
+                "         HARBOUR BOARD SPLITS OVER",
+                "         FUTURE OF THE OLD FISH",
+                "               MARKET HALL",
+            )
+        )
+        assert article.title == "HARBOUR BOARD SPLITS OVER FUTURE OF THE OLD FISH MARKET HALL"
+        assert article.body.startswith(FIRST_WORDS)
+
+    def test_a_title_as_wide_as_a_body_line_under_the_date(self):
+        title = "Marrow harbour board splits over the future of the old fish market"
+        # The byline names the outlet the running footer prints.
+        footer = "Marrow Gazette                                   Page 1"
+        article = parse_dump(
+            dump("Ana Lindqvist, Marrow Gazette", "4 March 2021", title, footer=footer)
+        )
+        assert article.title == title
+        assert article.authors == ["Ana Lindqvist"]
+        assert article.body.startswith(FIRST_WORDS)
+
+    def test_an_abbreviation_does_not_end_a_wrapped_title(self):
+        article = parse_dump(dump("4 March 2021", "MARROW CORP.", "SEES LOWER PROFIT"))
+        assert article.title == "MARROW CORP. SEES LOWER PROFIT"
+
+    def test_the_first_paragraph_is_not_taken_for_the_title(self):
+        article = parse_dump(
+            dump("Fish market to close", "Author: Ana Lindqvist", "It began with a letter.")
+        )
+        assert article.title == "Fish market to close"
+        assert article.body.startswith("It began with a letter.")
+
+    def test_a_masthead_and_its_tagline_are_not_the_title(self):
+        article = parse_dump(
+            dump(
+                "                 The Lantern Weekly",
+                "            Independent since 1911",
+                "By Ana Lindqvist",
+                "Posted on March 4, 2021",
+                "Fish market to close as the last trawler leaves",
+            )
+        )
+        assert article.title == "Fish market to close as the last trawler leaves"
+        assert article.publication == "The Lantern Weekly"
+        assert "Independent since" not in article.body
+
+    def test_text_without_any_header_has_no_title_and_is_sent_for_review(self):
+        article = parse_dump("\n".join(BODY))
+        assert article.title == ""
+        assert article.body.startswith(FIRST_WORDS)
+        assert article.review == ["title: none printed apart from the text"]
+
+
+class TestSection:
+    @pytest.mark.parametrize(
+        "label",
+        ["Section: Harbour News", "News > Harbour News", "HARBOUR NEWS", "Harbour News"],
+    )
+    def test_section_labels(self, label):
+        title = "Fish market to close after ninety years"
+        article = parse_dump(dump(label, title, "By Ana Lindqvist", "4.3.2021"))
+        assert article.section.lower() == "harbour news"
+        assert article.title == title
+
+    def test_a_bilingual_label_gives_its_part_in_the_article_s_script(self):
+        # The right-to-left part arrives wrapped in bidi controls, glued to the English.
+        label = "\u202bاخبار بندر\u202cHarbour News"
+        article = parse_dump(dump(label, "4 March 2021", "Fish market to close"))
+        assert article.section == "Harbour News"
+        assert article.title == "Fish market to close"
+
+    def test_an_upper_case_label_over_an_upper_case_title(self):
+        article = parse_dump(dump("HARBOUR", "FISH MARKET TO CLOSE AFTER NINETY YEARS", "4.3.2021"))
+        assert (article.section, article.title) == (
+            "Harbour",
+            "FISH MARKET TO CLOSE AFTER NINETY YEARS",
+        )
+
+
+class TestBylines:
+    OUTLETS = ["Marrow Gazette"]
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "By Ana Lindqvist and Tomas Berg",
+            "BY ANA LINDQVIST AND TOMAS BERG",
+            "Written by Ana Lindqvist and Tomas Berg",
+            "Author: Ana Lindqvist & Tomas Berg",
+            "Ana Lindqvist and Tomas Berg, Marrow Gazette",
+            "Ana Lindqvist and Tomas Berg | Marrow Gazette",
+            "By Ana Lindqvist and Tomas Berg, Marrow Gazette",
+        ],
+    )
+    def test_byline_forms(self, line):
+        names, date = parse_byline(line, self.OUTLETS)
+        assert names == ["Ana Lindqvist", "Tomas Berg"] and date is None
+
+    def test_byline_and_date_on_one_line(self):
+        assert parse_byline("By Ana Lindqvist | 21 April 1987", self.OUTLETS) == (
+            ["Ana Lindqvist"],
+            dt.date(1987, 4, 21),
+        )
+        assert parse_byline("Ana Lindqvist | Marrow Gazette | March 4, 2021", self.OUTLETS) == (
+            ["Ana Lindqvist"],
+            dt.date(2021, 3, 4),
+        )
+
+    def test_a_place_after_a_name_is_not_a_name(self):
+        assert parse_byline("By Ana Lindqvist in Marrow", self.OUTLETS) == (["Ana Lindqvist"], None)
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Harbour board splits over fish market, Marrow Gazette",  # lower-case words
+            "Lansdowne Road, Dublin",  # no cue, and Dublin is not the outlet
+            "FISH MARKET, MARROW GAZETTE",  # all capitals: could be a title
+            "Marrow Gazette",
+        ],
+    )
+    def test_lines_that_are_not_bylines(self, line):
+        assert parse_byline(line, self.OUTLETS) is None
+
+
+class TestPublication:
+    def test_the_printed_name_that_matches_the_domain(self):
+        furniture = [
+            Line("www.lanternweekly.example 2", columns=("www.lanternweekly.example", "2"))
+        ]
+        top = [Line("The Lantern Weekly", indent=20), Line("Harbour News")]
+        assert choose_publication(furniture, top, 80, 0) == (
+            "The Lantern Weekly",
+            "https://www.lanternweekly.example",
+        )
+
+    def test_without_a_printed_name_the_site_names_it(self):
+        furniture = [
+            Line("www.lanternweekly.example 2", columns=("www.lanternweekly.example", "2"))
+        ]
+        assert choose_publication(furniture, [Line("Harbour News")], 80, 0)[0] == (
+            "lanternweekly.example"
+        )
+
+    def test_a_name_repeated_in_the_running_heads_names_it(self):
+        furniture = [Line("MARROW GAZETTE"), Line("MARROW GAZETTE")]
+        assert choose_publication(furniture, [Line("Fish market to close")], 80, 0)[0] == (
+            "Marrow Gazette"
+        )
+
+    def test_a_copyright_line_and_a_print_header_name_it(self):
+        furniture = [
+            Line("(c) 2003 Marrow Gazette Ltd. All rights reserved."),
+            Line("x", columns=("3/4/21, 9:12 AM", "Fish market to close - Marrow Gazette")),
+        ]
+        assert choose_publication(furniture, [Line("Fish market to close")], 80, 0)[0] == (
+            "Marrow Gazette"
+        )
+
+    def test_the_publication_is_read_from_a_whole_dump(self):
+        footer = "Downloaded from https://lanternweekly.example/ for personal use   Page 1"
+        article = parse_dump(
+            dump("Lantern Weekly", "Section: Harbour", "Fish market to close", footer=footer)
+        )
+        assert article.publication == "Lantern Weekly"
+        assert article.section == "Harbour"
+        assert "Downloaded" not in article.body
+
+
+def test_names_are_compared_by_their_letters():
+    assert letters("The Lantern-Weekly") == letters("lanternweekly") == "lanternweekly"
+
+
+def test_capitals_are_shown_in_the_usual_case_initials_kept():
+    assert display_case("MARROW NEWS") == "Marrow News"
+    assert display_case("KTV WORLD") == "KTV World"
+    assert display_case("McLaren Post") == "McLaren Post"
