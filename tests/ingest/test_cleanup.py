@@ -7,6 +7,7 @@ from articles.ingest.cleanup import (
     is_banner_line,
     is_page_number,
     is_site_line,
+    is_soft_hyphen_split,
     join_lines,
     join_split_word,
     main_script,
@@ -49,6 +50,13 @@ class TestNormaliseText:
     def test_removes_zero_width_space_and_bom_but_keeps_zwnj(self):
         assert normalise_text("\ufeffso\u200bme") == "some"
         assert normalise_text("می\u200cخواهم") == "می\u200cخواهم"
+
+    def test_bidi_controls_part_words_and_private_use_glyphs_go(self):
+        # A bilingual label as a PDF of a right-to-left masthead gives it.
+        assert normalise_text("\u202bاخبار\ue001\u202cHarbour News") == "اخبار Harbour News"
+
+    def test_arabic_presentation_forms_become_letters(self):
+        assert normalise_text("\ufee3\ufeae\ufea3\ufe92\ufe8e") == "مرحبا"
 
     def test_soft_hyphen_dropped_inside_a_line_kept_at_its_end(self):
         assert normalise_text("in\u00adter\u00ad\nnational") == "inter\u00ad\nnational"
@@ -244,6 +252,30 @@ class TestJoinSplitWord:
 
     def test_hyphen_kept_when_the_word_is_unknown(self):
         assert join_split_word("talks con-", "tinued") == "talks con-tinued"
+
+    @pytest.mark.parametrize(
+        ("left", "right", "joined"),
+        [
+            ("the govern-", "ment said", "the government said"),
+            ("on Fri-", "day morning", "on Friday morning"),
+            ("the week-", "end market", "the weekend market"),
+            ("a so-", "called deal", "a so-called deal"),
+            ("a fifth-", "generation jet", "a fifth-generation jet"),
+            ("year-", "on-year growth", "year-on-year growth"),
+            ("Mr Gra-", "mado said", "Mr Gramado said"),  # a name no list knows: joined
+        ],
+    )
+    def test_the_word_list_tells_split_words_from_compounds(self, left, right, joined):
+        assert join_split_word(left, right, language="en") == joined
+
+    def test_the_article_s_own_spelling_comes_before_the_word_list(self):
+        known = vocabulary("the new week-end timetable")
+        assert join_split_word("the week-", "end market", known, "en") == "the week-end market"
+
+    def test_is_soft_hyphen_split(self):
+        assert is_soft_hyphen_split("govern", "ment")
+        assert not is_soft_hyphen_split("ground", "level")
+        assert is_soft_hyphen_split("govern", "ment", "xx")  # an unknown language: English list
 
     def test_hyphen_kept_before_a_capital_even_if_known(self):
         assert join_split_word("pro-", "Western", frozenset({"prowestern"})) == "pro-Western"
