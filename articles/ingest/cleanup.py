@@ -97,6 +97,9 @@ def script_of(char: str) -> str:
 
 def script_counts(text: str) -> Counter[str]:
     """How many letters of each script ``text`` has."""
+    if text.isascii():  # most lines of most dumps: no need to name each letter's script
+        letters = sum(map(str.isalpha, text))
+        return Counter({"LATIN": letters}) if letters else Counter()
     return Counter(script for script in map(script_of, text) if script)
 
 
@@ -106,6 +109,7 @@ def main_script(text: str) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
+@lru_cache(maxsize=16384)
 def word_script(word: str) -> str:
     """The script most letters of one word are in ("" for a number or punctuation)."""
     return main_script(word)

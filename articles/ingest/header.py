@@ -156,7 +156,11 @@ def choose_publication(
     (``KNOWN_PUBLICATIONS`` aside); without a domain, the name the furniture repeats or the
     masthead does. ("", "") when nothing names it.
     """
-    site_domains = domains([line.text for line in furniture] + [line.text for line in top])
+    # Addresses on furniture and on lines of addresses only: one in a sentence or a title
+    # ("Why example.org failed") is not the site's.
+    site_domains = domains(
+        [line.text for line in furniture] + [line.text for line in top if is_site_line(line.text)]
+    )
     labels = [_domain_label(domain) for domain in site_domains]
     printed = _name_candidates(furniture)
     mastheads = [
@@ -273,15 +277,19 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
     )
     outlets = [publication] if publication else []
     header = Header(publication=publication, publication_url=homepage)
+    if not filled:
+        return header
+    # Lines are classified down to a few lines past the body's first: no further is needed.
     texts = [line.text for _, line in filled]
     kinds: list[str] = []
     readings: list[object] = []
-    for text in texts:
+    for position, text in enumerate(texts):
         kind, reading = _classify(text, script, publication, outlets)
         kinds.append(kind)
         readings.append(reading)
-    if not filled:
-        return header
+        if position >= 3 and _starts_body(kinds, texts, position - 3, width):
+            break
+    filled, texts = filled[: len(kinds)], texts[: len(kinds)]
 
     def wide(position: int) -> bool:
         return len(texts[position]) >= WIDE_SHARE * width
@@ -292,15 +300,7 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
     # The body starts at the first full line of text that runs on into more text.
     body = len(filled)
     for position in range(len(filled)):
-        if kinds[position] != TEXT or not wide(position):
-            continue
-        if position + 1 == len(filled):
-            body = position
-            break
-        following = texts[position + 1]
-        if kinds[position + 1] == TEXT and (
-            len(following) >= WIDE_SHARE * width or _ends_sentence(following)
-        ):
+        if _starts_body(kinds, texts, position, width):
             body = position
             break
     if body == len(filled):
@@ -318,9 +318,10 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
     candidates: list[list[int]] = []
     for run in runs:
         # A blank line may part a heading from a paragraph, or only the lines of one heading.
+        # So may a sentence's end: "Is the water safe?" over the first paragraph.
         pieces: list[list[int]] = [[run[0]]]
         for p in run[1:]:
-            if p in parted:
+            if p in parted or _ends_sentence(texts[p - 1]):
                 pieces.append([])
             pieces[-1].append(p)
         variants = [run, *pieces] if len(pieces) > 1 else [run]
@@ -400,6 +401,19 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
     return header
 
 
+def _starts_body(kinds: list[str], texts: list[str], position: int, width: int) -> bool:
+    """Whether the body starts at ``position``: a full line of text that runs on into another
+    full line, or into a line ending a sentence (or ends the text)."""
+    if kinds[position] != TEXT or len(texts[position]) < WIDE_SHARE * width:
+        return False
+    if position + 1 == len(kinds):
+        return position + 1 == len(texts)
+    following = texts[position + 1]
+    return kinds[position + 1] == TEXT and (
+        len(following) >= WIDE_SHARE * width or _ends_sentence(following)
+    )
+
+
 def _title_score(run: list[int], texts: list[str], kinds: list[str], body: int) -> float:
     """How much a run of text lines looks like the title: next to the byline, date or section,
     or right above the body; one to three lines that do not end in a full stop; more than a
@@ -453,6 +467,16 @@ def _usual_indent(lines: list[Line]) -> int:
     """The indentation most lines have: the left margin of the body."""
     indents = [line.indent for line in lines if line]
     return min(set(indents), key=lambda indent: -indents.count(indent)) if indents else 0
+
+
+def classify_line(text: str, script: str, outlets: tuple[str, ...] = ()) -> tuple[str, object]:
+    """The kind of one stripped header line (SITE, BANNER, MASTHEAD, BYLINE, DATE, SECTION or
+    TEXT) and what it says: ``(names, date)`` for a byline, a date, a section's name.
+
+    ``script`` is the article's main script; ``outlets`` the outlet's names as the document
+    prints them, the first its chosen name (a line that is only that name is the masthead).
+    """
+    return _classify(text, script, outlets[0] if outlets else "", list(outlets))
 
 
 def _classify(text: str, script: str, publication: str, outlets: list[str]) -> tuple[str, object]:

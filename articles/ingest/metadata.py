@@ -1,45 +1,22 @@
-"""Article metadata from the header region of a cleaned-up dump.
-
-The header region is the run of lines above the body: banner, section label, byline, date and
-title, in the order the source prints them. ``header_end`` finds where it stops; the
-``extract_*`` functions read one field each from it. All are pure functions of strings.
+"""What one piece of a header says: a date, the names of a byline, a section label, the
+publication a domain belongs to, the language of a text. Pure functions of strings; the
+header reader (``articles.ingest.header``) decides which line is which.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from langdetect import DetectorFactory, detect
 from langdetect.lang_detect_exception import LangDetectException
 
 from articles.ingest.cleanup import (
-    ends_sentence,
-    is_banner_line,
-    is_page_number,
-    is_site_line,
-    join_lines,
-    typical_line_width,
-    web_addresses,
     word_script,
 )
 from articles.ingest.jalali import jalali_to_gregorian
 
-# Kinds of header line, as ``classify_header_line`` names them.
-SITE = "site"
-BYLINE = "byline"
-DATE = "date"
-SECTION = "section"
-BANNER = "banner"
-TEXT = "text"
-
-# The header never runs longer than this many non-blank lines; the body starts by then.
-MAX_HEADER_LINES = 25
-MAX_TITLE_LINES = 3
-# A text line at least this share of the column width is body text, not a title.
-BODY_LINE_SHARE = 0.75
 # A date line holds the date and little else ("Thursday, 5 September 2019").
 MAX_DATE_LINE_WORDS = 6
 # A bilingual section label is a few words in each script.
@@ -206,116 +183,6 @@ def section_label(line: str, script: str) -> str:
     foreign = [s for s in scripts if s not in ("", script)]
     if own and foreign and len(own) <= MAX_SECTION_WORDS and len(foreign) <= MAX_SECTION_WORDS:
         return " ".join(own)
-    return ""
-
-
-def classify_header_line(line: str, script: str) -> str:
-    """What a non-blank header line is: SITE (addresses, page numbers), BYLINE, DATE, SECTION,
-    BANNER (a line in another script than ``script``) or TEXT (title, or the body)."""
-    line = line.strip()
-    if is_site_line(line) or is_page_number(line):
-        return SITE
-    if is_byline(line):
-        return BYLINE
-    if len(line.split()) <= MAX_DATE_LINE_WORDS and parse_date(line):
-        return DATE
-    if section_label(line, script):
-        return SECTION
-    if is_banner_line(line, script):
-        return BANNER
-    return TEXT
-
-
-def header_end(lines: list[str], script: str) -> int:
-    """The index in ``lines`` where the body starts; the lines before it are the header.
-
-    Expects the stripped lines of a whole dump, running headers removed, blank lines allowed,
-    and the article's main script. The header is read down to the first body line: a text line
-    at least three quarters of the column width. The title is taken to be the text lines right
-    after the last metadata line (byline, date, section, banner): at most three, each shorter
-    than a body line, ending at a line that ends a sentence. When no such line follows (the
-    title came before the byline), the body starts right after the last metadata line.
-    """
-    body_width = BODY_LINE_SHARE * typical_line_width(lines)
-    numbered = [(index, line) for index, line in enumerate(lines) if line.strip()]
-    numbered = numbered[:MAX_HEADER_LINES]
-    kinds = [classify_header_line(line, script) for _, line in numbered]
-    last_metadata = -1
-    for position, ((_, line), kind) in enumerate(zip(numbered, kinds, strict=True)):
-        if kind == TEXT and len(line) >= body_width:
-            break
-        if kind != TEXT:
-            last_metadata = position
-    position = last_metadata + 1
-    title_lines = 0
-    while position < len(numbered) and title_lines < MAX_TITLE_LINES:
-        line = numbered[position][1]
-        if kinds[position] != TEXT or len(line) >= body_width:
-            break
-        if title_lines and ends_sentence(numbered[position - 1][1]):
-            break
-        position += 1
-        title_lines += 1
-    if position < len(numbered):
-        return numbered[position][0]
-    return numbered[-1][0] + 1 if numbered else 0
-
-
-def extract_title(header: Iterable[str], script: str) -> str:
-    """The title: the last run of text lines in the header, joined into one line.
-
-    Expects the header lines ``header_end`` delimits. A title wrapped over several lines
-    ("Russia and Turkey intensify military cooperation" / "over US objections") is joined
-    with a space; a word split at the wrap keeps its hyphen.
-    """
-    runs: list[list[str]] = [[]]
-    for line in header:
-        if not line.strip():
-            continue
-        if classify_header_line(line, script) == TEXT:
-            runs[-1].append(line)
-        elif runs[-1]:
-            runs.append([])
-    title_run = next((run for run in reversed(runs) if run), [])
-    return join_lines(title_run)
-
-
-def extract_authors(header: Iterable[str]) -> list[str]:
-    """The authors named by the first byline in the header, [] if there is none."""
-    for line in header:
-        if is_byline(line.strip()):
-            return parse_authors(line)
-    return []
-
-
-def extract_date(header: Iterable[str]) -> dt.date | None:
-    """The first date on a header line (see ``parse_date`` for the formats), or None."""
-    for line in header:
-        date = parse_date(line)
-        if date:
-            return date
-    return None
-
-
-def extract_section(header: Iterable[str], script: str) -> str:
-    """The section named by the first section label in the header, "" if there is none."""
-    for line in header:
-        name = section_label(line.strip(), script)
-        if name:
-            return name
-    return ""
-
-
-def find_site_domain(lines: Iterable[str]) -> str:
-    """The domain of the first web address on a site line (a running header such as
-    "www.afgazad.com  afgazad@gmail.com  1"), lower-cased, scheme and path dropped;
-    "" if none. E-mail addresses are ignored: their domain is usually a mail provider's."""
-    for line in lines:
-        if not is_site_line(line.strip()):
-            continue
-        for address in web_addresses(line):
-            host = re.sub(r"^https?://", "", address, flags=re.IGNORECASE)
-            return host.split("/", 1)[0].lower()
     return ""
 
 

@@ -9,7 +9,21 @@ import datetime as dt
 import pytest
 
 from articles.ingest.dump import parse_dump
-from articles.ingest.header import choose_publication, display_case, letters, parse_byline
+from articles.ingest.header import (
+    BANNER,
+    BYLINE,
+    DATE,
+    SECTION,
+    SITE,
+    TEXT,
+    choose_publication,
+    classify_line,
+    display_case,
+    domains,
+    letters,
+    parse_byline,
+    read_header,
+)
 from articles.ingest.pages import Line
 
 BODY = [
@@ -223,3 +237,79 @@ def test_capitals_are_shown_in_the_usual_case_initials_kept():
     assert display_case("MARROW NEWS") == "Marrow News"
     assert display_case("KTV WORLD") == "KTV World"
     assert display_case("McLaren Post") == "McLaren Post"
+
+
+PERSIAN_MOTTO = "خبرهای روز از کابل و هرات و جهان"
+WIDE = "The provincial council met on Tuesday to discuss the water supply of the old city"
+# The top of a dump once the running header is out, double-spaced as many dumps are.
+HEADER_THEN_BODY = [
+    PERSIAN_MOTTO,
+    "",
+    "World News اخبار جهان",
+    "",
+    "By Jane Doe and John Roe",
+    "",
+    "12.03.2021",
+    "",
+    "Council debates the water supply",
+    "",
+    "of the old city",
+    "",
+    WIDE,
+    "",
+    "and heard from engineers and residents who had waited for years to be heard at all.",
+    "",
+    "The meeting lasted for six hours and ended without a vote on any of the three plans.",
+]
+
+
+def header_of(texts: list[str]):
+    return read_header([Line(text) for text in texts], [], "LATIN")
+
+
+class TestReadHeader:
+    @pytest.mark.parametrize(
+        ("line", "kind"),
+        [
+            ("www.example-news.com mail@example-news.com 1", SITE),
+            ("2", SITE),
+            ("By Jane Doe", BYLINE),
+            ("12.03.2021", DATE),
+            ("Friday, 12 March 2021", DATE),
+            ("Published: 12 March 2021", DATE),
+            ("World News اخبار جهان", SECTION),
+            ("News > World News", SECTION),
+            (PERSIAN_MOTTO, BANNER),
+            ("Council debates the water supply", TEXT),
+        ],
+    )
+    def test_classify_line(self, line, kind):
+        assert classify_line(line, "LATIN")[0] == kind
+
+    def test_a_title_wrapped_below_the_date(self):
+        header = header_of(HEADER_THEN_BODY)
+        assert HEADER_THEN_BODY[header.body_start] == WIDE
+        assert header.title == "Council debates the water supply of the old city"
+        assert header.authors == ["Jane Doe", "John Roe"]
+        assert header.published == dt.date(2021, 3, 12)
+        assert header.section == "World News"
+        assert header.doubts == []
+
+    def test_the_title_first_then_byline_and_date(self):
+        lines = ["Council debates the water supply", "By Jane Doe", "March 12, 2021", WIDE]
+        lines += [WIDE.upper(), WIDE.lower()]
+        header = header_of(lines)
+        assert (header.body_start, header.title) == (3, "Council debates the water supply")
+
+    def test_the_title_stops_at_a_line_ending_a_sentence(self):
+        header = header_of(["By Jane Doe", "Is the water safe?", "Engineers say yes.", WIDE, WIDE])
+        assert (header.title, header.body_start) == ("Is the water safe?", 2)
+
+    def test_nothing_to_read(self):
+        header = header_of([])
+        assert (header.title, header.body_start) == ("", 0)
+
+
+def test_domains_are_read_from_addresses_not_mail():
+    lines = ["www.Example-News.com    editor@gmail.com 1", "https://other.example/news/1.html"]
+    assert domains(lines) == ["example-news.com", "other.example"]

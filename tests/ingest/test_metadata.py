@@ -5,20 +5,7 @@ import datetime as dt
 import pytest
 
 from articles.ingest.metadata import (
-    BANNER,
-    BYLINE,
-    DATE,
-    SECTION,
-    SITE,
-    TEXT,
-    classify_header_line,
     detect_language,
-    extract_authors,
-    extract_date,
-    extract_section,
-    extract_title,
-    find_site_domain,
-    header_end,
     is_byline,
     parse_authors,
     parse_date,
@@ -28,27 +15,6 @@ from articles.ingest.metadata import (
 
 LATIN = "LATIN"
 PERSIAN_MOTTO = "خبرهای روز از کابل و هرات و جهان"
-BODY_LINE = "The provincial council met on Tuesday to discuss the water supply of the old city"
-
-# The top of a dump after normalising and removing the running header.
-HEADER_THEN_BODY = [
-    PERSIAN_MOTTO,
-    "",
-    "World News اخبار جهان",
-    "",
-    "By Jane Doe and John Roe",
-    "",
-    "12.03.2021",
-    "",
-    "Council debates the water supply",
-    "",
-    "of the old city",
-    BODY_LINE,
-    "",
-    "and heard from engineers and residents who had waited for years to be heard at all.",
-    "",
-    "The meeting lasted for six hours and ended without a vote on any of the three plans.",
-]
 
 
 class TestParseDate:
@@ -106,10 +72,6 @@ class TestAuthors:
         assert not is_byline("By the end of the week the roads were open again.")
         assert is_byline("By Jane Doe")
 
-    def test_extract_authors_takes_the_first_byline(self):
-        assert extract_authors(HEADER_THEN_BODY) == ["Jane Doe", "John Roe"]
-        assert extract_authors(["A title", "12.03.2021"]) == []
-
 
 class TestSection:
     def test_bilingual_label_gives_the_main_script_part(self):
@@ -123,66 +85,8 @@ class TestSection:
         assert section_label("Council debates the water supply", LATIN) == ""
         assert section_label(PERSIAN_MOTTO, LATIN) == ""
 
-    def test_extract_section(self):
-        assert extract_section(HEADER_THEN_BODY, LATIN) == "World News"
-        assert extract_section(["By Jane Doe"], LATIN) == ""
-
-
-class TestHeaderLines:
-    @pytest.mark.parametrize(
-        ("line", "kind"),
-        [
-            ("www.example-news.com mail@example-news.com 1", SITE),
-            ("2", SITE),
-            ("By Jane Doe", BYLINE),
-            ("12.03.2021", DATE),
-            ("Friday, 12 March 2021", DATE),
-            ("World News اخبار جهان", SECTION),
-            (PERSIAN_MOTTO, BANNER),
-            ("Council debates the water supply", TEXT),
-        ],
-    )
-    def test_classify(self, line, kind):
-        assert classify_header_line(line, LATIN) == kind
-
-    def test_header_ends_after_a_title_wrapped_below_the_date(self):
-        end = header_end(HEADER_THEN_BODY, LATIN)
-        assert HEADER_THEN_BODY[end] == BODY_LINE
-        assert extract_title(HEADER_THEN_BODY[:end], LATIN) == (
-            "Council debates the water supply of the old city"
-        )
-
-    def test_header_ends_after_the_date_when_the_title_comes_first(self):
-        lines = ["Council debates the water supply", "By Jane Doe", "March 12, 2021", BODY_LINE]
-        lines += [BODY_LINE.upper(), BODY_LINE.lower()]
-        end = header_end(lines, LATIN)
-        assert end == 3
-        assert extract_title(lines[:end], LATIN) == "Council debates the water supply"
-
-    def test_title_stops_at_a_line_ending_a_sentence(self):
-        lines = ["By Jane Doe", "Is the water safe?", "Engineers say yes.", BODY_LINE, BODY_LINE]
-        assert header_end(lines, LATIN) == 2
-
-    def test_no_header(self):
-        assert header_end([], LATIN) == 0
-        assert extract_title([], LATIN) == ""
-
-    def test_extract_date(self):
-        assert extract_date(HEADER_THEN_BODY) == dt.date(2021, 3, 12)
-        assert extract_date(["No date here"]) is None
-
 
 class TestPublication:
-    def test_site_domain_from_the_running_header(self):
-        lines = ["", "www.afgazad.com    afgazad@gmail.com 1", "Read www.other.org too"]
-        assert find_site_domain(lines) == "www.afgazad.com"
-
-    def test_site_domain_from_a_url_line(self):
-        assert find_site_domain(["https://Example.org/news/1.html"]) == "example.org"
-
-    def test_no_site_domain_from_mail_or_prose(self):
-        assert find_site_domain(["editor@gmail.com 3", "See www.other.org for more"]) == ""
-
     def test_known_publication(self):
         publication = publication_from_domain("www.afgazad.com")
         assert publication.name == "Afghanistan Azad"
@@ -208,7 +112,11 @@ class TestPublication:
 
 class TestLanguage:
     def test_english(self):
-        assert detect_language(BODY_LINE + ". " + HEADER_THEN_BODY[-1]) == "en"
+        text = (
+            "The provincial council met on Tuesday to discuss the water supply of the old city. "
+            "The meeting lasted for six hours and ended without a vote on any of the three plans."
+        )
+        assert detect_language(text) == "en"
 
     def test_persian(self):
         assert (

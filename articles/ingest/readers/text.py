@@ -21,10 +21,11 @@ from articles.ingest.cleanup import (
     normalise_text,
     vocabulary,
 )
+from articles.ingest.header import BYLINE, DATE, SECTION, classify_line
 from articles.ingest.record import ArticleRecord
 
 # Kinds of line that can sit between the title and the body of a plain text or Markdown file.
-_HEADER_KINDS = frozenset({metadata.BYLINE, metadata.DATE, metadata.SECTION})
+_HEADER_KINDS = frozenset({BYLINE, DATE, SECTION})
 # In a plain text file, a line this long is a whole paragraph, not a line wrapped by an editor
 # (which wraps at 72 to 80 characters).
 MAX_WRAPPED_LINE = 100
@@ -76,23 +77,33 @@ def _record(
 ) -> ArticleRecord:
     """The record for a title and the lines below it: header lines read, the rest the body."""
     script = main_script("\n".join(lines))
-    header: list[str] = []
+    authors: list[str] = []
+    published = None
+    section = ""
     start = 0
     for index, line in enumerate(lines):
         if not line:
             continue
-        if metadata.classify_header_line(line, script) not in _HEADER_KINDS:
+        # The same reading of byline, date and section lines as the dump's header reader.
+        kind, reading = classify_line(line, script)
+        if kind not in _HEADER_KINDS:
             break
-        header.append(line)
+        if kind == BYLINE and not authors:
+            authors, date = reading
+            published = published or date
+        elif kind == DATE and published is None:
+            published = reading
+        elif kind == SECTION and not section:
+            section = reading
         start = index + 1
     body = "\n\n".join(_paragraphs(lines[start:], soft_wrap=soft_wrap))
     return ArticleRecord(
         title=title,
         body=body,
         raw_text=raw,
-        authors=metadata.extract_authors(header),
-        published=metadata.extract_date(header),
-        section=metadata.extract_section(header, script),
+        authors=authors,
+        published=published,
+        section=section,
         language=metadata.detect_language(body),
         source_name=source_name,
     )
