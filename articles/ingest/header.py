@@ -182,7 +182,7 @@ def choose_publication(
             and (
                 label == name_letters
                 or (len(label) >= 3 and label in name_letters)
-                or (len(name_letters) >= 4 and name_letters in label)
+                or (len(name_letters) >= max(4, len(label) / 2) and label.startswith(name_letters))
             )
             for label in labels
         )
@@ -205,7 +205,7 @@ def choose_publication(
     repeated = [
         name
         for name in printed
-        if sum(letters(c) == letters(name) for c in printed) >= 2
+        if sum(letters(name) in letters(c) for c in printed) >= 2
         or any(letters(name) in letters(line.text) for line in top)
     ]
     if mastheads or repeated:
@@ -275,7 +275,11 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
     publication, homepage = choose_publication(
         furniture, [line for _, line in filled[:8]], width, body_indent
     )
-    outlets = [publication] if publication else []
+    # The outlet as a byline may name it: its chosen name, or its site's name ("bbc" for a
+    # byline's "…, BBC News" where only bbc.com named the outlet).
+    outlets = (
+        [publication, *(_domain_label(d) for d in domains([publication]))] if publication else []
+    )
     header = Header(publication=publication, publication_url=homepage)
     if not filled:
         return header
@@ -325,7 +329,11 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
                 pieces.append([])
             pieces[-1].append(p)
         variants = [run, *pieces] if len(pieces) > 1 else [run]
-        if len(run) > 1 and kinds[run[0] - 1 : run[0]] == [MASTHEAD]:
+        if (
+            len(run) > 1
+            and kinds[run[0] - 1 : run[0]] == [MASTHEAD]
+            and _starts_anew(texts[run[1]])
+        ):
             variants.append(run[1:])  # under a masthead, maybe its tagline
         for variant in variants:
             # A short label over a title printed in another case or much wider is a section.
@@ -338,7 +346,7 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
     if (
         body + 1 < len(filled)
         and kinds[body - 1 : body] in ([BYLINE], [DATE], [SECTION])
-        and _reads_as_heading(texts, body, width)
+        and _reads_as_heading(texts, body, width, set_apart=body + 1 in parted)
     ):
         run = [body]
         while (
@@ -401,6 +409,12 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
     return header
 
 
+def _starts_anew(text: str) -> bool:
+    """Whether a line starts as a heading or a sentence does, not as a wrapped line's rest."""
+    first = text.lstrip("\"'“‘«(")[:1]
+    return first.isupper() or first.isdigit()
+
+
 def _starts_body(kinds: list[str], texts: list[str], position: int, width: int) -> bool:
     """Whether the body starts at ``position``: a full line of text that runs on into another
     full line, or into a line ending a sentence (or ends the text)."""
@@ -443,16 +457,23 @@ def _title_score(run: list[int], texts: list[str], kinds: list[str], body: int) 
     return score
 
 
-def _reads_as_heading(texts: list[str], position: int, width: int) -> bool:
+def _reads_as_heading(texts: list[str], position: int, width: int, set_apart: bool) -> bool:
     """Whether a full-width line reads as a heading rather than a paragraph's first line: it
-    stops short of the measure, ends without a full stop, comma or hyphen, and the next line
-    starts anew (a capital, a digit, a quotation mark)."""
+    stops short of the measure (or a blank line sets it apart from the text below), ends
+    without a full stop, comma or hyphen, and the next line starts anew (a capital, a digit, a
+    quotation mark)."""
     text = texts[position]
-    if text.endswith((".", ",", ";", ":", "-", "–", "—")) or len(text) >= 0.9 * width:
+    if text.endswith((".", ",", ";", ":", "-", "–", "—")):
+        return False
+    if len(text) >= 0.9 * width and not set_apart:
         return False
     following = texts[position + 1] if position + 1 < len(texts) else ""
     first = following.lstrip("\"'“‘«(")[:1]
-    return bool(first) and (first.isupper() or first.isdigit()) and len(text) < len(following)
+    return (
+        bool(first)
+        and (first.isupper() or first.isdigit())
+        and (set_apart or len(text) < len(following))
+    )
 
 
 # An abbreviation's full stop ("U.K.", "Corp.", "Mr.") does not end a heading's sentence.
@@ -486,7 +507,7 @@ def _classify(text: str, script: str, publication: str, outlets: list[str]) -> t
     section = metadata.section_label(text, script)
     counts = script_counts(text)
     foreign = sum(n for s, n in counts.items() if s != script)
-    if is_banner_line(text, script) or (foreign and not counts[script] and not section):
+    if not section and (is_banner_line(text, script) or (foreign and not counts[script])):
         return BANNER, None
     if (
         publication

@@ -180,7 +180,10 @@ def section_label(line: str, script: str) -> str:
     words = line.split()
     scripts = [word_script(word) for word in words]
     own = [word for word, word_of in zip(words, scripts, strict=True) if word_of == script]
-    foreign = [s for s in scripts if s not in ("", script)]
+    # Words of one letter are pieces a PDF's right-to-left text breaks into, not words.
+    foreign = [
+        s for word, s in zip(words, scripts, strict=True) if s not in ("", script) and len(word) > 1
+    ]
     if own and foreign and len(own) <= MAX_SECTION_WORDS and len(foreign) <= MAX_SECTION_WORDS:
         return " ".join(own)
     return ""

@@ -190,7 +190,7 @@ def _is_furniture(
         return True
     if outermost and (_COPYRIGHT.search(text) or _ADDRESS.search(text)):
         return True
-    if later_top and not _reads_as_text(text):
+    if later_top and (line.columns or not _reads_as_text(text)):
         parts = line.columns or (text,)
         cores = [_ELLIPSIS.sub("", part) for part in parts]
         printed = [len(core) >= 3 and core.lower() in first_page_top for core in cores]

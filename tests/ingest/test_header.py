@@ -313,3 +313,49 @@ class TestReadHeader:
 def test_domains_are_read_from_addresses_not_mail():
     lines = ["www.Example-News.com    editor@gmail.com 1", "https://other.example/news/1.html"]
     assert domains(lines) == ["example-news.com", "other.example"]
+
+
+class TestRulesFromTheWiderWorld:
+    def test_a_bilingual_label_with_many_right_to_left_pieces_is_a_section_not_a_banner(self):
+        label = "\u202bنجليزية\u202c\u202bت باللغة ا\u202c\u202b مقا\u202cHarbour Pages"
+        article = parse_dump(dump(label, "4 March 2021", "Fish market to close"))
+        assert article.section == "Harbour Pages"
+
+    def test_a_full_width_title_set_apart_by_blank_lines(self):
+        title = "Marrow harbour board splits over the future of the old fish market hall at last"
+        article = parse_dump(dump("By Ana Lindqvist", "4 March 2021", "", title, ""))
+        assert article.title == title
+        assert article.body.startswith(FIRST_WORDS)
+
+    def test_a_title_wrapped_under_the_masthead_is_not_taken_for_a_tagline(self):
+        footer = "www.lanternweekly.example                          1"
+        article = parse_dump(
+            dump(
+                "LANTERN WEEKLY",
+                "Harbour board splits over the future",
+                "of the old fish market, council confirms",
+                "Ana Lindqvist, Lantern Weekly",
+                "4 March 2021",
+                footer=footer,
+            )
+        )
+        assert article.title == (
+            "Harbour board splits over the future of the old fish market, council confirms"
+        )
+        assert article.authors == ["Ana Lindqvist"]
+
+    def test_a_byline_may_name_the_outlet_only_its_site_names(self):
+        footer = "www.lanternweekly.example                          1"
+        article = parse_dump(
+            dump("Fish market to close", "Ana Lindqvist, Lantern Weekly", "4.3.2021", footer=footer)
+        )
+        assert (article.publication, article.authors) == (
+            "lanternweekly.example",
+            ["Ana Lindqvist"],
+        )
+
+    def test_a_word_at_the_end_of_the_site_s_name_is_not_the_outlet(self):
+        footer = "www.harbourdailydigest.example                     1"
+        top = [Line("Digest"), Line("Fish market to close")]
+        furniture = [Line(footer, columns=("www.harbourdailydigest.example", "1"))]
+        assert choose_publication(furniture, top, 80, 0)[0] == "harbourdailydigest.example"

@@ -71,3 +71,9 @@ class TestFurniture:
     def test_a_short_line_ending_a_paragraph_at_a_page_top_stays(self):
         text = f"Tram depot to close\n{WIDE}\n{WIDE}\n\fsaid.\n{WIDE}\n{WIDE}\n\fsaid.\n{WIDE}\n"
         assert furniture(text) == []
+
+
+def test_a_running_head_whose_title_asks_a_question_goes():
+    text = f"Lantern Weekly\nIs the harbour safe?\n{WIDE}\n{WIDE}\n\f"
+    text += f"Lantern Weekly          Is the harbour safe?\n{WIDE}\n{WIDE}\n"
+    assert furniture(text) == ["Lantern Weekly Is the harbour safe?"]
