@@ -144,6 +144,10 @@ def missing_fields(record: ArticleRecord) -> list[str]:
 def _publication(record: ArticleRecord) -> Publication | None:
     if not record.publication:
         return None
+    # "Harbour Post" printed in capitals in one document is the same publication.
+    existing = Publication.objects.filter(name__iexact=record.publication).order_by("pk").first()
+    if existing is not None:
+        return existing
     publication, _ = Publication.objects.get_or_create(
         name=record.publication,
         defaults={"homepage": record.publication_url, "default_language": record.language},
@@ -154,8 +158,19 @@ def _publication(record: ArticleRecord) -> Publication | None:
 def _section(publication: Publication | None, name: str) -> Section | None:
     if publication is None or not name:
         return None
+    existing = publication.sections.filter(name__iexact=name).order_by("pk").first()
+    if existing is not None:
+        return existing
     section, _ = Section.objects.get_or_create(publication=publication, name=name)
     return section
+
+
+def _unfiled_section(record: ArticleRecord) -> list[str]:
+    """A section read without a publication to file it under: kept in words for review
+    rather than lost (a section belongs to a publication)."""
+    if record.section and not record.publication:
+        return [f"section: {record.section} (no publication to file it under)"]
+    return []
 
 
 def _author(name: str) -> Author:
@@ -213,9 +228,8 @@ def store(
         outcome = UPDATED
 
     with transaction.atomic():
-        missing = missing_fields(record) + [
-            reason for reason in record.review if reason not in missing_fields(record)
-        ]
+        missing = missing_fields(record)
+        missing += [r for r in [*record.review, *_unfiled_section(record)] if r not in missing]
         if article is None:
             article = Article(
                 status=(

@@ -8,7 +8,7 @@ from haystack.query import SearchQuerySet
 from articles.ingest import pipeline
 from articles.ingest.pipeline import import_files, import_records
 from articles.ingest.record import ArticleRecord, EntityRef
-from articles.models import Article, Author, Entity
+from articles.models import Article, Author, Entity, Publication
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +264,34 @@ def test_what_the_reader_doubted_is_shown_for_review(search_index):
     article = Article.objects.get(pk=import_records([record]).created[0])
     assert article.status == Article.Status.REVIEW
     assert article.missing_fields == ["title: no line stood out as the title"]
+
+
+def test_a_publication_and_section_printed_in_capitals_are_the_ones_already_there(search_index):
+    def record(n, publication, section):
+        return ArticleRecord(
+            title=f"Tram line {n} opens",
+            body=f"Tram line {n} opened.",
+            published=dt.date(2022, 1, n),
+            publication=publication,
+            section=section,
+            language="en",
+        )
+
+    import_records(
+        [record(1, "Valley Courier", "City News"), record(2, "VALLEY COURIER", "CITY NEWS")]
+    )
+    assert [p.name for p in Publication.objects.all()] == ["Valley Courier"]
+    assert set(Article.objects.values_list("section__name", flat=True)) == {"City News"}
+
+
+def test_a_section_without_a_publication_is_kept_for_review(search_index):
+    record = ArticleRecord(
+        title="Tram line opens",
+        body="The tram line opened.",
+        published=dt.date(2022, 1, 3),
+        section="City News",
+        language="en",
+    )
+    article = Article.objects.get(pk=import_records([record]).created[0])
+    assert article.section is None
+    assert "section: City News (no publication to file it under)" in article.missing_fields
