@@ -34,13 +34,14 @@ from articles.ingest.cleanup import (
 )
 from articles.ingest.pages import Line, is_short_name
 
-SITE, BANNER, MASTHEAD, BYLINE, DATE, SECTION, TEXT = (
+SITE, BANNER, MASTHEAD, BYLINE, DATE, SECTION, CAPTION, TEXT = (
     "site",
     "banner",
     "masthead",
     "byline",
     "date",
     "section",
+    "caption",
     "text",
 )
 # The header is read within the first lines of the article; the body has started by then.
@@ -92,10 +93,18 @@ def letters(text: str) -> str:
 
 def display_case(text: str) -> str:
     """A name printed in capitals in its usual case: words of four letters or more
-    capitalised, shorter ones (initials such as "BBC", "UK") kept; mixed case is kept as is."""
+    capitalised, short joining words ("THE", "OF") too, other short ones (initials such as
+    "BBC", "UK") kept; mixed case is kept as is."""
     if not text.isupper():
         return text
-    return " ".join(word.capitalize() if len(word) > 3 else word for word in text.split())
+    words = []
+    for position, word in enumerate(text.split()):
+        if word.lower() in _JOINERS:
+            word = word.capitalize() if position == 0 else word.lower()
+        elif len(word) > 3:
+            word = word.capitalize()
+        words.append(word)
+    return " ".join(words)
 
 
 def domains(texts: list[str]) -> list[str]:
@@ -491,8 +500,8 @@ def _usual_indent(lines: list[Line]) -> int:
 
 
 def classify_line(text: str, script: str, outlets: tuple[str, ...] = ()) -> tuple[str, object]:
-    """The kind of one stripped header line (SITE, BANNER, MASTHEAD, BYLINE, DATE, SECTION or
-    TEXT) and what it says: ``(names, date)`` for a byline, a date, a section's name.
+    """The kind of one stripped header line (SITE, BANNER, MASTHEAD, BYLINE, DATE, SECTION,
+    CAPTION or TEXT) and what it says: ``(names, date)`` for a byline, a date, a section's name.
 
     ``script`` is the article's main script; ``outlets`` the outlet's names as the document
     prints them, the first its chosen name (a line that is only that name is the masthead).
@@ -504,6 +513,8 @@ def _classify(text: str, script: str, publication: str, outlets: list[str]) -> t
     """The kind of one header line and what it says (names and date, a date, a section)."""
     if is_site_line(text) or is_page_number(text):
         return SITE, None
+    if _CAPTION.match(text):
+        return CAPTION, None  # a picture's caption or credit: not the title, not the body
     section = metadata.section_label(text, script)
     counts = script_counts(text)
     foreign = sum(n for s, n in counts.items() if s != script)
@@ -553,6 +564,22 @@ _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 # A place or a role after a name: "A in Washington", "A, political editor".
 _NAME_TAIL = re.compile(r"\s+(?:in|at|from|for|reporting)\s+.*$")
 MAX_NAME_WORDS = 5
+# Words of a journalist's role, printed after the name in a byline.
+_ROLE_WORDS = frozenset(
+    {
+        *("correspondent", "editor", "reporter", "writer", "columnist", "analyst"),
+        *("contributor", "contributing", "staff", "bureau", "chief", "desk", "producer"),
+        *("photographer", "presenter", "journalist", "correspondents", "editors"),
+    }
+)
+# A line that captions or credits a picture: "Photo: …", "Image: …".
+_CAPTION = re.compile(
+    r"^(?:photo|photograph|picture|image|illustration|caption|credit|video)s?\s*:", re.I
+)
+
+
+def _is_role(text: str) -> bool:
+    return any(word.lower().strip(".,") in _ROLE_WORDS for word in text.split())
 
 
 def parse_byline(text: str, outlets: list[str]) -> tuple[list[str], dt.date | None] | None:
@@ -588,7 +615,8 @@ def parse_byline(text: str, outlets: list[str]) -> tuple[list[str], dt.date | No
     others = segments[1:]
     if not cue and len(others) == 0 and len(items) > 1 and "," in segments[0]:
         others = [items.pop()]  # "A, Outlet": the outlet comes last
-    names = [item for item in items if not _is_outlet(item, outlets)]
+    # Neither the outlet nor a role ("Environment Correspondent") is a name.
+    names = [item for item in items if not _is_outlet(item, outlets) and not _is_role(item)]
     if cue:
         names = [name for name in names if _is_name(name)]
         if len(names) > 1 and any(len(name.split()) > 1 for name in names):

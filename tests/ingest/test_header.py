@@ -359,3 +359,26 @@ class TestRulesFromTheWiderWorld:
         top = [Line("Digest"), Line("Fish market to close")]
         furniture = [Line(footer, columns=("www.harbourdailydigest.example", "1"))]
         assert choose_publication(furniture, top, 80, 0)[0] == "harbourdailydigest.example"
+
+
+class TestMoreLayouts:
+    def test_a_role_after_the_name_is_not_an_author(self):
+        assert parse_byline("By Ana Lindqvist, Harbour Correspondent", []) == (
+            ["Ana Lindqvist"],
+            None,
+        )
+
+    def test_a_picture_caption_under_the_date_is_not_the_title(self):
+        article = parse_dump(
+            dump(
+                "Fish market to close after ninety years",
+                "By Ana Lindqvist",
+                "4 March 2021",
+                "Photo: The market hall at dawn (Marrow Gazette)",
+            )
+        )
+        assert article.title == "Fish market to close after ninety years"
+        assert article.body.startswith(FIRST_WORDS)
+
+    def test_a_masthead_in_capitals_keeps_its_small_words_small(self):
+        assert display_case("THE LANTERN OF MARROW") == "The Lantern of Marrow"
