@@ -382,3 +382,9 @@ class TestMoreLayouts:
 
     def test_a_masthead_in_capitals_keeps_its_small_words_small(self):
         assert display_case("THE LANTERN OF MARROW") == "The Lantern of Marrow"
+
+
+def test_a_label_that_is_a_word_from_inside_the_site_s_name_is_a_section():
+    footer = "www.harbourdailydigest.example                     1"
+    article = parse_dump(dump("Digest", "4 March 2021", "Fish market to close", footer=footer))
+    assert (article.publication, article.section) == ("harbourdailydigest.example", "Digest")
