@@ -94,7 +94,7 @@ def letters(text: str) -> str:
 def display_case(text: str) -> str:
     """A name printed in capitals in its usual case: words of four letters or more
     capitalised, short joining words ("THE", "OF") too, other short ones (initials such as
-    "BBC", "UK") kept; mixed case is kept as is."""
+    "KTV", "UK") kept; mixed case is kept as is."""
     if not text.isupper():
         return text
     words = []
@@ -207,7 +207,7 @@ def choose_publication(
         return _best_spelling(exact or matching, candidates + top_names), homepage
     if domain:
         # No printed name matches the site: the site's own address names it best
-        # ("wahatnews.net"), where a name guessed from it could split it wrongly.
+        # ("harbourpost.example"), where a name guessed from it could split it wrongly.
         return domain, homepage
     # A name the furniture prints twice, or prints once and the header again (a masthead, a
     # byline's "…, Outlet").
@@ -253,8 +253,8 @@ def _name_of(publication: str) -> str:
 
 
 def _is_outlet(text: str, outlets: list[str]) -> bool:
-    """Whether ``text`` names one of ``outlets``, maybe shortened ("Reuters" for "Reuters News
-    Service") or with a word added ("BBC News" for "BBC")."""
+    """Whether ``text`` names one of ``outlets``, maybe shortened ("Courier" for "Courier News
+    Service") or with a word added ("KTV News" for "KTV")."""
     own = letters(text)
     if len(own) < 2:
         return False
@@ -290,8 +290,8 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
     publication, homepage = choose_publication(
         furniture, [line for _, line in filled[:8]], width, body_indent
     )
-    # The outlet as a byline may name it: its chosen name, or its site's name ("bbc" for a
-    # byline's "…, BBC News" where only bbc.com named the outlet).
+    # The outlet as a byline may name it: its chosen name, or its site's name ("ktv" for a
+    # byline's "…, KTV News" where only ktv.example named the outlet).
     outlets = (
         [publication, *(_domain_label(d) for d in domains([publication]))] if publication else []
     )
@@ -531,8 +531,8 @@ def _classify(text: str, script: str, publication: str, outlets: list[str]) -> t
         and letters(text)
         and (
             letters(text) == letters(publication)
-            # the name shortened ("REUTERS" for "Reuters News Service"); a word from inside
-            # the name ("Digest" in globalpressdigest.com) is more likely a section
+            # the name shortened ("COURIER" for "Courier News Service"); a word from inside
+            # the name ("Digest" in harbourdailydigest.example) is more likely a section
             or (
                 len(text.split()) <= MAX_LABEL_WORDS
                 and len(letters(text)) >= 3
@@ -628,7 +628,7 @@ def parse_byline(text: str, outlets: list[str]) -> tuple[list[str], dt.date | No
     if cue:
         names = [name for name in names if _is_name(name)]
         if len(names) > 1 and any(len(name.split()) > 1 for name in names):
-            # "By A, Reuters", "By A, Washington": a lone word beside full names is no name
+            # "By A, Courier", "By A, Washington": a lone word beside full names is no name
             names = [name for name in names if len(name.split()) > 1]
     else:
         if not others or text.isupper():

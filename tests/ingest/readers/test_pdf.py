@@ -92,7 +92,7 @@ class TestTwoPageArticle:
         assert article.authors == ["Jane Ortega", "Tom Reyes"]
         assert article.published == dt.date(2024, 3, 14)
         # Only the site's address names the outlet: it is named by it, not by a guess at the
-        # words in it (a guess splits "wahatnews" wrongly as "Wahatnews").
+        # words in it (a guess would make "harbourpost.example" "Harbourpost").
         assert article.publication == "example-news.org"
         assert article.publication_url == "https://www.example-news.org"
         assert article.language == "en"
