@@ -34,6 +34,26 @@ VAR_DIR = Path(os.environ.get("NEWSARCHIVE_VAR_DIR", BASE_DIR / "var"))
 DEBUG = env_bool("DEBUG", False)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+# Beginnings of keys copied from examples and generated projects rather than generated.
+_PLACEHOLDER_KEYS = ("django-insecure", "insecure", "changeme", "change-me", "change_me", "your")
+
+
+def weak_secret_key(key: str) -> str | None:
+    """Why ``key`` is too easy to guess for production, or None. The bar is Django's own
+    (``check --deploy``: 50 characters, not 'django-insecure-…') raised where it is low:
+    'a' * 50 or 'abcde' * 10 pass Django's five distinct characters but not ours."""
+    if len(key) < 50:
+        return f"it has {len(key)} characters, fewer than 50"
+    if len(set(key)) < 16:
+        return f"it has only {len(set(key))} distinct characters"
+    for length in range(1, len(key) // 2 + 1):
+        if len(key) % length == 0 and key[:length] * (len(key) // length) == key:
+            return f"it repeats {key[:length]!r}"
+    if key.lower().startswith(_PLACEHOLDER_KEYS):
+        return "it starts like a placeholder, not a generated key"
+    return None
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -42,8 +62,11 @@ if not SECRET_KEY:
             "(or DEBUG=1 for local development)."
         )
     SECRET_KEY = _DEV_SECRET_KEY
-elif not DEBUG and (SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured("SECRET_KEY is too weak for DEBUG=0: use 50 random characters.")
+elif not DEBUG and (_weakness := weak_secret_key(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for DEBUG=0: {_weakness}. Use 50 random characters, e.g. "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
