@@ -210,6 +210,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Seconds an upload's preview waits for the editor's "Import" before it is deleted
+# (articles/upload.py: on each visit to the upload page, and by `manage.py expire_uploads`).
+UPLOAD_PREVIEW_TTL = int(os.environ.get("UPLOAD_PREVIEW_TTL", str(24 * 60 * 60)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
