@@ -210,6 +210,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Kept originals are sent to staff by articles/views/originals.py; set this to an internal
+# location of the reverse proxy (e.g. "/protected-media/") to let the proxy send them
+# (X-Accel-Redirect, docs/deployment.md).
+ORIGINALS_X_ACCEL_REDIRECT = os.environ.get("ORIGINALS_X_ACCEL_REDIRECT", "")
 # Seconds an upload's preview waits for the editor's "Import" before it is deleted
 # (articles/upload.py: on each visit to the upload page, and by `manage.py expire_uploads`).
 UPLOAD_PREVIEW_TTL = int(os.environ.get("UPLOAD_PREVIEW_TTL", str(24 * 60 * 60)))
