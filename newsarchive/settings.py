@@ -284,19 +284,29 @@ SECURE_CSP_REPORT_ONLY: dict[str, list[str]] = {}
 
 # Failed logins: after LOGIN_THROTTLE_FAILURES for one username or one client address
 # within LOGIN_THROTTLE_WINDOW seconds, further attempts are refused until the window
-# passes. Counted in the cache: per process with the default (local memory) cache, so set
-# REDIS_URL when several workers serve the admin (needs the `redis` package).
+# passes. Counted in the "shared" cache, which every worker process and server sees: a
+# table in the database (migration 0006) by default, Redis where REDIS_URL is set.
 AUTHENTICATION_BACKENDS = ["articles.security.ThrottledModelBackend"]
 LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", str(15 * 60)))
 LOGIN_THROTTLE_IP_HEADER = os.environ.get("LOGIN_THROTTLE_IP_HEADER", "REMOTE_ADDR")
 LOGIN_THROTTLE_VIEWS = ["admin:login"]
-LOGIN_THROTTLE_CACHE = "default"
+LOGIN_THROTTLE_CACHE = "shared"
+CACHES = {
+    # Per process: what may differ between workers for a while (related articles).
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "newsarchive_shared_cache",
+        # Past MAX_ENTRIES rows Django deletes the expired ones, then a third of the rest:
+        # far above the default 300, so that only a flood of some 10,000 failed logins
+        # within one window could push an account's count out before its time.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+    CACHES["default"] = CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
     }
 # --- end of Security ---------------------------------------------------------------
