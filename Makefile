@@ -27,7 +27,8 @@ migrate: venv
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 
 # Loaded once; `make sample` again after `rm var/.sample-loaded` re-reads (imports are idempotent).
-var/.sample-loaded: | migrate
+# After `index`: an import updates the index it finds, and only `sync_index` builds a missing one.
+var/.sample-loaded: | migrate index
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_sample
 	touch $@
 

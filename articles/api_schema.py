@@ -544,9 +544,14 @@ PATHS = {
                 "A page of results, with facets and warnings.", _ref("SearchPage")
             ),
             "400": _BAD,
+            "422": _json_response(
+                "The query asks for more than the engine can answer within its time limit "
+                "(very many words, very short prefixes); try fewer or more specific words.",
+                _ERROR,
+            ),
             "503": _json_response(
                 "The search index cannot answer (missing, locked or being rebuilt); the rest "
-                "of the API goes on working.",
+                "of the API goes on working. Retry-After says when to try again.",
                 _ERROR,
             ),
         },
@@ -571,7 +576,8 @@ OPENAPI = {
             '{"error": "...", "detail": ...}: 400 for a parameter that cannot be read (the '
             "search reads its parameters as the search page does and warns instead), 404 "
             "for an unknown slug or a page past the last, 405 for any method but GET and "
-            "HEAD, 503 when the search index cannot answer.\n\n"
+            "HEAD, 422 for a search too costly to answer in time, 503 (with Retry-After) "
+            "when the search index cannot answer.\n\n"
             "Every `url` is the thing's page on the site; every `api_url` its place in "
             "this API."
         ),

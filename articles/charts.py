@@ -139,13 +139,15 @@ def bar_chart(
         f"<tbody>{rows}</tbody></table>"
     )
     # The note is in the description already; the caption shows it to sighted readers.
+    # HTML allows a figure's caption only as its first or last child: last, so that it
+    # follows the picture (the table between them is visually hidden).
     caption = (
         f'<figcaption class="chart-note" aria-hidden="true">{escape(note)}</figcaption>'
         if note
         else ""
     )
     return mark_safe(  # noqa: S308  (every piece of text above is escaped)
-        f'<figure class="chart" id="{chart_id}">{"".join(parts)}{caption}{table}</figure>'
+        f'<figure class="chart" id="{chart_id}">{"".join(parts)}{table}{caption}</figure>'
     )
 
 

@@ -246,11 +246,20 @@ def _ascii_word(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
+def bibtex_url(url: str) -> str:
+    r"""``url`` (ASCII, percent-encoded) for a BibTeX ``url`` field: ``%`` and ``#`` escaped.
+
+    Unescaped, a ``%`` starts a comment for every client that decodes LaTeX (bibtexparser
+    cut a Persian article's address at its first ``%D8``), and for LaTeX itself once classic
+    BibTeX copies the field into the ``.bbl``; the url package prints ``\%`` and ``\#`` as
+    ``%`` and ``#``. A URI holds no braces or backslashes, so nothing else needs escaping."""
+    return url.replace("%", r"\%").replace("#", r"\#")
+
+
 def bibtex(citation: Citation) -> str:
     """A BibTeX entry: ``@article`` in the publication as ``journal``, or ``@misc``
     when the publication is unknown. The title is double-braced so that styles keep
-    its capitals; ``url`` is left unescaped, as biblatex and the url package read it
-    verbatim (a permalink holds no braces)."""
+    its capitals; ``url`` as ``bibtex_url`` escapes it."""
     fields: list[tuple[str, str]] = []
     if citation.authors:
         names = " and ".join(bibtex_name(author) for author in citation.authors)
@@ -263,7 +272,7 @@ def bibtex(citation: Citation) -> str:
         fields.append(("year", "{" + str(date.year) + "}"))
         fields.append(("month", BIBTEX_MONTHS[date.month - 1]))
         fields.append(("day", "{" + str(date.day) + "}"))
-    fields.append(("url", "{" + citation.url + "}"))
+    fields.append(("url", "{" + bibtex_url(citation.url) + "}"))
     fields.append(("urldate", "{" + citation.retrieved.isoformat() + "}"))
     fields.append(("note", "{Retrieved from " + ARCHIVE_NAME + "}"))
     kind = "article" if citation.publication else "misc"

@@ -5,12 +5,18 @@ The policy is read from ``SECURE_CSP`` / ``SECURE_CSP_REPORT_ONLY`` (directive -
 sources), the names and shape Django 6.0's built-in ``ContentSecurityPolicyMiddleware``
 reads, so that upgrading means swapping the middleware and nothing else.
 
-Failed logins are counted per username and per client address in Django's cache
-(``LOGIN_THROTTLE_CACHE``). After ``LOGIN_THROTTLE_FAILURES`` failures within
-``LOGIN_THROTTLE_WINDOW`` seconds of the first one, ``ThrottledModelBackend`` refuses
-every further attempt for that username or address, right password or not, until the
-window has passed; ``LoginThrottleMiddleware`` answers such a login form with 429 and a
-message a person can read instead of "wrong password".
+Failed logins are counted per username and per client address in a cache every worker
+process shares (``LOGIN_THROTTLE_CACHE``: a database table, or Redis). After
+``LOGIN_THROTTLE_FAILURES`` failures within the last ``LOGIN_THROTTLE_WINDOW`` seconds,
+``ThrottledModelBackend`` refuses every further attempt for that username or address,
+right password or not, until the oldest of them is a window old;
+``LoginThrottleMiddleware`` answers such a login form with 429 and a message a person can
+read instead of "wrong password".
+
+Each failure takes a slot of its own (``<key>:1`` … ``<key>:N``) with ``cache.add``, which
+every cache backend makes atomic (a unique key in the table, SET NX in Redis), so two
+workers failing at once are counted twice; a read-modify-write counter (``incr`` on the
+database cache) would count them once.
 """
 
 from __future__ import annotations
@@ -88,10 +94,16 @@ def _keys(username: str | None, address: str) -> list[str]:
     return keys
 
 
+def _slots(key: str) -> list[str]:
+    return [f"{key}:{n}" for n in range(1, settings.LOGIN_THROTTLE_FAILURES + 1)]
+
+
 def login_refused(request, username: str | None) -> bool:
-    """True when this username or this client has failed too often lately."""
-    counts = _cache().get_many(_keys(username, client_address(request)))
-    return any(count >= settings.LOGIN_THROTTLE_FAILURES for count in counts.values())
+    """True when this username or this client has failed too often lately: every slot of
+    one of its keys is taken."""
+    keys = _keys(username, client_address(request))
+    taken = _cache().get_many([slot for key in keys for slot in _slots(key)])
+    return any(all(slot in taken for slot in _slots(key)) for key in keys)
 
 
 def _username(credentials: dict) -> str | None:
@@ -103,19 +115,18 @@ def _username(credentials: dict) -> str | None:
 def count_failed_login(sender, credentials, request=None, **kwargs):
     cache = _cache()
     for key in _keys(_username(credentials), client_address(request)):
-        # The window runs from the first failure; incr keeps the key's expiry.
-        cache.add(key, 0, timeout=settings.LOGIN_THROTTLE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr: start a new window
-            cache.set(key, 1, timeout=settings.LOGIN_THROTTLE_WINDOW)
+        # The first free slot; each expires a window after its failure. All taken: the
+        # key is refused already, and the failure adds nothing.
+        for slot in _slots(key):
+            if cache.add(slot, 1, timeout=settings.LOGIN_THROTTLE_WINDOW):
+                break
 
 
 @receiver(user_logged_in, dispatch_uid="articles.security.forget_failed_logins")
 def forget_failed_logins(sender, request, user, **kwargs):
     # Only the account's count: an address's count stays, or one known password would
     # reset the count for guessing others from the same place.
-    _cache().delete_many(_keys(user.get_username(), ""))
+    _cache().delete_many([slot for key in _keys(user.get_username(), "") for slot in _slots(key)])
 
 
 class ThrottledModelBackend(ModelBackend):

@@ -4,13 +4,17 @@ same pipeline as ``import_articles`` on confirmation.
 Uploaded files wait in a staging folder (``MEDIA_ROOT/uploads/<token>/``) between the
 preview and the confirmation, so nothing is read twice from the browser and nothing is
 stored before the editor says so. The pipeline keeps each file with its article; the
-staging folder goes once the import (or a cancel) is done.
+staging folder goes once the import (or a cancel) is done. A file the preview refuses is
+deleted at once (it can never be imported), and a preview nobody confirms or cancels
+expires after ``UPLOAD_PREVIEW_TTL`` seconds: ``expire_previews()`` removes it, on every
+visit to the upload page and from `manage.py expire_uploads` (cron).
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -56,10 +60,38 @@ class UploadForm(forms.Form):
     )
 
 
+def staging_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "uploads"
+
+
 def staging_dir(token: str) -> Path:
     if not _TOKEN.match(token or ""):
         raise PermissionDenied("Unknown upload.")
-    return Path(settings.MEDIA_ROOT) / "uploads" / token
+    return staging_root() / token
+
+
+def expire_previews(older_than: float | None = None) -> int:
+    """Remove staging folders last changed more than ``older_than`` seconds ago
+    (``UPLOAD_PREVIEW_TTL`` by default): previews nobody confirmed or cancelled. Only
+    folders named like a token are touched. Returns how many went."""
+    ttl = settings.UPLOAD_PREVIEW_TTL if older_than is None else older_than
+    cutoff = time.time() - ttl
+    removed = 0
+    try:
+        folders = list(staging_root().iterdir())
+    except FileNotFoundError:
+        return 0
+    for folder in folders:
+        if not _TOKEN.match(folder.name) or not folder.is_dir():
+            continue
+        try:
+            if folder.stat().st_mtime >= cutoff:
+                continue
+        except FileNotFoundError:  # confirmed or cancelled meanwhile
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 def stage(files) -> str:
@@ -79,7 +111,9 @@ def stage(files) -> str:
 
 
 def preview(folder: Path) -> list[dict]:
-    """What importing each staged file would do, or why it cannot be imported."""
+    """What importing each staged file would do, or why it cannot be imported. A refused
+    file is deleted from the staging folder at once: it would only wait there for nothing
+    (an upload over the size limit most of all)."""
     rows = []
     for path in sorted(folder.iterdir()):
         row = {"name": path.name}
@@ -89,6 +123,7 @@ def preview(folder: Path) -> list[dict]:
                 raise ValueError("no article text was found")
         except Exception as exc:
             row["error"] = str(exc)
+            path.unlink(missing_ok=True)
         else:
             _, outcome = classify(record)
             row.update(record=record, outcome=outcome, missing=missing_fields(record))
@@ -99,6 +134,7 @@ def preview(folder: Path) -> list[dict]:
 def import_view(model_admin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
+    expire_previews()
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -122,11 +158,12 @@ def import_view(model_admin, request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         token = stage(form.cleaned_data["files"])
-        context.update(
-            rows=preview(staging_dir(token)),
-            token=token,
-            publish=form.cleaned_data["publish"],
-        )
+        folder = staging_dir(token)
+        rows = preview(folder)
+        if not any(folder.iterdir()):  # every file refused: nothing to confirm
+            shutil.rmtree(folder, ignore_errors=True)
+            token = ""
+        context.update(rows=rows, token=token, publish=form.cleaned_data["publish"])
         return TemplateResponse(request, "admin/articles/article/import_preview.html", context)
     context["form"] = form
     return TemplateResponse(request, "admin/articles/article/import.html", context)

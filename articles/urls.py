@@ -18,7 +18,41 @@ class UnicodeSlugConverter:
         return value
 
 
+class _DatePartConverter:
+    """A year, month or day as a calendar has them: anything else (0, 13, 10000, a number
+    too big for the database) is not a page, so a date archive can only be asked for a
+    date Python and the database can hold."""
+
+    regex: str
+    low: int
+    high: int
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not self.low <= number <= self.high:
+            raise ValueError(f"{value} is not between {self.low} and {self.high}")
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+class YearConverter(_DatePartConverter):
+    regex, low, high = r"[0-9]{1,4}", 1, 9999
+
+
+class MonthConverter(_DatePartConverter):
+    regex, low, high = r"[0-9]{1,2}", 1, 12
+
+
+class DayConverter(_DatePartConverter):
+    regex, low, high = r"[0-9]{1,2}", 1, 31
+
+
 register_converter(UnicodeSlugConverter, "uslug")
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
+register_converter(DayConverter, "day")
 
 app_name = "articles"
 
@@ -28,9 +62,9 @@ urlpatterns = [
     path("articles/<uslug:slug>/cite.bib", citations.cite_bibtex, name="cite-bibtex"),
     path("articles/<uslug:slug>/cite.ris", citations.cite_ris, name="cite-ris"),
     path("archive/", browse.date_archive, name="archive"),
-    path("archive/<int:year>/", browse.year_archive, name="archive-year"),
-    path("archive/<int:year>/<int:month>/", browse.month_archive, name="archive-month"),
-    path("archive/<int:year>/<int:month>/<int:day>/", browse.day_archive, name="archive-day"),
+    path("archive/<year:year>/", browse.year_archive, name="archive-year"),
+    path("archive/<year:year>/<month:month>/", browse.month_archive, name="archive-month"),
+    path("archive/<year:year>/<month:month>/<day:day>/", browse.day_archive, name="archive-day"),
     path("authors/", browse.author_index, name="authors"),
     path("authors/<uslug:slug>/", browse.author_detail, name="author"),
     path("publications/", browse.publication_index, name="publications"),

@@ -9,7 +9,8 @@ The rule, in the newsroom's words:
   a request that wrote (a POST, PUT, PATCH or DELETE), through a cookie; and, within one
   request, every read after its first write.
 - Sessions and users are always read from the primary: a login or logout written a moment
-  ago must be seen by the next request.
+  ago must be seen by the next request; so is the shared cache (failed logins counted a
+  moment ago by another worker).
 - Migrations run on the primary only; replicas receive them through replication.
 
 The search backend reads through this router too (``articles.search.backends.postgres``),
@@ -26,7 +27,7 @@ from django.conf import settings
 
 PRIMARY = "default"
 PIN_COOKIE = "db_primary_until"
-ALWAYS_PRIMARY_APPS = frozenset({"sessions", "auth"})
+ALWAYS_PRIMARY_APPS = frozenset({"sessions", "auth", "django_cache"})  # django_cache: CACHES
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # True while reads must see the primary (set per request by the middleware, and by a write).

@@ -34,6 +34,26 @@ VAR_DIR = Path(os.environ.get("NEWSARCHIVE_VAR_DIR", BASE_DIR / "var"))
 DEBUG = env_bool("DEBUG", False)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+# Beginnings of keys copied from examples and generated projects rather than generated.
+_PLACEHOLDER_KEYS = ("django-insecure", "insecure", "changeme", "change-me", "change_me", "your")
+
+
+def weak_secret_key(key: str) -> str | None:
+    """Why ``key`` is too easy to guess for production, or None. The bar is Django's own
+    (``check --deploy``: 50 characters, not 'django-insecure-…') raised where it is low:
+    'a' * 50 or 'abcde' * 10 pass Django's five distinct characters but not ours."""
+    if len(key) < 50:
+        return f"it has {len(key)} characters, fewer than 50"
+    if len(set(key)) < 16:
+        return f"it has only {len(set(key))} distinct characters"
+    for length in range(1, len(key) // 2 + 1):
+        if len(key) % length == 0 and key[:length] * (len(key) // length) == key:
+            return f"it repeats {key[:length]!r}"
+    if key.lower().startswith(_PLACEHOLDER_KEYS):
+        return "it starts like a placeholder, not a generated key"
+    return None
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -42,8 +62,11 @@ if not SECRET_KEY:
             "(or DEBUG=1 for local development)."
         )
     SECRET_KEY = _DEV_SECRET_KEY
-elif not DEBUG and (SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured("SECRET_KEY is too weak for DEBUG=0: use 50 random characters.")
+elif not DEBUG and (_weakness := weak_secret_key(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for DEBUG=0: {_weakness}. Use 50 random characters, e.g. "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -142,6 +165,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Search: the embedded Whoosh index by default.
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+# Seconds one call of the search engine may take; a query that needs longer is answered
+# with a message (too costly) instead of holding a worker.
+SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "1.5"))
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "whoosh"))
 if SEARCH_BACKEND == "whoosh":
     HAYSTACK_CONNECTIONS = {
@@ -187,6 +213,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Kept originals are sent to staff by articles/views/originals.py; set this to an internal
+# location of the reverse proxy (e.g. "/protected-media/") to let the proxy send them
+# (X-Accel-Redirect, docs/deployment.md).
+ORIGINALS_X_ACCEL_REDIRECT = os.environ.get("ORIGINALS_X_ACCEL_REDIRECT", "")
+# Seconds an upload's preview waits for the editor's "Import" before it is deleted
+# (articles/upload.py: on each visit to the upload page, and by `manage.py expire_uploads`).
+UPLOAD_PREVIEW_TTL = int(os.environ.get("UPLOAD_PREVIEW_TTL", str(24 * 60 * 60)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -254,19 +287,29 @@ SECURE_CSP_REPORT_ONLY: dict[str, list[str]] = {}
 
 # Failed logins: after LOGIN_THROTTLE_FAILURES for one username or one client address
 # within LOGIN_THROTTLE_WINDOW seconds, further attempts are refused until the window
-# passes. Counted in the cache: per process with the default (local memory) cache, so set
-# REDIS_URL when several workers serve the admin (needs the `redis` package).
+# passes. Counted in the "shared" cache, which every worker process and server sees: a
+# table in the database (migration 0006) by default, Redis where REDIS_URL is set.
 AUTHENTICATION_BACKENDS = ["articles.security.ThrottledModelBackend"]
 LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", str(15 * 60)))
 LOGIN_THROTTLE_IP_HEADER = os.environ.get("LOGIN_THROTTLE_IP_HEADER", "REMOTE_ADDR")
 LOGIN_THROTTLE_VIEWS = ["admin:login"]
-LOGIN_THROTTLE_CACHE = "default"
+LOGIN_THROTTLE_CACHE = "shared"
+CACHES = {
+    # Per process: what may differ between workers for a while (related articles).
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "newsarchive_shared_cache",
+        # Past MAX_ENTRIES rows Django deletes the expired ones, then a third of the rest:
+        # far above the default 300, so that only a flood of some 10,000 failed logins
+        # within one window could push an account's count out before its time.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+    CACHES["default"] = CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
     }
 # --- end of Security ---------------------------------------------------------------

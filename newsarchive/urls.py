@@ -4,6 +4,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
+from articles.views import originals
 
 # A database outage outside a view gets the same 503 page as one inside (middleware.py).
 handler500 = "newsarchive.middleware.server_error"
@@ -25,6 +26,12 @@ urlpatterns = [
         sitemaps.sitemap,
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
+    ),
+    # Where the admin links an article's original file (its MEDIA_URL address): staff only.
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/{originals.FOLDER}/<path:name>",
+        originals.original_file,
+        name="original-file",
     ),
 ]
 

@@ -31,6 +31,8 @@ def _search_index_in_tmp(tmp_path_factory):
     path = tmp_path_factory.mktemp("whoosh")
     settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)
     connections.reload("default")
+    # As `manage.py reindex` would: nothing else creates an index (see IndexMissing).
+    connections["default"].get_backend().create_index()
     yield path
 
 

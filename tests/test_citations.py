@@ -1,6 +1,8 @@
 import datetime as dt
 
+import bibtexparser
 import pytest
+from bibtexparser.middlewares import LatexDecodingMiddleware
 from django.urls import reverse
 
 from articles.citations import Citation, Name, bibtex, bibtex_escape, plain_text, ris, split_name
@@ -188,6 +190,30 @@ def test_bibtex_download(client):
     assert body.startswith("@article{thomas2019att,")
     assert r"title = {{AT\&T in 100\% of cases}}," in body
     assert f"url = {{http://testserver{article.get_absolute_url()}}}," in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("title", ["خبر تازه از تهران", "AT&T in 100% of cases"])
+def test_bibtex_tools_read_the_whole_url(client, title):
+    """bibtexparser, decoding LaTeX as it does for reference managers, reads the title and
+    the whole permalink, percent-encoded Persian slug included."""
+    article = builders.article(title=title, authors=["علی رضایی"], language="fa")
+    permalink = f"http://testserver{article.get_absolute_url()}"
+    response = client.get(reverse("articles:cite-bibtex", args=[article.slug]))
+    library = bibtexparser.parse_string(
+        response.content.decode(), append_middleware=[LatexDecodingMiddleware()]
+    )
+    assert not library.failed_blocks
+    [entry] = library.entries
+    assert entry["url"] == permalink
+    assert entry["title"] == title
+    assert entry["author"] == "علی رضایی"
+
+
+def test_bibtex_url_escapes_what_latex_reads_as_comments_and_parameters():
+    url = "https://archive.example/articles/%D8%AE%D8%A8%D8%B1/#cite"
+    entry = bibtex(cite(url=url))
+    assert r"  url = {https://archive.example/articles/\%D8\%AE\%D8\%A8\%D8\%B1/\#cite}," in entry
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 
 from articles.models import Article
 
@@ -43,6 +44,8 @@ def test_router_reads_from_replicas_and_writes_to_the_primary(two_replicas):
     router = two_replicas.PrimaryReplicaRouter()
     assert {router.db_for_read(Article) for _ in range(50)} == {"replica_1", "replica_2"}
     assert router.db_for_read(Session) == "default"  # a login is seen at once
+    # Failed logins counted a moment ago by another worker are seen at once.
+    assert router.db_for_read(caches["shared"].cache_model_class) == "default"
     assert router.db_for_write(Article) == "default"
     # After a write, this request (context) reads its own write from the primary.
     assert router.db_for_read(Article) == "default"

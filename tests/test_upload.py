@@ -1,13 +1,20 @@
 """The admin's upload page: preview first, save on confirmation, same pipeline."""
 
+import io
+import os
 import re
+import shutil
+import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from haystack.query import SearchQuerySet
 
+from articles.ingest.documents import MAX_BYTES
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +79,78 @@ def test_only_users_who_may_add_articles_can_upload(client, django_user_model):
     user = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(URL).status_code == 403
+
+
+# Nothing is left behind -----------------------------------------------------------------
+
+
+def staged() -> list[Path]:
+    """Every file waiting in a staging folder."""
+    root = Path(settings.MEDIA_ROOT) / "uploads"
+    return sorted(path for path in root.glob("*/*")) if root.exists() else []
+
+
+def token_of(html: str) -> str:
+    return re.search(r'name="token" value="([0-9a-f]{32})"', html).group(1)
+
+
+@pytest.fixture
+def no_staging():
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "uploads", ignore_errors=True)
+    yield
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "uploads", ignore_errors=True)
+
+
+def test_refused_files_are_deleted_at_once_and_the_rest_wait(
+    admin_client, seed_path, search_index, no_staging
+):
+    token = token_of(upload(admin_client, seed_path).content.decode())
+    assert [path.name for path in staged()] == ["note.md", "seed.txt"]  # not empty.txt
+    admin_client.post(URL, {"step": "confirm", "token": token, "publish": "1"})
+    assert Article.objects.count() == 2 and staged() == []
+
+
+def test_a_file_over_the_size_limit_is_refused_and_not_kept(admin_client, no_staging):
+    big = SimpleUploadedFile("huge.txt", b"word " * (MAX_BYTES // 5 + 1024))
+    html = admin_client.post(URL, {"files": [big], "publish": "on"}).content.decode()
+    assert "huge.txt" in html and "too large" in html
+    assert "None of these files can be imported" in html
+    assert 'value="confirm"' not in html  # nothing to confirm
+    assert staged() == []
+    assert not any((Path(settings.MEDIA_ROOT) / "uploads").iterdir())
+
+
+def age(folder: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(folder, (then, then))
+
+
+def test_abandoned_previews_expire_on_the_next_visit(admin_client, seed_path, settings, no_staging):
+    settings.UPLOAD_PREVIEW_TTL = 3600
+    old = token_of(upload(admin_client, seed_path).content.decode())
+    recent = token_of(upload(admin_client, seed_path).content.decode())
+    root = Path(settings.MEDIA_ROOT) / "uploads"
+    age(root / old, 3601)
+    age(root / recent, 3000)
+    assert admin_client.get(URL).status_code == 200
+    assert not (root / old).exists()
+    assert (root / recent).is_dir()
+    # Confirming the expired preview says so instead of importing nothing.
+    response = admin_client.post(URL, {"step": "confirm", "token": old}, follow=True)
+    assert "That upload is gone" in response.content.decode()
+
+
+def test_expire_uploads_command_removes_only_old_previews(admin_client, seed_path, no_staging):
+    old = token_of(upload(admin_client, seed_path).content.decode())
+    recent = token_of(upload(admin_client, seed_path).content.decode())
+    root = Path(settings.MEDIA_ROOT) / "uploads"
+    age(root / old, settings.UPLOAD_PREVIEW_TTL + 60)
+    (root / "not-a-preview").mkdir()
+    age(root / "not-a-preview", settings.UPLOAD_PREVIEW_TTL + 60)
+    out = io.StringIO()
+    call_command("expire_uploads", stdout=out)
+    assert out.getvalue().strip() == "1 abandoned upload preview removed."
+    assert not (root / old).exists() and (root / recent).is_dir()
+    assert (root / "not-a-preview").is_dir()  # only what upload.py made
+    call_command("expire_uploads", "--older-than", "0", stdout=io.StringIO())
+    assert not (root / recent).exists()

@@ -13,6 +13,7 @@ documents) and ``sync_index()`` repairs what it finds; `manage.py check_index` r
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -25,6 +26,7 @@ from haystack import connections
 from haystack.query import SearchQuerySet
 
 from articles.models import Article
+from articles.search.backends.base import IndexMissing
 from articles.search_indexes import revision
 
 log = logging.getLogger(__name__)
@@ -187,6 +189,8 @@ def _update_retrying(ids: set[int]) -> None:
         try:
             update_articles(ids)
             return
+        except IndexMissing:
+            raise  # waiting will not bring it back
         except Exception as exc:
             log.warning(
                 "Search index update for articles %s failed (%s: %s); trying again in %s s",
@@ -235,7 +239,9 @@ def schedule_out_of_step(article_ids: Iterable[int]) -> None:
 
     For an import that finds articles already stored: the run that stored them may have
     been stopped (killed, a crash, a reboot) before its end, where it indexes."""
-    schedule(check_index(article_ids).ids)
+    # Without an index there is nothing to compare with; the end of the import says so.
+    with contextlib.suppress(IndexMissing):
+        schedule(check_index(article_ids).ids)
 
 
 @contextmanager
@@ -250,14 +256,22 @@ def deferred_indexing():
         yield _state.bulk
     finally:
         ids, _state.bulk = _state.bulk, None
-        _update_retrying(ids)
+        try:
+            _update_retrying(ids)
+        except IndexMissing as exc:
+            # The articles are stored; an index of these alone would hide all the others.
+            log.error("Search index not updated: %s", exc)
 
 
 def sync_index(drift: Drift | None = None) -> tuple[int, int]:
     """Index the published articles the index lacks or holds an older version of, and
-    remove entries that are not published articles. Returns ``(indexed, removed)``."""
+    remove entries that are not published articles. Returns ``(indexed, removed)``.
+    With no index at all, builds it from the database (``rebuild_index``)."""
     if drift is None:
-        drift = check_index()
+        try:
+            drift = check_index()
+        except IndexMissing:
+            return rebuild_index(), 0
     return update_articles(drift.ids)
 
 

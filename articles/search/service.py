@@ -19,7 +19,7 @@ from django.core.cache import cache
 from haystack import connections
 
 from articles.models import Article
-from articles.search.backends.base import ArchiveSearchQuerySet
+from articles.search.backends.base import ArchiveSearchQuerySet, IndexMissing, SearchOverBudget
 from articles.search.facets import FACET_FIELDS, FACETS, facet_filter
 from articles.search.highlight import highlight_words, snippet
 
@@ -35,6 +35,14 @@ RELATED_CACHE_SECONDS = 600  # how long an article's "more like this" answer is 
 
 SORTS = {"relevance": None, "newest": "-published_on", "oldest": "published_on"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+RETRY_AFTER_SECONDS = 300  # what a 503 from search tells clients to wait
+OVER_BUDGET_MESSAGE = (
+    "This search asks for more than the archive can answer quickly (very many words, "
+    "very short word beginnings such as a*, or very long words). Try fewer or more "
+    "specific words, a phrase, or a filter."
+)
 
 
 class SearchUnavailable(Exception):
@@ -178,8 +186,12 @@ def _fetch(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
     return results, sqs.count(), sqs.facet_counts().get("fields", {})
 
 
-def run_search(params: SearchParams) -> SearchOutcome:
-    """Run the search; raises ``SearchUnavailable`` when the engine cannot answer."""
+def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
+    """Run the search; with ``suggest``, also "did you mean" when little is found (only
+    the search page shows it: it costs a look through the vocabulary per word).
+
+    Raises ``SearchUnavailable`` when the engine cannot answer, and ``SearchOverBudget``
+    when the query would take longer than ``SEARCH_TIME_LIMIT``."""
     sqs = build_queryset(params)
     page = params.page
     try:
@@ -187,6 +199,12 @@ def run_search(params: SearchParams) -> SearchOutcome:
         if not results and total and page > 1:  # past the end: the last page instead
             page = max(1, min(-(-total // params.per_page), MAX_PAGE))
             results, total, facets = _fetch(sqs._clone(), page, params.per_page)
+    except SearchOverBudget:
+        log.warning("Search over its time budget: %r", params.q[:200])
+        raise
+    except IndexMissing as exc:
+        log.error("Search unavailable: %s", exc)
+        raise SearchUnavailable(str(exc)) from exc
     except Exception as exc:
         log.exception("Search failed for %r", params.q)
         raise SearchUnavailable(str(exc)) from exc
@@ -201,7 +219,7 @@ def run_search(params: SearchParams) -> SearchOutcome:
         if result.object is not None
     ]
     suggestion = None
-    if params.q and total < SUGGEST_BELOW:
+    if suggest and params.q and total < SUGGEST_BELOW:
         try:
             suggestion = connections["default"].get_backend().suggest(params.q)
         except Exception:

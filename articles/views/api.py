@@ -26,7 +26,10 @@ from articles.models import Article, Author, Entity, Mention
 from articles.search.facets import FACETS
 from articles.search.service import (
     MAX_PER_PAGE,
+    OVER_BUDGET_MESSAGE,
     PER_PAGE,
+    RETRY_AFTER_SECONDS,
+    SearchOverBudget,
     SearchParams,
     SearchUnavailable,
     parse_date,
@@ -474,13 +477,17 @@ def search(request):
         return _json({**data, "facets": no_facets, "warnings": warnings})
     try:
         outcome = run_search(params)
+    except SearchOverBudget:
+        return _error(422, "query too costly", OVER_BUDGET_MESSAGE)
     except SearchUnavailable:
-        return _error(
+        response = _error(
             503,
             "search unavailable",
             "The search index cannot answer just now (it may be being rebuilt); "
             "the rest of the API works. Try again in a few minutes.",
         )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     data = _envelope(
         request,
         count=outcome.total,

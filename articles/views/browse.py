@@ -99,8 +99,7 @@ def year_archive(request, year: int):
 
 
 def month_archive(request, year: int, month: int):
-    if not 1 <= month <= 12:
-        raise Http404("No such month.")
+    # The URL's converters keep year and month within the calendar (articles/urls.py).
     published = Article.objects.published().filter(
         published_on__year=year, published_on__month=month
     )

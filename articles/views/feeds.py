@@ -23,7 +23,15 @@ from django.utils.text import Truncator
 
 from articles.models import Article, Author, Entity
 from articles.search.facets import FACETS
-from articles.search.service import SORTS, SearchParams, SearchUnavailable, run_search
+from articles.search.service import (
+    OVER_BUDGET_MESSAGE,
+    RETRY_AFTER_SECONDS,
+    SORTS,
+    SearchOverBudget,
+    SearchParams,
+    SearchUnavailable,
+    run_search,
+)
 from articles.views.search import display_value
 
 FEED_ITEMS = 20
@@ -116,13 +124,17 @@ class SearchFeed(ArticleFeed):
     def __call__(self, request, *args, **kwargs):
         try:
             return super().__call__(request, *args, **kwargs)
+        except SearchOverBudget:
+            return HttpResponse(
+                OVER_BUDGET_MESSAGE + "\n", status=422, content_type="text/plain; charset=utf-8"
+            )
         except SearchUnavailable:
             return HttpResponse(
                 "Search is unavailable at the moment: its index is being rebuilt or "
                 "repaired. Please try again in a few minutes.\n",
                 status=503,
                 content_type="text/plain; charset=utf-8",
-                headers={"Retry-After": "300"},
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
 
     def get_object(self, request) -> _Search:

@@ -12,7 +12,10 @@ from articles.charts import bar_chart
 from articles.search.facets import FACETS
 from articles.search.service import (
     MAX_PAGE,
+    OVER_BUDGET_MESSAGE,
+    RETRY_AFTER_SECONDS,
     SORTS,
+    SearchOverBudget,
     SearchParams,
     SearchUnavailable,
     autocomplete,
@@ -84,10 +87,15 @@ def search(request):
     if params.is_empty:
         return render(request, "search/search.html", context)
     try:
-        outcome = run_search(params)
+        outcome = run_search(params, suggest=True)
+    except SearchOverBudget:
+        context["errors"] = [*params.errors, OVER_BUDGET_MESSAGE]
+        return render(request, "search/search.html", context)
     except SearchUnavailable:
         context["failed"] = True
-        return render(request, "search/search.html", context, status=503)
+        response = render(request, "search/search.html", context, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     page = Paginator(_Pages(outcome.total, params.per_page), params.per_page).get_page(outcome.page)
     page.object_list = outcome.hits

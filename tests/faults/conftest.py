@@ -189,6 +189,8 @@ def deployment(root: Path, database: str, search: str = "whoosh") -> Iterator[Si
     try:
         migrated = site.manage("migrate", "--noinput")
         assert migrated.returncode == 0, migrated.stderr
+        indexed = site.manage("reindex")  # as a deployment does (docs/deployment.md)
+        assert indexed.returncode == 0, indexed.stderr
         yield site
     finally:
         if created:

@@ -42,6 +42,14 @@ from tests.search.test_query_language import (  # noqa: F401
     test_words_are_stemmed,
     test_year_facet_counts_follow_filters,
 )
+from tests.search.test_suggestions import (  # noqa: F401
+    public_article,
+    test_a_draft_that_was_never_published_is_never_suggested,
+    test_a_very_long_word_gets_no_suggestion_and_no_wait,
+    test_a_withdrawn_articles_words_are_never_suggested,
+    test_back_to_draft_is_withdrawn_too,
+    test_the_nearest_public_word_wins,
+)
 from tests.search.test_whoosh_backend import (  # noqa: F401
     test_facet_filter_keeps_only_that_value,
     test_facets_count_real_names_not_stems,
@@ -227,3 +235,20 @@ def test_rebuild_reads_on_a_thread_and_a_failure_keeps_the_old_table(search_inde
         rebuild_index(procs=2)
     assert search("barley").total == many
     assert not any(t.name == "search-rebuild-reader" for t in threading.enumerate())
+
+
+def test_a_statement_over_the_time_limit_is_over_budget(search_index, settings):
+    from articles.search.backends.base import SearchOverBudget
+    from articles.search.backends.postgres import _time_limited
+
+    settings.SEARCH_TIME_LIMIT = 0.05
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        before = cursor.fetchone()[0]
+    with pytest.raises(SearchOverBudget), _time_limited("default") as cursor:
+        cursor.execute("SELECT pg_sleep(2)")
+    with _time_limited("default") as cursor:
+        cursor.execute("SELECT 1")
+    with connection.cursor() as cursor:  # the limit stays inside the search
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == before

@@ -141,11 +141,17 @@ def test_year_facet_counts_follow_filters(archive):
 def test_did_you_mean_only_when_little_is_found(archive, client):
     from django.urls import reverse
 
-    outcome = run_search(SearchParams.from_query(QueryDict("q=misiles")))
+    outcome = run_search(SearchParams.from_query(QueryDict("q=misiles")), suggest=True)
     assert outcome.total == 0 and outcome.suggestion == "missiles"
     html = client.get(reverse("articles:search"), {"q": "misiles"}).content.decode()
     assert "Did you mean" in html and "q=missiles" in html
-    assert run_search(SearchParams.from_query(QueryDict("q=zone"))).suggestion is None
+    zone = SearchParams.from_query(QueryDict("q=zone"))
+    assert run_search(zone, suggest=True).suggestion is None
+
+
+def test_did_you_mean_only_where_it_is_shown(archive):
+    # The API and the feeds never show a suggestion: they do not pay for one.
+    assert run_search(SearchParams.from_query(QueryDict("q=misiles"))).suggestion is None
 
 
 def test_more_like_this_finds_similar_published_articles(indexed):

@@ -206,6 +206,11 @@ def visits(archive) -> dict[str, list[str]]:
         "articles:api-search": [r("articles:api-search", query=q) for q in searches],
         "sitemap": [r("sitemap")],
         "sitemap-section": [reverse("sitemap-section", args=[s]) for s in SITEMAPS],
+        # Staff only: a visitor gets 404 for any name, an article's original or not.
+        "original-file": [
+            reverse("original-file", args=[name])
+            for name in ("zanzibar.txt", "../../settings.py", "quillon/withdrawnia.pdf")
+        ],
     }
 
 

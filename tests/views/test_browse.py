@@ -96,6 +96,41 @@ def test_date_archive_counts(client):
     assert client.get(reverse("articles:archive-day", args=[2020, 2, 31])).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/archive/0/",
+        "/archive/10000/",
+        "/archive/99999/1/",
+        "/archive/2019/0/",
+        "/archive/2019/13/",
+        "/archive/2019/123/",
+        "/archive/2019/9/0/",
+        "/archive/2019/9/32/",
+        "/archive/0/1/1/",
+        "/archive/1/99999999999999999999/30/",
+        "/archive/99999999999999999999999/",
+        "/archive/2019/9/99999999999999999999/",
+        "/archive/9999/12/31/",
+        "/archive/1/1/1/",
+        "/archive/9999/12/",
+        "/archive/-1/",
+    ],
+)
+def test_dates_outside_the_calendar_are_not_found(client, path):
+    builders.article(published_on=dt.date(2019, 9, 5))
+    assert client.get(path).status_code == 404
+
+
+def test_the_calendar_s_edges_are_pages_when_they_hold_articles(client):
+    builders.article(published_on=dt.date(1, 1, 1))
+    builders.article(published_on=dt.date(9999, 12, 31))
+    for path in ("/archive/1/", "/archive/1/1/", "/archive/1/1/1/"):
+        assert client.get(path).status_code == 200, path
+    for path in ("/archive/9999/", "/archive/9999/12/", "/archive/9999/12/31/"):
+        assert client.get(path).status_code == 200, path
+
+
 def test_author_index_by_initial(client, archive):
     html = client.get(reverse("articles:authors"), {"letter": "n"}).content.decode()
     assert "Nancy Thomas" in html and "Ulas Atesci" not in html

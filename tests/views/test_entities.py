@@ -2,6 +2,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test import Client
@@ -262,6 +263,28 @@ def test_timeline_keeps_the_last_120_months_and_says_so():
     desc = figure.find(f"{SVG}svg/{SVG}desc").text
     assert "from Jan 2010 to Dec 2019" in desc
     assert "Only the last 120 months are shown; the first mention is from January 2000." in desc
+
+
+def test_entity_page_with_the_timeline_note_is_valid_html(client):
+    """A figure's caption may only be its first or last child (the HTML standard's content
+    model for <figure>); a validator refused the page when the note sat between the chart
+    and its table."""
+    builders.article(entities=[ERDOGAN], published_on=dt.date(2000, 1, 1))
+    builders.article(entities=[ERDOGAN], published_on=dt.date(2019, 12, 1))
+    builders.article(entities=[ERDOGAN], published_on=None)
+    document = lxml.html.fromstring(page_html(builders.entity(*ERDOGAN)))
+    figures = document.findall(".//figure")
+    assert figures, "the timeline is drawn"
+    notes = document.findall(".//figure/figcaption")
+    assert [note.text_content() for note in notes] == [
+        "Only the last 120 months are shown; the first mention is from January 2000. "
+        "1 undated article not shown."
+    ]
+    for figure in figures:
+        children = [child.tag for child in figure if isinstance(child.tag, str)]
+        inner = children[1:-1]
+        assert "figcaption" not in inner, children
+        assert children.count("figcaption") <= 1, children
 
 
 # Co-mentions

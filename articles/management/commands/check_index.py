@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from articles.search.indexing import check_index, sync_index
 
@@ -25,12 +26,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, repair, show, **options):
-        drift = check_index()
+        drift = self.read_index(check_index)
         self.report(drift, show)
         if drift and repair:
-            indexed, removed = sync_index(drift)
+            indexed, removed = self.read_index(sync_index, drift)
             self.stdout.write(f"Repaired: {indexed} indexed, {removed} removed.")
-            drift = check_index()
+            drift = self.read_index(check_index)
             if drift:
                 self.report(drift, show)
         if drift:
@@ -48,3 +49,22 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{kind}: {len(ids)} ({meaning})" + (f": {listed}{more}" if listed else "")
             )
+
+    @staticmethod
+    def read_index(step, *args):
+        """``step(*args)``, with an index that cannot be read (a segment file missing or
+        cut short, a table of contents damaged) said in one sentence with what to do,
+        instead of the engine's traceback; ``--traceback`` still shows it. The database's
+        own errors are not the index's and go through as they are."""
+        try:
+            return step(*args)
+        except DatabaseError:
+            raise
+        except Exception as exc:
+            kind = type(exc).__name__
+            if type(exc).__module__ != "builtins":  # struct.error, not just "error"
+                kind = f"{type(exc).__module__}.{kind}"
+            raise CommandError(
+                f"The search index cannot be read ({kind}: {exc}). Its files "
+                "may be missing or damaged; `manage.py reindex` rebuilds it from the database."
+            ) from exc

@@ -13,6 +13,31 @@ from haystack.query import SearchQuerySet
 from articles.search import syntax
 
 DATE_FIELD = "published_on"  # the index field a date range applies to
+# "Did you mean" looks for close words only for words up to this long: the cost of finding
+# words within two edits grows with the word's length, and no real word is longer.
+SUGGEST_MAX_WORD = 30
+# The share of SEARCH_TIME_LIMIT "did you mean" may take after the search itself: words
+# left when it is spent keep their spelling.
+SUGGEST_SHARE = 0.25
+
+
+class IndexMissing(Exception):
+    """There is no search index where the settings say (deleted, never built, a wrong
+    path). Only a command that fills it from the database creates one
+    (``articles.search.indexing.rebuild_index``): an empty index made in its place would
+    answer every search with nothing."""
+
+
+class SearchOverBudget(Exception):
+    """The engine could not answer within the time one request may take
+    (``settings.SEARCH_TIME_LIMIT``): the query asks for too much at once."""
+
+
+def time_limit() -> float:
+    """Seconds one engine call may take (``SEARCH_TIME_LIMIT``)."""
+    from django.conf import settings
+
+    return float(getattr(settings, "SEARCH_TIME_LIMIT", 1.5))
 
 
 class ArchiveQueryMixin:
@@ -57,12 +82,25 @@ def no_results() -> dict:
     return {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: insertions, deletions and substitutions."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
 def suggest_query(text: str, closest: Callable[[str], str | None]) -> str | None:
     """``text`` with each word it asks for replaced by ``closest(word)`` (None: the word is
     known, or nothing in the archive is close), or None when no word was replaced. Each
     backend says what is close; the query around the words stays as the reader wrote it."""
     suggestion = text
     for word in dict.fromkeys(syntax.positive_words(syntax.parse(text))):
+        if len(word) > SUGGEST_MAX_WORD:
+            continue
         better = closest(word)
         if better:
             suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, suggestion)

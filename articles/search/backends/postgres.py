@@ -34,10 +34,11 @@ import json
 import queue
 import re
 import threading
+import time
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import OperationalError, router, transaction
 from django.db import connections as db_connections
-from django.db import router, transaction
 from django.utils.encoding import force_str
 from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery, log_query
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -48,7 +49,15 @@ from haystack.utils import get_identifier, get_model_ct
 
 from articles.search import syntax
 from articles.search.analysis import WORD_PATTERN, index_words
-from articles.search.backends.base import ArchiveQueryMixin, no_results, suggest_query
+from articles.search.backends.base import (
+    SUGGEST_SHARE,
+    ArchiveQueryMixin,
+    SearchOverBudget,
+    edit_distance,
+    no_results,
+    suggest_query,
+    time_limit,
+)
 from articles.search.facets import parse_facet_filter
 
 CONFIG = "newsarchive"  # the text search configuration this backend creates
@@ -236,14 +245,29 @@ class Condition(str):
         return obj
 
 
-def _levenshtein(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+@contextlib.contextmanager
+def _time_limited(alias: str):
+    """A cursor whose statements PostgreSQL cancels after ``SEARCH_TIME_LIMIT`` (a
+    transaction's ``statement_timeout``); a cancelled one raises ``SearchOverBudget``."""
+    import psycopg
+
+    limit = f"{max(1, int(time_limit() * 1000))}ms"
+    try:
+        with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
+            # Local to the transaction; inside an outer one (a test, ATOMIC_REQUESTS) the
+            # previous value is put back, and a failure rolls the setting back with it.
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), "
+                "set_config('statement_timeout', %s, true)",
+                [limit],
+            )
+            previous = cursor.fetchone()[0]
+            yield cursor
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, psycopg.errors.QueryCanceled):
+            raise SearchOverBudget("PostgreSQL ran out of time for this query.") from exc
+        raise
 
 
 _ready: set[tuple] = set()  # databases whose table this process has checked
@@ -343,6 +367,9 @@ class PostgresSearchBackend(BaseSearchBackend):
             )
             for statement in _table_ddl(TABLE) + _words_ddl(WORDS):
                 conn.execute(statement)
+
+    def create_index(self) -> None:
+        self.setup()
 
     # --- writing ------------------------------------------------------------------
     def _row(self, index, obj) -> list | None:
@@ -622,7 +649,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         )
         score_params = [rank] if rank else []
         limit = None if end_offset is None else max(end_offset - start_offset, 0)
-        with db_connections[self._read_alias()].cursor() as cursor:
+        with _time_limited(self._read_alias()) as cursor:
             rows = []
             if limit != 0:
                 cursor.execute(
@@ -677,22 +704,29 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     def suggest(self, text: str) -> str | None:
         """The query with its unknown words replaced by the closest words of the archive's
-        own vocabulary (pg_trgm, then at most two edits), or None."""
+        own vocabulary (pg_trgm, then at most two edits), or None.
+
+        ``search_word`` keeps every word ever indexed, a withdrawn article's too: a word is
+        offered only if a document the index holds now has it."""
         if not self.setup_complete:
             self.setup()
-        with db_connections[self._read_alias()].cursor() as cursor:
+        deadline = time.monotonic() + time_limit() * SUGGEST_SHARE
+        with _time_limited(self._read_alias()) as cursor:
 
-            def closest(word: str) -> str | None:
-                plain = index_words(word)
-                if len(plain) != 1:
-                    return None  # a compound the vocabulary cannot help with
+            def held(word: str) -> bool:
                 cursor.execute(
                     f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE document @@ "
                     f"to_tsquery('{CONFIG}', %s))",
-                    [_lexeme(plain[0])],
+                    [_lexeme(word)],
                 )
-                if cursor.fetchone()[0]:
-                    return None
+                return cursor.fetchone()[0]
+
+            def closest(word: str) -> str | None:
+                plain = index_words(word)
+                if time.monotonic() > deadline:
+                    return None  # a suggestion is a nicety: never worth a long wait
+                if len(plain) != 1 or held(plain[0]):
+                    return None  # a compound the vocabulary cannot help with, or known
                 cursor.execute(
                     f"SELECT word FROM {WORDS} WHERE word %% %s "
                     "ORDER BY similarity(word, %s) DESC, word LIMIT 10",
@@ -702,9 +736,9 @@ class PostgresSearchBackend(BaseSearchBackend):
                 close = sorted(
                     (distance, rank, candidate)
                     for rank, (candidate,) in enumerate(cursor.fetchall())
-                    if (distance := _levenshtein(candidate, plain[0])) <= SUGGEST_MAX_DISTANCE
+                    if (distance := edit_distance(candidate, plain[0])) <= SUGGEST_MAX_DISTANCE
                 )
-                return close[0][2] if close else None
+                return next((c for _, _, c in close if held(c)), None)
 
             return suggest_query(text, closest)
 
@@ -725,7 +759,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         if not self.setup_complete:
             self.setup()
         identifier = get_identifier(model_instance)
-        with db_connections[self._read_alias()].cursor() as cursor:
+        with _time_limited(self._read_alias()) as cursor:
             cursor.execute(
                 f"SELECT t.lexeme FROM {TABLE} d, unnest(d.document) t "
                 "WHERE d.id = %s AND length(t.lexeme) > 2 "

@@ -15,7 +15,14 @@ Haystack 3.4's backend as shipped (see ``shared/notes/haystack-whoosh.md``):
   built once per segment (see ``SegmentCache``);
 - walks the terms of a date range for every search; here each segment's dates are kept in
   order, and a range is two bisections (``_published_between``);
-- filters every search on ``django_ct`` even when the index holds one model only.
+- filters every search on ``django_ct`` even when the index holds one model only;
+- creates an empty index wherever it finds none, so a lost index silently answers every
+  search with nothing; here only ``create_index`` (reindex, clear, sync on an empty
+  archive) creates one, and searching a missing index raises ``IndexMissing``;
+- lets a search run as long as it takes; here each one stops at ``SEARCH_TIME_LIMIT``
+  (``SearchOverBudget``);
+- suggests words of deleted documents (the spelling graph keeps them until their segment
+  is merged away); here a suggestion must occur in a document the index still holds.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import bisect
 import datetime as dt
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -40,6 +48,10 @@ from whoosh.analysis import STOP_WORDS, Filter, LowercaseFilter, RegexTokenizer,
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, TEXT
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError
+from whoosh.matching import NullMatcher
+from whoosh.matching.wrappers import WrappingMatcher
+from whoosh.qparser import FuzzyTermPlugin, QueryParser
 from whoosh.searching import ResultsPage
 from whoosh.sorting import Count, FieldFacet, OverlappingCategorizer
 
@@ -47,9 +59,14 @@ from articles.search import syntax
 from articles.search.analysis import WORD_PATTERN, fold_word, normalise_persian_arabic
 from articles.search.backends.base import (
     DATE_FIELD,
+    SUGGEST_SHARE,
     ArchiveQueryMixin,
+    IndexMissing,
+    SearchOverBudget,
+    edit_distance,
     no_results,
     suggest_query,
+    time_limit,
 )
 from articles.search.facets import LIST_SEPARATOR, parse_facet_filter
 
@@ -100,6 +117,138 @@ NAMED_FIELDS = {
 }
 
 WRITER_LOCK_TIMEOUT = 60.0  # seconds to wait for another writer to finish
+SUGGEST_CANDIDATES = 10  # close words tried, nearest first, until one is in a held document
+SUGGEST_MAX_DISTANCE = 2  # edits
+
+
+def _live_postings(searcher, field: str, token: str) -> bool:
+    """Whether a document the index holds now (not a deleted one) has ``token``: a
+    segment's postings skip its deleted documents, its term list does not."""
+    return any(
+        (field, token) in reader and reader.postings(field, token).is_active()
+        for reader, _ in searcher.reader().leaf_readers()
+    )
+
+
+class Deadline(wq.WrappingQuery):
+    """A query that raises ``SearchOverBudget`` once the clock passes ``deadline``
+    (``time.monotonic()``): checked as each segment's matcher is built, as prefix queries
+    expand (``a*`` can be thousands of words), and at every step through the postings.
+
+    Whoosh's own TimeLimitCollector cannot be used here: it needs SIGALRM, which works in
+    the main thread only, and it bypasses a FilterCollector's filter when wrapped round it."""
+
+    def __init__(self, child, deadline: float):
+        super().__init__(child)
+        self.deadline = deadline
+
+    @classmethod
+    def after(cls, query, seconds: float) -> Deadline:
+        return cls(query, time.monotonic() + seconds)
+
+    def _rewrap(self, child):
+        return Deadline(child, self.deadline)
+
+    def matcher(self, searcher, context=None):
+        _check(self.deadline)
+        timed = self.child.accept(self._timed_expansion)
+        matcher = timed.matcher(searcher, context)
+        _check(self.deadline)
+        return _DeadlineMatcher(matcher, self.deadline)
+
+    def _timed_expansion(self, query):
+        """Parts of a query that can work for long before a first match is found, made to
+        look at the clock as they go: a prefix's expansion, a phrase's or a proximity
+        query's walk through documents holding all its words."""
+        if type(query) is wq.Prefix:
+            return _TimedPrefix(query, self.deadline)
+        if type(query) is wq.Phrase:
+            return _TimedPhrase(query, self.deadline)
+        if type(query) is wq.SpanNear2:
+            terms = [_TimedTerm(q, self.deadline) if type(q) is wq.Term else q for q in query.qs]
+            return wq.SpanNear2(
+                terms, slop=query.slop, ordered=query.ordered, mindist=query.mindist
+            )
+        return query
+
+
+class _TimedPrefix(wq.Prefix):
+    """A prefix query whose expansion into words stops at the deadline."""
+
+    def __init__(self, prefix: wq.Prefix, deadline: float):
+        super().__init__(
+            prefix.fieldname, prefix.text, boost=prefix.boost, constantscore=prefix.constantscore
+        )
+        self.deadline = deadline
+
+    def _btexts(self, ixreader):
+        for count, btext in enumerate(super()._btexts(ixreader)):
+            if count % 32 == 0:
+                _check(self.deadline)
+            yield btext
+
+
+class _TimedTerm(wq.Term):
+    def __init__(self, term: wq.Term, deadline: float):
+        super().__init__(term.fieldname, term.text, boost=term.boost)
+        self.deadline = deadline
+
+    def matcher(self, searcher, context=None):
+        return _DeadlineMatcher(super().matcher(searcher, context), self.deadline)
+
+
+class _TimedPhrase(wq.Phrase):
+    """Whoosh's Phrase (a SpanNear2 of its words, in order, next to each other), its words'
+    postings stepped through with an eye on the clock."""
+
+    def __init__(self, phrase: wq.Phrase, deadline: float):
+        super().__init__(phrase.fieldname, phrase.words, slop=phrase.slop, boost=phrase.boost)
+        self.deadline = deadline
+
+    def matcher(self, searcher, context=None):
+        field = searcher.schema[self.fieldname]
+        reader = searcher.reader()
+        terms = []
+        for word in self.words:
+            btext = field.to_bytes(word)
+            if (self.fieldname, btext) not in reader:
+                return NullMatcher()  # a word no document has: no phrase either
+            terms.append(_TimedTerm(wq.Term(self.fieldname, btext), self.deadline))
+        near = wq.SpanNear2(terms, slop=self.slop, ordered=True, mindist=1)
+        matcher = near.matcher(searcher, context)
+        return WrappingMatcher(matcher, boost=self.boost) if self.boost != 1.0 else matcher
+
+
+def _check(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise SearchOverBudget("The search engine ran out of time for this query.")
+
+
+class _DeadlineMatcher(WrappingMatcher):
+    """Looks at the clock at every step: a step of a phrase or proximity query over common
+    words can take milliseconds, a look at the clock takes less than a microsecond."""
+
+    def __init__(self, child, deadline: float, boost: float = 1.0):
+        super().__init__(child, boost=boost)
+        self.deadline = deadline
+
+    def _replacement(self, newchild):
+        return _DeadlineMatcher(newchild, self.deadline, boost=self.boost)
+
+    def copy(self):
+        return _DeadlineMatcher(self.child.copy(), self.deadline, boost=self.boost)
+
+    def next(self):
+        _check(self.deadline)
+        return self.child.next()
+
+    def skip_to(self, id):
+        _check(self.deadline)
+        return self.child.skip_to(id)
+
+    def skip_to_quality(self, minquality):
+        _check(self.deadline)
+        return self.child.skip_to_quality(minquality / self.boost)
 
 
 class FacetList(KEYWORD):
@@ -216,9 +365,51 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._searcher_lock = threading.Lock()
         self._multivalued_facets: set[str] = set()
 
-    def setup(self):
-        super().setup()
-        self._searcher = None  # the index may be a new one (haystack's clear() recreates it)
+    def setup(self, create: bool = False):
+        """Open the index at ``self.path``; create it only when asked (``create_index``).
+
+        Haystack's own setup creates an empty index wherever it finds none: a web worker
+        started while the index was away would then answer every search with nothing,
+        for good. Here a missing index stays missing until a command builds it."""
+        self._prepare_schema()
+        path = Path(self.path)
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
+        self.storage = FileStorage(str(path))
+        try:
+            if not path.is_dir():
+                raise EmptyIndexError
+            self.index = self.storage.open_index(schema=self.schema)
+        except EmptyIndexError:
+            if not create:
+                raise IndexMissing(
+                    f"There is no search index at {self.path}: "
+                    "`manage.py reindex` builds it from the database."
+                ) from None
+            self.index = self.storage.create_index(self.schema)
+        self._searcher = None  # the index may be a new one
+        self.setup_complete = True
+
+    def _prepare_schema(self):
+        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
+        self.content_field_name, self.schema = self.build_schema(fields)
+        self.parser = QueryParser(self.content_field_name, schema=self.schema)
+        self.parser.add_plugins([FuzzyTermPlugin])
+
+    def create_index(self) -> None:
+        """Open the index, creating an empty one if there is none."""
+        self.setup(create=True)
+
+    def delete_index(self):
+        # Haystack's clear(): remove every file, then start an empty index.
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.create_index()
+
+    def clear(self, models=None, commit=True):
+        if not models:  # everything: there may be no index to open first
+            self.delete_index()
+            return
+        super().clear(models, commit)
 
     # --- schema -------------------------------------------------------------
     def build_schema(self, fields):
@@ -292,7 +483,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         (``procs`` processes) and one commit, then swap it in. Searches go on answering
         from the old index until the swap. Returns the number of documents."""
         if not self.setup_complete:
-            self.setup()
+            self._prepare_schema()  # there may be no index yet: this makes one
         target = Path(self.path)
         building = target.with_name(target.name + ".building")
         shutil.rmtree(building, ignore_errors=True)
@@ -463,7 +654,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return empty  # nothing in the date range (Whoosh reads an empty set as no filter)
         page_num, page_length = self.calculate_page(start_offset, end_offset)
         raw_page = searcher.search_page(
-            parsed,
+            Deadline.after(parsed, time_limit()),
             page_num,
             pagelen=page_length,
             sortedby=sortedby,
@@ -482,18 +673,40 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def suggest(self, text: str) -> str | None:
         """The query with its unknown words replaced by the closest words of the archive's
-        own vocabulary, or None when every word is known (or nothing is close)."""
+        own vocabulary, or None when every word is known (or nothing is close).
+
+        Only words of documents the index holds now count: Whoosh's spelling graph and
+        term statistics still list the words of deleted documents (a withdrawn article's)
+        until their segment is merged away, and offering one would reveal it."""
         searcher = self.searcher()
-        corrector = searcher.corrector(self.content_field_name)
+        field = self.content_field_name
         reader = searcher.reader()
+        spelling = self.schema[field].spelling_fieldname(field)
+        deadline = time.monotonic() + time_limit() * SUGGEST_SHARE
+
+        def held(word: str) -> bool:
+            tokens = self._words(field, word)
+            return bool(tokens) and any(_live_postings(searcher, field, t) for t in tokens)
 
         def closest(word: str) -> str | None:
-            tokens = self._words(self.content_field_name, word)
-            if len(tokens) != 1 or reader.doc_frequency(self.content_field_name, tokens[0]):
+            tokens = self._words(field, word)
+            if len(tokens) != 1 or _live_postings(searcher, field, tokens[0]):
                 return None  # known, or a compound the corrector cannot help with
+            if time.monotonic() > deadline:
+                return None  # a suggestion is a nicety: never worth a long wait
             plain = normalise_persian_arabic(word).lower()
-            better = next(iter(corrector.suggest(plain, limit=1, maxdist=2)), None)
-            return better if better != plain else None
+            # The fewest edits first, then the commonest word. (Whoosh's corrector ranks
+            # by frequency alone, and the spelling words of a stemmed field have none.)
+            candidates = sorted(
+                (
+                    edit_distance(candidate, plain),
+                    -searcher.doc_frequency(field, (self._words(field, candidate) or [""])[0]),
+                    candidate,
+                )
+                for candidate in reader.terms_within(spelling, plain, SUGGEST_MAX_DISTANCE)
+                if candidate != plain
+            )
+            return next((c for _, _, c in candidates[:SUGGEST_CANDIDATES] if held(c)), None)
 
         return suggest_query(text, closest)
 
@@ -527,7 +740,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return empty
         query = wq.Or([wq.Term(self.content_field_name, w, boost=weight) for w, weight in terms])
         results = searcher.search(
-            query,
+            Deadline.after(query, time_limit()),
             limit=top + start_offset + 1,
             filter=self._filter_query(None, models, None),
             mask=wq.Term(ID, get_identifier(model_instance)),
