@@ -313,9 +313,6 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
     def wide(position: int) -> bool:
         return len(texts[position]) >= WIDE_SHARE * width
 
-    def metadata_at(position: int) -> bool:
-        return 0 <= position < len(kinds) and kinds[position] in (BYLINE, DATE)
-
     # The body starts at the first full line of text that runs on into more text.
     body = len(filled)
     for position in range(len(filled)):
