@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 
 from articles.charts import bar_chart
 from articles.models import Article, Author, Entity, Publication, Section
-from articles.views.listing import initials, paginate
+from articles.views.listing import initial, initials, paginate
 
 PUBLISHED = Article.Status.PUBLISHED
 
@@ -135,7 +135,7 @@ def author_index(request):
         n=Count("bylines", filter=Q(bylines__article__status=PUBLISHED))
     ).filter(n__gt=0)
     letters = initials(authors)
-    letter = request.GET.get("letter", "")[:1].upper()
+    letter = initial(request)
     if letter:
         authors = authors.filter(name__istartswith=letter)
     page = paginate(request, authors.order_by("name"), per_page=60)

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.charts import bar_chart
 from articles.models import Article, Entity, Mention
 from articles.search.highlight import excerpt
-from articles.views.listing import initials, paginate
+from articles.views.listing import initial, initials, paginate
 
 PUBLISHED = Article.Status.PUBLISHED
 SNIPPET_LENGTH = 240
@@ -49,7 +49,7 @@ def entity_index(request):
     if kind:
         entities = entities.filter(kind=kind)
     letters = initials(entities)
-    letter = request.GET.get("letter", "")[:1].upper()
+    letter = initial(request)
     if letter:
         entities = entities.filter(name__istartswith=letter)
     order = "name" if letter else "-n"

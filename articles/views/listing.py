@@ -12,6 +12,14 @@ def paginate(request, object_list, per_page: int = PER_PAGE) -> Page:
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
+def initial(request) -> str:
+    """The ``?letter=`` of an A–Z index: its first character, upper-cased; a character
+    no name begins with (a NUL, which PostgreSQL refuses in text, or another control
+    character) is no letter at all."""
+    letter = request.GET.get("letter", "")[:1].upper()
+    return letter if letter.isprintable() and not letter.isspace() else ""
+
+
 def initials(queryset) -> list[str]:
     """The distinct first letters of ``name`` in ``queryset``, for an A–Z index."""
     rows = (

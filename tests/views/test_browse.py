@@ -136,6 +136,14 @@ def test_author_index_by_initial(client, archive):
     assert "Nancy Thomas" in html and "Ulas Atesci" not in html
 
 
+@pytest.mark.parametrize("letter", ["\x00", "\x00a", "\x1f", " ", "\u202e", "%"])
+@pytest.mark.parametrize("index", ["articles:authors", "articles:entities"])
+def test_a_z_indexes_take_any_letter(client, archive, index, letter):
+    """Found by the fuzz test on PostgreSQL, which refuses a NUL in text: a 500."""
+    response = client.get(reverse(index), {"letter": letter, "kind": "%"})
+    assert response.status_code == 200
+
+
 def test_entity_index_by_kind(client, archive):
     builders.article(entities=[("NATO", Entity.Kind.ORGANISATION)])
     html = client.get(reverse("articles:entities"), {"kind": "organisation"}).content.decode()
