@@ -48,6 +48,7 @@ class Gunicorn:
     """``workers`` gunicorn worker processes serving ``site`` on a free loopback port."""
 
     def __init__(self, site: Site, *, workers: int = 2, name: str = "gunicorn", **env: str):
+        self.site = site
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         argv = [
