@@ -88,8 +88,10 @@ def reader(port: int, pages: list[str], stop: threading.Event) -> list[tuple[int
 def attacker(port: int, seed: int, stop: threading.Event, answers: list) -> None:
     queries = Hostile(seed=seed).worst_queries()
     while not stop.is_set():
-        status, seconds, _ = get(port, next(queries))
-        answers.append((status, seconds))
+        kind, path = next(queries)
+        status, seconds, _ = get(port, path)
+        surface = path.split("?")[0]
+        answers.append((status, seconds, kind, surface))
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -121,11 +123,18 @@ def phase(port: int, pages: list[str], seconds: int, hostile: int, seed: int) ->
     return result
 
 
-def describe(answers: list[tuple[int, float]]) -> str:
+def by(answers: list[tuple], field: int) -> dict[str, list[tuple[int, float]]]:
+    groups: dict[str, list[tuple[int, float]]] = {}
+    for answer in answers:
+        groups.setdefault(answer[field], []).append(answer[:2])
+    return dict(sorted(groups.items()))
+
+
+def describe(answers: list[tuple]) -> str:
     if not answers:
         return f"{0:6d} {'-':>8} {'-':>8} {'-':>8}  -"
-    ms = [seconds * 1000 for _, seconds in answers]
-    statuses = dict(sorted(Counter(status for status, _ in answers).items()))
+    ms = [answer[1] * 1000 for answer in answers]
+    statuses = dict(sorted(Counter(answer[0] for answer in answers).items()))
     return (
         f"{len(answers):6d} {percentile(ms, 50):8.0f} {percentile(ms, 99):8.0f} "
         f"{max(ms):8.0f}  {statuses}"
@@ -197,6 +206,9 @@ def main() -> None:
     print(f"{f'reader alone ({args.baseline} s)':28} {describe(alone['reader'])}")
     print(f"{f'reader under attack ({args.seconds} s)':28} {describe(attacked['reader'])}")
     print(f"{'hostile client':28} {describe(attacked['hostile'])}")
+    for field, name in ((2, "query"), (3, "surface")):
+        for value, answers in by(attacked["hostile"], field).items():
+            print(f"{f'  {name} {value}':28} {describe(answers)}")
     print(f"gunicorn workers killed for taking over 30 s: {timeouts}")
     ms = [seconds * 1000 for _, seconds in attacked["reader"]]
     p99 = percentile(ms, 99) if ms else float("inf")

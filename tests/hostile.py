@@ -354,11 +354,12 @@ class Hostile:
         for _ in range(n):
             yield self.path()
 
-    def worst_queries(self) -> Iterator[str]:
-        """Endless searches of the costliest kinds only: long words, many terms, deep
-        nesting, wildcards, wide proximity (bench/hostile.py)."""
+    def worst_queries(self) -> Iterator[tuple[str, str]]:
+        """Endless ``(kind, path)`` of searches of the costliest kinds only: long words,
+        many terms, deep nesting, wildcards, wide proximity (bench/hostile.py)."""
         kinds = [self.long_word, self.many_terms, self.nested, self.wildcard, self.proximity]
         surfaces = ["/search/?", "/api/search/?", "/feeds/search/?", "/search/complete/?"]
         while True:
-            query = self.rnd.choice(kinds)()
-            yield (self.rnd.choice(surfaces) + query_string([("q", query)]))[:MAX_PATH]
+            kind = self.rnd.choice(kinds)
+            path = self.rnd.choice(surfaces) + query_string([("q", kind())])
+            yield kind.__name__, path[:MAX_PATH]
