@@ -1,6 +1,6 @@
 """A reader's latency while a hostile client floods search with worst-case queries.
 
-    .venv/bin/python bench/hostile.py [--seconds 30] [--hostile 4] [--workers 2]
+    .venv/bin/python bench/hostile.py [--seconds 30] [--hostile 4] [--workers 2] [--threads 4]
                                       [--baseline 10] [--seed 0]
 
 Uses the archive under var/ (run `make run` once, or `make sample index`; or point
@@ -147,6 +147,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=10, help="the reader alone first")
     parser.add_argument("--hostile", type=int, default=4, help="hostile connections")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per worker, as docs/deployment.md runs it"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -174,6 +177,8 @@ def main() -> None:
             f"127.0.0.1:{port}",
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--timeout",
             "30",
             "--log-level",
@@ -198,7 +203,8 @@ def main() -> None:
         log.close()
 
     print(
-        f"Hostile: gunicorn {args.workers} workers, DEBUG off, loopback; one reader over "
+        f"Hostile: gunicorn {args.workers} workers × {args.threads} threads, DEBUG off, "
+        f"loopback; one reader over "
         f"{len(pages)} ordinary pages; {args.hostile} hostile connections sending worst-case "
         "searches"
     )
