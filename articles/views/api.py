@@ -17,12 +17,13 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from articles.models import Article, Author, Entity, Mention
+from articles import public
+from articles.models import Article, Author, Entity
 from articles.search.facets import FACETS
 from articles.search.service import (
     MAX_PER_PAGE,
@@ -35,9 +36,7 @@ from articles.search.service import (
     parse_date,
     run_search,
 )
-from articles.views.entities import STANDING
 
-PUBLISHED = Article.Status.PUBLISHED
 PAGE_SIZE = PER_PAGE
 MAX_PAGE_SIZE = MAX_PER_PAGE
 LATEST = 10  # articles shown with an author or entity; the rest are a link away
@@ -270,21 +269,6 @@ def entity_summary(request, entity: Entity) -> dict:
     }
 
 
-def _authors_with_counts():
-    return Author.objects.annotate(
-        article_count=Count("bylines", filter=Q(bylines__article__status=PUBLISHED))
-    ).filter(article_count__gt=0)
-
-
-def _entities_with_counts():
-    # One mention per article and entity, so counting mentions counts articles.
-    return (
-        Entity.objects.current()
-        .annotate(article_count=Count("mentions", filter=STANDING))
-        .filter(article_count__gt=0)
-    )
-
-
 # --- the endpoints -----------------------------------------------------------------
 
 
@@ -319,8 +303,8 @@ def openapi(request):
 @api_view
 def article_list(request):
     problems: dict[str, str] = {}
-    articles = Article.objects.published()
     get = request.GET
+    articles = _mentioning(get["entity"]) if get.get("entity") else public.articles()
     for name, lookup in (
         ("publication", "publication__slug"),
         ("section", "section__slug"),
@@ -329,8 +313,6 @@ def article_list(request):
     ):
         if get.get(name):
             articles = _filter_by_slug(articles, lookup, get[name])
-    if get.get("entity"):
-        articles = _mentioning(articles, get["entity"])
     date_from = _date(request, "from", problems)
     date_to = _date(request, "to", problems, end=True)
     if date_from:
@@ -345,25 +327,25 @@ def article_list(request):
     return _json(_paginated(request, articles, article_summary, problems))
 
 
-def _mentioning(articles, slug: str):
-    """Articles with an accepted mention of the entity ``slug`` names; the slug of an
-    entity merged into another means the one it was merged into."""
+def _mentioning(slug: str):
+    """Public articles mentioning the entity ``slug`` names; the slug of an entity merged
+    into another means the one it was merged into."""
     entity = Entity.objects.filter(slug=slug).first() if _SLUG.fullmatch(slug) else None
     if entity is not None and entity.merged_into_id:
         entity = entity.survivor()
     if entity is None or entity.merged_into_id:
-        return articles.none()
-    return articles.filter(mentions__entity=entity, mentions__rejected=False)
+        return public.articles().none()
+    return public.articles_mentioning(entity)
 
 
 @api_view
 def article_detail(request, slug: str):
-    article = Article.objects.published().for_listing().filter(slug=_lookup_slug(slug)).first()
+    article = public.articles().for_listing().filter(slug=_lookup_slug(slug)).first()
     if article is None:
         raise Http404(f"No published article has the slug “{slug[:80]}”.")
     mentions = (
-        Mention.objects.accepted()
-        .filter(article=article, entity__merged_into__isnull=True)
+        public.mentions()
+        .filter(article=article)
         .select_related("entity")
         .order_by("-count", "entity__name")
     )
@@ -387,23 +369,21 @@ def article_detail(request, slug: str):
 
 @api_view
 def author_list(request):
-    authors = _authors_with_counts().order_by("name", "id")
+    authors = public.authors().order_by("name", "id")
     return _json(_paginated(request, authors, author_summary, {}))
 
 
 @api_view
 def author_detail(request, slug: str):
     # An author known only from drafts is not public yet.
-    author = _authors_with_counts().filter(slug=_lookup_slug(slug)).first()
+    author = public.authors().filter(slug=_lookup_slug(slug)).first()
     if author is None:
         raise Http404(f"No author of a published article has the slug “{slug[:80]}”.")
     data = author_summary(request, author)
     data.update(
         aliases=[alias for alias in author.aliases if isinstance(alias, str)],
         articles_url=_articles_url(request, author=author.slug),
-        latest_articles=_latest_articles(
-            request, Article.objects.published().filter(bylines__author=author)
-        ),
+        latest_articles=_latest_articles(request, public.articles_by(author)),
     )
     return _json(data)
 
@@ -411,7 +391,7 @@ def author_detail(request, slug: str):
 @api_view
 def entity_list(request):
     problems: dict[str, str] = {}
-    entities = _entities_with_counts()
+    entities = public.entities()
     kind = request.GET.get("kind", "")
     if kind:
         if kind in Entity.Kind.values:
@@ -443,7 +423,7 @@ def entity_detail(request, slug: str):
         )
         response["Location"] = location
         return response
-    entity = _entities_with_counts().filter(pk=entity.pk).first()
+    entity = public.entities().filter(pk=entity.pk).first()
     if entity is None:
         # Known only from drafts or rejected mentions: nothing public to show.
         raise Http404(f"No published article mentions the entity “{slug[:80]}”.")
@@ -452,10 +432,7 @@ def entity_detail(request, slug: str):
         aliases=[alias for alias in entity.aliases if isinstance(alias, str)],
         description=entity.description,
         articles_url=_articles_url(request, entity=entity.slug),
-        latest_articles=_latest_articles(
-            request,
-            Article.objects.published().filter(mentions__entity=entity, mentions__rejected=False),
-        ),
+        latest_articles=_latest_articles(request, public.articles_mentioning(entity)),
     )
     return _json(data)
 

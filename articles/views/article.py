@@ -5,7 +5,8 @@ import logging
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from articles.models import Article, Mention
+from articles import public
+from articles.models import Article
 from articles.search.service import more_like_this
 
 log = logging.getLogger(__name__)
@@ -23,10 +24,10 @@ def related_articles(article: Article, entity_ids: list[int]) -> list[Article]:
         related = []
     if related:
         return related
-    others = Article.objects.published().exclude(pk=article.pk)
+    others = public.articles().exclude(pk=article.pk)
     if entity_ids:
         related = list(
-            others.filter(mentions__entity__in=entity_ids, mentions__rejected=False)
+            others.filter(public.accepted_via("mentions"), mentions__entity__in=entity_ids)
             .annotate(shared=Count("mentions"))
             .select_related("publication")
             .order_by("-shared", "-published_on", "-id")[:RELATED_COUNT]
@@ -43,9 +44,9 @@ def related_articles(article: Article, entity_ids: list[int]) -> list[Article]:
 
 
 def article_detail(request, slug: str):
-    article = get_object_or_404(Article.objects.published().for_listing(), slug=slug)
+    article = get_object_or_404(public.articles().for_listing(), slug=slug)
     mentions = list(
-        Mention.objects.accepted()
+        public.mentions()
         .filter(article=article)
         .select_related("entity")
         .order_by("-count", "entity__name")

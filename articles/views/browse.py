@@ -6,32 +6,24 @@ import calendar
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from articles import public
 from articles.charts import bar_chart
-from articles.models import Article, Author, Entity, Publication, Section
 from articles.views.listing import initial, initials, paginate
-
-PUBLISHED = Article.Status.PUBLISHED
 
 
 def home(request):
-    published = Article.objects.published()
+    published = public.articles()
     latest = published.for_listing().newest_first()[:12]
     counts = {
         "articles": published.count(),
-        # Publications with a published article: an index lookup each, where counting
-        # distinct publications over every article read the whole table.
-        "publications": Publication.objects.filter(
-            Exists(published.filter(publication=OuterRef("pk")))
-        ).count(),
+        "publications": public.publications(counts=False).count(),
+        "authors": public.authors(counts=False).count(),
+        "entities": public.entities(counts=False).count(),
     }
-    counts["authors"] = Author.objects.filter(bylines__article__status=PUBLISHED).distinct().count()
-    counts["entities"] = (
-        Entity.objects.filter(mentions__article__status=PUBLISHED).distinct().count()
-    )
     years = _counts_by(published.exclude(published_on=None), _year)
     return render(
         request,
@@ -65,7 +57,7 @@ def _day(day):
 
 def date_archive(request):
     # One query: the articles with no date are the group whose year is None.
-    counts = dict(_counts_by(Article.objects.published(), _year))
+    counts = dict(_counts_by(public.articles(), _year))
     undated = counts.pop(None, 0)
     years = sorted(counts.items())
     return render(
@@ -91,7 +83,7 @@ def _years_chart(years: list[tuple[int, int]]):
 
 
 def year_archive(request, year: int):
-    published = Article.objects.published().filter(published_on__year=year)
+    published = public.articles().filter(published_on__year=year)
     months = [(dt.date(year, month, 1), n) for month, n in _counts_by(published, _month)]
     if not months:
         raise Http404("No articles that year.")
@@ -100,9 +92,7 @@ def year_archive(request, year: int):
 
 def month_archive(request, year: int, month: int):
     # The URL's converters keep year and month within the calendar (articles/urls.py).
-    published = Article.objects.published().filter(
-        published_on__year=year, published_on__month=month
-    )
+    published = public.articles().filter(published_on__year=year, published_on__month=month)
     days = dict(_counts_by(published, _day))
     if not days:
         raise Http404("No articles that month.")
@@ -123,7 +113,7 @@ def day_archive(request, year: int, month: int, day: int):
         date = dt.date(year, month, day)
     except ValueError as exc:
         raise Http404("No such date.") from exc
-    articles = Article.objects.published().filter(published_on=date)
+    articles = public.articles().filter(published_on=date)
     page = paginate(request, articles.for_listing().order_by("-id"))
     if not page.object_list:
         raise Http404("No articles that day.")
@@ -131,9 +121,7 @@ def day_archive(request, year: int, month: int, day: int):
 
 
 def author_index(request):
-    authors = Author.objects.annotate(
-        n=Count("bylines", filter=Q(bylines__article__status=PUBLISHED))
-    ).filter(n__gt=0)
+    authors = public.authors()
     letters = initials(authors)
     letter = initial(request)
     if letter:
@@ -147,30 +135,22 @@ def author_index(request):
 
 
 def author_detail(request, slug: str):
-    author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.published().filter(bylines__author=author)
-    page = paginate(request, articles.for_listing().newest_first())
-    if not page.object_list:  # known only from unpublished articles: not public
-        raise Http404("No published articles by this author.")
+    # Known only from unpublished articles: not public.
+    author = get_object_or_404(public.authors(counts=False), slug=slug)
+    page = paginate(request, public.articles_by(author).for_listing().newest_first())
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
 def publication_index(request):
-    publications = Publication.objects.annotate(
-        n=Count("articles", filter=Q(articles__status=PUBLISHED))
-    ).filter(n__gt=0)
-    return render(request, "articles/publication_index.html", {"publications": publications})
+    page = paginate(request, public.publications().order_by("name"), per_page=60)
+    return render(request, "articles/publication_index.html", {"page": page})
 
 
 def publication_detail(request, slug: str):
-    publication = get_object_or_404(Publication, slug=slug)
-    sections = publication.sections.annotate(
-        n=Count("articles", filter=Q(articles__status=PUBLISHED))
-    ).filter(n__gt=0)
-    articles = Article.objects.published().filter(publication=publication)
+    publication = get_object_or_404(public.publications(counts=False), slug=slug)
+    sections = public.sections().filter(publication=publication).order_by("name")
+    articles = public.articles().filter(publication=publication)
     page = paginate(request, articles.for_listing().newest_first())
-    if not page.object_list:
-        raise Http404("No published articles from this publication.")
     return render(
         request,
         "articles/publication_detail.html",
@@ -180,10 +160,10 @@ def publication_detail(request, slug: str):
 
 def section_detail(request, publication: str, slug: str):
     section = get_object_or_404(
-        Section.objects.select_related("publication"), publication__slug=publication, slug=slug
+        public.sections(counts=False).select_related("publication"),
+        publication__slug=publication,
+        slug=slug,
     )
-    articles = Article.objects.published().filter(section=section)
+    articles = public.articles().filter(section=section)
     page = paginate(request, articles.for_listing().newest_first())
-    if not page.object_list:
-        raise Http404("No published articles in this section.")
     return render(request, "articles/section_detail.html", {"section": section, "page": page})

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from articles import citations
+from articles import citations, public
 from articles.models import Article
 
 
@@ -23,7 +23,7 @@ def article_citation(request, article: Article) -> citations.Citation:
 
 
 def _citation(request, slug: str) -> tuple[Article, citations.Citation]:
-    article = get_object_or_404(Article.objects.published().for_listing(), slug=slug)
+    article = get_object_or_404(public.articles().for_listing(), slug=slug)
     return article, article_citation(request, article)
 
 

@@ -1,8 +1,8 @@
 """The people, organisations and places the archive's articles mention.
 
-What a reader sees of an entity comes from accepted mentions (not rejected by an editor)
-in published articles only; entities merged into another are never listed, and their
-old addresses redirect to the entity that absorbed them.
+What a reader sees of an entity comes from standing mentions (``articles.public``: not
+rejected by an editor, in a published article); entities merged into another are never
+listed, and their old addresses redirect to the entity that absorbed them.
 """
 
 from __future__ import annotations
@@ -11,37 +11,28 @@ import datetime as dt
 import re
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import public
 from articles.charts import bar_chart
-from articles.models import Article, Entity, Mention
+from articles.models import Entity
 from articles.search.highlight import excerpt
 from articles.views.listing import initial, initials, paginate
 
-PUBLISHED = Article.Status.PUBLISHED
 SNIPPET_LENGTH = 240
 CO_MENTIONS = 15
 MAX_MONTHS = 120  # ten years of bars is as many as the chart can show legibly
 
-# The mentions that count, seen from Entity: accepted, in a published article.
-STANDING = Q(mentions__rejected=False, mentions__article__status=PUBLISHED)
-
 
 def entity_index(request):
-    entities = (
-        Entity.objects.current().annotate(n=Count("mentions", filter=STANDING)).filter(n__gt=0)
-    )
+    entities = public.entities()
     kind_counts = dict(
-        Entity.objects.current()
-        .filter(STANDING)
-        .values_list("kind")
-        .annotate(entities=Count("id", distinct=True))
-        .order_by()
+        public.entities(counts=False).values_list("kind").annotate(n=Count("id")).order_by()
     )
     kind = request.GET.get("kind", "")
     if kind not in Entity.Kind.values:
@@ -52,7 +43,7 @@ def entity_index(request):
     letter = initial(request)
     if letter:
         entities = entities.filter(name__istartswith=letter)
-    order = "name" if letter else "-n"
+    order = "name" if letter else "-article_count"
     page = paginate(request, entities.order_by(order, "name"), per_page=60)
     return render(
         request,
@@ -83,10 +74,8 @@ def entity_detail(request, slug: str):
         return redirect(f"{target}?{query}" if query else target, permanent=True)
 
     # The mention's positions ride along with each article: no query per row.
-    articles = (
-        Article.objects.published()
-        .filter(mentions__entity=entity, mentions__rejected=False)
-        .annotate(mention_positions=F("mentions__positions"))
+    articles = public.articles_mentioning(entity).annotate(
+        mention_positions=F("mentions__positions")
     )
     page = paginate(request, articles.for_listing().newest_first())
     if not page.paginator.count:
@@ -117,8 +106,8 @@ def mentions_per_month(entity: Entity) -> list[tuple[dt.date, int]]:
     """(first day of month, published articles mentioning ``entity``) from the first
     month to the last, months without any included as 0. Undated articles are left out."""
     rows = (
-        Mention.objects.accepted()
-        .filter(entity=entity, article__status=PUBLISHED, article__published_on__isnull=False)
+        public.mentions()
+        .filter(entity=entity, article__published_on__isnull=False)
         .annotate(month=TruncMonth("article__published_on"))
         .values_list("month")
         .annotate(n=Count("id"))
@@ -167,13 +156,12 @@ def co_mentioned(entity: Entity, limit: int = CO_MENTIONS) -> list[dict]:
     with the number of such articles and a search for articles naming both."""
     # One filter() call, so both conditions on "mentions" apply to the same mention row.
     others = (
-        Entity.objects.current()
+        public.entities(counts=False)
         .exclude(pk=entity.pk)
         .filter(
-            mentions__rejected=False,
-            mentions__article__status=PUBLISHED,
+            public.mention_stands_via("mentions"),
+            public.accepted_via("mentions__article__mentions"),
             mentions__article__mentions__entity=entity,
-            mentions__article__mentions__rejected=False,
         )
         .annotate(shared=Count("mentions__article", distinct=True))
         .order_by("-shared", "name")[:limit]

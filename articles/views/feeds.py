@@ -21,6 +21,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
+from articles import public
 from articles.models import Article, Author, Entity
 from articles.search.facets import FACETS
 from articles.search.service import (
@@ -36,7 +37,6 @@ from articles.views.search import display_value
 
 FEED_ITEMS = 20
 SUMMARY_WORDS = 60
-PUBLISHED = Article.Status.PUBLISHED
 
 
 class ArticleAtomFeed(Atom1Feed):
@@ -97,7 +97,7 @@ class ArticleFeed(Feed):
 
 
 def latest_articles():
-    return Article.objects.published().for_listing().newest_first()[:FEED_ITEMS]
+    return public.articles().for_listing().newest_first()[:FEED_ITEMS]
 
 
 class LatestFeed(ArticleFeed):
@@ -183,12 +183,10 @@ def describe(params: SearchParams) -> str:
 
 class AuthorFeed(ArticleFeed):
     def get_object(self, request, slug: str) -> Author:
-        with_published = Author.objects.filter(bylines__article__status=PUBLISHED).distinct()
-        return get_object_or_404(with_published, slug=slug)
+        return get_object_or_404(public.authors(counts=False), slug=slug)
 
     def items(self, author: Author):
-        articles = Article.objects.published().filter(bylines__author=author)
-        return articles.for_listing().newest_first()[:FEED_ITEMS]
+        return public.articles_by(author).for_listing().newest_first()[:FEED_ITEMS]
 
     def title(self, author: Author) -> str:
         return f"NewsArchive: articles by {author.name}"
@@ -217,16 +215,13 @@ class EntityFeed(ArticleFeed):
             if survivor.merged_into_id:  # a merge cycle: a data error, not a feed
                 raise Http404("This entity was merged in a loop.")
             raise _MovedPermanently(reverse("articles:feed-entity", args=[survivor.slug]))
-        if not self.articles(entity).exists():
+        if not public.entities(counts=False).filter(pk=entity.pk).exists():
             raise Http404("No published article mentions this entity.")
         return entity
 
-    @staticmethod
-    def articles(entity: Entity):
-        return Article.objects.published().filter(mentions__entity=entity, mentions__rejected=False)
-
     def items(self, entity: Entity):
-        return self.articles(entity).for_listing().newest_first()[:FEED_ITEMS]
+        articles = public.articles_mentioning(entity)
+        return articles.for_listing().newest_first()[:FEED_ITEMS]
 
     def title(self, entity: Entity) -> str:
         return f"NewsArchive: articles mentioning {entity.name}"

@@ -1,0 +1,118 @@
+"""What the public may see: the one place that says it (selectors: functions that fetch).
+
+- An **article** is public when it is published (``Article.objects.published()``); drafts,
+  articles in review and withdrawn ones are not.
+- A **mention** stands when an editor has not rejected it and its article is public.
+- An **author**, **publication** or **section** is listed when it has a public article.
+- An **entity** is listed when it was not merged into another and has a standing mention.
+
+Every page, the API, the feeds, the sitemaps, autocomplete, "more like this" and the search
+index read through these, so a count on one surface is the count on every other. Each
+selector returns a queryset (callers filter, order and paginate it); the listed things carry
+``article_count`` and ``last_updated`` (the newest change among their public articles)
+unless asked for ``counts=False``, which keeps a bare ``.count()`` or ``.exists()`` cheap.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+
+from articles.models import (
+    Article,
+    ArticleQuerySet,
+    Author,
+    Entity,
+    Mention,
+    MentionQuerySet,
+    Publication,
+    Section,
+)
+
+
+def articles() -> ArticleQuerySet:
+    """Published articles, nothing else."""
+    return Article.objects.published()
+
+
+def articles_by(author: Author) -> ArticleQuerySet:
+    """Public articles with ``author`` in the byline."""
+    return articles().filter(bylines__author=author)
+
+
+def articles_mentioning(entity: Entity) -> ArticleQuerySet:
+    """Public articles with a standing mention of ``entity``. One ``filter()`` call, so a
+    caller's ``F("mentions__…")`` reads that same mention row."""
+    return articles().filter(accepted_via("mentions"), mentions__entity=entity)
+
+
+def mentions() -> MentionQuerySet:
+    """Standing mentions of listed-able entities: accepted, in a public article, of an
+    entity not merged into another (what an article's page and API entry list)."""
+    return (
+        Mention.objects.accepted()
+        .filter(published_via("article"))
+        .filter(entity__merged_into__isnull=True)
+    )
+
+
+def authors(*, counts: bool = True) -> QuerySet[Author]:
+    """Authors of at least one public article."""
+    listed = Author.objects.filter(Exists(articles().filter(bylines__author=OuterRef("pk"))))
+    return _counted(listed, "bylines", published_via("bylines__article")) if counts else listed
+
+
+def entities(*, counts: bool = True) -> QuerySet[Entity]:
+    """Entities not merged away, with at least one standing mention."""
+    listed = Entity.objects.current().filter(
+        Exists(mentions().filter(entity=OuterRef("pk")).values("pk"))
+    )
+    # One mention per article and entity (a unique constraint), so counting mentions
+    # counts articles.
+    return _counted(listed, "mentions", mention_stands_via("mentions")) if counts else listed
+
+
+def publications(*, counts: bool = True) -> QuerySet[Publication]:
+    """Publications with at least one public article."""
+    # Exists: an index lookup per publication, where a count over every article read
+    # the whole table (the home page's count).
+    listed = Publication.objects.filter(Exists(articles().filter(publication=OuterRef("pk"))))
+    return _counted(listed, "articles", published_via("articles")) if counts else listed
+
+
+def sections(*, counts: bool = True) -> QuerySet[Section]:
+    """Sections with at least one public article."""
+    listed = Section.objects.filter(Exists(articles().filter(section=OuterRef("pk"))))
+    return _counted(listed, "articles", published_via("articles")) if counts else listed
+
+
+def _counted(queryset: QuerySet, articles_path: str, public: Q) -> QuerySet:
+    """``queryset`` with ``article_count`` and ``last_updated`` over its public articles,
+    reached through ``articles_path`` (one row per article there)."""
+    return queryset.annotate(
+        article_count=Count(articles_path, filter=public),
+        last_updated=Max(_article_path(articles_path) + "updated_at", filter=public),
+    )
+
+
+def _article_path(path: str) -> str:
+    # "articles" is the article itself; "bylines" and "mentions" lead to it.
+    return f"{path}__" if path == "articles" else f"{path}__article__"
+
+
+# The rule seen from another model, for filters and annotations that must apply to the
+# same joined row as another condition (one filter() call); ``path`` leads to the row.
+
+
+def published_via(path: str) -> Q:
+    """The article at ``path`` is public: the rule of ``Article.objects.published()``."""
+    return Q(**{f"{path}__status": Article.Status.PUBLISHED})
+
+
+def accepted_via(path: str) -> Q:
+    """The mention at ``path`` was not rejected: the rule of ``Mention.objects.accepted()``."""
+    return Q(**{f"{path}__rejected": False})
+
+
+def mention_stands_via(path: str) -> Q:
+    """The mention at ``path`` is accepted and its article public."""
+    return accepted_via(path) & published_via(f"{path}__article")
