@@ -1,15 +1,16 @@
 """What haystack indexes for each article (haystack discovers this module by name).
 
-Only published articles are in the index: ``index_queryset`` says so for rebuilds,
-and ``articles.search.indexing`` removes an article the moment it stops being public.
-Facet fields hold display names, never slugs or stems, so facet counts read as
-the names they count.
+Only public articles (``articles.public``) are in the index, with the mentions their pages
+show: ``index_queryset`` says so for rebuilds and updates, and ``articles.search.indexing``
+removes an article the moment it stops being public. Facet fields hold display names, never
+slugs or stems, so facet counts read as the names they count.
 """
 
 from django.db.models import Prefetch
 from haystack import indexes
 
-from articles.models import Article, Byline, Mention
+from articles import public
+from articles.models import Article, Byline
 
 
 def revision(pk: int, updated_at) -> str:
@@ -41,7 +42,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def index_queryset(self, using=None):
         return (
-            Article.objects.published()
+            public.articles()
             .select_related("publication", "section")
             # Joined in each prefetch, not prefetched again: Django 5.2 on SQLite turns a
             # second-hop prefetch of thousands of entities into an OR chain SQLite
@@ -56,7 +57,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                 ),
                 Prefetch(
                     "mentions",
-                    queryset=Mention.objects.filter(rejected=False).select_related("entity"),
+                    queryset=public.mentions().select_related("entity"),
                     to_attr="indexed_mentions",
                 ),
             )
@@ -66,7 +67,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def read_queryset(self, using=None):
         # Results are loaded from here: a stale index entry can never show a
         # non-public article.
-        return Article.objects.published().for_listing()
+        return public.articles().for_listing()
 
     def prepare_text(self, obj: Article) -> str:
         # Built here rather than in a document template: rendering a template per

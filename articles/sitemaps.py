@@ -1,18 +1,18 @@
 """The sitemap: every public page a search engine should know, in sections listed by the
 sitemap index at /sitemap.xml.
 
-Public means what a reader can reach: published articles, and the authors, entities,
-publications, sections and archive years that have at least one. Merged entities (their
-addresses redirect) and entities known only from rejected mentions are left out.
+Public means what a reader can reach (``articles.public``): published articles, and the
+authors, entities, publications, sections and archive years that have at least one. Merged
+entities (their addresses redirect) and entities known only from rejected mentions are
+left out.
 """
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 
-from articles.models import Article, Author, Entity, Publication, Section
-
-PUBLISHED = Article.Status.PUBLISHED
+from articles import public
+from articles.models import Article
 
 
 class ArchiveSitemap(Sitemap):
@@ -31,70 +31,40 @@ class ArchiveSitemap(Sitemap):
         raise NotImplementedError
 
     def lastmod(self, item):
-        return item.latest
+        return item.last_updated
 
 
 class ArticleSitemap(ArchiveSitemap):
     def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("pk")
+        return public.articles().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, article: Article):
         return article.updated_at
 
     def get_latest_lastmod(self):
         # For the index: one aggregate rather than Django's walk over every article.
-        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return public.articles().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class AuthorSitemap(ArchiveSitemap):
     def listed(self):
-        return (
-            Author.objects.annotate(
-                latest=Max(
-                    "bylines__article__updated_at", filter=Q(bylines__article__status=PUBLISHED)
-                )
-            )
-            .filter(latest__isnull=False)
-            .only("slug")
-            .order_by("pk")
-        )
+        return public.authors().only("slug").order_by("pk")
 
 
 class EntitySitemap(ArchiveSitemap):
     def listed(self):
-        return (
-            Entity.objects.current()
-            .annotate(
-                latest=Max(
-                    "mentions__article__updated_at",
-                    filter=Q(mentions__rejected=False, mentions__article__status=PUBLISHED),
-                )
-            )
-            .filter(latest__isnull=False)
-            .only("slug")
-            .order_by("pk")
-        )
+        return public.entities().only("slug").order_by("pk")
 
 
 class PublicationSitemap(ArchiveSitemap):
     def listed(self):
-        return (
-            Publication.objects.annotate(
-                latest=Max("articles__updated_at", filter=Q(articles__status=PUBLISHED))
-            )
-            .filter(latest__isnull=False)
-            .only("slug")
-            .order_by("pk")
-        )
+        return public.publications().only("slug").order_by("pk")
 
 
 class SectionSitemap(ArchiveSitemap):
     def listed(self):
         return (
-            Section.objects.annotate(
-                latest=Max("articles__updated_at", filter=Q(articles__status=PUBLISHED))
-            )
-            .filter(latest__isnull=False)
+            public.sections()
             .select_related("publication")
             .only("slug", "publication__slug")
             .order_by("pk")
@@ -107,7 +77,7 @@ class ArchiveYearSitemap(ArchiveSitemap):
         # a Python function per row (a third of a second per call on the whole corpus).
         latest: dict[int, object] = {}
         days = (
-            Article.objects.published()
+            public.articles()
             .exclude(published_on=None)
             .order_by()
             .values_list("published_on")

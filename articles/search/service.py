@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from haystack import connections
 
+from articles import public
 from articles.models import Article
 from articles.search.backends.base import ArchiveSearchQuerySet, IndexMissing, SearchOverBudget
 from articles.search.facets import FACET_FIELDS, FACETS, facet_filter
@@ -242,16 +243,15 @@ def more_like_this(article: Article, count: int = 5) -> list[Article]:
         results = ArchiveSearchQuerySet().models(Article).more_like_this(article)
         ids = [int(r.pk) for r in results[: count + 1] if int(r.pk) != article.pk][:count]
         cache.set(key, ids, RELATED_CACHE_SECONDS)
-    found = Article.objects.published().for_listing().in_bulk(ids)
+    found = public.articles().for_listing().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
 def autocomplete(text: str, limit: int = 8) -> list[dict]:
     """What the search box offers as a reader types: matching titles (from the index, so
     published only), then authors and entities with published articles."""
-    from django.db.models import Case, Exists, OuterRef, Q, When
+    from django.db.models import Case, Q, When
 
-    from articles.models import Author, Entity, Mention
     from articles.search.syntax import words_of
 
     words = words_of(_CONTROL.sub(" ", text))[:8]
@@ -277,24 +277,8 @@ def autocomplete(text: str, limit: int = 8) -> list[dict]:
     # A word of the name starts with what was typed; names starting with it come first.
     starts = Q(name__istartswith=phrase) | Q(name__icontains=f" {phrase}")
     first = Case(When(name__istartswith=phrase, then=0), default=1)
-    published = Article.objects.published()
-    authors = (
-        Author.objects.filter(starts)
-        .filter(Exists(published.filter(bylines__author=OuterRef("pk"))))
-        .order_by(first, "name")[:3]
-    )
-    entities = (
-        Entity.objects.current()
-        .filter(starts)
-        .filter(
-            Exists(
-                Mention.objects.accepted().filter(
-                    entity=OuterRef("pk"), article__status=Article.Status.PUBLISHED
-                )
-            )
-        )
-        .order_by(first, "name")[:3]
-    )
+    authors = public.authors(counts=False).filter(starts).order_by(first, "name")[:3]
+    entities = public.entities(counts=False).filter(starts).order_by(first, "name")[:3]
     for author in authors:
         suggestions.append(
             {"label": author.name, "kind": "author", "url": author.get_absolute_url()}
