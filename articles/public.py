@@ -46,8 +46,8 @@ def articles_mentioning(entity: Entity) -> ArticleQuerySet:
 
 
 def mentions() -> MentionQuerySet:
-    """Standing mentions of listed-able entities: accepted, in a public article, of an
-    entity not merged into another (what an article's page and API entry list)."""
+    """Mentions the public sees: accepted, in a public article, of an entity not merged
+    into another (what an article's page and its API entry list)."""
     return (
         Mention.objects.accepted()
         .filter(published_via("article"))
@@ -63,9 +63,7 @@ def authors(*, counts: bool = True) -> QuerySet[Author]:
 
 def entities(*, counts: bool = True) -> QuerySet[Entity]:
     """Entities not merged away, with at least one standing mention."""
-    listed = Entity.objects.current().filter(
-        Exists(mentions().filter(entity=OuterRef("pk")).values("pk"))
-    )
+    listed = Entity.objects.current().filter(Exists(mentions().filter(entity=OuterRef("pk"))))
     # One mention per article and entity (a unique constraint), so counting mentions
     # counts articles.
     return _counted(listed, "mentions", mention_stands_via("mentions")) if counts else listed
