@@ -17,8 +17,10 @@ pipeline's own speed is ``bench/import.py``'s business):
 - slugs, word counts and the other fields ``save()`` fills, computed here.
 
 With ``limit``, the readers take turns (one record from each in turn) so that a small
-archive still holds every corpus and language. The var dir keeps a note of what was loaded:
-called again on the same var dir with the same limit, ``prepare_archive`` only sets Django up.
+archive still holds every corpus and language; with ``corpora``, only those readers are read
+(``bench/relevance.py`` wants the judged corpus and the known-item ones). The var dir keeps a
+note of what was loaded: called again on the same var dir with the same limit and corpora,
+``prepare_archive`` only sets Django up.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ def prepare_archive(
     limit: int | None = None,
     corpus_root: Path = CORPUS_ROOT,
     database_url: str | None = None,
+    corpora: list[str] | None = None,
 ) -> LoadStats:
     """Set Django up on ``var_dir`` and fill its database with the corpus (unless it holds
     that already). Returns what was loaded, and how long it took.
@@ -96,7 +99,9 @@ def prepare_archive(
     var_dir = Path(var_dir)
     marker = var_dir / MARKER
     previous = json.loads(marker.read_text()) if marker.exists() else None
-    if previous is not None and previous.get("database_url") != database_url:
+    if previous is not None and (
+        previous.get("database_url") != database_url or previous.get("corpora") != corpora
+    ):
         previous = None
     if previous is None or previous.get("limit") != limit:
         # Something else, or a load that did not finish: start from nothing.
@@ -110,10 +115,13 @@ def prepare_archive(
     call_command("migrate", verbosity=0)  # a kept database may predate a migration
     if previous is not None and previous.get("limit") == limit:
         previous.pop("database_url", None)
+        previous.pop("corpora", None)
         return LoadStats(**{**previous, "reused": True})
 
-    stats = load_corpus(corpus_root, limit)
-    marker.write_text(json.dumps({**asdict(stats), "database_url": database_url}, indent=1))
+    stats = load_corpus(corpus_root, limit, corpora)
+    marker.write_text(
+        json.dumps({**asdict(stats), "database_url": database_url, "corpora": corpora}, indent=1)
+    )
     return stats
 
 
@@ -140,16 +148,20 @@ def recreate_database(database_url: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def corpus_records(corpus_root: Path, limit: int | None = None) -> Iterator[tuple[str, object]]:
-    """``(corpus name, record)`` from every reader; with a limit, the readers take turns."""
+def corpus_records(
+    corpus_root: Path, limit: int | None = None, corpora: list[str] | None = None
+) -> Iterator[tuple[str, object]]:
+    """``(corpus name, record)`` from every reader (or those named in ``corpora``); with a
+    limit, the readers take turns."""
     from articles.ingest.readers import READERS
 
+    readers = {name: READERS[name] for name in corpora} if corpora else READERS
     if limit is None:
-        for name, reader in READERS.items():
+        for name, reader in readers.items():
             for record in reader.read_from(corpus_root):
                 yield name, record
         return
-    streams = [(name, iter(reader.read_from(corpus_root))) for name, reader in READERS.items()]
+    streams = [(name, iter(reader.read_from(corpus_root))) for name, reader in readers.items()]
     given = 0
     while streams and given < limit:
         for name, stream in list(streams):
@@ -189,7 +201,9 @@ class _Slugs:
         return slug
 
 
-def load_corpus(corpus_root: Path = CORPUS_ROOT, limit: int | None = None) -> LoadStats:
+def load_corpus(
+    corpus_root: Path = CORPUS_ROOT, limit: int | None = None, corpora: list[str] | None = None
+) -> LoadStats:
     """Store the corpus in the (empty, migrated) database; see the module's doc."""
     from django.db import transaction
     from django.utils import timezone
@@ -318,7 +332,7 @@ def load_corpus(corpus_root: Path = CORPUS_ROOT, limit: int | None = None) -> Lo
             stats.per_corpus[corpus] = stats.per_corpus.get(corpus, 0) + 1
 
     batch: list[tuple[str, object, str]] = []
-    for corpus, record in corpus_records(corpus_root, limit):
+    for corpus, record in corpus_records(corpus_root, limit, corpora):
         stats.read += 1
         if not (record.title.strip() and record.body.strip()):
             stats.skipped_incomplete += 1
