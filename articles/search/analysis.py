@@ -11,13 +11,22 @@ format characters are dropped, so the result can be shorter than the text;
 ``normalise_persian_arabic_offsets`` returns, with the result, where each of its characters
 came from, so that a match found in the normalised text maps back onto the original.
 
-``index_words`` splits text into the words every backend indexes (``WORD_PATTERN``,
-``fold_word``), so that Whoosh and PostgreSQL find the same documents for the same query.
+What a word is, once for the whole archive: ``index_words`` splits text into words
+(``WORD_PATTERN``, ``fold_word``), ``stem`` reduces each to its index term (Snowball English
+for Latin-script words, light suffix stripping for Persian and Arabic script), and
+``analyze`` / ``term_spans`` give the terms of a text. Both search backends index these terms
+(Whoosh through ``articles.search.backends.whoosh.ArchiveTokenizer``, PostgreSQL as ready-made
+tsvectors), the query language turns a reader's words into the same terms, and the highlighter
+marks the words whose terms a query asked for: matching and highlighting cannot disagree.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
+
+from whoosh.lang.snowball.english import EnglishStemmer
 
 # One character for another. Mirrors what Lucene's Arabic and Persian normalisers do, plus
 # the separators and digits; everything else passes through unchanged (Latin text included).
@@ -98,7 +107,8 @@ def index_words(text: str) -> list[str]:
     """The words of ``text`` as every backend indexes them before stemming: folded
     (``normalise_persian_arabic``), lower case, ``fold_word``-ed."""
     words = []
-    for word in _WORD.findall(normalise_persian_arabic(text).lower()):
+    for word in _WORD.findall(normalise_persian_arabic(text)):
+        word = word.lower()  # after splitting, as ``term_spans`` does
         # Most words hold no dot or apostrophe: a rebuild tokenises every article.
         if "." in word or "'" in word or "’" in word:
             word = fold_word(word)
@@ -106,3 +116,53 @@ def index_words(text: str) -> list[str]:
                 continue
         words.append(word)
     return words
+
+
+# --- terms --------------------------------------------------------------------------------
+# Persian (and Arabic-script) inflection written onto the word, longest first: the plural
+# -ها / -های / -هایی and the superlative -ترین. Only suffixes that are rarely the end of a bare
+# word: -ان, -ات and -ی are plural or adjectival on some words and part of others (ایران,
+# ساعات, علی), and stripping them merged more unrelated words than it joined. A stem keeps at
+# least two letters.
+_PERSIAN_SUFFIXES = ("هایی", "های", "ها", "ترین")
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+_english = EnglishStemmer()
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The index term of one folded, lower-case word (``index_words``): Snowball English
+    (Porter2, the stemmer PostgreSQL calls 'english') for words with Latin letters, light
+    suffix stripping for Persian and Arabic script; digits and other scripts as they are."""
+    if word.isascii():
+        return _english.stem(word) if any("a" <= c <= "z" for c in word) else word
+    if _ARABIC_SCRIPT.search(word):
+        for suffix in _PERSIAN_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+                return word[: -len(suffix)]
+    return word
+
+
+def analyze(text: str) -> list[str]:
+    """The index terms of ``text``, in order: what both backends index and search for."""
+    return [stem(word) for word in index_words(text)]
+
+
+def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, word)`` for each word of ``text``: ``text[start:end]`` is the word as
+    written (harakat and all), ``word`` as ``index_words`` gives it (folded, not stemmed)."""
+    normalised, offsets = normalise_persian_arabic_offsets(text)
+    for match in _WORD.finditer(normalised):
+        word = match.group().lower()
+        if "." in word or "'" in word or "’" in word:
+            word = fold_word(word)
+            if not word:
+                continue
+        yield offsets[match.start()], offsets[match.end()], word
+
+
+def term_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, term)`` for each word of ``text`` (``word_spans``), ``term`` its index
+    term: ``analyze`` gives the same terms."""
+    for start, end, word in word_spans(text):
+        yield start, end, stem(word)

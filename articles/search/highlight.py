@@ -1,9 +1,10 @@
 """Snippets of an article around the words a reader searched for, with those words marked.
 
-Backend-agnostic: it needs the text and the query as typed. Words match when their
-stems match (English Porter stemming, as in the index), so 'missiles' highlights for
-'missile'. The text is escaped before any markup is added, so a title or body
-carrying HTML stays inert.
+Backend-agnostic: it needs the text and the query as typed. A word is marked when its index
+term (``articles.search.analysis``: folded, stemmed, as both backends index it) is one the
+query asks for, or starts with a prefix the query asks for (``milit*``): what matches is what
+is marked, 'missiles' for 'missile', 'U.S.' for 'US', '3.5' for '3.5'. The text is escaped
+before any markup is added, so a title or body carrying HTML stays inert.
 """
 
 from __future__ import annotations
@@ -12,44 +13,61 @@ import re
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from whoosh.lang.porter import stem
 
-from articles.search.analysis import normalise_persian_arabic
-from articles.search.syntax import parse, positive_words
+from articles.search.analysis import analyze, index_words, word_spans
+from articles.search.analysis import stem as term_of
+from articles.search.syntax import Not, Prefix, parse, positive_words
 
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+
+class QueryTerms:
+    """What a query asks for, as index terms: whole terms, and prefixes of words."""
+
+    def __init__(self, query: str):
+        node = parse(query)
+        self.terms: set[str] = set()
+        self.prefixes: tuple[str, ...] = tuple(
+            word for text in _prefixes(node) for word in index_words(text)
+        )
+        for word in positive_words(node):
+            self.terms.update(analyze(word))
+        self.terms.difference_update(self.prefixes)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.prefixes)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where in ``text`` the words the query asks for are written."""
+        if not self:
+            return []
+        return [
+            (start, end)
+            for start, end, word in word_spans(text)
+            if term_of(word) in self.terms or (self.prefixes and word.startswith(self.prefixes))
+        ]
+
+
+def _prefixes(node) -> list[str]:
+    if node is None:
+        return []
+    if isinstance(node, Prefix):
+        return [node.text]
+    if isinstance(node, Not):
+        return []
+    inner = getattr(node, "node", None)  # a field
+    if inner is not None:
+        return _prefixes(inner)
+    return [text for child in getattr(node, "nodes", ()) for text in _prefixes(child)]
 
 
 def query_terms(query: str) -> set[str]:
-    """Stems of the words a query asks for, leaving out operators and excluded words."""
-    terms: set[str] = set()
-    for word in positive_words(parse(query)):
-        terms.update(_stems(normalise_persian_arabic(word)))
-    return terms
-
-
-def _stems(word: str) -> set[str]:
-    """The word's stem, and for compounds ('S-400', "Erdogan's") the stems of its parts."""
-    lowered = word.lower().replace("’", "'")
-    stems = {stem(lowered)}
-    for part in re.split(r"[-']", lowered):
-        if len(part) > 1 or part.isdigit():
-            stems.add(stem(part))
-    return stems
-
-
-def _matches(word: str, terms: set[str]) -> bool:
-    lowered = normalise_persian_arabic(word).lower().replace("’", "'")
-    if stem(lowered) in terms:
-        return True
-    return any(stem(part) in terms for part in re.split(r"[-']", lowered) if part)
+    """The index terms of the words a query asks for (operators and excluded words left out)."""
+    return QueryTerms(query).terms
 
 
 def snippet(text: str, query: str, length: int = 280) -> SafeString:
     """About ``length`` characters of ``text`` around the densest cluster of matches."""
     text = " ".join(text.split())
-    terms = query_terms(query)
-    spans = [m.span() for m in _WORD.finditer(text) if terms and _matches(m.group(), terms)]
+    spans = QueryTerms(query).spans(text)
     if not spans:
         cut = text[:length]
         return mark_safe(escape(cut) + ("…" if len(text) > length else ""))  # noqa: S308
@@ -97,12 +115,10 @@ def excerpt(
 
 def highlight_words(text: str, query: str) -> SafeString:
     """All of ``text`` (a title, say), escaped, with matching words marked."""
-    terms = query_terms(query)
     out, pos = [], 0
-    for m in _WORD.finditer(text):
-        if terms and _matches(m.group(), terms):
-            out.append(escape(text[pos : m.start()]))
-            out.append(f"<mark>{escape(m.group())}</mark>")
-            pos = m.end()
+    for start, end in QueryTerms(query).spans(text):
+        out.append(escape(text[pos:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        pos = end
     out.append(escape(text[pos:]))
     return mark_safe("".join(out))  # noqa: S308  (every piece escaped)

@@ -63,3 +63,44 @@ def test_marks_before_any_letter_are_left_out_of_every_span():
     normalised, offsets = normalise_persian_arabic_offsets(text)
     assert normalised == "\u0639\u0644\u06cc"
     assert text[offsets[0] : offsets[3]] == "\u0639\u0644\u064a"
+
+
+# --- one analyzer: what a word is, for both backends, the parser and the highlighter ------
+from articles.search.analysis import analyze, term_spans  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        # Snowball English (the stemmer PostgreSQL calls 'english'), for both backends.
+        ("fairly missiles elections", ["fair", "missil", "elect"]),
+        ("U.S. u.s. US", ["us", "us", "us"]),
+        ("3.5 per cent", ["3.5", "per", "cent"]),
+        ("Erdogan's S-400", ["erdogan", "s", "400"]),
+        # Persian plural and superlative endings, written onto the word or after a ZWNJ.
+        ("کتابها کتاب\u200cها کتابهای", ["کتاب", "کتاب", "ها", "کتاب"]),
+        ("بزرگترین", ["بزرگ"]),
+        # Words that merely end like a suffix keep it when too little would be left.
+        ("ها تها", ["ها", "تها"]),
+        # Endings that are part of many words are left alone.
+        ("ایران تهران علی", ["ایران", "تهران", "علی"]),
+        # Arabic letters fold to Persian ones before stemming.
+        ("كتابهاي", ["کتاب"]),
+    ],
+)
+def test_analyze(text, terms):
+    assert analyze(text) == terms
+
+
+def test_term_spans_point_at_the_words_as_written():
+    text = "The U.S. rose 3.5%, fairly: كِتابهاي"
+    spans = [(text[start:end], term) for start, end, term in term_spans(text)]
+    assert spans == [
+        ("The", "the"),
+        ("U.S", "us"),
+        ("rose", "rose"),
+        ("3.5", "3.5"),
+        ("fairly", "fair"),
+        ("كِتابهاي", "کتاب"),
+    ]
+    assert [term for _, term in spans] == analyze(text)
