@@ -20,15 +20,17 @@ def revision(pk: int, updated_at) -> str:
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
+    # No field boosts: how much a title match weighs is ``articles.search.ranking``'s
+    # business, the same for every backend.
     text = indexes.CharField(document=True)
-    title = indexes.CharField(model_attr="title", boost=2.0)
+    title = indexes.CharField(model_attr="title")
     publication = indexes.CharField(faceted=True, default="")
     section = indexes.CharField(faceted=True, default="")
     authors = indexes.MultiValueField(faceted=True)
     entities = indexes.MultiValueField(faceted=True)
     # The names again as analysed text, for author: and entity: queries.
     author_names = indexes.CharField(default="")
-    entity_names = indexes.CharField(default="", boost=2.0)
+    entity_names = indexes.CharField(default="")
     language = indexes.CharField(model_attr="language", faceted=True, default="")
     year = indexes.CharField(faceted=True, default="")
     published_on = indexes.DateField(model_attr="published_on", null=True)

@@ -1,15 +1,28 @@
 """The query language readers type, parsed once for every search engine.
 
-    Erdogan Putin            both words (stemmed: 'missiles' finds 'missile')
-    "safe zone"              the phrase
+    Erdogan Putin            best match: articles with either word, those with both (and with
+                             the rarer one) first (stemmed: 'missiles' finds 'missile')
+    +Erdogan Putin           Erdogan required; Erdogan AND Putin: both required
+    "safe zone"              the phrase, required
     "Erdogan Putin"~10       both words within ten words of each other
-    Idlib OR Aleppo          either; AND is implied, NOT / -word / -"phrase" exclude
-    (Idlib OR Aleppo) -Assad groups
+    Idlib OR Aleppo          either; NOT / -word / -"phrase" exclude
+    (Idlib OR Aleppo) -Assad groups (a group is required)
     title:missile  author:atesci  entity:"Recep Tayyip Erdogan"  section:…  publication:…
     milit*                   words starting with 'milit'
 
 ``parse`` never fails: an unbalanced quote closes at the end, a stray operator or
-parenthesis is ignored, an unknown ``field:`` is read as plain words. Backends turn the
+parenthesis is ignored, an unknown ``field:`` is read as plain words.
+
+Plain words side by side are a ``Best`` match: a description of what a reader wants ("the
+reconstruction of the city after the earthquake") rarely has an article holding every word,
+so none of them is required and ranking (BM25: more of the words, rarer words, more often)
+does the rest; a plain query finds something whenever an article holds one of its words.
+Everything a reader marks keeps its strict meaning: a quoted phrase, a ``+word``, words joined
+by ``AND``, a ``field:`` and a parenthesised group must match, and excluded words must not.
+(Requiring all the words, most of them, or ranking by how many matched before BM25 were each
+measured against this on ``bench/relevance.py`` and ranked worse; see docs/performance.md.)
+
+Backends turn the
 tree into their own queries (``articles.search.backends``); the highlighter takes its
 words from ``positive_words``.
 """
@@ -71,7 +84,14 @@ class Not:
     node: Node
 
 
-Node = Term | Prefix | Phrase | Field | And | Or | Not
+@dataclass(frozen=True)
+class Best:
+    """Plain words typed side by side: documents with any of them, best-matching first."""
+
+    nodes: tuple[Node, ...]
+
+
+Node = Term | Prefix | Phrase | Field | And | Or | Not | Best
 
 _TOKEN = re.compile(
     r"""
@@ -129,7 +149,8 @@ class _Parser:
         return alternatives[0] if len(alternatives) == 1 else Or(tuple(alternatives))
 
     def parse_and(self, depth: int) -> Node | None:
-        nodes: list[Node] = []
+        items: list[list] = []  # [node, strict]
+        joined = False  # the previous token was AND
         while True:
             kind, value = self.peek()
             if kind is None or (kind == "close" and depth > 0) or (kind, value) == ("word", "OR"):
@@ -137,12 +158,40 @@ class _Parser:
             if kind == "close":  # a stray ')' at the top: ignored
                 self.take()
                 continue
+            if (kind, value) in {("word", "AND"), ("word", "+")}:
+                self.take()
+                if items and value == "AND":
+                    items[-1][1] = True
+                joined = True
+                continue
+            strict = joined or self._marked()
+            joined = False
             node = self.parse_unary(depth)
             if node is not None:
-                nodes.append(node)
-        if not nodes:
+                items.append([node, strict])
+        if not items:
             return None
+        plain = [node for node, strict in items if not strict]
+        nodes: list[Node] = []
+        for node, strict in items:  # in the order typed; the plain words where the first was
+            if strict or len(plain) == 1:
+                nodes.append(node)
+            elif node is plain[0]:
+                nodes.append(Best(tuple(plain)))
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
+
+    def _marked(self) -> bool:
+        """Whether the next operand was marked by the reader (strict): a quoted phrase, a
+        +word, a group, a field, an exclusion. Plain words are not."""
+        kind, value = self.peek()
+        if kind in {"phrase", "open"}:
+            return True
+        if kind == "word":
+            if value in {"NOT", "-"} or value[:1] in {"+", "-"}:
+                return True
+            name, sep, _ = value.partition(":")
+            return bool(sep and name.lower() in FIELDS)
+        return False
 
     def parse_unary(self, depth: int) -> Node | None:
         kind, value = self.peek()
@@ -150,7 +199,7 @@ class _Parser:
             self.take()
             node = self.parse_unary(depth)
             return Not(node) if node is not None else None
-        if (kind, value) in {("word", "AND"), ("word", "+")}:
+        if (kind, value) in {("word", "AND"), ("word", "+")}:  # 'NOT AND': nothing to exclude
             self.take()
             return None
         if kind == "word" and value.startswith("-") and len(value) > 1:
@@ -234,6 +283,16 @@ def positive_words(node: Node | None) -> list[str]:
     if isinstance(node, Field):
         return positive_words(node.node)
     return [word for child in node.nodes for word in positive_words(child)]
+
+
+def plain_words(node: Node | None) -> list[str]:
+    """The words of a query made only of plain words (``Best`` or one word), else []:
+    the queries whose best matches may lend them words (pseudo-relevance feedback)."""
+    if isinstance(node, Term):
+        return [node.text]
+    if isinstance(node, Best) and all(isinstance(child, Term) for child in node.nodes):
+        return [child.text for child in node.nodes]
+    return []
 
 
 def only_negative(node: Node) -> bool:

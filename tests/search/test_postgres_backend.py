@@ -42,6 +42,16 @@ from tests.search.test_query_language import (  # noqa: F401
     test_words_are_stemmed,
     test_year_facet_counts_follow_filters,
 )
+from tests.search.test_relevance import (  # noqa: F401
+    quake,
+    test_a_plain_query_no_article_fully_matches_still_finds_the_partial_ones,
+    test_a_rarer_word_outweighs_a_common_one,
+    test_a_short_title_sharing_one_word_does_not_outrank_the_subject,
+    test_common_words_rank_but_do_not_select,
+    test_feedback_reorders_but_never_adds_or_removes_matches,
+    test_marked_words_keep_their_strict_meaning,
+    test_plain_words_find_articles_with_any_of_them_all_first,
+)
 from tests.search.test_suggestions import (  # noqa: F401
     public_article,
     test_a_draft_that_was_never_published_is_never_suggested,
@@ -252,3 +262,38 @@ def test_a_statement_over_the_time_limit_is_over_budget(search_index, settings):
     with connection.cursor() as cursor:  # the limit stays inside the search
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == before
+
+
+def test_term_statistics_stay_in_step_with_every_write(indexed):
+    """BM25 reads how many documents hold each term from ``search_term``: every write
+    (index, re-index, withdraw) keeps it equal to a count over the documents themselves."""
+    from articles.search.backends.postgres import TABLE, TERMS, TOTALS
+
+    def kept():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT term, documents FROM {TERMS} WHERE documents > 0")
+            terms = dict(cursor.fetchall())
+            cursor.execute(f"SELECT documents, length FROM {TOTALS}")
+            return terms, cursor.fetchone()
+
+    def counted():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT t, count(*) FROM {TABLE}, "
+                "unnest(tsvector_to_array(ts_filter(document, '{d}'))) t GROUP BY t"
+            )
+            terms = dict(cursor.fetchall())
+            cursor.execute(f"SELECT count(*), coalesce(sum(length), 0) FROM {TABLE}")
+            return terms, cursor.fetchone()
+
+    with indexed():
+        first = builders.article(title="Grain", body="Wheat and barley prices rose.")
+        builders.article(title="Oil", body="Oil prices fell; wheat held.")
+    assert kept() == counted() and kept()[0]["wheat"] == 2
+    with indexed():
+        first.body = "Barley only."
+        first.save()
+    assert kept() == counted() and kept()[0]["wheat"] == 1
+    with indexed():
+        first.withdraw()
+    assert kept() == counted() and "barley" not in kept()[0]

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from articles.search.syntax import (
     And,
+    Best,
     Field,
     Not,
     Or,
@@ -22,7 +23,22 @@ from articles.search.syntax import (
     "text, tree",
     [
         ("Erdogan", Term("Erdogan")),
-        ("Erdogan Putin", And((Term("Erdogan"), Term("Putin")))),
+        # Plain words side by side: best match; what a reader marks: required.
+        ("Erdogan Putin", Best((Term("Erdogan"), Term("Putin")))),
+        ("Erdogan Putin Idlib", Best((Term("Erdogan"), Term("Putin"), Term("Idlib")))),
+        ("+Erdogan Putin Idlib", And((Term("Erdogan"), Best((Term("Putin"), Term("Idlib")))))),
+        ("Erdogan AND Putin", And((Term("Erdogan"), Term("Putin")))),
+        ("Erdogan AND Putin Idlib", And((Term("Erdogan"), Term("Putin"), Term("Idlib")))),
+        ("Erdogan + Putin", And((Term("Erdogan"), Term("Putin")))),
+        (
+            '"safe zone" Idlib Aleppo',
+            And((Phrase(("safe", "zone")), Best((Term("Idlib"), Term("Aleppo"))))),
+        ),
+        (
+            "Idlib Aleppo -Assad",
+            And((Best((Term("Idlib"), Term("Aleppo"))), Not(Term("Assad")))),
+        ),
+        ("title:missile Turkey", And((Field("title", Term("missile")), Term("Turkey")))),
         ('"safe zone"', Phrase(("safe", "zone"))),
         ('"Erdogan Putin"~10', Phrase(("Erdogan", "Putin"), 10)),
         ("Idlib OR Aleppo", Or((Term("Idlib"), Term("Aleppo")))),

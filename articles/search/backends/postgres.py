@@ -35,6 +35,9 @@ import queue
 import re
 import threading
 import time
+from collections import Counter
+from dataclasses import dataclass
+from dataclasses import field as default
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, router, transaction
@@ -47,8 +50,8 @@ from haystack.fields import FacetField
 from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
-from articles.search import syntax
-from articles.search.analysis import WORD_PATTERN, index_words
+from articles.search import ranking, syntax
+from articles.search.analysis import WORD_PATTERN, index_words, stem
 from articles.search.backends.base import (
     SUGGEST_SHARE,
     ArchiveQueryMixin,
@@ -63,6 +66,12 @@ from articles.search.facets import parse_facet_filter
 CONFIG = "newsarchive"  # the text search configuration this backend creates
 TABLE = "search_document"
 WORDS = "search_word"
+# Term statistics for ranking, kept in step with TABLE by every write (migration 0007):
+# how many documents hold each term in their full text, and the number of documents and
+# their total lengths (full text, title) for BM25's average lengths.
+TERMS = "search_term"
+TOTALS = "search_total"
+_COUNTED = "tsvector_to_array(ts_filter(document, '{d}')), length, title_length"
 
 # Index fields (haystack names) → (tsvector column, weight).
 VECTORS = {
@@ -93,12 +102,36 @@ BATCH = 500
 _WORD = re.compile(WORD_PATTERN)
 
 
-def _plain(text) -> str:
-    return " ".join(index_words(force_str(text or "")))
+# tsvector limits: positions above this are stored as this; at most this many per lexeme.
+MAX_POSITION = 16383
+MAX_POSITIONS = 256
+
+
+def _vector(text) -> tuple[str, int, list[str]]:
+    """(tsvector literal, number of words, the words as written) of ``text``: the terms of
+    ``articles.search.analysis`` with their positions, made here so that PostgreSQL indexes
+    exactly the terms Whoosh does (its own parser and stemmer never see the text). Terms are
+    letters, digits and inner dots: nothing to escape but a quote, and there is none."""
+    words = index_words(force_str(text or ""))
+    positions: dict[str, list[int]] = {}
+    for position, word in enumerate(words, 1):
+        at = positions.setdefault(stem(word), [])
+        if len(at) < MAX_POSITIONS:
+            at.append(min(position, MAX_POSITION))
+    literal = " ".join(
+        "'{}':{}".format(term.replace("'", "''"), ",".join(map(str, dict.fromkeys(at))))
+        for term, at in positions.items()
+    )
+    return literal, len(words), words
+
+
+def _terms(text: str) -> list[str]:
+    """The index terms of a reader's word(s)."""
+    return [stem(word) for word in index_words(text)]
 
 
 def _lexeme(word: str, weight: str = "", prefix: bool = False) -> str:
-    """One tsquery operand: ``'word'``, ``'word':A``, ``'word':*A``. Words from ``index_words``
+    """One tsquery operand: ``'word'``, ``'word':A``, ``'word':*A``. Terms of ``analysis``
     hold no quote or backslash; the quotes keep '3.5' one operand."""
     label = ("*" if prefix else "") + weight
     return f"'{word}'" + (f":{label}" if label else "")
@@ -121,11 +154,12 @@ def _near(first: str, second: str, slop: int) -> str:
 
 # --- the reader's query as SQL ------------------------------------------------
 class _Match:
-    """``column @@ to_tsquery(CONFIG, text)``: kept apart so that siblings on the same
-    column merge into one tsquery (one index scan)."""
+    """``column @@ text::tsquery``: kept apart so that siblings on the same column merge into
+    one tsquery (one index scan). ``terms``: the whole terms it asks for (to rank by)."""
 
-    def __init__(self, column: str, text: str, positive: bool = True):
+    def __init__(self, column: str, text: str, positive: bool = True, terms=()):
         self.column, self.text, self.positive = column, text, positive
+        self.terms = list(terms)
 
 
 class _Bool:
@@ -151,10 +185,11 @@ def translate(node, field: tuple[str, str] = ("document", "")):
         if isinstance(inner, _Match):
             return _Match(inner.column, f"!({inner.text})", positive=False)
         return _NotExpr(inner)
-    if isinstance(node, (syntax.And, syntax.Or)):
+    if isinstance(node, (syntax.And, syntax.Or, syntax.Best)):
         parts = [p for p in (translate(child, field) for child in node.nodes) if p is not None]
         if not parts:
             return None
+        # Best: any of the words, scored by all that match (BM25 does the ranking).
         op = "&" if isinstance(node, syntax.And) else "|"
         return _merge(op, parts)
     column, weight = field
@@ -163,10 +198,11 @@ def translate(node, field: tuple[str, str] = ("document", "")):
         if not words:
             return None
         *whole, last = words
-        lexemes = [_lexeme(w, weight) for w in whole] + [_lexeme(last, weight, prefix=True)]
+        lexemes = [_lexeme(stem(w), weight) for w in whole]
+        lexemes.append(_lexeme(last, weight, prefix=True))
         return _Match(column, " <-> ".join(lexemes))
     raw = list(node.words) if isinstance(node, syntax.Phrase) else [node.text]
-    words = [w for text in raw for w in index_words(text)]
+    words = [w for text in raw for w in _terms(text)]
     if not words:
         return None
     slop = node.slop if isinstance(node, syntax.Phrase) else 0
@@ -174,8 +210,8 @@ def translate(node, field: tuple[str, str] = ("document", "")):
         # Each word near the next: exact for two words, an approximation for more.
         lexemes = [_lexeme(w, weight) for w in words]
         pairs = zip(lexemes, lexemes[1:], strict=False)
-        return _Match(column, " & ".join(_near(a, b, slop) for a, b in pairs))
-    return _Match(column, _phrase(words, weight))
+        return _Match(column, " & ".join(_near(a, b, slop) for a, b in pairs), terms=words)
+    return _Match(column, _phrase(words, weight), terms=words)
 
 
 def _merge(op: str, parts: list):
@@ -194,6 +230,7 @@ def _merge(op: str, parts: list):
             column,
             f" {op} ".join(f"({m.text})" for m in matches),
             positive=any(m.positive for m in matches),
+            terms=[t for m in matches if m.positive for t in m.terms],
         )
         for column, matches in by_column.items()
     ]
@@ -203,7 +240,7 @@ def _merge(op: str, parts: list):
 
 def to_sql(expr) -> tuple[str, list]:
     if isinstance(expr, _Match):
-        return f"{expr.column} @@ to_tsquery('{CONFIG}', %s)", [expr.text]
+        return f"{expr.column} @@ %s::tsquery", [expr.text]
     if isinstance(expr, _NotExpr):
         sql, params = to_sql(expr.part)
         return f"NOT ({sql})", params
@@ -215,25 +252,25 @@ def to_sql(expr) -> tuple[str, list]:
     )
 
 
-def rank_text(expr) -> str | None:
-    """A tsquery over ``document`` to rank by: every positive document match, OR-ed."""
+def rank_terms(expr) -> list[str]:
+    """The terms to rank by: those of every positive match on ``document``."""
     found = []
 
     def walk(e):
         if isinstance(e, _Match):
             if e.column == "document" and e.positive:
-                found.append(f"({e.text})")
+                found.extend(e.terms)
         elif isinstance(e, _Bool):
             for part in e.parts:
                 walk(part)
 
     walk(expr)
-    return " | ".join(found) if found else None
+    return list(dict.fromkeys(found))
 
 
 class Condition(str):
     """What ``PostgresSearchQuery.build_query`` hands the backend: an SQL condition (the
-    string) with its parameters and the tsqueries to rank by."""
+    string) with its parameters and the terms to rank by."""
 
     params: list
     rank: list[str]
@@ -268,6 +305,42 @@ def _time_limited(alias: str):
         if isinstance(exc.__cause__, psycopg.errors.QueryCanceled):
             raise SearchOverBudget("PostgreSQL ran out of time for this query.") from exc
         raise
+
+
+class _Row(list):
+    """One document's INSERT parameters, with its words (``words``, as written, for "did you
+    mean") and terms (``terms``, for the term statistics) beside them."""
+
+    words: set[str]
+    terms: set[str]
+
+
+@dataclass
+class _Counted:
+    terms: Counter = default(default_factory=Counter)
+    documents: int = 0
+    length: int = 0
+    title_length: int = 0
+
+
+def _recount(cursor, table: str) -> None:
+    """The term statistics afresh from ``table`` (after a rebuild or a partial clear)."""
+    cursor.execute(f"DELETE FROM {TERMS}")
+    cursor.execute(
+        f"INSERT INTO {TERMS} (term, documents) SELECT term, count(*) FROM {table}, "
+        "unnest(tsvector_to_array(ts_filter(document, '{d}'))) term GROUP BY term"
+    )
+    cursor.execute(
+        f"UPDATE {TOTALS} SET (documents, length, title_length) = "
+        f"(SELECT count(*), coalesce(sum(length), 0), coalesce(sum(title_length), 0) "
+        f"FROM {table})"
+    )
+
+
+def _frequency(cursor, terms) -> dict[str, int]:
+    """How many indexed documents hold each of ``terms`` in their full text."""
+    cursor.execute(f"SELECT term, documents FROM {TERMS} WHERE term = ANY(%s)", [list(terms)])
+    return dict(cursor.fetchall())
 
 
 _ready: set[tuple] = set()  # databases whose table this process has checked
@@ -387,40 +460,47 @@ class PostgresSearchBackend(BaseSearchBackend):
         published = doc.get("published_on")
         if isinstance(published, dt.datetime):
             published = published.date()
-        return [
-            doc[ID],
-            doc[DJANGO_CT],
-            force_str(doc[DJANGO_ID]),
-            published,
-            json.dumps(facets, ensure_ascii=False),
-            *(_plain(doc.get(name)) for name in DOCUMENT_FIELDS + LABEL_FIELDS),
-        ]
+        vectors = {name: _vector(doc.get(name)) for name in DOCUMENT_FIELDS + LABEL_FIELDS}
+        row = _Row(
+            [
+                doc[ID],
+                doc[DJANGO_CT],
+                force_str(doc[DJANGO_ID]),
+                published,
+                json.dumps(facets, ensure_ascii=False),
+                *(vectors[name][0] for name in DOCUMENT_FIELDS + LABEL_FIELDS),
+                vectors["text"][1],
+                vectors["title"][1],
+            ]
+        )
+        row.words = set(vectors["text"][2])
+        row.terms = {stem(word) for word in row.words}
+        return row
 
     def _insert_sql(self, table: str, upsert: bool) -> str:
         vectors = {
-            column: [
-                f"setweight(to_tsvector('{CONFIG}', %s), '{VECTORS[name][1]}')" for name in names
-            ]
+            column: [f"setweight(%s::tsvector, '{VECTORS[name][1]}')" for name in names]
             for column, names in (("document", DOCUMENT_FIELDS), ("labels", LABEL_FIELDS))
         }
         sql = (
             f"INSERT INTO {table} (id, django_ct, django_id, published_on, facets, document, "
-            f"labels) VALUES (%s, %s, %s, %s, %s::jsonb, "
-            f"{' || '.join(vectors['document'])}, {' || '.join(vectors['labels'])})"
+            f"labels, length, title_length) VALUES (%s, %s, %s, %s, %s::jsonb, "
+            f"{' || '.join(vectors['document'])}, {' || '.join(vectors['labels'])}, %s, %s)"
         )
         if upsert:
             sql += (
                 " ON CONFLICT (id) DO UPDATE SET django_ct = EXCLUDED.django_ct, "
                 "django_id = EXCLUDED.django_id, published_on = EXCLUDED.published_on, "
                 "facets = EXCLUDED.facets, document = EXCLUDED.document, "
-                "labels = EXCLUDED.labels"
+                "labels = EXCLUDED.labels, length = EXCLUDED.length, "
+                "title_length = EXCLUDED.title_length"
             )
         return sql
 
     @staticmethod
     def _words_of(row: list) -> set[str]:
         """The document's words as written (for "did you mean"): its full text's."""
-        return set(row[5 + DOCUMENT_FIELDS.index("text")].split())
+        return row.words
 
     def update(self, index, iterable, commit=True):
         if not self.setup_complete:
@@ -431,10 +511,62 @@ class PostgresSearchBackend(BaseSearchBackend):
         words = set().union(*(self._words_of(row) for row in rows))
         alias = self._write_alias()
         with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
+            # The term statistics move with the documents: what the old versions held out,
+            # what the new ones hold in (ranking needs how many documents hold each term).
+            gone = self._forget(cursor, "SELECT", [row[0] for row in rows])
             cursor.executemany(self._insert_sql(TABLE, upsert=True), rows)
+            held = Counter(term for row in rows for term in row.terms)
+            held.subtract(gone.terms)
+            self._count(
+                cursor,
+                held,
+                len(rows) - gone.documents,
+                sum(row[-2] for row in rows) - gone.length,
+                sum(row[-1] for row in rows) - gone.title_length,
+            )
             cursor.execute(
                 f"INSERT INTO {WORDS} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",
                 [sorted(words)],
+            )
+
+    @staticmethod
+    def _forget(cursor, verb: str, identifiers: list[str]) -> _Counted:
+        """The terms, number and lengths of the documents ``identifiers`` (those indexed),
+        read (``verb`` SELECT, rows locked) or deleted (DELETE)."""
+        if verb == "SELECT":
+            sql = f"SELECT {_COUNTED} FROM {TABLE} WHERE id = ANY(%s) ORDER BY id FOR UPDATE"
+        else:
+            sql = f"DELETE FROM {TABLE} WHERE id = ANY(%s) RETURNING {_COUNTED}"
+        cursor.execute(sql, [identifiers])
+        counted = _Counted()
+        for terms, length, title_length in cursor.fetchall():
+            counted.terms.update(terms)
+            counted.documents += 1
+            counted.length += length
+            counted.title_length += title_length
+        return counted
+
+    @staticmethod
+    def _count(cursor, terms: Counter, documents: int, length: int, title_length: int):
+        """Add to the term statistics (negative numbers take away)."""
+        changed = sorted((term, n) for term, n in terms.items() if n)
+        if changed:
+            # In term order, so that two writers lock the rows they share in the same order.
+            cursor.execute(
+                f"INSERT INTO {TERMS} AS t (term, documents) "
+                "SELECT * FROM unnest(%s::text[], %s::integer[]) ORDER BY 1 "
+                "ON CONFLICT (term) DO UPDATE SET documents = t.documents + EXCLUDED.documents",
+                [[term for term, _ in changed], [n for _, n in changed]],
+            )
+            cursor.execute(
+                f"DELETE FROM {TERMS} WHERE term = ANY(%s) AND documents <= 0",
+                [[term for term, n in changed if n < 0]],
+            )
+        if documents or length or title_length:
+            cursor.execute(
+                f"UPDATE {TOTALS} SET documents = documents + %s, length = length + %s, "
+                "title_length = title_length + %s",
+                [documents, length, title_length],
             )
 
     def remove(self, obj_or_string, commit=True):
@@ -443,21 +575,32 @@ class PostgresSearchBackend(BaseSearchBackend):
         identifier = (
             obj_or_string if isinstance(obj_or_string, str) else get_identifier(obj_or_string)
         )
-        with db_connections[self._write_alias()].cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [identifier])
+        alias = self._write_alias()
+        with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
+            gone = self._forget(cursor, "DELETE", [identifier])
+            self._count(
+                cursor,
+                Counter({term: -n for term, n in gone.terms.items()}),
+                -gone.documents,
+                -gone.length,
+                -gone.title_length,
+            )
 
     def clear(self, models=None, commit=True):
         if not self.setup_complete:
             self.setup()
-        with db_connections[self._write_alias()].cursor() as cursor:
+        alias = self._write_alias()
+        with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
             if models:
                 cursor.execute(
                     f"DELETE FROM {TABLE} WHERE django_ct = ANY(%s)",
                     [[get_model_ct(model) for model in models]],
                 )
+                _recount(cursor, TABLE)
             else:
                 cursor.execute(f"DELETE FROM {TABLE}")
                 cursor.execute(f"DELETE FROM {WORDS}")
+                _recount(cursor, TABLE)
 
     def rebuild(self, index, iterable, *, procs: int = 2, **kwargs) -> int:
         """Build new tables of ``iterable`` beside the current ones and swap them in, in one
@@ -490,6 +633,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 f"INSERT INTO {words_building} (word) SELECT DISTINCT unnest(%s::text[])",
                 [sorted(words)],
             )
+            _recount(cursor, building)
             for table, ddl in ((TABLE, _table_ddl), (WORDS, _words_ddl)):
                 cursor.execute(f"DROP TABLE {table}")
                 cursor.execute(f"ALTER TABLE {table}_building RENAME TO {table}")
@@ -562,8 +706,12 @@ class PostgresSearchBackend(BaseSearchBackend):
             return {int(pk) for (pk,) in cursor.fetchall()}
 
     # --- reading ------------------------------------------------------------------
-    def _where(self, condition, archive_query, narrow_queries, models, date_range=None):
-        """(SQL, params, rank tsquery) for a search; None when it can match nothing."""
+    def _where(
+        self, condition, archive_query, narrow_queries, models, date_range=None, cursor=None
+    ):
+        """(SQL, params, terms to rank by) for a search; None when it can match nothing.
+        With a ``cursor``, a plain query's common words rank without selecting
+        (``ranking.narrow``)."""
         clauses, params = [], []
         start, end = date_range or (None, None)
         if start:
@@ -580,15 +728,16 @@ class PostgresSearchBackend(BaseSearchBackend):
         elif force_str(condition).strip() not in {"", "*", "*:*", "(*)"}:
             raise ValueError(f"Unsupported raw query for the PostgreSQL backend: {condition!r}")
         if archive_query:
-            expr = translate(syntax.parse(archive_query))
+            node, rank_only = syntax.parse(archive_query), []
+            if cursor is not None:
+                node, rank_only = ranking.narrow(node, lambda terms: _frequency(cursor, terms))
+            expr = translate(node)
             if expr is None:
                 return None
             sql, values = to_sql(expr)
             clauses.append(sql)
             params += values
-            text = rank_text(expr)
-            if text:
-                rank.append(text)
+            rank += rank_terms(expr) + rank_only
         for narrow in narrow_queries or ():
             facet = parse_facet_filter(force_str(narrow))
             if facet is None:
@@ -600,7 +749,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         if models:
             clauses.append("django_ct = ANY(%s)")
             params.append(sorted(get_model_ct(model) for model in models))
-        return " AND ".join(clauses) or "TRUE", params, " | ".join(f"({r})" for r in rank)
+        return " AND ".join(clauses) or "TRUE", params, list(dict.fromkeys(rank))
 
     def _order(self, sort_by) -> str:
         if not sort_by:
@@ -632,32 +781,21 @@ class PostgresSearchBackend(BaseSearchBackend):
         empty = no_results()
         if not self.setup_complete:
             self.setup()
-        built = self._where(
-            query_string,
-            kwargs.get("archive_query"),
-            narrow_queries,
-            models,
-            kwargs.get("date_range"),
-        )
-        if built is None:
-            return empty
-        where, params, rank = built
-        score = (
-            f"ts_rank_cd('{RANK_WEIGHTS}', document, to_tsquery('{CONFIG}', %s), 1)"
-            if rank
-            else "0"
-        )
-        score_params = [rank] if rank else []
-        limit = None if end_offset is None else max(end_offset - start_offset, 0)
         with _time_limited(self._read_alias()) as cursor:
-            rows = []
-            if limit != 0:
-                cursor.execute(
-                    f"SELECT django_ct, django_id, {score} AS score FROM {TABLE} "
-                    f"WHERE {where} ORDER BY {self._order(sort_by)} LIMIT %s OFFSET %s",
-                    [*score_params, *params, limit, start_offset],
-                )
-                rows = cursor.fetchall()
+            built = self._where(
+                query_string,
+                kwargs.get("archive_query"),
+                narrow_queries,
+                models,
+                kwargs.get("date_range"),
+                cursor,
+            )
+            if built is None:
+                return empty
+            where, params, rank = built
+            rows = self._ranked(
+                cursor, where, params, rank, sort_by, start_offset, end_offset, kwargs
+            )
             hits, facet_counts = self._counts(cursor, where, params, facets)
         results = []
         cls = result_class or SearchResult
@@ -670,6 +808,105 @@ class PostgresSearchBackend(BaseSearchBackend):
             "facets": {"fields": facet_counts} if facets else {},
             "spelling_suggestion": None,
         }
+
+    @staticmethod
+    def _statistics(cursor, terms: list[str]) -> tuple[int, float, float, dict[str, int]]:
+        """(documents, average length, average title length, {term: documents holding it})."""
+        cursor.execute(f"SELECT documents, length, title_length FROM {TOTALS}")
+        documents, length, title_length = cursor.fetchone() or (0, 0, 0)
+        frequency = _frequency(cursor, terms) if terms else {}
+        documents = max(documents, 1)
+        return documents, length / documents, title_length / documents, frequency
+
+    def _ranked(self, cursor, where, params, rank, sort_by, start_offset, end_offset, kwargs):
+        """The page's rows ``(django_ct, django_id, score)``, best first (or as sorted).
+
+        Plain-word queries are re-ranked by feedback (``ranking.expansion``) within the
+        first ``FEEDBACK_WINDOW`` results: the words of the best few are scored on those
+        only, so feedback costs a few hundred rows' scoring rather than a second pass over
+        every match; the results after the window keep their order."""
+        limit = None if end_offset is None else max(end_offset - start_offset, 0)
+        if limit == 0:
+            return []
+        weighted = [(term, 1.0) for term in rank]
+        score, score_params = self.score_sql(cursor, weighted)
+        node = syntax.parse(kwargs["archive_query"]) if kwargs.get("archive_query") else None
+        words = syntax.plain_words(node) if rank and not sort_by else []
+        select = (
+            f"SELECT django_ct, django_id, {score} AS score, id FROM {TABLE} WHERE {where} "
+            f"ORDER BY {self._order(sort_by)}"
+        )
+        if len(words) < ranking.FEEDBACK_MIN_WORDS or start_offset >= ranking.FEEDBACK_WINDOW:
+            cursor.execute(
+                f"{select} LIMIT %s OFFSET %s", [*score_params, *params, limit, start_offset]
+            )
+            return [row[:3] for row in cursor.fetchall()]
+        end = None if end_offset is None else max(end_offset, ranking.FEEDBACK_WINDOW)
+        cursor.execute(f"{select} LIMIT %s", [*score_params, *params, end])
+        rows = [list(row) for row in cursor.fetchall()]
+        window = rows[: ranking.FEEDBACK_WINDOW]
+        extra = self.feedback(cursor, [row[3] for row in window], window, weighted)
+        if extra:
+            score, score_params = self.score_sql(cursor, extra)
+            cursor.execute(
+                f"SELECT id, {score} FROM {TABLE} WHERE id = ANY(%s)",
+                [*score_params, [row[3] for row in window]],
+            )
+            more = dict(cursor.fetchall())
+            for row in window:
+                row[2] = float(row[2]) + float(more.get(row[3]) or 0)
+            window.sort(key=lambda row: -row[2])  # stable: ties keep the published order
+            rows[: len(window)] = window
+        return [tuple(row[:3]) for row in rows[start_offset : start_offset + (limit or len(rows))]]
+
+    def score_sql(self, cursor, weighted: list[tuple[str, float]]) -> tuple[str, list]:
+        """An SQL expression (and its parameters) for BM25 of the ``(term, weight)`` pairs,
+        as ``articles.search.ranking`` says: over the full text (the D-weighted part of
+        ``document``, its length in ``length``), a title occurrence (A) counting
+        ``TITLE_WEIGHT`` of one in the text, each term's document frequency from the term
+        statistics.
+
+        A term's frequency in a document is ``ts_rank_cd`` of that one term, with weight 1
+        for the text and ``TITLE_WEIGHT`` for the title: for a single term, cover density
+        ranking sums the weights of its positions."""
+        if not weighted:
+            return "0", []
+        documents, average, _, frequency = self._statistics(cursor, [term for term, _ in weighted])
+        k1, b = ranking.K1, ranking.B
+        norm = f"{k1} * (1 - {b} + {b} * length / {max(average, 1e-9)!r})"
+        weights = f"{{1,0,0,{ranking.TITLE_WEIGHT}}}"
+        parts, params = [], []
+        for term, weight in weighted:
+            idf = ranking.idf(documents, frequency.get(term, 0)) * weight
+            # idf * tf * (k1 + 1) / (tf + norm), tf computed once (a sub-select).
+            parts.append(
+                f"(SELECT %s * tf / NULLIF(tf + {norm}, 0) FROM "
+                f"(SELECT ts_rank_cd('{weights}', document, %s::tsquery) AS tf) t)"
+            )
+            params += [idf * (k1 + 1), _lexeme(term)]
+        return "(" + " + ".join(f"coalesce({p}, 0)" for p in parts) + ")", params
+
+    def feedback(self, cursor, identifiers, rows, weighted) -> list[tuple[str, float]]:
+        """Terms to add to a plain-word query's ranking (``ranking.expansion``), from the
+        full-text terms of its best ``FEEDBACK_DOCUMENTS`` matches (``rows``: id last)."""
+        best = {row[3]: float(row[2] or 0) for row in rows[: ranking.FEEDBACK_DOCUMENTS]}
+        if not best:
+            return []
+        cursor.execute(
+            f"SELECT id, t.lexeme, array_length(t.positions, 1) FROM {TABLE}, "
+            "unnest(ts_filter(document, '{d}')) t WHERE id = ANY(%s)",
+            [list(best)],
+        )
+        top: dict[str, Counter] = {}
+        for identifier, lexeme, count in cursor.fetchall():
+            top.setdefault(identifier, Counter())[lexeme] = count or 1
+        documents, _, _, _ = self._statistics(cursor, [])
+        return ranking.expansion(
+            [(top[i], best[i]) for i in best if i in top and best[i]],
+            [term for term, _ in weighted],
+            lambda terms: _frequency(cursor, terms),
+            documents,
+        )
 
     def _counts(self, cursor, where, params, facets):
         """The number of matches and, per requested facet, its values with counts, by one
@@ -715,9 +952,8 @@ class PostgresSearchBackend(BaseSearchBackend):
 
             def held(word: str) -> bool:
                 cursor.execute(
-                    f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE document @@ "
-                    f"to_tsquery('{CONFIG}', %s))",
-                    [_lexeme(word)],
+                    f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE document @@ %s::tsquery)",
+                    [_lexeme(stem(word))],  # the term the index holds (search/analysis)
                 )
                 return cursor.fetchone()[0]
 
@@ -801,7 +1037,9 @@ def _table_ddl(table: str) -> list[str]:
             published_on date,
             facets jsonb NOT NULL DEFAULT '{{}}',
             document tsvector NOT NULL,
-            labels tsvector NOT NULL
+            labels tsvector NOT NULL,
+            length integer NOT NULL DEFAULT 0,
+            title_length integer NOT NULL DEFAULT 0
         )""",
         f"CREATE INDEX IF NOT EXISTS {table}_document_idx ON {table} USING gin (document)",
         f"CREATE INDEX IF NOT EXISTS {table}_labels_idx ON {table} USING gin (labels)",
@@ -834,7 +1072,7 @@ class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
             sql, values, rank_query = self._fragments[int(match[1])]
             params.extend(values)
             if rank_query:
-                rank.append(rank_query)
+                rank.extend(rank_query)
             return sql
 
         # haystack joins fragments with AND / OR / NOT (...): SQL already.
@@ -856,7 +1094,7 @@ class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
                 sql, values = "FALSE", []
             else:
                 sql, values = to_sql(expr)
-                rank_query = rank_text(expr)
+                rank_query = rank_terms(expr)
         else:
             sql, values = self._column_fragment(name, filter_type, value)
         self._fragments.append((sql, values, rank_query))

@@ -32,7 +32,7 @@ import datetime as dt
 import shutil
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 from django.utils.encoding import force_str
@@ -44,7 +44,8 @@ from haystack.exceptions import SkipDocument
 from haystack.fields import FacetField
 from haystack.utils import get_identifier, get_model_ct
 from whoosh import query as wq
-from whoosh.analysis import STOP_WORDS, Filter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh import scoring
+from whoosh.analysis import STOP_WORDS, Filter, RegexTokenizer, Token, Tokenizer
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, TEXT
 from whoosh.filedb.filestore import FileStorage
@@ -55,8 +56,8 @@ from whoosh.qparser import FuzzyTermPlugin, QueryParser
 from whoosh.searching import ResultsPage
 from whoosh.sorting import Count, FieldFacet, OverlappingCategorizer
 
-from articles.search import syntax
-from articles.search.analysis import WORD_PATTERN, fold_word, normalise_persian_arabic
+from articles.search import ranking, syntax
+from articles.search.analysis import analyze, normalise_persian_arabic, stem, word_spans
 from articles.search.backends.base import (
     DATE_FIELD,
     SUGGEST_SHARE,
@@ -74,39 +75,66 @@ from articles.search.facets import LIST_SEPARATOR, parse_facet_filter
 _list_tokenizer = RegexTokenizer(rf"[^{LIST_SEPARATOR}]+")
 
 
-class ArchiveTokenizer(RegexTokenizer):
-    """Words of news text in any script, after Persian/Arabic spelling variants are folded
-    (``articles.search.analysis``), so that index and queries agree.
+class ArchiveTokenizer(Tokenizer):
+    """The archive's analyzer (``articles.search.analysis``) as a Whoosh tokenizer: the
+    terms are ``term_spans``'s, with their positions and where each word was written.
 
-    Hyphens split ('S-400' is 's' then '400': a query for S-400 becomes that two-word
-    phrase); apostrophes and dots stay inside a word for the filter below.
-    """
+    Asked for words without stemming (``no_morph``: the words Whoosh keeps for spelling
+    suggestions), it gives the folded words instead of their terms."""
 
-    def __init__(self):
-        super().__init__(WORD_PATTERN)
+    is_morph = True  # Whoosh then keeps the unstemmed words for "did you mean"
 
-    def __call__(self, value, **kwargs):
-        return super().__call__(normalise_persian_arabic(value), **kwargs)
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        no_morph=False,
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:  # Whoosh asks for the value as one token (prefixes, for one)
+            token.original = token.text = value
+            token.boost, token.stopped = 1.0, False
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        for pos, (start, end, word) in enumerate(word_spans(value), start_pos):
+            token.text = word if no_morph else stem(word)
+            token.boost, token.stopped = 1.0, False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
 
 
 class ArchiveWordFilter(Filter):
-    """ "Erdogan's" is 'erdogan'; 'U.S.' is 'us' (dots go where there are letters)."""
+    """Kept so that indexes written before ``ArchiveTokenizer`` did all the work still
+    unpickle; the terms come from the tokenizer now."""
 
     def __call__(self, tokens):
-        for token in tokens:
-            text = fold_word(token.text)
-            if text:
-                token.text = text
-                yield token
+        return tokens
 
 
 def archive_analyzer():
     # No stop words: 'US', 'The Hague' and 'who' are news; phrases keep every word.
-    return ArchiveTokenizer() | LowercaseFilter() | ArchiveWordFilter() | StemFilter()
+    return ArchiveTokenizer()
 
 
-# Where a reader's field names search, and how much a match there weighs.
-DEFAULT_FIELDS = {"text": 1.0, "title": 3.0, "entity_names": 2.0}
+# Where a reader's field names search, and how much a match there weighs (``ranking``).
+DEFAULT_FIELDS = {"text": 1.0, "title": ranking.TITLE_WEIGHT}
 NAMED_FIELDS = {
     "title": "title",
     "authors": "author_names",
@@ -543,7 +571,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 # Not Searcher.refresh(): it reuses segment readers whose segment id is
                 # unchanged, and a commit that only deletes keeps the ids, so withdrawn
                 # articles would stay findable.
-                self._searcher = self.index.searcher()
+                self._searcher = self.index.searcher(
+                    weighting=scoring.BM25F(B=ranking.B, K1=ranking.K1)
+                )
                 segment_cache.prune(self.path, self._searcher)
             return self._searcher
 
@@ -624,9 +654,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 return empty
             parts.append(parsed)
         archive_query = kwargs.get("archive_query")
+        node = None
         if archive_query:
             node = syntax.parse(archive_query)
-            translated = self.translate(node) if node is not None else None
+            translated = self.translate_ranked(searcher, node) if node is not None else None
             if translated is None:
                 return empty
             if syntax.only_negative(node):
@@ -653,15 +684,27 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if isinstance(limit, set) and not limit:
             return empty  # nothing in the date range (Whoosh reads an empty set as no filter)
         page_num, page_length = self.calculate_page(start_offset, end_offset)
-        raw_page = searcher.search_page(
-            Deadline.after(parsed, time_limit()),
-            page_num,
-            pagelen=page_length,
-            sortedby=sortedby,
-            reverse=reverse,
-            groupedby=groupedby or None,
-            filter=limit,
-        )
+        words = syntax.plain_words(node) if node is not None and not sortedby else []
+        if len(words) >= ranking.FEEDBACK_MIN_WORDS and start_offset < ranking.FEEDBACK_WINDOW:
+            # The best FEEDBACK_WINDOW and the page within them, re-ranked by feedback.
+            results = searcher.search(
+                Deadline.after(parsed, time_limit()),
+                limit=max(page_num * page_length, ranking.FEEDBACK_WINDOW),
+                groupedby=groupedby or None,
+                filter=limit,
+            )
+            self.rerank(searcher, results, words)
+            raw_page = ResultsPage(results, page_num, page_length)
+        else:
+            raw_page = searcher.search_page(
+                Deadline.after(parsed, time_limit()),
+                page_num,
+                pagelen=page_length,
+                sortedby=sortedby,
+                reverse=reverse,
+                groupedby=groupedby or None,
+                filter=limit,
+            )
         result = self._process_results(raw_page, facet_types=dict.fromkeys(groupedby, "fields"))
         # Documents without a value are not a facet value readers can pick.
         for name, counts in result["facets"].get("fields", {}).items():
@@ -749,6 +792,56 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         result["results"] = result["results"][start_offset:]
         return result
 
+    def translate_ranked(self, searcher, node):
+        """``translate(node)`` with its common plain words ranking only (``ranking.narrow``)."""
+        field = self.content_field_name
+        matching, rank_only = ranking.narrow(
+            node, lambda terms: {term: searcher.doc_frequency(field, term) for term in terms}
+        )
+        query = self.translate(matching)
+        if query is None or not rank_only:
+            return query
+        return wq.AndMaybe(query, wq.Or([self._ranked_term(term) for term in rank_only]))
+
+    def _ranked_term(self, term: str, weight: float = 1.0):
+        """One index term, searched where plain words are (``DEFAULT_FIELDS``)."""
+        return wq.Or(
+            [wq.Term(field, term, boost=boost * weight) for field, boost in DEFAULT_FIELDS.items()]
+        )
+
+    def rerank(self, searcher, results, words: list[str]) -> None:
+        """Re-rank the first ``FEEDBACK_WINDOW`` of ``results`` (in place) by the words of
+        the best few (``ranking.expansion``), as the PostgreSQL backend does: a second pass
+        over every match would double a search's time for a change at the top only."""
+        field = self.content_field_name
+        window = results.top_n[: ranking.FEEDBACK_WINDOW]
+        top = []
+        for score, docnum in window[: ranking.FEEDBACK_DOCUMENTS]:
+            text = searcher.stored_fields(docnum).get(field) or ""
+            if score:
+                top.append((Counter(analyze(text)), score))
+        terms = ranking.expansion(
+            top,
+            [term for word in words for term in analyze(word)],
+            lambda terms: {term: searcher.doc_frequency(field, term) for term in terms},
+            searcher.doc_count(),
+        )
+        if not terms:
+            return
+        extra = wq.Or([self._ranked_term(term, weight) for term, weight in terms])
+        matcher = extra.matcher(searcher, searcher.context())
+        more = {}
+        for docnum in sorted(docnum for _, docnum in window):
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                more[docnum] = matcher.score()
+        reranked = [(score + more.get(docnum, 0.0), docnum) for score, docnum in window]
+        reranked.sort(key=lambda item: -item[0])  # stable: ties keep their order
+        results.top_n[: len(window)] = reranked
+
     # --- the reader's query language -------------------------------------------
     def _words(self, field: str, text: str) -> list[str]:
         return [token.text for token in self.schema[field].analyzer(text)]
@@ -761,10 +854,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if isinstance(node, syntax.Not):
             inner = self.translate(node.node, fields)
             return wq.Not(inner) if inner is not None else None
-        if isinstance(node, (syntax.And, syntax.Or)):
+        if isinstance(node, (syntax.And, syntax.Or, syntax.Best)):
             parts = [q for q in (self.translate(n, fields) for n in node.nodes) if q is not None]
             if not parts:
                 return None
+            # Best: any of the words, scored by all that match (BM25 does the ranking).
             kind = wq.And if isinstance(node, syntax.And) else wq.Or
             return parts[0] if len(parts) == 1 else kind(parts)
         per_field = []
