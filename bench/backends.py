@@ -50,10 +50,13 @@ class RawSQLSearch:
 
     def __init__(self, dsn: str, bodies: dict[str, str], titles: dict[str, str]):
         import psycopg
+        from haystack import connections
 
+        from articles.search import ranking
         from articles.search.backends import postgres
 
-        self.pg = postgres
+        self.pg, self.ranking = postgres, ranking
+        self.backend = connections["default"].get_backend()
         self.conn = psycopg.connect(dsn, autocommit=True)
         self.bodies, self.titles = bodies, titles
         self.facets = []
@@ -67,15 +70,19 @@ class RawSQLSearch:
         from articles.search.highlight import highlight_words, snippet
 
         pg = self.pg
-        clauses, values, rank = [], [], ""
+        clauses, values, rank = [], [], []
+        cur = self.conn.cursor()
         if params.q:
-            expr = pg.translate(syntax.parse(params.q))
+            node, rank_only = self.ranking.narrow(
+                syntax.parse(params.q), lambda terms: pg._frequency(cur, terms)
+            )
+            expr = pg.translate(node)
             if expr is None:
                 return 0, [], {}
             sql, args = pg.to_sql(expr)
             clauses.append(sql)
             values += args
-            rank = pg.rank_text(expr) or ""
+            rank = list(dict.fromkeys(pg.rank_terms(expr) + rank_only))
         for name, value in params.facets:
             multi = name in {"authors", "entities"}
             clauses.append("facets @> %s::jsonb")
@@ -87,23 +94,22 @@ class RawSQLSearch:
             clauses.append("published_on <= %s")
             values.append(params.date_to)
         where = " AND ".join(clauses) or "TRUE"
-        score = (
-            f"ts_rank_cd('{pg.RANK_WEIGHTS}', document, to_tsquery('{pg.CONFIG}', %s), 1)"
-            if rank
-            else "0"
-        )
-        order = {
-            "relevance": "score DESC, published_on DESC NULLS LAST, id",
-            "newest": "published_on DESC NULLS LAST, id",
-            "oldest": "published_on ASC NULLS LAST, id",
-        }[params.sort]
-        with self.conn.cursor() as cur:
-            cur.execute(
-                f"SELECT django_id, {score} AS score FROM {pg.TABLE} WHERE {where} "  # noqa: S608
-                f"ORDER BY {order} LIMIT %s OFFSET %s",
-                [*([rank] if rank else []), *values, PAGE, (params.page - 1) * PAGE],
+        sort = {"relevance": None, "newest": ["-published_on"], "oldest": ["published_on"]}
+        with cur:
+            # The backend's own ranking SQL (BM25, feedback in the first window), on this
+            # connection: what differs from the project is Django and haystack around it.
+            offset = (params.page - 1) * PAGE
+            rows = self.backend._ranked(
+                cur,
+                where,
+                values,
+                rank,
+                sort[params.sort],
+                offset,
+                offset + PAGE,
+                {"archive_query": params.q},
             )
-            page = [(pk, float(s)) for pk, s in cur.fetchall()]
+            page = [(pk, float(s)) for _, pk, s in rows]
             selects, extra = ["SELECT NULL::text, NULL::text, count(*) FROM m"], []
             for name, multi in self.facets:
                 if multi:

@@ -308,7 +308,15 @@ class RawSearch:
         self.backend = connections["default"].get_backend()
         if not self.backend.setup_complete:
             self.backend.setup()
-        self.searcher = FileStorage(str(path)).open_index().searcher()
+        from whoosh.scoring import BM25F
+
+        from articles.search import ranking
+
+        self.searcher = (
+            FileStorage(str(path))
+            .open_index()
+            .searcher(weighting=BM25F(B=ranking.B, K1=ranking.K1))
+        )
         self.facets = [f"{name}_exact" for name, _ in FACETS]
         # The index stores the whole text (title, names, summary and body), not the body;
         # the snippet is made from the body, as the project's is, for equal highlight work.
@@ -317,9 +325,10 @@ class RawSearch:
     def run(self, params) -> tuple[int, list[tuple[str, float]], dict]:
         """``(total, [(id, score)] of the page, facet counts)`` for a ``SearchParams``."""
         from whoosh import query as wq
+        from whoosh.searching import ResultsPage
         from whoosh.sorting import Count, FieldFacet
 
-        from articles.search import syntax
+        from articles.search import ranking, syntax
         from articles.search.highlight import highlight_words, snippet
 
         parts = []
@@ -330,7 +339,9 @@ class RawSearch:
             filters.append(wq.DateRange("published_on", start, end))
         if params.q:
             node = syntax.parse(params.q)
-            translated = self.backend.translate(node) if node is not None else None
+            translated = (
+                self.backend.translate_ranked(self.searcher, node) if node is not None else None
+            )
             if translated is None:
                 return 0, [], {}
             if syntax.only_negative(node):
@@ -347,15 +358,28 @@ class RawSearch:
             )
             for name in self.facets
         }
-        page = self.searcher.search_page(
-            query,
-            params.page,
-            pagelen=params.per_page,
-            sortedby=sortedby,
-            reverse=reverse,
-            groupedby=groupedby,
-            filter=wq.And(filters) if filters else None,
-        )
+        words = syntax.plain_words(syntax.parse(params.q)) if not sortedby else []
+        start = (params.page - 1) * params.per_page
+        if len(words) >= ranking.FEEDBACK_MIN_WORDS and start < ranking.FEEDBACK_WINDOW:
+            # The project's feedback re-ranking of the first window (its own helper).
+            results = self.searcher.search(
+                query,
+                limit=max(params.page * params.per_page, ranking.FEEDBACK_WINDOW),
+                groupedby=groupedby,
+                filter=wq.And(filters) if filters else None,
+            )
+            self.backend.rerank(self.searcher, results, words)
+            page = ResultsPage(results, params.page, params.per_page)
+        else:
+            page = self.searcher.search_page(
+                query,
+                params.page,
+                pagelen=params.per_page,
+                sortedby=sortedby,
+                reverse=reverse,
+                groupedby=groupedby,
+                filter=wq.And(filters) if filters else None,
+            )
         total = len(page)
         facets = {}
         for name in self.facets:
