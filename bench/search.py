@@ -470,7 +470,7 @@ def main() -> None:
     from articles.search.service import SearchParams
 
     backend = connections["default"].get_backend()
-    backend.setup()
+    backend.setup(create=True)  # a fresh workdir has no index yet
     articles = Article.objects.published().count()
 
     # 2. Indexing: the project's path, then raw Whoosh on the same documents.
