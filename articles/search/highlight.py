@@ -18,6 +18,9 @@ from articles.search.analysis import analyze, index_words, word_spans
 from articles.search.analysis import stem as term_of
 from articles.search.syntax import Not, Prefix, parse, positive_words
 
+# Between two matched words, these make them one compound, marked as one ('S-400').
+_JOINERS = frozenset(["-", "\u2010", "\u2011", "/"])
+
 
 class QueryTerms:
     """What a query asks for, as index terms: whole terms, and prefixes of words."""
@@ -39,11 +42,14 @@ class QueryTerms:
         """Where in ``text`` the words the query asks for are written."""
         if not self:
             return []
-        return [
-            (start, end)
-            for start, end, word in word_spans(text)
-            if term_of(word) in self.terms or (self.prefixes and word.startswith(self.prefixes))
-        ]
+        spans: list[tuple[int, int]] = []
+        for start, end, word in word_spans(text):
+            if term_of(word) in self.terms or (self.prefixes and word.startswith(self.prefixes)):
+                if spans and text[spans[-1][1] : start] in _JOINERS:
+                    spans[-1] = (spans[-1][0], end)  # 'S-400': one mark for the compound
+                else:
+                    spans.append((start, end))
+        return spans
 
 
 def _prefixes(node) -> list[str]:

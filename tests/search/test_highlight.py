@@ -17,6 +17,7 @@ from articles.search.highlight import highlight_words, snippet
         ("کتاب", "كتابهاي تازه و کتاب\u200cها", ["كتابهاي", "کتاب"]),
         ("oil -prices", "Oil prices rose.", ["Oil"]),
         ('"safe zone" Idlib', "A safe zone near Idlib.", ["safe", "zone", "Idlib"]),
+        ("S-400", "Russian S-400 systems; S 400 too.", ["S-400", "S", "400"]),
     ],
 )
 def test_every_match_is_marked(query, text, marked):
