@@ -107,22 +107,25 @@ MAX_POSITION = 16383
 MAX_POSITIONS = 256
 
 
-def _vector(text) -> tuple[str, int, list[str]]:
-    """(tsvector literal, number of words, the words as written) of ``text``: the terms of
-    ``articles.search.analysis`` with their positions, made here so that PostgreSQL indexes
+def _vector(text) -> tuple[str, int, list[str], list[str]]:
+    """(tsvector literal, number of words, its distinct words, its terms) of ``text``: the
+    terms of ``articles.search.analysis`` with their positions, made here so that PostgreSQL indexes
     exactly the terms Whoosh does (its own parser and stemmer never see the text). Terms are
-    letters, digits and inner dots: nothing to escape but a quote, and there is none."""
+    letters, digits and inner dots: nothing to escape (no quote, no backslash)."""
     words = index_words(force_str(text or ""))
-    positions: dict[str, list[int]] = {}
+    positions: dict[str, list[str]] = {}
     for position, word in enumerate(words, 1):
-        at = positions.setdefault(stem(word), [])
-        if len(at) < MAX_POSITIONS:
-            at.append(min(position, MAX_POSITION))
-    literal = " ".join(
-        "'{}':{}".format(term.replace("'", "''"), ",".join(map(str, dict.fromkeys(at))))
-        for term, at in positions.items()
-    )
-    return literal, len(words), words
+        at = positions.get(word)
+        if at is None:  # past MAX_POSITION, as PostgreSQL does: the last position
+            positions[word] = [str(min(position, MAX_POSITION))]
+        elif len(at) < MAX_POSITIONS and position <= MAX_POSITION:
+            at.append(str(position))
+    # Words sharing a term (plural and singular) merge here; their positions stay apart.
+    merged: dict[str, list[str]] = {}
+    for word, at in positions.items():
+        merged.setdefault(stem(word), []).extend(at)
+    literal = " ".join(f"'{term}':{','.join(at[:MAX_POSITIONS])}" for term, at in merged.items())
+    return literal, len(words), list(positions), list(merged)
 
 
 def _terms(text: str) -> list[str]:
@@ -474,7 +477,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             ]
         )
         row.words = set(vectors["text"][2])
-        row.terms = {stem(word) for word in row.words}
+        row.terms = set(vectors["text"][3])
         return row
 
     def _insert_sql(self, table: str, upsert: bool) -> str:
