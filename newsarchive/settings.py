@@ -167,7 +167,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
 # Seconds one call of the search engine may take; a query that needs longer is answered
 # with a message (too costly) instead of holding a worker.
-SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "1.5"))
+SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "1.0"))
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "whoosh"))
 if SEARCH_BACKEND == "whoosh":
     HAYSTACK_CONNECTIONS = {

@@ -37,7 +37,7 @@ def time_limit() -> float:
     """Seconds one engine call may take (``SEARCH_TIME_LIMIT``)."""
     from django.conf import settings
 
-    return float(getattr(settings, "SEARCH_TIME_LIMIT", 1.5))
+    return float(getattr(settings, "SEARCH_TIME_LIMIT", 1.0))
 
 
 class ArchiveQueryMixin:
