@@ -1,0 +1,69 @@
+"""Tests for articles.entities.english: capitals, tables, acronyms and organisation cues."""
+
+import pytest
+
+from articles.entities import extract
+from articles.entities.english import defined_acronyms, model_text, table_names
+
+
+def found(text):
+    return [(s.text, s.kind) for s in extract(text, "en")]
+
+
+def test_a_headline_in_capitals_is_read_in_ordinary_case_with_acronyms_kept():
+    text = "RUGBY - WALES BEAT US IN CARDIFF AND THE UN WATCHES\nThe match was close."
+    assert model_text(text) == (
+        "Rugby - Wales Beat US in Cardiff and the UN Watches\nThe match was close."
+    )
+
+
+def test_a_dateline_in_capitals_is_read_in_ordinary_case():
+    assert model_text("KIRKWALL, May 3 (Reuters) - Ferries ran late.") == (
+        "Kirkwall, May 3 (Reuters) - Ferries ran late."
+    )
+    assert model_text("NEW DUNMORE 2001-05-03\nText.") == "New Dunmore 2001-05-03\nText."
+
+
+def test_recasing_keeps_every_offset():
+    text = "İSTANBUL VE ANKARA\nSTRASSE ÉTÉ"
+    assert len(model_text(text)) == len(text)
+
+
+def test_ordinary_text_is_read_as_written():
+    text = "Ferries from Kirkwall ran late, the NHS said."
+    assert model_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("line", "teams"),
+    [
+        ("Dunmore 0 Kirkwall Rovers 2", ["Dunmore", "Kirkwall Rovers"]),
+        ("Dunmore 4 1 0 3 4 10 3", ["Dunmore"]),
+        ("KIRKWALL 63 71 .470 11 1/2", ["KIRKWALL"]),
+        ("DUNMORE AT KIRKWALL", ["DUNMORE", "KIRKWALL"]),
+    ],
+)
+def test_teams_in_results_standings_and_fixtures(line, teams):
+    text = f"Results on Saturday:\n{line}\n"
+    assert [text[s:e] for s, e in table_names(text)] == teams
+
+
+def test_running_text_is_no_table():
+    assert list(table_names("Dunmore won 2 games and lost 3 in May.")) == []
+
+
+def test_an_acronym_in_brackets_after_an_organisation_is_defined():
+    text = "the Coastal Ferry Board ( CFB ) said. CFB ships sail."
+    assert defined_acronyms(text, [(4, 23)]) == {"CFB"}
+
+
+def test_tables_and_defined_acronyms_give_organisations_in_extract():
+    spans = found("Results:\nDunmore 0 Kirkwall 2\n")
+    assert spans == [("Dunmore", "organisation"), ("Kirkwall", "organisation")]
+
+
+def test_an_organisation_is_found_by_its_cue_word():
+    assert ("Dunmore Ferry Company", "organisation") in found(
+        "Shares in Dunmore Ferry Company fell on Monday."
+    )
+    assert ("Bank of Kirkwall", "organisation") in found("The Bank of Kirkwall cut rates.")
