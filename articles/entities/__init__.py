@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from articles.entities.cleanup import clean
 from articles.entities.english import (  # noqa: F401 (WEAPON_DESIGNATOR: part of the API)
@@ -80,6 +80,27 @@ def is_english(language: str) -> bool:
     """Whether ``language`` (an ISO 639-1 code, perhaps with a region) means the English
     model: "en", "en-GB", or no language given."""
     return language.split("-")[0].lower() in ("", "en")
+
+
+# Below this many letters langdetect guesses; Latin-script text that short is taken as
+# English, the language the archive has a model for.
+_SHORT = 200
+
+
+def language_of(text: str) -> str:
+    """The language ``text`` is in, for extraction: langdetect (as import uses it) for
+    Arabic-script text, "fa" when it cannot tell; for other text langdetect when there is
+    enough of it, else "en"."""
+    from articles.ingest.metadata import detect_language
+
+    letters = [c for c in text[:5000] if c.isalpha()]
+    arabic = sum("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in letters)
+    if letters and arabic > len(letters) / 2:
+        language = detect_language(text[:2000])
+        return language if language in ARABIC_SCRIPT_LANGUAGES else "fa"
+    if len(letters) < _SHORT:
+        return "en"
+    return detect_language(text[:2000]) or "en"
 
 
 def extract(text: str, language: str, gazetteer: Gazetteer | None = None) -> list[Span]:
@@ -158,6 +179,25 @@ def _chunks(text: str, limit: int | None = None) -> Iterator[tuple[int, str]]:
                 end = space + 1
         yield start, text[start:end]
         start = end
+
+
+def read_pieces(stream: IO[str], limit: int | None = None) -> Iterator[tuple[int, str]]:
+    """``_chunks`` of the text read from ``stream``, read as they are needed: at most about
+    two pieces of the text are in memory at once."""
+    limit = limit or MAX_CHUNK
+    buffer, offset = "", 0
+    while True:
+        more = stream.read(limit)
+        buffer += more
+        if not more:
+            if buffer:
+                yield offset, buffer
+            return
+        while len(buffer) > limit:
+            _, piece = next(_chunks(buffer, limit))
+            yield offset, piece
+            offset += len(piece)
+            buffer = buffer[len(piece) :]
 
 
 def _model_spans(text: str, doc, offset: int) -> Iterator[Span]:

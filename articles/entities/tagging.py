@@ -140,9 +140,14 @@ class ArchiveExtractor:
     """Finds entities in texts as import does: English through the model with the
     archive's curated entities beside it, other languages through the rules of
     ``articles.entities`` and all the archive's entities (names and aliases). Reads the
-    archive's entities once, when made."""
+    archive's entities once, when made (``empty``: none, for a database without them)."""
 
-    def __init__(self):
+    def __init__(self, *, empty: bool = False):
+        from articles.entities.gazetteer import Gazetteer
+
+        if empty:
+            self.curated = self.everything = Gazetteer([])
+            return
         self.curated = archive_gazetteer(curated_only=True)
         self.everything = archive_gazetteer()
 
