@@ -8,7 +8,8 @@ of names in it (usually one, sometimes none or two), each as ``(start, end, kind
   organisations and places, a score after the name ("Bochum 2") or a clock time before it
   ("01:45 Heysham");
 - what is left must have a letter and must not be an amount ("107bn", "$5m", "4,161.0");
-- a span running over a paragraph break or a bracket is two names ("Trump].Zelensky"), and
+- a span running over a paragraph break, a bracket or the end of a sentence is two names
+  ("Trump].Zelensky", 'BBC."We'), and
   so is a person's name glued to the next ("Brooke RollinsRollins", "Marty MakaryTrump"),
   as text scraped without paragraph separators has them; "McDonald", "DeSantis" stay whole;
 - a single word for a group of people ("Americans", "Republicans", "Irish") is of the kind
@@ -36,9 +37,13 @@ _AMOUNT = re.compile(
 )
 # Where one name ends and the next begins inside a span: a paragraph break, a bracket, a
 # bar or slash, a colon or semicolon (with what surrounds them).
-_SEPARATOR = re.compile(r"\s*(?:\n\s*\n|[\[\](){}<>|/;:\u2022]+[.,]*)\s*")
+_SEPARATOR = re.compile(
+    r"\s*(?:\n\s*\n|[\[\](){}<>|/;:\u2022]+[.,]*"
+    # the end of one sentence glued to the next: 'BBC."We', 'AfD.An', "mean?\"I'm"
+    r"|[.!?]+[\"\u201d\u2019']+|(?<=[a-z]{2}|[A-Z]{2})[.!?]+(?=[A-Z][a-z]))\s*"
+)
 # A lower-case letter followed by a capital inside one word: the seam of two glued names.
-_SEAM = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z][a-z])")
+_SEAM = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z][a-z]|[A-Z]{2})")
 # Beginnings after which a capital inside a surname is part of it (McDonald, DeSantis).
 _NAME_PREFIXES = frozenset(
     [

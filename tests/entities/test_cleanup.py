@@ -40,6 +40,23 @@ def test_amounts_and_numbers_are_no_names(span):
     assert names(span, "organisation") == []
 
 
+@pytest.mark.parametrize(
+    ("span", "kind", "parts"),
+    [
+        ('NHS."Patients', "organisation", ["NHS", "Patients"]),
+        ("Kirkwall.The Ferry Board", "organisation", ["Kirkwall", "The Ferry Board"]),
+        ("PDQ.Later", "organisation", ["PDQ", "Later"]),
+    ],
+)
+def test_a_span_over_the_end_of_a_sentence_is_two(span, kind, parts):
+    assert [name for name, _ in names(span, kind)] == [p.removeprefix("The ") for p in parts]
+
+
+@pytest.mark.parametrize("span", ["TSCO.L", "U.S.", "St. Kilda", "J.R.R. Tolkien"])
+def test_full_stops_inside_names_stay(span):
+    assert [name for name, _ in names(span, "organisation")] == [span]
+
+
 def test_a_span_over_a_bracket_or_paragraph_break_is_two_names():
     assert names("Lovelace].Babbage") == [("Lovelace", "person"), ("Babbage", "person")]
     assert names("Lovelace\n\nBabbage") == [("Lovelace", "person"), ("Babbage", "person")]
@@ -51,6 +68,7 @@ def test_a_span_over_a_bracket_or_paragraph_break_is_two_names():
         ("Ada LovelaceLovelace", ["Ada Lovelace", "Lovelace"]),
         ("Ada LovelaceBabbage", ["Ada Lovelace", "Babbage"]),
         ("Ada LovelaceAda Lovelace", ["Ada Lovelace", "Ada Lovelace"]),
+        ("Ada LovelaceBBC News", ["Ada Lovelace", "BBC News"]),
     ],
 )
 def test_glued_names_of_people_come_apart(span, parts):
