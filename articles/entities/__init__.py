@@ -19,6 +19,7 @@ Pure Python, no database: the pipeline stores what these functions return.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
@@ -221,7 +222,7 @@ def _english_rules(text: str, spans: list[Span]) -> list[Span]:
             continue  # a player's full name in a table of players
         spans = [s for s in spans if s not in overlapping]
         organisations.append(Span(start, end, text[start:end], "organisation"))
-    spans = sorted(spans + organisations)
+    spans = _consistent(sorted(spans + organisations))
     acronyms = defined_acronyms(text, [(s.start, s.end) for s in spans if s.kind == "organisation"])
     if not acronyms:
         return spans
@@ -239,6 +240,28 @@ def _english_rules(text: str, spans: list[Span]) -> list[Span]:
                 continue
             result.append(Span(match.start(), match.end(), acronym, "organisation"))
     return sorted(result)
+
+
+def _consistent(spans: list[Span]) -> list[Span]:
+    """One text names one thing one way: a single word that ends a person's fuller name
+    in the text is that person wherever it stands alone ("Cunningham" after "Tom
+    Cunningham"), and a name given several kinds takes the one given most often."""
+    surnames = {s.text.split()[-1] for s in spans if s.kind == "person" and " " in s.text}
+    kinds: dict[str, Counter] = {}
+    for span in spans:
+        kinds.setdefault(span.text, Counter())[span.kind] += 1
+    result = []
+    for span in spans:
+        kind = _most_frequent(kinds[span.text], span.kind)
+        if span.text in surnames and span.kind in ("organisation", "place"):
+            kind = "person"
+        result.append(span if kind == span.kind else Span(span.start, span.end, span.text, kind))
+    return result
+
+
+def _most_frequent(counts: Counter, current: str) -> str:
+    best = max(counts.values())
+    return current if counts[current] == best else counts.most_common(1)[0][0]
 
 
 def _reconcile(text: str, spans: list[Span], gazetteer: Gazetteer | None) -> list[Span]:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from articles.entities import extract
+import articles.entities as entities
+from articles.entities import Span, extract
 from articles.entities.english import defined_acronyms, model_text, table_names
 
 
@@ -67,3 +68,18 @@ def test_an_organisation_is_found_by_its_cue_word():
         "Shares in Dunmore Ferry Company fell on Monday."
     )
     assert ("Bank of Kirkwall", "organisation") in found("The Bank of Kirkwall cut rates.")
+
+
+def test_a_surname_alone_is_the_person_its_text_named_in_full():
+    # Without the rule the model takes the first "Bailey" alone for an organisation.
+    spans = found("Jan Bailey won. Bailey said the Bailey family was proud.")
+    assert spans == [("Jan Bailey", "person"), ("Bailey", "person"), ("Bailey", "person")]
+
+
+def test_a_name_given_several_kinds_in_one_text_takes_the_commonest():
+    spans = [
+        Span(0, 7, "Dunmore", "organisation"),
+        Span(20, 27, "Dunmore", "place"),
+        Span(40, 47, "Dunmore", "organisation"),
+    ]
+    assert [s.kind for s in entities._consistent(spans)] == ["organisation"] * 3
