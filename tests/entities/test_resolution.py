@@ -107,3 +107,14 @@ def test_import_resolves_across_articles_and_the_admin_undoes_it(admin_client):
     extract_articles([second])  # and it stays apart
     short.refresh_from_db()
     assert short.merged_into is None
+
+
+def test_the_command_can_resolve_without_reading_texts(capsys):
+    from django.core.management import call_command
+
+    full = mentioned(builders.entity("Marta Kowalczyk", PERSON), 2)
+    short = mentioned(builders.entity("Kowalczyk", PLACE), 2, kind="person")
+    call_command("extract_entities", "--resolve-only")
+    assert "1 entities changed kind, 1 short names merged." in capsys.readouterr().out
+    short.refresh_from_db()
+    assert short.kind == PERSON and short.merged_into == full
