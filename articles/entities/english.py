@@ -119,7 +119,7 @@ ORGANISATION_HEADS = [
     "Court",
     "Congress",
 ]
-# Capitalised words that start sentences or stand before names, never part of one.
+# Capitalised words that start sentences or stand before or after names, never part of one.
 _NOT_IN_NAMES = [
     "the",
     "a",
@@ -167,6 +167,21 @@ _NOT_IN_NAMES = [
     "minister",
     "said",
     "says",
+    # Titles between an organisation and a person: "Bank of Japan Governor Satoshi Sumita".
+    "governor",
+    "chairman",
+    "chairwoman",
+    "secretary",
+    "director",
+    "chief",
+    "spokesman",
+    "spokeswoman",
+    "head",
+    "deputy",
+    "prime",
+    "chancellor",
+    "ambassador",
+    "general",
 ]
 
 

@@ -83,3 +83,9 @@ def test_a_name_given_several_kinds_in_one_text_takes_the_commonest():
         Span(40, 47, "Dunmore", "organisation"),
     ]
     assert [s.kind for s in entities._consistent(spans)] == ["organisation"] * 3
+
+
+def test_an_organisation_cue_stops_at_a_title():
+    spans = found("Bank of Kirkwall Governor Marta Kowalczyk said rates would stay.")
+    assert ("Bank of Kirkwall", "organisation") in spans
+    assert not any(name.endswith("Kowalczyk") and kind == "organisation" for name, kind in spans)
