@@ -308,14 +308,33 @@ def _run_command(args: list[str], text: str) -> tuple[str, float, float]:
     chunks: list[bytes] = []
     reader = threading.Thread(target=lambda: chunks.append(process.stdout.read()))
     reader.start()
+    # The child's own high-water mark, read while it runs: the rusage of a child counts the
+    # memory of this process at the fork too (Linux keeps it across exec).
+    peak = [0]
+    watcher = threading.Thread(target=_watch_peak, args=(process, peak))
+    watcher.start()
     process.stdin.write(text.encode("utf-8"))
     process.stdin.close()
     reader.join()
-    _pid, status, usage = os.wait4(process.pid, 0)
+    status = process.wait()
+    watcher.join()
     seconds = time.perf_counter() - start
     if status:
         raise SystemExit(f"manage.py entities {' '.join(args)} failed ({status})")
-    return b"".join(chunks).decode("utf-8"), seconds, usage.ru_maxrss / 1024
+    return b"".join(chunks).decode("utf-8"), seconds, peak[0] / 1024
+
+
+def _watch_peak(process: subprocess.Popen, peak: list[int]) -> None:
+    """Keep in ``peak[0]`` the largest VmHWM (kB) of ``process`` until it ends."""
+    path = Path(f"/proc/{process.pid}/status")
+    while process.poll() is None:
+        try:
+            for line in path.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak[0] = max(peak[0], int(line.split()[1]))
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            pass
+        time.sleep(0.05)
 
 
 def arman(limit: int | None) -> None:
