@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 # The entity kinds the archive knows; mirrors ``articles.models.Entity.Kind``.
 KINDS = ("person", "organisation", "place", "group", "other")
+NAME_KINDS = ("person", "organisation", "place")
 
 
 @dataclass(frozen=True, order=True)
@@ -276,9 +277,12 @@ def _reconcile(text: str, spans: list[Span], gazetteer: Gazetteer | None) -> lis
             result.append(match)
         elif all(s.end - s.start < match.end - match.start for s in overlapping):
             result = [s for s in result if s not in overlapping] + [match]
-        elif len(overlapping) == 1 and (overlapping[0].start, overlapping[0].end) == (
-            match.start,
-            match.end,
+        elif (
+            len(overlapping) == 1
+            and (overlapping[0].start, overlapping[0].end) == (match.start, match.end)
+            # "other" says nothing a person, organisation or place would not say better:
+            # a source's keyword ("ایران", other) is the place the rules know it is.
+            and (match.kind != "other" or overlapping[0].kind not in NAME_KINDS)
         ):
             result[result.index(overlapping[0])] = match
     return sorted(result)

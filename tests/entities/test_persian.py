@@ -59,3 +59,15 @@ def test_offsets_hold_with_arabic_letters_and_harakat():
     spans = find(text)
     assert all(text[s.start : s.end] == s.text for s in spans)
     assert [s.kind for s in spans] == ["organisation", "place"]
+
+
+def test_a_keyword_of_kind_other_in_the_archive_does_not_hide_a_place_or_an_agency():
+    from articles.entities.gazetteer import Gazetteer
+
+    # A source's keywords are stored as "other"; the rules know better.
+    keywords = Gazetteer([("ایران", "other", ()), ("خبرگزاری پارسا", "other", ())])
+    spans = extract("خبرگزاری پارسا از ایران", "fa", keywords)
+    assert [(s.text, s.kind) for s in spans] == [
+        ("خبرگزاری پارسا", "organisation"),
+        ("ایران", "place"),
+    ]
