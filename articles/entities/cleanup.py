@@ -8,8 +8,8 @@ of names in it (usually one, sometimes none or two), each as ``(start, end, kind
   organisations and places, a score after the name ("Bochum 2") or a clock time before it
   ("01:45 Heysham");
 - what is left must have a letter and must not be an amount ("107bn", "$5m", "4,161.0");
-- a span running over a paragraph break, a bracket or the end of a sentence is two names
-  ("Trump].Zelensky", 'BBC."We'), and
+- a span running over a paragraph break, a whole line, a bracket, a spaced dash or the end
+  of a sentence is two names ("Trump].Zelensky", 'BBC."We', "SOCCER - JAPAN"), and
   so is a person's name glued to the next ("Brooke RollinsRollins", "Marty MakaryTrump"),
   as text scraped without paragraph separators has them; "McDonald", "DeSantis" stay whole;
 - a single word for a group of people ("Americans", "Republicans", "Irish") is of the kind
@@ -27,8 +27,8 @@ _POSSESSIVE = re.compile(r"['\u2019][sS]$")
 # A clock time or a number before a name: "01:45 Heysham", "2 Leeds".
 _LEADING_NUMBER = re.compile(r"^\d[\d.,:]*\s+(?=[^\W\d_])")
 # A score after a team's name: a number up to 20 without a leading zero ("Schalke 04" and
-# "Hannover 96" are names).
-_TRAILING_SCORE = re.compile(r"\s+(?:1?\d|20)$")
+# "Hannover 96" are names); or a year or date after a dateline's place ("Milan 1996-08-30").
+_TRAILING_SCORE = re.compile(r"\s+(?:1?\d|20|\d{4}(?:[-/.]\d{1,2}){0,2})$")
 # Amounts, numbers, times: "107bn", "4,161.0", "$5m", "63.7", "1990s", "3pm".
 _AMOUNT = re.compile(
     r"^[$\u00a3\u20ac\u00a5]?\s?\d[\d.,:/-]*\s?"
@@ -38,7 +38,7 @@ _AMOUNT = re.compile(
 # Where one name ends and the next begins inside a span: a paragraph break, a bracket, a
 # bar or slash, a colon or semicolon (with what surrounds them).
 _SEPARATOR = re.compile(
-    r"\s*(?:\n\s*\n|[\[\](){}<>|/;:\u2022]+[.,]*"
+    r"\s*(?:\n\s*\n|[\[\](){}<>|/;:\u2022]+[.,]*|(?<=\s)[-\u2013\u2014](?=\s)"
     # the end of one sentence glued to the next: 'BBC."We', 'AfD.An', "mean?\"I'm"
     r"|[.!?]+[\"\u201d\u2019']+|(?<=[a-z]{2}|[A-Z]{2})[.!?]+(?=[A-Z][a-z]))\s*"
 )
@@ -122,6 +122,7 @@ def _pieces(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]
             cuts += [match.start(), match.end()]
     cuts.append(end)
     pieces = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=True) if a < b]
+    pieces = [piece for a, b in pieces for piece in _lines(text, a, b, start)]
     if kind != "person":
         return pieces
     glued = []
@@ -132,6 +133,21 @@ def _pieces(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]
             a = seam
         glued.append((a, b))
     return glued
+
+
+def _lines(text: str, start: int, end: int, span_start: int) -> list[tuple[int, int]]:
+    """``text[start:end]``, part of a span beginning at ``span_start``, cut at each line
+    break after a line the span covers whole: a headline or a dateline is not the start of
+    a name that goes on in the next line (a name broken over two lines in running text
+    starts within its first line, and stays whole)."""
+    pieces = []
+    while (newline := text.find("\n", start, end)) != -1:
+        if span_start > text.rfind("\n", 0, start) + 1:
+            break
+        pieces.append((start, newline))
+        start = newline + 1
+    pieces.append((start, end))
+    return pieces
 
 
 def _prefix_of_name(text: str, start: int, seam: re.Match) -> bool:

@@ -102,3 +102,17 @@ def test_one_word_for_a_group_of_people_is_a_group(name, kind):
 )  # fmt: skip
 def test_names_that_only_look_like_groups_keep_their_kind(name, kind):
     assert group_kind(name, kind) == kind
+
+
+def test_a_span_over_a_whole_line_or_a_spaced_dash_is_two():
+    text = "Rugby - Dunmore Rovers\nKirkwall 2001-05-03"
+    assert names(text, "organisation") == [
+        ("Rugby", "organisation"),
+        ("Dunmore Rovers", "organisation"),
+        ("Kirkwall", "organisation"),
+    ]
+
+
+def test_a_name_broken_over_two_lines_in_running_text_stays_whole():
+    text = "the talks with Ada\nLovelace ended"
+    assert clean(text, 15, 27, "person") == [(15, 27, "person")]
