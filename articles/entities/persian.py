@@ -154,9 +154,26 @@ def find(text: str) -> list[Span]:
     spans += _elsewhere(text, offsets, words, people, spans)
     covered = {offset for s in spans for offset in range(s.start, s.end)}
     for span in places.find(text):
-        if not covered.intersection(range(span.start, span.end)):
+        if not covered.intersection(range(span.start, span.end)) and not _adjective(text, span):
             spans.append(span)
     return sorted(spans)
+
+
+_PREVIOUS_WORD = re.compile(r"([^\W\d_][\w\u200c]*)[ \u200c]+$")
+
+
+def _adjective(text: str, span: Span) -> bool:
+    """Whether a one-word place name ending in "ی" is used as an adjective: right after a
+    noun, as in "سال مالی" (the financial year, not Mali) or "ماهی" after a verb's object,
+    and not after a preposition or a cue ("در مالی", "کشور مالی")."""
+    name = normalise_persian_arabic(span.text)
+    if " " in name or not name.endswith("ی"):
+        return False
+    before = _PREVIOUS_WORD.search(text, max(0, span.start - 40), span.start)
+    if before is None:
+        return False
+    word = normalise_persian_arabic(before.group(1))
+    return word not in STOP_WORDS and word not in _CUES
 
 
 def _adjacent(text: str, offsets: list[int], a: re.Match, b: re.Match) -> bool:

@@ -71,3 +71,9 @@ def test_a_keyword_of_kind_other_in_the_archive_does_not_hide_a_place_or_an_agen
         ("خبرگزاری پارسا", "organisation"),
         ("ایران", "place"),
     ]
+
+
+def test_a_place_name_read_as_an_adjective_after_a_noun_is_no_place():
+    # "مالی" is Mali, and "financial" after a noun ("سال مالی", the financial year).
+    assert found("بودجه سال مالی تصویب شد") == []
+    assert found("سفر به مالی") == [("مالی", "place")]
