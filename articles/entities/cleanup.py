@@ -29,6 +29,36 @@ _LEADING_NUMBER = re.compile(r"^\d[\d.,:]*\s+(?=[^\W\d_])")
 # A score after a team's name: a number up to 20 without a leading zero ("Schalke 04" and
 # "Hannover 96" are names); or a year or date after a dateline's place ("Milan 1996-08-30").
 _TRAILING_SCORE = re.compile(r"\s+(?:1?\d|20|\d{4}(?:[-/.]\d{1,2}){0,2})$")
+_TRAILING_NUMBER = re.compile(r"\s+\d[\d.,/-]*$")
+_LEADING_LOWER = re.compile(r"^([a-z]+)\s+(?=[A-Z])")
+# Lower-case words that do begin names: "de Silva", "van Gogh", "al Assad", "bin Salman".
+_PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "di",
+        "du",
+        "des",
+        "del",
+        "della",
+        "der",
+        "den",
+        "van",
+        "von",
+        "la",
+        "le",
+        "al",
+        "el",
+        "bin",
+        "ben",
+        "ibn",
+        "abu",
+        "dos",
+        "das",
+        "ter",
+        "ten",
+    ]
+)
 # Amounts, numbers, times: "107bn", "4,161.0", "$5m", "63.7", "1990s", "3pm".
 _AMOUNT = re.compile(
     r"^[$\u00a3\u20ac\u00a5]?\s?\d[\d.,:/-]*\s?"
@@ -70,7 +100,7 @@ _NAME_PREFIXES = frozenset(
 )
 # One word for a group of people: members of a nation, party or movement.
 _GROUP_WORD = re.compile(r"^[A-Z][a-z]+$")
-_PEOPLE_SUFFIXES = ("ians", "eans", "cans", "ists", "ites", "crats", "ards")
+_PEOPLE_SUFFIXES = ("ians", "eans", "cans", "ists", "ites", "crats")
 _ADJECTIVE_SUFFIXES = ("ese", "ish")
 
 KINDS_WITH_NAMES = ("person", "organisation", "place")
@@ -176,6 +206,15 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
         if (match := _POSSESSIVE.search(name)) and match.start() > 0:
             end = start + match.start()
             continue
+        if kind == "person":
+            # No number ends a person's name ("T. Moody 6-82"), no lower-case word but a
+            # particle begins one ("st Kaluwitharana", a scorecard's "stumped").
+            if match := _TRAILING_NUMBER.search(name):
+                end = start + match.start()
+                continue
+            if (match := _LEADING_LOWER.match(name)) and match.group(1) not in _PARTICLES:
+                start += match.end()
+                continue
         if kind in KINDS_WITH_NAMES:
             if match := _LEADING_NUMBER.match(name):
                 start += match.end()

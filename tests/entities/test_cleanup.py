@@ -21,6 +21,10 @@ def names(text, kind="person"):
         ("Dunmore 3", "organisation", "Dunmore"),
         ("07:30 Kirkwall", "place", "Kirkwall"),
         ("1. Ada Lovelace", "person", "Ada Lovelace"),
+        ("A. Lovelace 6-82", "person", "A. Lovelace"),
+        ("A. Lovelace 109", "person", "A. Lovelace"),
+        ("st Lovelace", "person", "Lovelace"),
+        ("de Lovelace", "person", "de Lovelace"),
     ],
 )
 def test_edges_scores_and_times_are_trimmed(span, kind, name):
@@ -97,8 +101,8 @@ def test_one_word_for_a_group_of_people_is_a_group(name, kind):
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [("Evans", "person"), ("Hamish", "person"), ("Irish Times", "organisation"),
-     ("Paris", "place"), ("Bush", "person")],
+    [("Evans", "person"), ("Edwards", "person"), ("Hamish", "person"),
+     ("Irish Times", "organisation"), ("Paris", "place"), ("Bush", "person")],
 )  # fmt: skip
 def test_names_that_only_look_like_groups_keep_their_kind(name, kind):
     assert group_kind(name, kind) == kind
