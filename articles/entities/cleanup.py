@@ -29,6 +29,11 @@ _LEADING_NUMBER = re.compile(r"^\d[\d.,:]*\s+(?=[^\W\d_])")
 # A score after a team's name: a number up to 20 without a leading zero ("Schalke 04" and
 # "Hannover 96" are names); or a year or date after a dateline's place ("Milan 1996-08-30").
 _TRAILING_SCORE = re.compile(r"\s+(?:1?\d|20|\d{4}(?:[-/.]\d{1,2}){0,2})$")
+# An amount and what it counts: "440bn rupees", "$5m deal".
+_AMOUNT_PHRASE = re.compile(
+    r"^[$\u00a3\u20ac\u00a5]?\d[\d.,]*\s?(?:bn|m|mn|tn|k|billion|million|trillion)\b",
+    re.IGNORECASE,
+)
 _TRAILING_NUMBER = re.compile(r"\s+\d[\d.,/-]*$")
 _LEADING_LOWER = re.compile(r"^([a-z]+)\s+(?=[A-Z])")
 # Lower-case words that do begin names: "de Silva", "van Gogh", "al Assad", "bin Salman".
@@ -126,6 +131,7 @@ def is_name(name: str) -> bool:
         len(name) > 1
         and any(c.isalpha() for c in name)
         and _AMOUNT.match(name) is None
+        and _AMOUNT_PHRASE.match(name) is None
         and name[:1].isalnum()
     )
 

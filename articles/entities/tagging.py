@@ -128,12 +128,18 @@ def archive_gazetteer(*, curated_only: bool = False):
     where the statistical model finds the rest, only an editor's word should add to it."""
     from django.db.models import Q
 
+    from articles.entities.cleanup import is_name
     from articles.entities.gazetteer import Gazetteer
 
     entities = Entity.objects.current()
     if curated_only:
         entities = entities.filter(Q(reviewed=True) | ~Q(aliases=[]))
-    return Gazetteer(entities.values_list("name", "kind", "aliases").iterator())
+    # A source's keyword that is no name ("؛ ارشاد", "۲۰۲۲", "/") must not be found in texts.
+    return Gazetteer(
+        entry
+        for entry in entities.values_list("name", "kind", "aliases").iterator()
+        if is_name(entry[0])
+    )
 
 
 class ArchiveExtractor:

@@ -105,3 +105,11 @@ def test_persian_keywords_stored_as_other_take_the_kind_the_text_gives(search_in
     assert names(fa) == {"ایران", "خبرگزاری پارسا", "آلمان"}
     assert Entity.objects.get(name="ایران").kind == Entity.Kind.PLACE
     assert Entity.objects.get(name="خبرگزاری پارسا").kind == Entity.Kind.ORGANISATION
+
+
+def test_a_source_keyword_that_is_no_name_is_never_found_in_texts(search_index):
+    builders.entity("؛ ارشاد", Entity.Kind.OTHER)  # a keyword with its list's semicolon
+    builders.entity("۲۰۲۲", Entity.Kind.OTHER)
+    fa = builders.article(body="ارشاد در سال ۲۰۲۲ گزارش داد.", language="fa")
+    extract_articles([fa])
+    assert "؛ ارشاد" not in names(fa) and "۲۰۲۲" not in names(fa)
