@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from articles import upload
 from articles.entities.merge import merge_entities
+from articles.entities.resolution import undo_automatic_merge
 from articles.ingest.pipeline import IMPORTED_FIELDS
 from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
 
@@ -91,13 +92,19 @@ class MergedFilter(admin.SimpleListFilter):
     parameter_name = "merged"
 
     def lookups(self, request, model_admin):
-        return [("no", "In use"), ("yes", "Merged into another")]
+        return [
+            ("no", "In use"),
+            ("yes", "Merged into another"),
+            ("auto", "Merged automatically"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "no":
             return queryset.filter(merged_into__isnull=True)
         if self.value() == "yes":
             return queryset.filter(merged_into__isnull=False)
+        if self.value() == "auto":
+            return queryset.filter(merged_automatically=True)
         return queryset
 
 
@@ -110,8 +117,8 @@ class EntityAdmin(admin.ModelAdmin):
     list_editable = ["kind"]
     search_fields = ["name", "aliases", "description"]
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ["merged_into", "created_at"]
-    actions = ["merge_selected", "mark_reviewed"]
+    readonly_fields = ["merged_into", "merged_automatically", "created_at"]
+    actions = ["merge_selected", "mark_reviewed", "undo_automatic_merges"]
 
     def get_queryset(self, request):
         return (
@@ -128,6 +135,25 @@ class EntityAdmin(admin.ModelAdmin):
     def mark_reviewed(self, request, queryset):
         n = queryset.update(reviewed=True)
         self.message_user(request, f"{n} entities marked as reviewed.", messages.SUCCESS)
+
+    @admin.action(
+        description="Undo the automatic merge of selected entities", permissions=["change"]
+    )
+    def undo_automatic_merges(self, request, queryset):
+        entities = list(queryset.filter(merged_automatically=True).select_related("merged_into"))
+        if not entities:
+            self.message_user(
+                request, "None of the selected entities was merged automatically.", messages.WARNING
+            )
+            return
+        for entity in entities:
+            undo_automatic_merge(entity)
+        names = ", ".join(entity.name for entity in entities)
+        self.message_user(
+            request,
+            f"Separated again, and kept apart from now on: {names}.",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Merge selected entities into one…", permissions=["change"])
     def merge_selected(self, request, queryset):

@@ -289,6 +289,8 @@ class Entity(models.Model):
         PERSON = "person", "Person"
         ORGANISATION = "organisation", "Organisation"
         PLACE = "place", "Place"
+        # Nationalities, religious and political groups ("Irish", "Republicans").
+        GROUP = "group", "Group"
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=300)
@@ -307,6 +309,12 @@ class Entity(models.Model):
     )
     reviewed = models.BooleanField(
         default=False, help_text="An editor has checked this entity (review queue)."
+    )
+    merged_automatically = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Merged by automatic resolution (a short name into the archive's one full "
+        "name), not by an editor; the admin can undo it.",
     )
     created_at = models.DateTimeField(auto_now_add=True, null=True)
 
@@ -358,6 +366,12 @@ class Mention(models.Model):
         default=list, blank=True, help_text="[start, end] character offsets in the body."
     )
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.AUTO)
+    kind = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="The kind extraction gave the entity in this article; an entity no editor "
+        "has reviewed takes the kind most of its mentions give.",
+    )
     rejected = models.BooleanField(
         default=False,
         help_text="An editor says this is wrong: hidden everywhere, and never found again.",

@@ -1,12 +1,26 @@
 """Named-entity accuracy, throughput and memory of ``articles.entities``.
 
-    .venv/bin/python bench/entities.py [--reuters N] [--gazetteer-names N]
+    .venv/bin/python bench/entities.py [--reuters N] [--gazetteer-names N] [--stdin-mb N]
+                                       [--arman-sentences N] [--archive] [--skip ...]
 
 Prints:
-- CoNLL-2003 eng.testb: precision, recall and F1 of ``extract`` per type (PER -> person,
-  ORG -> organisation, LOC -> place), exact offsets, and their micro-average; MISC against
-  our "other" apart, as the two are not the same notion. Each document's text is its tokens
-  joined by spaces, one sentence a line.
+- CoNLL-2003 eng.testb and eng.testa apart: precision, recall and F1 of ``extract`` per type
+  (PER -> person, ORG -> organisation, LOC -> place), exact offsets, and their
+  micro-average; MISC against our "group" + "other" apart, as they are not one notion. Each
+  document's text is its tokens joined by spaces, one sentence a line. Throughput in
+  characters per second.
+- Arman (Persian, ../shared/corpus/arman_personer_fa, all three folds, or the first N
+  sentences): the sentences, tokens joined by spaces, one a line, through
+  ``manage.py entities --json --language fa`` and again without ``--language`` (detected);
+  exact-span P/R/F1 for pers -> person, org -> organisation, loc -> place and their
+  micro-average. A predicted place exactly on a gold ``fac`` span (an airport, a square) is
+  neither right nor wrong (our places include facilities; Arman's loc does not).
+- ``manage.py entities --json`` on N MB of English news on standard input (Reuters stories,
+  repeated to the size): wall time, characters per second and the peak resident memory of
+  that process.
+- With ``--archive``: the database's entities (DATABASE_URL, or the development SQLite):
+  names that are a number, amount or time, or start with punctuation; and one-word person
+  names that stand apart although exactly one full person name in the archive ends in them.
 - Reuters-21578, the first N stories with PEOPLE or PLACES labels: the share of those labels
   found by ``extract`` + ``group`` on title and body (the canonical name equals the label's
   name, case aside, or both are aliases of one entity); the same share among the labels
@@ -23,11 +37,15 @@ The corpora are research-use material, read from ../shared/corpus and never stor
 from __future__ import annotations
 
 import argparse
+import json
 import lzma
+import os
 import random
 import re
 import resource
+import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -41,7 +59,12 @@ from articles.entities.normalise import ALIASES, alias_of, group  # noqa: E402
 from articles.ingest.readers import reuters  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-CONLL_TYPES = {"PER": "person", "ORG": "organisation", "LOC": "place", "MISC": "other"}
+CONLL_TYPES = {
+    "PER": ("person",),
+    "ORG": ("organisation",),
+    "LOC": ("place",),
+    "MISC": ("group", "other"),
+}
 
 
 def read_conll(path: Path) -> list[tuple[str, set[tuple[str, int, int]]]]:
@@ -98,20 +121,27 @@ def conll(path: Path) -> None:
     seconds = time.perf_counter() - start
     counts = {t: Counter() for t in CONLL_TYPES}
     for (_text, gold), spans in zip(documents, predicted, strict=True):
-        for conll_type, kind in CONLL_TYPES.items():
-            mine = {(s.start, s.end) for s in spans if s.kind == kind}
+        for conll_type, kinds in CONLL_TYPES.items():
+            mine = {(s.start, s.end) for s in spans if s.kind in kinds}
             theirs = {(s, e) for t, s, e in gold if t == conll_type}
             counts[conll_type].update(tp=len(mine & theirs), predicted=len(mine), gold=len(theirs))
-    print(f"CoNLL-2003 {path.name}: {len(documents)} documents, {seconds:.1f} s")
+    chars = sum(len(text) for text, _ in documents)
+    print(
+        f"CoNLL-2003 {path.name}: {len(documents)} documents, {seconds:.1f} s "
+        f"= {chars / seconds:,.0f} chars/s"
+    )
     print(f"  {'type':<18} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
     micro = Counter()
     for conll_type, c in counts.items():
-        label = conll_type if conll_type != "MISC" else "MISC/other*"
+        label = conll_type if conll_type != "MISC" else "MISC/group+other*"
         print(f"  {label:<18} " + _prf(c))
         if conll_type != "MISC":
             micro.update(c)
     print(f"  {'micro PER+ORG+LOC':<18} " + _prf(micro))
-    print("  * MISC is not our 'other' (NORP, PRODUCT, EVENT, LAW, WORK_OF_ART): for information")
+    print(
+        "  * MISC is not our group + other (NORP; PRODUCT, EVENT, LAW, WORK_OF_ART): "
+        "for information"
+    )
 
 
 def _prf(c: Counter) -> str:
@@ -209,20 +239,244 @@ def gazetteer_speed(names: int, texts: list[str]) -> None:
     )
 
 
+ARMAN_TYPES = {"pers": "person", "org": "organisation", "loc": "place"}
+
+
+def read_arman(limit: int | None) -> tuple[str, set[tuple[str, int, int]], set[tuple[int, int]]]:
+    """The Arman sentences as one text (tokens joined by spaces, one sentence a line), the
+    gold pers/org/loc spans as (type, start, end), and the gold facility spans."""
+    sentences: list[list[tuple[str, str]]] = [[]]
+    for fold in (1, 2, 3):
+        path = CORPUS / "arman_personer_fa" / f"test_fold{fold}.txt.xz"
+        with lzma.open(path, "rt", encoding="utf-8") as stream:
+            for line in stream:
+                line = line.strip()
+                if not line:
+                    sentences.append([])
+                    continue
+                word, _, tag = line.rpartition(" ")
+                sentences[-1].append((word, tag))
+    sentences = [s for s in sentences if s][:limit]
+    parts, gold, facilities, offset = [], set(), set(), 0
+    for sentence in sentences:
+        current = None
+        for index, (word, tag) in enumerate(sentence):
+            if index:
+                parts.append(" ")
+                offset += 1
+            start, end = offset, offset + len(word)
+            parts.append(word)
+            offset = end
+            prefix, _, kind = tag.partition("-")
+            if current and (tag == "O" or prefix == "B" or kind != current[0]):
+                (
+                    facilities.add(tuple(current[1:]))
+                    if current[0] == "fac"
+                    else gold.add(tuple(current))
+                )
+                current = None
+            if tag == "O":
+                continue
+            if current is None:
+                current = [kind, start, end]
+            else:
+                current[2] = end
+        if current:
+            (
+                facilities.add(tuple(current[1:]))
+                if current[0] == "fac"
+                else gold.add(tuple(current))
+            )
+        parts.append("\n")
+        offset += 1
+    return "".join(parts), gold, facilities
+
+
+def _run_command(args: list[str], text: str) -> tuple[str, float, float]:
+    """Run ``manage.py entities`` with ``text`` on standard input: (its output, seconds, its
+    peak resident memory in MB)."""
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "entities", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
+    # Written and read by threads, so that neither pipe fills while the other waits.
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: chunks.append(process.stdout.read()))
+    reader.start()
+    # The child's own high-water mark, read while it runs: the rusage of a child counts the
+    # memory of this process at the fork too (Linux keeps it across exec).
+    peak = [0]
+    watcher = threading.Thread(target=_watch_peak, args=(process, peak))
+    watcher.start()
+    process.stdin.write(text.encode("utf-8"))
+    process.stdin.close()
+    reader.join()
+    status = process.wait()
+    watcher.join()
+    seconds = time.perf_counter() - start
+    if status:
+        raise SystemExit(f"manage.py entities {' '.join(args)} failed ({status})")
+    return b"".join(chunks).decode("utf-8"), seconds, peak[0] / 1024
+
+
+def _watch_peak(process: subprocess.Popen, peak: list[int]) -> None:
+    """Keep in ``peak[0]`` the largest VmHWM (kB) of ``process`` until it ends."""
+    path = Path(f"/proc/{process.pid}/status")
+    while process.poll() is None:
+        try:
+            for line in path.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak[0] = max(peak[0], int(line.split()[1]))
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            pass
+        time.sleep(0.05)
+
+
+def arman(limit: int | None) -> None:
+    text, gold, facilities = read_arman(limit)
+    for label, args in (("--language fa", ["--language", "fa"]), ("detected", [])):
+        output, seconds, peak = _run_command(["--json", *args], text)
+        spans = [json.loads(line) for line in output.splitlines() if line.strip()]
+        counts = {t: Counter() for t in ARMAN_TYPES}
+        for arman_type, kind in ARMAN_TYPES.items():
+            mine = {(s["start"], s["end"]) for s in spans if s["kind"] == kind}
+            if kind == "place":
+                mine -= facilities
+            theirs = {(s, e) for t, s, e in gold if t == arman_type}
+            counts[arman_type].update(tp=len(mine & theirs), predicted=len(mine), gold=len(theirs))
+        print(
+            f"\nArman ({label}): {text.count(chr(10))} sentences, {len(text):,} chars, "
+            f"{seconds:.1f} s, peak {peak:.0f} MB"
+        )
+        print(f"  {'type':<18} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
+        micro = Counter()
+        for arman_type, c in counts.items():
+            print(f"  {arman_type:<18} " + _prf(c))
+            micro.update(c)
+        print(f"  {'micro pers+org+loc':<18} " + _prf(micro))
+
+
+def stdin_memory(megabytes: float) -> None:
+    stories = [
+        f"{record.title}\n\n{record.body}\n\n"
+        for record, _ in zip(reuters.read(CORPUS / "reuters21578"), range(3000), strict=False)
+    ]
+    size = int(megabytes * 1_000_000)
+    parts, length = [], 0
+    while length < size:
+        for story in stories:
+            parts.append(story)
+            length += len(story)
+            if length >= size:
+                break
+    text = "".join(parts)[:size]
+    output, seconds, peak = _run_command(["--json"], text)
+    print(
+        f"\nmanage.py entities --json, {len(text) / 1e6:.1f} M chars of Reuters on stdin: "
+        f"{seconds:.0f} s = {len(text) / seconds:,.0f} chars/s, "
+        f"{output.count(chr(10)):,} entities, peak resident memory {peak:.0f} MB"
+    )
+
+
+# What the archive report counts as junk: a name that is a number, an amount or a time
+# ("107bn", "4,161.0", "$5m", "01:45 Heysham"), or that starts with punctuation ("- Elon Musk").
+NUMBER_NAME = re.compile(r"^[$\u00a3\u20ac\u00a5]?\d[\d.,:]*(?:bn|m|k|tn|pc|%)?(?:\s|$)")
+
+
+def archive_report() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsarchive.settings")
+    os.environ.setdefault("DEBUG", "1")
+    django.setup()
+    from django.db.models import Count, Q
+
+    from articles.models import Entity
+
+    entities = list(
+        Entity.objects.current()
+        .annotate(n=Count("mentions", filter=Q(mentions__rejected=False)))
+        .filter(n__gt=0)
+        .values_list("name", "kind", "n")
+    )
+    numbers = [(name, kind) for name, kind, _ in entities if NUMBER_NAME.match(name)]
+    punctuation = [(name, kind) for name, kind, _ in entities if not name[:1].isalnum()]
+    full_names: dict[str, list[str]] = {}
+    for name, kind, _ in entities:
+        words = name.split()
+        if kind == "person" and len(words) > 1:
+            full_names.setdefault(words[-1].casefold(), []).append(name)
+    # A one-word person name that stands apart, with one full name ending in it.
+    separated = [
+        name
+        for name, kind, _ in entities
+        if kind == "person"
+        and len(name.split()) == 1
+        and len(full_names.get(name.casefold(), [])) == 1
+    ]
+    # Those resolved automatically into a full name no longer stand apart.
+    resolved = Entity.objects.filter(merged_into__isnull=False, kind="person").exclude(
+        name__contains=" "
+    )
+    resolved = [
+        e
+        for e in resolved.select_related("merged_into")
+        if " " in e.survivor().name
+        and e.survivor().name.split()[-1].casefold() == e.name.casefold()
+    ]
+    single = len(separated) + len(resolved)
+    kinds = Counter(kind for _, kind, _ in entities)
+    print(f"\nArchive: {len(entities)} entities with accepted mentions, by kind {dict(kinds)}")
+    print(f"  names that are a number, amount or time: {len(numbers)} {numbers[:8]}")
+    print(f"  names starting with punctuation:         {len(punctuation)} {punctuation[:8]}")
+    share = len(separated) / single if single else 0.0
+    print(
+        f"  one-word person names apart from their one full name: {len(separated)} of {single}"
+        f" ({share:.1%}) {separated[:8]}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reuters", type=int, default=2000, help="Reuters stories to read.")
     parser.add_argument("--gazetteer-names", type=int, default=50_000)
+    parser.add_argument(
+        "--stdin-mb", type=float, default=10, help="MB of text for the memory measure."
+    )
+    parser.add_argument("--arman-sentences", type=int, help="Only the first N Arman sentences.")
+    parser.add_argument("--archive", action="store_true", help="Report on the database too.")
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["conll", "reuters", "arman", "stdin"],
+        help="Leave these measures out.",
+    )
     args = parser.parse_args()
 
     start = time.perf_counter()
     next(extract_many(["Warm-up."], "en"))
     print(f"English model loaded in {time.perf_counter() - start:.1f} s\n")
-    conll(CORPUS / "conll2003_en" / "eng.testb.xz")
-    texts = reuters_recall(args.reuters)
-    gazetteer_speed(args.gazetteer_names, texts)
+    if "conll" not in args.skip:
+        conll(CORPUS / "conll2003_en" / "eng.testb.xz")
+        print()
+        conll(CORPUS / "conll2003_en" / "eng.testa.xz")
+    if "reuters" not in args.skip:
+        texts = reuters_recall(args.reuters)
+        gazetteer_speed(args.gazetteer_names, texts)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\nPeak resident memory: {peak:.0f} MB")
+    print(f"\nPeak resident memory of this process: {peak:.0f} MB")
+    if "arman" not in args.skip:
+        arman(args.arman_sentences)
+    if "stdin" not in args.skip:
+        stdin_memory(args.stdin_mb)
+    if args.archive:
+        archive_report()
 
 
 if __name__ == "__main__":

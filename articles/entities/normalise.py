@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from articles.entities import Span
+from articles.entities import NAME_KINDS, Span
 from articles.search.analysis import normalise_persian_arabic
 
 if TYPE_CHECKING:
@@ -133,7 +133,9 @@ class _Group:
 
     @property
     def kind(self) -> str:
-        if self.fixed:
+        # A known entity's kind, unless it is "other" and the text says more (a source's
+        # keyword "ایران" is stored as other; the text finds a place).
+        if self.fixed and (self.fixed[1] != "other" or not set(self.kinds) & set(NAME_KINDS)):
             return self.fixed[1]
         return _most_common(self.kinds, [s.kind for s in self.spans])
 

@@ -8,6 +8,7 @@ a rejected mention is never written again; mentions editors added are never remo
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -73,10 +74,13 @@ def tag_article(article: Article, found, resolver: EntityResolver) -> None:
     """Write ``found`` (from ``articles.entities.normalise.group``) as the article's
     automatic mentions: counts and positions in its body."""
     wanted: dict[int, tuple[int, list]] = {}
+    kinds: dict[int, Counter] = {}
     for item in found:
         pk = resolver.resolve(item.name, item.kind, getattr(item, "surface_forms", ()))
         count, positions = wanted.get(pk, (0, []))
         wanted[pk] = (count + item.count, sorted([*positions, *map(list, item.positions)]))
+        kinds.setdefault(pk, Counter())[item.kind] += item.count
+    found_as = {pk: counts.most_common(1)[0][0] for pk, counts in kinds.items()}
 
     existing = {mention.entity_id: mention for mention in article.mentions.all()}
     with transaction.atomic():
@@ -84,15 +88,21 @@ def tag_article(article: Article, found, resolver: EntityResolver) -> None:
             mention = existing.get(pk)
             if mention is None:
                 Mention.objects.create(
-                    article=article, entity_id=pk, count=count, positions=positions
+                    article=article,
+                    entity_id=pk,
+                    count=count,
+                    positions=positions,
+                    kind=found_as[pk],
                 )
-            elif not mention.rejected and (mention.positions, mention.count) != (
+            elif not mention.rejected and (mention.positions, mention.count, mention.kind) != (
                 positions,
                 max(count, mention.count),
+                found_as[pk],
             ):
                 mention.positions = positions
                 mention.count = max(count, mention.count)
-                mention.save(update_fields=["positions", "count"])
+                mention.kind = found_as[pk]
+                mention.save(update_fields=["positions", "count", "kind"])
         stale = [
             m.pk
             for pk, m in existing.items()
@@ -118,45 +128,72 @@ def archive_gazetteer(*, curated_only: bool = False):
     where the statistical model finds the rest, only an editor's word should add to it."""
     from django.db.models import Q
 
+    from articles.entities.cleanup import is_name
     from articles.entities.gazetteer import Gazetteer
 
     entities = Entity.objects.current()
     if curated_only:
         entities = entities.filter(Q(reviewed=True) | ~Q(aliases=[]))
-    return Gazetteer(entities.values_list("name", "kind", "aliases").iterator())
+    # A source's keyword that is no name ("؛ ارشاد", "۲۰۲۲", "/") must not be found in texts.
+    return Gazetteer(
+        entry
+        for entry in entities.values_list("name", "kind", "aliases").iterator()
+        if is_name(entry[0])
+    )
 
 
-def extract_articles(articles: Iterable[Article], *, on_each=None) -> int:
+class ArchiveExtractor:
+    """Finds entities in texts as import does: English through the model with the
+    archive's curated entities beside it, other languages through the rules of
+    ``articles.entities`` and all the archive's entities (names and aliases). Reads the
+    archive's entities once, when made (``empty``: none, for a database without them)."""
+
+    def __init__(self, *, empty: bool = False):
+        from articles.entities.gazetteer import Gazetteer
+
+        if empty:
+            self.curated = self.everything = Gazetteer([])
+            return
+        self.curated = archive_gazetteer(curated_only=True)
+        self.everything = archive_gazetteer()
+
+    def gazetteer(self, language: str):
+        from articles.entities import is_english
+
+        return self.curated if is_english(language) else self.everything
+
+    def extract_many(self, texts: Iterable[str], language: str) -> Iterator[list]:
+        """``articles.entities.extract_many`` with the archive's gazetteer for ``language``."""
+        from articles.entities import extract_many
+
+        return extract_many(texts, language, gazetteer=self.gazetteer(language))
+
+
+def extract_articles(articles: Iterable[Article], *, on_each=None, resolve: bool = True) -> int:
     """Find and store the entities of each article's body; returns how many were done.
 
-    English goes through the statistical model in batches, with the curated entities as a
-    gazetteer beside it; other languages through the gazetteer of all the archive's
-    entities (names and aliases)."""
-    from articles.entities import extract, extract_many
+    Articles go through ``ArchiveExtractor`` a batch at a time, grouped by language. Then,
+    with ``resolve``, names are resolved across the archive
+    (``articles.entities.resolution``)."""
     from articles.entities.normalise import group
+    from articles.entities.resolution import resolve_across_archive
     from articles.search.indexing import deferred_indexing
 
     resolver = EntityResolver()
-    curated = archive_gazetteer(curated_only=True)
-    everything = archive_gazetteer()
+    extractor = ArchiveExtractor()
     done = 0
     with deferred_indexing():
         for batch in _batches(articles, BATCH_SIZE):
-            english = [a for a in batch if a.language in ("en", "")]
-            spans = dict(
-                zip(
-                    (a.pk for a in english),
-                    extract_many([a.body for a in english], "en", gazetteer=curated),
-                    strict=True,
-                )
+            spans = {}
+            languages = dict.fromkeys(
+                "en" if a.language in ("en", "") else a.language for a in batch
             )
+            for language in languages:
+                same = [a for a in batch if (a.language or "en") == language]
+                found = extractor.extract_many([a.body for a in same], language)
+                spans.update(zip((a.pk for a in same), found, strict=True))
             for article in batch:
-                if article.pk not in spans:
-                    spans[article.pk] = extract(
-                        article.body, article.language, gazetteer=everything
-                    )
-            for article in batch:
-                gazetteer = curated if article.language in ("en", "") else everything
+                gazetteer = extractor.gazetteer(article.language)
                 try:
                     tag_article(article, group(spans[article.pk], gazetteer), resolver)
                 except Exception:
@@ -165,4 +202,6 @@ def extract_articles(articles: Iterable[Article], *, on_each=None) -> int:
                 done += 1
                 if on_each:
                     on_each(article)
+    if resolve and done:
+        resolve_across_archive()
     return done

@@ -6,7 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
+
+from articles.management.commands import entities as command
+from articles.models import Entity
+from tests import builders
+
+pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,6 +22,10 @@ def run(text, *args):
     out = io.StringIO()
     call_command("entities", *args, stdin=io.StringIO(text), stdout=out)
     return out.getvalue()
+
+
+def spans(text, *args):
+    return [json.loads(line) for line in run(text, "--json", *args).splitlines()]
 
 
 def test_json_gives_one_object_per_span_with_offsets_into_the_input():
@@ -31,9 +42,12 @@ def test_json_gives_one_object_per_span_with_offsets_into_the_input():
     assert "\u0130stanbul" in lines[1]  # not escaped as \\u0130
 
 
-def test_a_language_without_a_model_finds_nothing_without_a_gazetteer():
+def test_persian_goes_through_the_persian_rules_not_the_english_model():
     putin_in_moscow = "\u067e\u0648\u062a\u06cc\u0646 \u062f\u0631 \u0645\u0633\u06a9\u0648"
-    assert run(putin_in_moscow, "--json", "--language", "fa") == ""
+    objects = [
+        json.loads(line) for line in run(putin_in_moscow, "--json", "--language", "fa").splitlines()
+    ]
+    assert [(o["text"], o["kind"]) for o in objects] == [("\u0645\u0633\u06a9\u0648", "place")]
 
 
 def test_without_json_a_table():
@@ -56,3 +70,30 @@ def test_reads_standard_input_of_the_real_command():
         {"start": 4, "end": 9, "text": "S-400", "kind": "other"},
         {"start": 18, "end": 24, "text": "Ankara", "kind": "place"},
     ]
+
+
+def test_the_language_is_detected_piece_by_piece(monkeypatch):
+    monkeypatch.setattr(command, "PIECE", 120)
+    english = "Angela Merkel met the president of France in Paris on a cold Monday morning."
+    persian = "خبرگزاری پارسا گزارش داد که وزیر امور خارجه برای دیدار با همتای خود به تهران رفت."
+    text = f"{english}\n\n{persian}\n\n{english}"
+    found = spans(text)
+    assert all(text[o["start"] : o["end"]] == o["text"] for o in found)
+    assert ("خبرگزاری پارسا", "organisation") in [(o["text"], o["kind"]) for o in found]
+    assert [o["text"] for o in found].count("Angela Merkel") == 2
+
+
+def test_the_archives_own_entities_are_found_as_on_import():
+    builders.entity("کویرستان", Entity.Kind.PLACE)
+    assert [(o["text"], o["kind"]) for o in spans("سفر به کویرستان", "--language", "fa")] == [
+        ("کویرستان", "place")
+    ]
+
+
+def test_long_input_is_read_in_pieces_with_true_offsets(monkeypatch):
+    monkeypatch.setattr(command, "PIECE", 200)
+    paragraph = "Vladimir Putin flew from Moscow to Ankara on Tuesday to meet Erdogan."
+    text = "\n\n".join([paragraph] * 40)
+    found = spans(text, "--language", "en")
+    assert all(text[o["start"] : o["end"]] == o["text"] for o in found)
+    assert [o["text"] for o in found].count("Vladimir Putin") == 40

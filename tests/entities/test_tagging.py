@@ -94,3 +94,22 @@ def test_command_can_take_only_articles_never_looked_at(search_index, capsys):
     assert "Entities found in 1 of 1 articles" in capsys.readouterr().out
     never.refresh_from_db()
     assert never.entities_found_at is not None and names(never)
+
+
+def test_persian_keywords_stored_as_other_take_the_kind_the_text_gives(search_index):
+    # A source's keywords come in as "other"; found in articles, they become what they are.
+    builders.entity("ایران", Entity.Kind.OTHER)
+    builders.entity("خبرگزاری پارسا", Entity.Kind.OTHER)
+    fa = builders.article(body="به گزارش خبرگزاری پارسا، ایران و آلمان گفتگو کردند.", language="fa")
+    extract_articles([fa])
+    assert names(fa) == {"ایران", "خبرگزاری پارسا", "آلمان"}
+    assert Entity.objects.get(name="ایران").kind == Entity.Kind.PLACE
+    assert Entity.objects.get(name="خبرگزاری پارسا").kind == Entity.Kind.ORGANISATION
+
+
+def test_a_source_keyword_that_is_no_name_is_never_found_in_texts(search_index):
+    builders.entity("؛ ارشاد", Entity.Kind.OTHER)  # a keyword with its list's semicolon
+    builders.entity("۲۰۲۲", Entity.Kind.OTHER)
+    fa = builders.article(body="ارشاد در سال ۲۰۲۲ گزارش داد.", language="fa")
+    extract_articles([fa])
+    assert "؛ ارشاد" not in names(fa) and "۲۰۲۲" not in names(fa)

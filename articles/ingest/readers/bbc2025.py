@@ -41,7 +41,8 @@ _GLUED_BREAK = re.compile(
 )
 # The same, with a straight double quote between the full stop and the capital:
 # 'he said."We' (the quote opens the next paragraph) or 'in Ukraine."It' (it closes this one).
-_GLUED_QUOTE_BREAK = re.compile(r'(?<=[a-z0-9)%][.?!])"(?=[A-Z])')
+# After an acronym too: 'told the BBC."We', 'in the UK."Behind'.
+_GLUED_QUOTE_BREAK = re.compile(r'(?:(?<=[a-z0-9)%][.?!])|(?<=[A-Z]{2}[.?!]))"(?=[A-Z])')
 # Byline parts that are places ("Natasha Booty in London") or the desk ("BBC News, Delhi").
 _BYLINE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+&\s*|\s+and\s+")
 _BYLINE_PLACE = re.compile(r"\s+in\s+[A-Z].*$")

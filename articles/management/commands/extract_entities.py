@@ -4,6 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from articles.entities.resolution import resolve_across_archive
 from articles.entities.tagging import extract_articles
 from articles.models import Article
 
@@ -26,8 +27,29 @@ class Command(BaseCommand):
             help="Only articles whose entities were never looked for.",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--resolve-only",
+            action="store_true",
+            help="Read no texts: only resolve names across the archive (short names into "
+            "the one full name, each entity's kind by its mentions), as every run does last.",
+        )
 
-    def handle(self, *args, ids, since, publication, language, not_yet, no_progress, **options):
+    def handle(
+        self,
+        *args,
+        ids,
+        since,
+        publication,
+        language,
+        not_yet,
+        no_progress,
+        resolve_only,
+        **options,
+    ):
+        if resolve_only:
+            kinds, merged = resolve_across_archive()
+            self.stdout.write(f"{kinds} entities changed kind, {merged} short names merged.")
+            return
         articles = Article.objects.exclude(body="").select_related(None).order_by("pk")
         if ids:
             articles = articles.filter(pk__in=ids)

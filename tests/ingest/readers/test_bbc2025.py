@@ -105,6 +105,8 @@ def test_split_byline(byline, authors):
         ('"We will go." They went.', ['"We will go." They went.']),
         ('She said: "We will go."Then they went.', ['She said: "We will go."', "Then they went."]),
         ('It was a "new start".Others disagreed.', ['It was a "new start".', "Others disagreed."]),
+        ('He told the BBC."We stay," they said.', ["He told the BBC.", '"We stay," they said.']),
+        ('"We stay in the UK."Then they left.', ['"We stay in the UK."', "Then they left."]),
         # Not breaks: decimals, dotted abbreviations, spaced sentences.
         ("It grew 3.5% in the U.S. Then it fell.", ["It grew 3.5% in the U.S. Then it fell."]),
     ],

@@ -1,0 +1,230 @@
+"""What a recogniser's span may be: a name, trimmed to its words, never a number.
+
+``clean(text, start, end, kind)`` takes one span a recogniser found and returns the spans
+of names in it (usually one, sometimes none or two), each as ``(start, end, kind)``:
+
+- punctuation, brackets and list dashes around the name go ("- Elon Musk", "<Camco Inc>",
+  "Trump]."), as do a leading "the", a trailing possessive "'s" and, for people,
+  organisations and places, a score after the name ("Bochum 2") or a clock time before it
+  ("01:45 Heysham");
+- what is left must have a letter and must not be an amount ("107bn", "$5m", "4,161.0");
+- a span running over a paragraph break, a whole line, a bracket, a spaced dash or the end
+  of a sentence is two names ("Trump].Zelensky", 'BBC."We', "SOCCER - JAPAN"), and
+  so is a person's name glued to the next ("Brooke RollinsRollins", "Marty MakaryTrump"),
+  as text scraped without paragraph separators has them; "McDonald", "DeSantis" stay whole;
+- a single word for a group of people ("Americans", "Republicans", "Irish") is of the kind
+  "group", not a person, organisation or place.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Quotation marks, brackets, dashes, bullets and the like around a name.
+_EDGE_PUNCTUATION = re.compile(r"^[^\w$\u00a3\u20ac]+|[^\w.]+$")
+_LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+(?=\S)")
+_POSSESSIVE = re.compile(r"['\u2019][sS]$")
+# A clock time or a number before a name: "01:45 Heysham", "2 Leeds".
+_LEADING_NUMBER = re.compile(r"^\d[\d.,:]*\s+(?=[^\W\d_])")
+# A score after a team's name: a number up to 20 without a leading zero ("Schalke 04" and
+# "Hannover 96" are names); or a year or date after a dateline's place ("Milan 1996-08-30").
+_TRAILING_SCORE = re.compile(r"\s+(?:1?\d|20|\d{4}(?:[-/.]\d{1,2}){0,2})$")
+# An amount and what it counts: "440bn rupees", "$5m deal".
+_AMOUNT_PHRASE = re.compile(
+    r"^[$\u00a3\u20ac\u00a5]?\d[\d.,]*\s?(?:bn|m|mn|tn|k|billion|million|trillion)\b",
+    re.IGNORECASE,
+)
+_TRAILING_NUMBER = re.compile(r"\s+\d[\d.,/-]*$")
+_LEADING_LOWER = re.compile(r"^([a-z]+)\s+(?=[A-Z])")
+# Lower-case words that do begin names: "de Silva", "van Gogh", "al Assad", "bin Salman".
+_PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "di",
+        "du",
+        "des",
+        "del",
+        "della",
+        "der",
+        "den",
+        "van",
+        "von",
+        "la",
+        "le",
+        "al",
+        "el",
+        "bin",
+        "ben",
+        "ibn",
+        "abu",
+        "dos",
+        "das",
+        "ter",
+        "ten",
+    ]
+)
+# Amounts, numbers, times: "107bn", "4,161.0", "$5m", "63.7", "1990s", "3pm".
+_AMOUNT = re.compile(
+    r"^[$\u00a3\u20ac\u00a5]?\s?\d[\d.,:/-]*\s?"
+    r"(?:bn|m|mn|k|tn|pc|%|s|am|pm|st|nd|rd|th|billion|million|thousand)?\.?$",
+    re.IGNORECASE,
+)
+# Where one name ends and the next begins inside a span: a paragraph break, a bracket, a
+# bar or slash, a colon or semicolon (with what surrounds them).
+_SEPARATOR = re.compile(
+    r"\s*(?:\n\s*\n|[\[\](){}<>|/;:\u2022]+[.,]*|(?<=\s)[-\u2013\u2014](?=\s)"
+    # the end of one sentence glued to the next: 'BBC."We', 'AfD.An', "mean?\"I'm"
+    r"|[.!?]+[\"\u201d\u2019']+|(?<=[a-z]{2}|[A-Z]{2})[.!?]+(?=[A-Z][a-z]))\s*"
+)
+# A lower-case letter followed by a capital inside one word: the seam of two glued names.
+_SEAM = re.compile(r"(?<=[a-z\u00df-\u00ff])(?=[A-Z][a-z]|[A-Z]{2})")
+# Beginnings after which a capital inside a surname is part of it (McDonald, DeSantis).
+_NAME_PREFIXES = frozenset(
+    [
+        "mc",
+        "mac",
+        "de",
+        "di",
+        "da",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "fitz",
+        "del",
+        "della",
+        "al",
+        "el",
+        "ben",
+        "bin",
+        "abu",
+        "st",
+    ]
+)
+# One word for a group of people: members of a nation, party or movement.
+_GROUP_WORD = re.compile(r"^[A-Z][a-z]+$")
+_PEOPLE_SUFFIXES = ("ians", "eans", "cans", "ists", "ites", "crats")
+_ADJECTIVE_SUFFIXES = ("ese", "ish")
+
+KINDS_WITH_NAMES = ("person", "organisation", "place")
+
+
+def clean(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, str]]:
+    """The names in ``text[start:end]``, a span a recogniser gave ``kind``, as
+    ``(start, end, kind)`` triples in order (see the module's description)."""
+    result = []
+    for part_start, part_end in _pieces(text, start, end, kind):
+        part_start, part_end = _trim(text, part_start, part_end, kind)
+        name = text[part_start:part_end]
+        if not is_name(name):
+            continue
+        result.append((part_start, part_end, group_kind(name, kind)))
+    return result
+
+
+def is_name(name: str) -> bool:
+    """Whether ``name`` can name an entity: it has a letter, is more than one character and
+    is not an amount, number or time."""
+    return (
+        len(name) > 1
+        and any(c.isalpha() for c in name)
+        and _AMOUNT.match(name) is None
+        and _AMOUNT_PHRASE.match(name) is None
+        and name[:1].isalnum()
+    )
+
+
+def group_kind(name: str, kind: str) -> str:
+    """ "group" for a one-word name of a group of people ("Republicans", "Irish") given one of
+    the name kinds, else ``kind``."""
+    if kind not in KINDS_WITH_NAMES or " " in name or len(name) < 5:
+        return kind
+    if not _GROUP_WORD.match(name):
+        return kind
+    lower = name.lower()
+    if lower.endswith(_PEOPLE_SUFFIXES):
+        return "group"
+    if lower.endswith(_ADJECTIVE_SUFFIXES) and kind != "person":
+        return "group"
+    return kind
+
+
+def _pieces(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]:
+    cuts = [start]
+    for match in _SEPARATOR.finditer(text, start, end):
+        if match.start() > cuts[-1]:
+            cuts += [match.start(), match.end()]
+    cuts.append(end)
+    pieces = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=True) if a < b]
+    pieces = [piece for a, b in pieces for piece in _lines(text, a, b, start)]
+    if kind != "person":
+        return pieces
+    glued = []
+    for a, b in pieces:
+        seams = [m.start() for m in _SEAM.finditer(text, a, b) if not _prefix_of_name(text, a, m)]
+        for seam in seams:
+            glued.append((a, seam))
+            a = seam
+        glued.append((a, b))
+    return glued
+
+
+def _lines(text: str, start: int, end: int, span_start: int) -> list[tuple[int, int]]:
+    """``text[start:end]``, part of a span beginning at ``span_start``, cut at each line
+    break after a line the span covers whole: a headline or a dateline is not the start of
+    a name that goes on in the next line (a name broken over two lines in running text
+    starts within its first line, and stays whole)."""
+    pieces = []
+    while (newline := text.find("\n", start, end)) != -1:
+        if span_start > text.rfind("\n", 0, start) + 1:
+            break
+        pieces.append((start, newline))
+        start = newline + 1
+    pieces.append((start, end))
+    return pieces
+
+
+def _prefix_of_name(text: str, start: int, seam: re.Match) -> bool:
+    """Whether the letters before ``seam`` in its word are a name prefix such as "Mc"."""
+    word_start = seam.start()
+    while word_start > start and text[word_start - 1].isalpha():
+        word_start -= 1
+    prefix = text[word_start : seam.start()]
+    return prefix.lower() in _NAME_PREFIXES or len(prefix) <= 2
+
+
+def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
+    previous = None
+    while previous != (start, end) and start < end:
+        previous = (start, end)
+        name = text[start:end]
+        if match := _EDGE_PUNCTUATION.search(name):
+            if match.start() == 0:
+                start += match.end()
+            else:
+                end = start + match.start()
+            continue
+        if match := _LEADING_ARTICLE.match(name):
+            start += match.end()
+            continue
+        if (match := _POSSESSIVE.search(name)) and match.start() > 0:
+            end = start + match.start()
+            continue
+        if kind == "person":
+            # No number ends a person's name ("T. Moody 6-82"), no lower-case word but a
+            # particle begins one ("st Kaluwitharana", a scorecard's "stumped").
+            if match := _TRAILING_NUMBER.search(name):
+                end = start + match.start()
+                continue
+            if (match := _LEADING_LOWER.match(name)) and match.group(1) not in _PARTICLES:
+                start += match.end()
+                continue
+        if kind in KINDS_WITH_NAMES:
+            if match := _LEADING_NUMBER.match(name):
+                start += match.end()
+                continue
+            if match := _TRAILING_SCORE.search(name):
+                end = start + match.start()
+    return start, end

@@ -1,0 +1,122 @@
+"""Tests for articles.entities.cleanup: a recogniser's span trimmed to a name, or dropped."""
+
+import pytest
+
+from articles.entities.cleanup import clean, group_kind, is_name
+
+
+def names(text, kind="person"):
+    return [(text[s:e], k) for s, e, k in clean(text, 0, len(text), kind)]
+
+
+@pytest.mark.parametrize(
+    ("span", "kind", "name"),
+    [
+        ("- Ada Lovelace", "person", "Ada Lovelace"),
+        ("<Acme Widgets Inc>", "organisation", "Acme Widgets Inc"),
+        ("\u201cGlobex\u201d", "organisation", "Globex"),
+        ("the Blue River Authority", "organisation", "Blue River Authority"),
+        ("Lovelace's", "person", "Lovelace"),
+        ("Lovelace\u2019s", "person", "Lovelace"),
+        ("Dunmore 3", "organisation", "Dunmore"),
+        ("07:30 Kirkwall", "place", "Kirkwall"),
+        ("1. Ada Lovelace", "person", "Ada Lovelace"),
+        ("A. Lovelace 6-82", "person", "A. Lovelace"),
+        ("A. Lovelace 109", "person", "A. Lovelace"),
+        ("st Lovelace", "person", "Lovelace"),
+        ("de Lovelace", "person", "de Lovelace"),
+    ],
+)
+def test_edges_scores_and_times_are_trimmed(span, kind, name):
+    assert names(span, kind) == [(name, kind)]
+
+
+@pytest.mark.parametrize("span", ["Hanover 96", "Dunmore 04"])
+def test_numbers_that_are_part_of_a_club_name_stay(span):
+    assert names(span, "organisation") == [(span, "organisation")]
+
+
+@pytest.mark.parametrize(
+    "span", ["107bn", "860bn", "4,161.0", "63.7", "$5m", "\u00a312.5bn", "12%"]
+)
+def test_amounts_and_numbers_are_no_names(span):
+    assert not is_name(span)
+    assert names(span, "organisation") == []
+
+
+@pytest.mark.parametrize(
+    ("span", "kind", "parts"),
+    [
+        ('NHS."Patients', "organisation", ["NHS", "Patients"]),
+        ("Kirkwall.The Ferry Board", "organisation", ["Kirkwall", "The Ferry Board"]),
+        ("PDQ.Later", "organisation", ["PDQ", "Later"]),
+    ],
+)
+def test_a_span_over_the_end_of_a_sentence_is_two(span, kind, parts):
+    assert [name for name, _ in names(span, kind)] == [p.removeprefix("The ") for p in parts]
+
+
+@pytest.mark.parametrize("span", ["TSCO.L", "U.S.", "St. Kilda", "J.R.R. Tolkien"])
+def test_full_stops_inside_names_stay(span):
+    assert [name for name, _ in names(span, "organisation")] == [span]
+
+
+def test_a_span_over_a_bracket_or_paragraph_break_is_two_names():
+    assert names("Lovelace].Babbage") == [("Lovelace", "person"), ("Babbage", "person")]
+    assert names("Lovelace\n\nBabbage") == [("Lovelace", "person"), ("Babbage", "person")]
+
+
+@pytest.mark.parametrize(
+    ("span", "parts"),
+    [
+        ("Ada LovelaceLovelace", ["Ada Lovelace", "Lovelace"]),
+        ("Ada LovelaceBabbage", ["Ada Lovelace", "Babbage"]),
+        ("Ada LovelaceAda Lovelace", ["Ada Lovelace", "Ada Lovelace"]),
+        ("Ada LovelaceBBC News", ["Ada Lovelace", "BBC News"]),
+    ],
+)
+def test_glued_names_of_people_come_apart(span, parts):
+    assert [name for name, _ in names(span)] == parts
+
+
+@pytest.mark.parametrize(
+    "name", ["Ronald McDonald", "Ron DeSantis", "Douglas MacArthur", "LeBron James"]
+)
+def test_capitals_inside_a_surname_are_no_seam(name):
+    assert names(name) == [(name, "person")]
+
+
+def test_camel_case_organisations_stay_whole():
+    assert names("PayPal", "organisation") == [("PayPal", "organisation")]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("Republicans", "organisation"), ("Democrats", "organisation"), ("Italians", "place"),
+     ("Irish", "place"), ("Japanese", "organisation")],
+)  # fmt: skip
+def test_one_word_for_a_group_of_people_is_a_group(name, kind):
+    assert group_kind(name, kind) == "group"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("Evans", "person"), ("Edwards", "person"), ("Hamish", "person"),
+     ("Irish Times", "organisation"), ("Paris", "place"), ("Bush", "person")],
+)  # fmt: skip
+def test_names_that_only_look_like_groups_keep_their_kind(name, kind):
+    assert group_kind(name, kind) == kind
+
+
+def test_a_span_over_a_whole_line_or_a_spaced_dash_is_two():
+    text = "Rugby - Dunmore Rovers\nKirkwall 2001-05-03"
+    assert names(text, "organisation") == [
+        ("Rugby", "organisation"),
+        ("Dunmore Rovers", "organisation"),
+        ("Kirkwall", "organisation"),
+    ]
+
+
+def test_a_name_broken_over_two_lines_in_running_text_stays_whole():
+    text = "the talks with Ada\nLovelace ended"
+    assert clean(text, 15, 27, "person") == [(15, 27, "person")]

@@ -1,0 +1,79 @@
+"""Tests for articles.entities.persian: CLDR place names and cue words, no model."""
+
+from articles.entities import extract
+from articles.entities.persian import cldr_gazetteer, find
+
+
+def found(text, language="fa"):
+    return [(s.text, s.kind) for s in extract(text, language)]
+
+
+def test_countries_and_cities_from_cldr_are_places():
+    assert found("سفر به ایران و آلمان و تهران") == [
+        ("ایران", "place"),
+        ("آلمان", "place"),
+        ("تهران", "place"),
+    ]
+
+
+def test_cldr_names_in_arabic_and_kurdish_too():
+    assert ("مصر", "place") in found("زار مصر", "ar")
+    assert cldr_gazetteer().lookup("ئێران").kind == "place"
+
+
+def test_the_united_nations_is_an_organisation_and_weekdays_are_no_cities():
+    assert cldr_gazetteer().lookup("سازمان ملل متحد").kind == "organisation"
+    assert cldr_gazetteer().lookup("دوشنبه") is None  # Monday, and Dushanbe
+
+
+def test_a_news_agency_ministry_and_university_are_organisations_with_their_cue():
+    text = "به گزارش خبرگزاری پارسا، وزارت نیرو و دانشگاه کویر"
+    assert found(text) == [
+        ("خبرگزاری پارسا", "organisation"),
+        ("وزارت نیرو", "organisation"),
+        ("دانشگاه کویر", "organisation"),
+    ]
+
+
+def test_a_province_is_a_place_with_its_cue_and_its_adjective():
+    assert found("در استان خاوران شمالی باران بارید") == [("استان خاوران شمالی", "place")]
+
+
+def test_a_person_after_a_title_without_the_title_and_again_alone():
+    text = "آقای فرهادپور گفت که فرهادپور به شهر یزد می‌رود"
+    spans = found(text)
+    assert spans == [("فرهادپور", "person"), ("فرهادپور", "person"), ("شهر یزد", "place")]
+
+
+def test_a_word_joined_by_zwnj_to_a_cue_is_no_name():
+    # "شرکت‌کنندگان" (participants) is one word, not the cue "شرکت" (company).
+    assert find("شرکت\u200cکنندگان آمدند") == []
+
+
+def test_a_function_word_after_a_cue_is_no_name():
+    assert find("وزارت و دانشگاه در") == []
+
+
+def test_offsets_hold_with_arabic_letters_and_harakat():
+    text = "وَزارت نیرو در ايران"
+    spans = find(text)
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    assert [s.kind for s in spans] == ["organisation", "place"]
+
+
+def test_a_keyword_of_kind_other_in_the_archive_does_not_hide_a_place_or_an_agency():
+    from articles.entities.gazetteer import Gazetteer
+
+    # A source's keywords are stored as "other"; the rules know better.
+    keywords = Gazetteer([("ایران", "other", ()), ("خبرگزاری پارسا", "other", ())])
+    spans = extract("خبرگزاری پارسا از ایران", "fa", keywords)
+    assert [(s.text, s.kind) for s in spans] == [
+        ("خبرگزاری پارسا", "organisation"),
+        ("ایران", "place"),
+    ]
+
+
+def test_a_place_name_read_as_an_adjective_after_a_noun_is_no_place():
+    # "مالی" is Mali, and "financial" after a noun ("سال مالی", the financial year).
+    assert found("بودجه سال مالی تصویب شد") == []
+    assert found("سفر به مالی") == [("مالی", "place")]

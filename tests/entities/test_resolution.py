@@ -1,0 +1,120 @@
+"""Resolution across the archive: short names into the one full name, kinds by the weight
+of mentions, editors' decisions first, and the admin's undo."""
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from articles.entities.resolution import resolve_short_names, settle_kinds
+from articles.entities.tagging import extract_articles
+from articles.models import Entity, Mention
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+
+PERSON, PLACE = Entity.Kind.PERSON, Entity.Kind.PLACE
+
+
+def mentioned(entity, articles=1, kind="person"):
+    for _ in range(articles):
+        Mention.objects.create(article=builders.article(), entity=entity, kind=kind)
+    return entity
+
+
+@pytest.fixture(autouse=True)
+def _index(search_index):
+    return search_index
+
+
+def test_a_short_name_goes_into_the_one_full_name_ending_in_it():
+    full = mentioned(builders.entity("Marta Kowalczyk", PERSON), 3)
+    short = mentioned(builders.entity("Kowalczyk", PERSON), 2)
+    assert resolve_short_names() == 1
+    short.refresh_from_db()
+    assert short.merged_into == full and short.merged_automatically
+    assert full.mentions.count() == 5
+
+
+def test_a_short_name_with_two_likely_full_names_stays_apart():
+    mentioned(builders.entity("Marta Kowalczyk", PERSON), 3)
+    mentioned(builders.entity("Jan Kowalczyk", PERSON), 2)
+    short = mentioned(builders.entity("Kowalczyk", PERSON))
+    assert resolve_short_names() == 0
+    short.refresh_from_db()
+    assert short.merged_into is None
+
+
+def test_a_dominant_full_name_takes_the_short_one():
+    full = mentioned(builders.entity("Marta Kowalczyk", PERSON), 10)
+    mentioned(builders.entity("Jan Kowalczyk", PERSON), 1)
+    short = mentioned(builders.entity("Kowalczyk", PERSON))
+    assert resolve_short_names() == 1
+    short.refresh_from_db()
+    assert short.merged_into == full
+
+
+def test_reviewed_or_aliased_short_names_and_other_kinds_stay_apart():
+    mentioned(builders.entity("Marta Kowalczyk", PERSON), 3)
+    reviewed = mentioned(builders.entity("Kowalczyk", PERSON))
+    reviewed.reviewed = True
+    reviewed.save()
+    mentioned(builders.entity("Anna Dunmore", PERSON))
+    aliased = mentioned(builders.entity("Dunmore", PERSON))
+    aliased.aliases = ["Dunmore Smith"]
+    aliased.save()
+    mentioned(builders.entity("Lord Kirkwall", PERSON))
+    mentioned(builders.entity("Kirkwall", PLACE), kind="place")
+    assert resolve_short_names() == 0
+
+
+def test_the_kind_is_the_one_most_mentions_were_found_as():
+    entity = builders.entity("Kowalczyk", PLACE)
+    mentioned(entity, 1, kind="place")
+    mentioned(entity, 3, kind="person")
+    assert settle_kinds() == 1
+    entity.refresh_from_db()
+    assert entity.kind == PERSON
+
+
+def test_an_editors_kind_stands():
+    entity = builders.entity("Kowalczyk", PLACE)
+    entity.reviewed = True
+    entity.save()
+    mentioned(entity, 3, kind="person")
+    assert settle_kinds() == 0
+    entity.refresh_from_db()
+    assert entity.kind == PLACE
+
+
+def test_import_resolves_across_articles_and_the_admin_undoes_it(admin_client):
+    first = builders.article(body="Marta Kowalczyk opened the new ferry terminal in Leeds.")
+    second = builders.article(body="Kowalczyk said on Monday that the ferries would run late.")
+    extract_articles([first, second])
+    full = Entity.objects.get(name="Marta Kowalczyk")
+    short = Entity.objects.get(name="Kowalczyk")
+    assert short.merged_into == full and short.merged_automatically
+    assert set(full.mentions.values_list("article", flat=True)) == {first.pk, second.pk}
+
+    admin_client.post(
+        reverse("admin:articles_entity_changelist"),
+        {"action": "undo_automatic_merges", ACTION_CHECKBOX_NAME: [short.pk]},
+    )
+    short.refresh_from_db()
+    assert short.merged_into is None and short.reviewed and not short.merged_automatically
+    assert list(short.mentions.values_list("article", flat=True)) == [second.pk]
+    assert list(full.mentions.values_list("article", flat=True)) == [first.pk]
+    assert "Kowalczyk" not in Entity.objects.get(pk=full.pk).aliases
+    extract_articles([second])  # and it stays apart
+    short.refresh_from_db()
+    assert short.merged_into is None
+
+
+def test_the_command_can_resolve_without_reading_texts(capsys):
+    from django.core.management import call_command
+
+    full = mentioned(builders.entity("Marta Kowalczyk", PERSON), 2)
+    short = mentioned(builders.entity("Kowalczyk", PLACE), 2, kind="person")
+    call_command("extract_entities", "--resolve-only")
+    assert "1 entities changed kind, 1 short names merged." in capsys.readouterr().out
+    short.refresh_from_db()
+    assert short.kind == PERSON and short.merged_into == full
