@@ -458,7 +458,8 @@ PATHS = {
             _query(
                 "kind",
                 _or_empty({"type": "string", "enum": list(Entity.Kind.values)}),
-                "Only entities of this kind; anything else is a 400.",
+                "Only entities of this kind; anything else is a 400. Without it, every "
+                "kind but group (nationalities and other groups, listed only when asked for).",
             ),
             _PAGE,
             _PAGE_SIZE,

@@ -69,6 +69,18 @@ def entities(*, counts: bool = True) -> QuerySet[Entity]:
     return _counted(listed, "mentions", mention_stands_via("mentions")) if counts else listed
 
 
+# Kinds a list or a facet shows only when asked for by name (``?kind=group``): nationalities
+# and other groups ("Irish", "Republicans") are not people, organisations or places that a
+# reader browses by, and they would crowd every list.
+UNLISTED_KINDS = (Entity.Kind.GROUP,)
+
+
+def listed_entities(kind: str = "", *, counts: bool = True) -> QuerySet[Entity]:
+    """The entities a list shows: those of ``kind``, or of every kind but the unlisted."""
+    listed = entities(counts=counts)
+    return listed.filter(kind=kind) if kind else listed.exclude(kind__in=UNLISTED_KINDS)
+
+
 def publications(*, counts: bool = True) -> QuerySet[Publication]:
     """Publications with at least one public article."""
     # Exists: an index lookup per publication, where a count over every article read

@@ -79,7 +79,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                 obj.title,
                 obj.kicker,
                 " ".join(self.prepare_authors(obj)),
-                " ".join(self.prepare_entities(obj)),
+                " ".join(self._entity_names(obj, unlisted=True)),
                 obj.summary,
                 obj.body,
             ]
@@ -97,17 +97,25 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             return [author.name for author in obj.ordered_authors()]
         return [byline.author.name for byline in bylines]
 
-    def prepare_entities(self, obj: Article) -> list[str]:
+    def _entity_names(self, obj: Article, *, unlisted: bool) -> list[str]:
         mentions = getattr(obj, "indexed_mentions", None)  # from index_queryset
         if mentions is None:
             mentions = [mention for mention in obj.mentions.all() if not mention.rejected]
-        return [mention.entity.name for mention in mentions]
+        return [
+            mention.entity.name
+            for mention in mentions
+            if unlisted or mention.entity.kind not in public.UNLISTED_KINDS
+        ]
+
+    def prepare_entities(self, obj: Article) -> list[str]:
+        # The facet: groups are searchable by entity: but not offered as a filter.
+        return self._entity_names(obj, unlisted=False)
 
     def prepare_author_names(self, obj: Article) -> str:
         return "\n".join(self.prepare_authors(obj))
 
     def prepare_entity_names(self, obj: Article) -> str:
-        return "\n".join(self.prepare_entities(obj))
+        return "\n".join(self._entity_names(obj, unlisted=True))
 
     def prepare_revision(self, obj: Article) -> str:
         return revision(obj.pk, obj.updated_at)

@@ -391,13 +391,10 @@ def author_detail(request, slug: str):
 @api_view
 def entity_list(request):
     problems: dict[str, str] = {}
-    entities = public.entities()
     kind = request.GET.get("kind", "")
-    if kind:
-        if kind in Entity.Kind.values:
-            entities = entities.filter(kind=kind)
-        else:
-            problems["kind"] = f"A kind is one of {', '.join(Entity.Kind.values)}."
+    entities = public.listed_entities(kind if kind in Entity.Kind.values else "")
+    if kind and kind not in Entity.Kind.values:
+        problems["kind"] = f"A kind is one of {', '.join(Entity.Kind.values)}."
     entities = entities.order_by("-article_count", "name", "id")
     return _json(_paginated(request, entities, entity_summary, problems))
 

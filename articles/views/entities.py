@@ -30,15 +30,13 @@ MAX_MONTHS = 120  # ten years of bars is as many as the chart can show legibly
 
 
 def entity_index(request):
-    entities = public.entities()
     kind_counts = dict(
         public.entities(counts=False).values_list("kind").annotate(n=Count("id")).order_by()
     )
     kind = request.GET.get("kind", "")
     if kind not in Entity.Kind.values:
         kind = ""
-    if kind:
-        entities = entities.filter(kind=kind)
+    entities = public.listed_entities(kind)
     letters = initials(entities)
     letter = initial(request)
     if letter:
@@ -55,7 +53,9 @@ def entity_index(request):
                 for value, label in Entity.Kind.choices
                 if kind_counts.get(value)
             ],
-            "all_kinds": sum(kind_counts.values()),
+            "all_kinds": sum(
+                n for value, n in kind_counts.items() if value not in public.UNLISTED_KINDS
+            ),
             "kind": kind,
             "initials": letters,
             "letter": letter,
