@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import secrets
 import signal
 import statistics
 import subprocess
@@ -34,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import free_port, wait_for  # noqa: E402
+from bench.load import free_port, server_env, wait_for  # noqa: E402
 from tests.hostile import Hostile  # noqa: E402
 
 TARGET_P99_MS = 1000
@@ -154,17 +152,8 @@ def main() -> None:
     args = parser.parse_args()
 
     port = free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",  # plain http on loopback
-    }
+    env = server_env()
     python = sys.executable
-    subprocess.run(  # noqa: S603
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
     # gunicorn's complaints (workers timed out), closed in the finally below.
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
     server = subprocess.Popen(  # noqa: S603

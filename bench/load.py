@@ -61,6 +61,25 @@ def parse_wrk(output: str) -> dict:
     }
 
 
+def server_env() -> dict[str, str]:
+    """The environment a loopback gunicorn of this checkout runs with (DEBUG off, plain
+    http), its static files collected for it."""
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",  # plain http on loopback
+    }
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=60)
@@ -73,17 +92,8 @@ def main() -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",  # plain http on loopback
-    }
+    env = server_env()
     python = sys.executable
-    subprocess.run(  # noqa: S603
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
     slug = (
         subprocess.run(  # noqa: S603
             [
