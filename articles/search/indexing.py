@@ -215,6 +215,9 @@ def _flush() -> None:
     if ids:
         try:
             _update_retrying(ids)
+        except IndexMissing as exc:
+            # Nothing broke: there is no index to update (the exception says what builds it).
+            log.error("Search index not updated for articles %s: %s", _listed(ids), exc)
         except Exception:
             # The save itself succeeded; `manage.py check_index --repair` repairs the index.
             log.exception("Could not update the search index for articles %s", _listed(ids))
