@@ -10,16 +10,12 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from tests.faults.conftest import POSTGRES, deployment, postgres_unreachable
+from tests.gunicorn import Gunicorn
 
 pytestmark = pytest.mark.slow
 
@@ -91,70 +87,16 @@ def _shut(sock: socket.socket) -> None:
     sock.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """gunicorn serving the site of a deployment, with the database at ``database_url``."""
+class Server(Gunicorn):
+    """gunicorn serving the site of a deployment, with the database at ``database_url``;
+    answers decoded to text."""
 
     def __init__(self, site, database_url: str):
-        self.port = _free_port()
-        env = {
-            **site.env,
-            "DATABASE_URL": database_url,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "STATIC_ROOT": str(site.root / "static"),
-        }
-        collected = subprocess.run(
-            site.command("collectstatic", "--noinput", "-v0"),
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert collected.returncode == 0, collected.stderr
-        gunicorn = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "newsarchive.wsgi",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "30",
-            "--no-control-socket",  # one per user by default: other servers may be running
-        ]
-        self.process = site.start(gunicorn, "gunicorn", env)
-        self.wait_until_serving()
+        super().__init__(site, workers=1, DATABASE_URL=database_url)
 
-    def get(self, path: str) -> tuple[int, dict[str, str], str]:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}")
-        try:
-            with urllib.request.urlopen(request, timeout=20) as response:
-                return response.status, dict(response.headers), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read().decode()
-
-    def wait_until_serving(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "gunicorn stopped"
-            try:
-                self.get("/")
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("gunicorn did not answer")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+    def get(self, path: str, timeout: float = 20) -> tuple[int, dict[str, str], str]:
+        status, headers, body = super().get(path, timeout)
+        return status, headers, body.decode()
 
 
 def assert_unavailable(server) -> None:
