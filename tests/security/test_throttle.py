@@ -1,6 +1,8 @@
 """Repeated failed logins are refused for a while, per username and per address."""
 
+import os
 import time
+import uuid
 
 import pytest
 from django.contrib.auth import authenticate
@@ -14,10 +16,44 @@ LOGIN = reverse("admin:login")
 PASSWORD = "a-long-correct-password-1"
 
 
-@pytest.fixture(autouse=True)
-def fresh_counts(settings):
+def _redis_url() -> str:
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+def _redis_unreachable() -> str:
+    """Why the Redis variant cannot run here, or ''."""
+    try:
+        import redis
+    except ImportError:  # pragma: no cover - redis is a runtime requirement
+        return "the redis package is not installed"
+    try:
+        redis.Redis.from_url(_redis_url(), socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return f"no Redis at {_redis_url()}: {error}"
+    return ""
+
+
+@pytest.fixture(autouse=True, params=["database", "redis"])
+def fresh_counts(request, settings):
+    """Every test runs on both shared caches production may use: the database table (the
+    default) and Redis (``REDIS_URL``), whose atomic ``add`` is SET NX."""
     # A fast hasher: the throttle is under test here, not PBKDF2's cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if request.param == "redis":
+        reason = _redis_unreachable()
+        if reason:
+            pytest.skip(reason)
+        # A prefix of this test's own instead of FLUSHDB: the server may be shared.
+        settings.CACHES = {
+            **settings.CACHES,
+            settings.LOGIN_THROTTLE_CACHE: {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": _redis_url(),
+                "KEY_PREFIX": f"test-throttle-{uuid.uuid4().hex}",
+            },
+        }
+        yield
+        return
     cache = caches[settings.LOGIN_THROTTLE_CACHE]
     cache.clear()
     yield
