@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 
-def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80, **scope) -> str:
-    """A slug for ``text`` not yet used by ``model`` (within ``scope``): 'x', 'x-2', 'x-3'…
+def slug_base(text: str, max_length: int = 80) -> str:
+    """The slug ``text`` asks for, before any "-2" that keeps it unique.
 
     ``slugify`` drops non-Latin letters unless asked to keep them, so Persian and
     Arabic names keep their own letters; an empty result falls back to 'item'. Long
@@ -20,7 +20,13 @@ def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80, *
     base = slugify(text, allow_unicode=True)
     if len(base) > max_length:
         base = base[: max_length + 1].rsplit("-", 1)[0]
-    base = base[:max_length].strip("-") or "item"
+    return base[:max_length].strip("-") or "item"
+
+
+def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80, **scope) -> str:
+    """A slug for ``text`` (``slug_base``) not yet used by ``model`` (within ``scope``):
+    'x', 'x-2', 'x-3'…"""
+    base = slug_base(text, max_length)
     slug, n = base, 1
     while model._default_manager.filter(slug=slug, **scope).exists():
         n += 1

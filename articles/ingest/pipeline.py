@@ -1,5 +1,7 @@
 """Store what the readers read: deduplicate, create or update, reuse publications,
-sections, authors and entities, and save each article in its own transaction.
+sections, authors and entities. New articles go in a batch at a time, in one transaction
+per batch (``articles.ingest.bulk``); changed ones, and every record of a batch that
+failed, are saved one by one, each in its own transaction.
 
 Identity: the same document (SHA-256 of what the source gave with its title, date, source
 URL and publication; see ``checksum``) is the same article and is skipped. The same source
@@ -17,23 +19,32 @@ not be stored.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 
+from articles.ingest.bulk import RunCache, batches, store_batch
 from articles.ingest.record import ArticleRecord, reporting_skips
-from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
+from articles.ingest.rows import (
+    CREATED,
+    UNCHANGED,
+    UNTITLED,
+    UPDATED,
+    checksum,
+    find_publication,
+    find_section,
+    keep_original,
+    missing_fields,
+    stand_in_title,
+    unfiled_section,
+)
+from articles.models import Article, Author, Byline, Entity, Mention
 from articles.search.indexing import deferred_indexing, schedule_out_of_step
 
 log = logging.getLogger(__name__)
-
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 # Article fields an import fills, and so an editor's correction of which it must respect.
 IMPORTED_FIELDS = (
@@ -75,10 +86,11 @@ class ImportReport:
     failed_count: int = 0
     dry_run: bool = False
 
-    def add(self, article: Article | None, outcome: str) -> None:
-        """Count ``article`` (by its id) under ``outcome``: CREATED, UPDATED or UNCHANGED."""
+    def add(self, article: Article | int | None, outcome: str) -> None:
+        """Count ``article`` (an article or its id) under ``outcome``: CREATED, UPDATED or
+        UNCHANGED."""
         ids = {CREATED: self.created, UPDATED: self.updated, UNCHANGED: self.unchanged}[outcome]
-        ids.append(article.pk if article is not None else None)
+        ids.append(article.pk if isinstance(article, Article) else article)
 
     def fail(self, source: str, reason: str) -> None:
         """Count a failure; ``source`` says where (a file, with its row or line), ``reason``
@@ -93,84 +105,6 @@ class ImportReport:
             f"{len(self.created)} {verb}imported, {len(self.updated)} {verb}updated, "
             f"{len(self.unchanged)} skipped (already in the archive), {self.failed_count} failed"
         )
-
-
-def checksum(record: ArticleRecord) -> str:
-    """SHA-256 of the document: what the source gave (its raw text, else the body) together
-    with what it says of the text beside it (title, date, source URL, publication).
-
-    Corpora and tables give the body alone as raw text, and a short boilerplate body ("Shr
-    loss 12 cts vs profit 3 cts") is shared by many different stories: hashing the body alone
-    made them one article. The same document given twice still hashes the same.
-    """
-    parts = (
-        record.raw_text or record.body,
-        record.title,
-        record.published.isoformat() if record.published else "",
-        record.source_url,
-        record.publication,
-    )
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-# What the admin shows for an article whose title the import made up.
-UNTITLED = "title (none found: the first words of the text stand in)"
-# How many words of the text a stand-in title takes.
-STAND_IN_WORDS = 12
-
-
-def stand_in_title(text: str) -> str:
-    """A title for a document that prints none: its first sentence, or its first
-    ``STAND_IN_WORDS`` words and "…"."""
-    words = text.split()
-    for count, word in enumerate(words[:STAND_IN_WORDS], start=1):
-        if re.search(r"[.!?…]$", word) and count > 2:
-            return " ".join(words[:count])
-    return " ".join(words[:STAND_IN_WORDS]) + ("…" if len(words) > STAND_IN_WORDS else "")
-
-
-def missing_fields(record: ArticleRecord) -> list[str]:
-    """The fields a complete article has that this record lacks."""
-    wanted = {
-        "title": record.title.strip(),
-        "body": record.body.strip(),
-        "publication date": record.published,
-        "publication": record.publication,
-        "language": record.language,
-    }
-    return [name for name, value in wanted.items() if not value]
-
-
-def _publication(record: ArticleRecord) -> Publication | None:
-    if not record.publication:
-        return None
-    # "Harbour Post" printed in capitals in one document is the same publication.
-    existing = Publication.objects.filter(name__iexact=record.publication).order_by("pk").first()
-    if existing is not None:
-        return existing
-    publication, _ = Publication.objects.get_or_create(
-        name=record.publication,
-        defaults={"homepage": record.publication_url, "default_language": record.language},
-    )
-    return publication
-
-
-def _section(publication: Publication | None, name: str) -> Section | None:
-    if publication is None or not name:
-        return None
-    existing = publication.sections.filter(name__iexact=name).order_by("pk").first()
-    if existing is not None:
-        return existing
-    section, _ = Section.objects.get_or_create(publication=publication, name=name)
-    return section
-
-
-def _unfiled_section(record: ArticleRecord) -> list[str]:
-    """A section read without a publication to file it under: kept in words for review
-    rather than lost (a section belongs to a publication)."""
-    if record.section and not record.publication:
-        return [f"section: {record.section} (no publication to file it under)"]
-    return []
 
 
 def _author(name: str) -> Author:
@@ -229,7 +163,7 @@ def store(
 
     with transaction.atomic():
         missing = missing_fields(record)
-        missing += [r for r in [*record.review, *_unfiled_section(record)] if r not in missing]
+        missing += [r for r in [*record.review, *unfiled_section(record)] if r not in missing]
         if article is None:
             article = Article(
                 status=(
@@ -239,7 +173,7 @@ def store(
                 )
             )
         keep = set(article.edited_fields)
-        publication = _publication(record) if "publication" not in keep else article.publication
+        publication = find_publication(record) if "publication" not in keep else article.publication
         values = {
             "title": record.title.strip()[:500],
             "kicker": record.kicker[:500],
@@ -249,7 +183,7 @@ def store(
             "language": record.language or (publication.default_language if publication else ""),
             "source_url": record.source_url[:1000],
             "publication": publication,
-            "section": _section(publication, record.section),
+            "section": find_section(publication, record.section),
         }
         for name, value in values.items():
             if name not in keep:
@@ -284,9 +218,7 @@ def store(
         )
         if record.original_path is not None:
             # The file as given, kept beside its raw text: nothing handed in is lost.
-            article.original_file.save(
-                record.original_path.name, ContentFile(record.original_path.read_bytes())
-            )
+            keep_original(article, record.original_path)
     return article, outcome
 
 
@@ -298,10 +230,11 @@ def import_records(
     find_entities: bool = True,
     on_each: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Store every record, each in its own transaction; one that fails is reported and
-    the rest go on. New and changed articles then have their entities found (in batches,
-    ``articles.entities``). With ``dry_run`` nothing is written: the report says what
-    would be. Items the readers skip while they are read here count as failed."""
+    """Store every record (new ones a batch per transaction, the rest each in its own);
+    one that fails is reported and the rest go on. New and changed articles then have
+    their entities found (in batches, ``articles.entities``). With ``dry_run`` nothing is
+    written: the report says what would be. Items the readers skip while they are read
+    here count as failed."""
     report = ImportReport(dry_run=dry_run)
     with deferred_indexing():
         with reporting_skips(report.fail):
@@ -341,7 +274,7 @@ def _articles(ids: list[int]) -> Iterator[Article]:
 
 
 def _store_all(records, report, publish_complete, dry_run, on_each) -> None:
-    for record in records:
+    def one(record: ArticleRecord) -> None:
         source = record.source_name or record.source_url or record.title[:80]
         try:
             if dry_run:
@@ -355,6 +288,20 @@ def _store_all(records, report, publish_complete, dry_run, on_each) -> None:
             report.add(article, outcome)
         if on_each:
             on_each(report)
+
+    def added(pk: int, outcome: str, record: ArticleRecord) -> None:
+        report.add(pk, outcome)
+        if on_each:
+            on_each(report)
+
+    if dry_run:
+        for record in records:
+            one(record)
+        return
+    # New articles a batch at a time (``articles.ingest.bulk``); the rest one by one.
+    cache = RunCache()
+    for batch in batches(records):
+        store_batch(batch, cache, publish_complete=publish_complete, add=added, one=one)
 
 
 def import_files(paths: Iterable[Path], **options) -> ImportReport:

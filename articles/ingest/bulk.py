@@ -1,0 +1,368 @@
+"""Storing new articles a batch at a time: the import's fast path.
+
+``articles.ingest.pipeline.store`` saves one record in its own transaction with a dozen
+queries: right for an upload of a few documents, far too slow for a corpus of a million
+(on PostgreSQL each commit waits for the disk). Here a batch of records costs a handful of
+queries and one commit: existing checksums and sources are looked up for the whole batch,
+new articles go in with one ``bulk_create``, their bylines and source tags with one more
+each, and publications, sections, authors and entities come from caches kept for the run.
+
+Only what is new takes this path. A record that is a changed version of a stored article
+(the same source), a second version of a source within one batch, or anything else the
+batch cannot settle on its own goes through ``store`` one by one, with every rule it
+applies (editors' corrections kept). When anything in a batch fails, the batch is rolled
+back and each of its records is stored on its own, so that a bad one is reported alone and
+loses nothing of the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from articles.ingest.record import ArticleRecord
+from articles.ingest.rows import (
+    CREATED,
+    UNTITLED,
+    checksum,
+    find_publication,
+    find_section,
+    keep_original,
+    missing_fields,
+    stand_in_title,
+    unfiled_section,
+)
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Entity,
+    Mention,
+    Publication,
+    Section,
+    slug_base,
+    unique_slug,
+)
+from articles.search import indexing
+
+log = logging.getLogger(__name__)
+
+# Records stored in one transaction. Larger batches save little more and hold more rows
+# (and, on SQLite, the write lock) for longer.
+BATCH_SIZE = 500
+# The slugs of the same base ("results", "results-2", ...) looked at once when titles
+# collide: more collisions than this fall back to one query per slug.
+SLUG_PROBE = 10_000
+
+
+@dataclass
+class Prepared:
+    record: ArticleRecord
+    checksum: str
+    source_key: tuple[str, str]  # ("url", …) or ("name", …) or ("", "")
+
+
+class RunCache:
+    """Publications, sections, authors and entities by lower-cased name, for one run.
+
+    A run of a million articles names some thousands of each; keeping their ids saves a
+    query per name per article. Only ids and names are kept, never the rows' text.
+    """
+
+    def __init__(self) -> None:
+        self.publications: dict[str, Publication] = {}
+        self.sections: dict[tuple[int, str], Section] = {}
+        self.authors: dict[str, int] = {}
+        self.entities: dict[tuple[str, str], int] = {}
+
+    def publication(self, record: ArticleRecord) -> Publication | None:
+        if not record.publication:
+            return None
+        key = record.publication.lower()
+        if key not in self.publications:
+            self.publications[key] = find_publication(record)
+        return self.publications[key]
+
+    def section(self, publication: Publication | None, name: str) -> Section | None:
+        if publication is None or not name:
+            return None
+        key = (publication.pk, name.lower())
+        if key not in self.sections:
+            self.sections[key] = find_section(publication, name)
+        return self.sections[key]
+
+    def author_ids(self, names: set[str]) -> dict[str, int]:
+        """Ids of the authors with these names (any case), created where missing."""
+        wanted = {n.lower(): n for n in names if n.lower() not in self.authors}
+        if wanted:
+            self._load(Author.objects, wanted, self.authors)
+            for key, name in wanted.items():
+                if key not in self.authors:
+                    self.authors[key] = Author.objects.create(name=name).pk
+        return {name: self.authors[name.lower()] for name in names}
+
+    def entity_ids(self, refs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Ids of the entities with these ``(name, kind)`` (name in any case), created
+        where missing."""
+        missing = {
+            (name.lower(), kind): name
+            for name, kind in refs
+            if (name.lower(), kind) not in self.entities
+        }
+        for kind in {kind for _, kind in missing}:
+            names = {key: name for (key, k), name in missing.items() if k == kind}
+            found: dict[str, int] = {}
+            self._load(Entity.objects.filter(kind=kind), names, found)
+            self.entities.update({(key, kind): pk for key, pk in found.items()})
+        for (key, kind), name in missing.items():
+            if (key, kind) not in self.entities:
+                self.entities[key, kind] = Entity.objects.create(name=name, kind=kind).pk
+        return {(name, kind): self.entities[name.lower(), kind] for name, kind in refs}
+
+    @staticmethod
+    def _load(queryset, wanted: dict[str, str], into: dict[str, int]) -> None:
+        # The oldest of several rows spelled alike, as ``store`` takes.
+        rows = (
+            queryset.annotate(lowered=Lower("name"))
+            .filter(lowered__in=list(wanted))
+            .order_by("-pk")
+            .values_list("lowered", "pk")
+        )
+        into.update(rows)
+
+
+def prepare(record: ArticleRecord) -> Prepared:
+    """The record as the batch stores it (a stand-in title where it has none), with its
+    identity; raises ``ValueError`` for a record with no text, as ``store`` does."""
+    if not (record.body.strip() or record.raw_text.strip()):
+        raise ValueError("no article text was found")
+    if not record.title.strip():
+        record = replace(
+            record,
+            title=stand_in_title(record.body or record.raw_text),
+            review=[*record.review, UNTITLED],
+        )
+    if record.source_url:
+        key = ("url", record.source_url[:1000])
+    elif record.source_name:
+        key = ("name", record.source_name[:500])
+    else:
+        key = ("", "")
+    return Prepared(record, checksum(record), key)
+
+
+def settle(batch: list[Prepared]) -> tuple[dict[str, int], list[Prepared], list[Prepared]]:
+    """Sort a batch: ``(unchanged, new, one_by_one)``. ``unchanged`` maps the checksums
+    already stored (or repeated within the batch) to their article's id (0 for a repeat
+    of a new one); ``new`` is stored in bulk; ``one_by_one`` goes through ``store``."""
+    checksums = [item.checksum for item in batch]
+    stored = dict(Article.objects.filter(checksum__in=checksums).values_list("checksum", "pk"))
+    urls = {value for kind, value in (i.source_key for i in batch) if kind == "url"}
+    names = {value for kind, value in (i.source_key for i in batch) if kind == "name"}
+    known_sources = (
+        {
+            ("url", u)
+            for u in Article.objects.filter(source_url__in=urls).values_list(
+                "source_url", flat=True
+            )
+        }
+        if urls
+        else set()
+    )
+    if names:
+        known_sources |= {
+            ("name", n)
+            for n in Article.objects.filter(source_name__in=names).values_list(
+                "source_name", flat=True
+            )
+        }
+    new, one_by_one = [], []
+    seen_checksums: set[str] = set()
+    seen_sources: set[tuple[str, str]] = set()
+    for item in batch:
+        if item.checksum in stored or item.checksum in seen_checksums:
+            one_by_one.append(item)  # unchanged: ``store`` finds it and says so
+        elif item.source_key in known_sources or item.source_key in seen_sources:
+            one_by_one.append(item)  # a new version of a stored (or earlier) article
+        else:
+            new.append(item)
+        seen_checksums.add(item.checksum)
+        if item.source_key[0]:
+            seen_sources.add(item.source_key)
+    return stored, new, one_by_one
+
+
+class Slugs:
+    """Unique article slugs for a batch of titles, with a query or two for the batch."""
+
+    def __init__(self, titles: list[str]) -> None:
+        self.bases = [slug_base(title) for title in titles]
+        taken = set(Article.objects.filter(slug__in=set(self.bases)).values_list("slug", flat=True))
+        self.used: set[str] = set()
+        self.probed: set[str] = set()
+        self.taken = taken
+
+    def allocate(self) -> list[str]:
+        slugs = []
+        for base in self.bases:
+            slug = base
+            if slug in self.taken or slug in self.used:
+                slug = self._next(base)
+            self.used.add(slug)
+            slugs.append(slug)
+        return slugs
+
+    def _next(self, base: str) -> str:
+        stem = base[: 80 - 6]  # room for a suffix up to "-99999"
+        if stem not in self.probed:
+            self.probed.add(stem)
+            found = Article.objects.filter(slug__startswith=stem).values_list("slug", flat=True)
+            self.taken.update(found[:SLUG_PROBE])
+            if len(self.taken) > SLUG_PROBE:
+                return unique_slug(Article, base)
+        n = 2
+        while True:
+            suffix = f"-{n}"
+            slug = f"{base[: 80 - len(suffix)]}{suffix}"
+            if slug not in self.taken and slug not in self.used:
+                return slug
+            n += 1
+
+
+def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool) -> list[int]:
+    """Insert these new articles with their bylines and source tags; their ids, in order.
+    Runs inside the caller's transaction."""
+    now = timezone.now()
+    slugs = Slugs([item.record.title.strip()[:500] for item in items]).allocate()
+    articles = []
+    for item, slug in zip(items, slugs, strict=True):
+        record = item.record
+        publication = cache.publication(record)
+        missing = missing_fields(record)
+        missing += [r for r in [*record.review, *unfiled_section(record)] if r not in missing]
+        published = publish_complete and not missing
+        articles.append(
+            Article(
+                title=record.title.strip()[:500],
+                slug=slug,
+                kicker=record.kicker[:500],
+                summary=record.summary,
+                body=record.body,
+                published_on=record.published,
+                language=record.language or (publication.default_language if publication else ""),
+                source_url=record.source_url[:1000],
+                publication=publication,
+                section=cache.section(publication, record.section),
+                source_name=record.source_name[:500],
+                source_format=record.format[:40],
+                raw_text=record.raw_text,
+                checksum=item.checksum,
+                missing_fields=missing,
+                word_count=len(record.body.split()),
+                status=Article.Status.PUBLISHED if published else Article.Status.REVIEW,
+                published_at=now if published else None,
+            )
+        )
+    Article.objects.bulk_create(articles)
+    ids = [article.pk for article in articles]
+    if None in ids:  # a database that does not return the new ids: read them back
+        by_checksum = dict(
+            Article.objects.filter(checksum__in=[i.checksum for i in items]).values_list(
+                "checksum", "pk"
+            )
+        )
+        ids = [by_checksum[item.checksum] for item in items]
+        for article, pk in zip(articles, ids, strict=True):
+            article.pk = pk
+
+    names = {n.strip() for item in items for n in item.record.authors if n.strip()}
+    author_ids = cache.author_ids(names)
+    bylines = []
+    for pk, item in zip(ids, items, strict=True):
+        authors = dict.fromkeys(
+            author_ids[n] for n in dict.fromkeys(n.strip() for n in item.record.authors) if n
+        )
+        bylines += [
+            Byline(article_id=pk, author_id=author, position=position)
+            for position, author in enumerate(authors)
+        ]
+    Byline.objects.bulk_create(bylines)
+
+    refs = {(r.name.strip(), r.kind) for i in items for r in i.record.entities if r.name.strip()}
+    entity_ids = cache.entity_ids(refs)
+    mentions = []
+    for pk, item in zip(ids, items, strict=True):
+        counts: dict[int, int] = {}
+        for ref in item.record.entities:
+            if ref.name.strip():
+                entity = entity_ids[ref.name.strip(), ref.kind]
+                counts[entity] = counts.get(entity, 0) + ref.count
+        mentions += [
+            Mention(article_id=pk, entity_id=entity, count=n, origin=Mention.Origin.SOURCE)
+            for entity, n in counts.items()
+        ]
+    Mention.objects.bulk_create(mentions)
+
+    for article, item in zip(articles, items, strict=True):
+        if item.record.original_path is not None:
+            keep_original(article, item.record.original_path)
+    # No save signals fire for bulk inserts: the index learns of them here.
+    indexing.schedule(ids)
+    return ids
+
+
+def store_batch(
+    batch: list[ArticleRecord],
+    cache: RunCache,
+    *,
+    publish_complete: bool,
+    add: Callable[[int | None, str, ArticleRecord], None],
+    one: Callable[[ArticleRecord], None],
+) -> None:
+    """Store a batch of records: new ones in bulk, in one transaction, the rest through
+    ``one`` (each in its own); ``add(id, outcome, record)`` is told what became of each
+    stored in bulk. When the bulk part fails, each record goes through ``one`` instead."""
+    prepared, fallback = [], []
+    for record in batch:
+        try:
+            prepared.append(prepare(record))
+        except Exception:  # noqa: BLE001 - ``one`` meets it again and reports it
+            fallback.append(record)
+    try:
+        with transaction.atomic():
+            _, new, one_by_one = settle(prepared)
+            ids = store_new(new, cache, publish_complete=publish_complete) if new else []
+    except Exception as exc:  # anything: each record again, on its own
+        log.info("A batch of %d is stored one by one instead: %r", len(batch), exc)
+        _forget_created(cache)
+        for record in batch:
+            one(record)
+        return
+    for pk, item in zip(ids, new, strict=True):
+        add(pk, CREATED, item.record)
+    for record in [*fallback, *(item.record for item in one_by_one)]:
+        one(record)
+
+
+def _forget_created(cache: RunCache) -> None:
+    # Authors and entities created inside a rolled-back batch no longer exist.
+    cache.authors.clear()
+    cache.entities.clear()
+    cache.publications.clear()
+    cache.sections.clear()
+
+
+def batches(records, size: int = BATCH_SIZE):
+    batch = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
