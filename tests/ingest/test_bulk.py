@@ -4,6 +4,7 @@ with every rule of the one-by-one store kept."""
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 from haystack.query import SearchQuerySet
 
 from articles.ingest import bulk
@@ -105,3 +106,20 @@ def test_a_record_with_fields_missing_comes_in_for_review(search_index):
     review = Article.objects.get(pk=report.created[0])
     assert review.status == Article.Status.REVIEW and "publication date" in review.missing_fields
     assert not SearchQuerySet().filter(content="1th").count()
+
+
+def test_entities_can_wait_for_the_background_command(search_index, tmp_path):
+    table = tmp_path / "desk.csv"
+    table.write_text(
+        "headline,text,date\n"
+        "Ministers meet,Angela Merkel met Emmanuel Macron in Paris on Monday.,2019-05-06\n",
+        encoding="utf-8",
+    )
+    mapping = "title=headline,body=text,published=date"
+    call_command("import_articles", str(table), mapping=mapping, skip_entities=True)
+    article = Article.objects.get()
+    assert article.entities_found_at is None and not article.mentions.exists()
+    call_command("extract_entities", not_yet=True, no_progress=True)
+    article.refresh_from_db()
+    assert article.entities_found_at is not None
+    assert "Angela Merkel" in article.mentions.values_list("entity__name", flat=True)

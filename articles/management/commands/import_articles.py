@@ -57,6 +57,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--review", action="store_true", help="Put new articles in review; publish none."
         )
+        parser.add_argument(
+            "--skip-entities",
+            action="store_true",
+            help="Store and index without looking for entities (much faster for a large "
+            "corpus); `manage.py extract_entities --not-yet` finds them afterwards.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, **options):
@@ -90,6 +96,7 @@ class Command(BaseCommand):
                 records,
                 publish_complete=not options["review"],
                 dry_run=options["dry_run"],
+                find_entities=not options["skip_entities"],
                 on_each=lambda _: bar.update(1),
             )
         for source, reason in report.failed:
