@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
 from articles.views import originals
+from newsarchive.views import robots_txt
 
 # A database outage outside a view gets the same 503 page as one inside (middleware.py).
 handler500 = "newsarchive.middleware.server_error"
@@ -12,7 +13,9 @@ handler500 = "newsarchive.middleware.server_error"
 admin.site.site_header = "NewsArchive curation"
 admin.site.site_title = "NewsArchive"
 
+
 urlpatterns = [
+    path("robots.txt", robots_txt, name="robots"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     path(

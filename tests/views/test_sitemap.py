@@ -155,3 +155,13 @@ def test_sitemap_queries_do_not_grow_with_articles(client, django_assert_max_num
     for section in section_urls(client):
         with django_assert_max_num_queries(2):
             xml(client, section.removeprefix(HOST))
+
+
+def test_robots_txt_sends_crawlers_to_the_sitemaps_and_keeps_them_off_search(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert f"Sitemap: {HOST}/sitemap.xml" in lines
+    assert {"Disallow: /search/", "Disallow: /admin/", "Disallow: /api/search/"} <= set(lines)
+    assert "Disallow: /" not in lines  # articles, browsing and feeds stay open
