@@ -1,0 +1,308 @@
+"""The PostgreSQL path at national-archive scale: build a large archive through the
+project's own import and measure it as it grows (issue 18).
+
+    .venv/bin/python bench/scale.py [--sizes 100000,300000,1000000]
+        [--database-url postgres://postgres@127.0.0.1:5432/newsarchive_scale]
+        [--wrk-seconds 10] [--repeat 3] [--skip-pages] [--rebuild]
+
+The archive is built in a throw-away PostgreSQL database (dropped and created afresh) with
+``SEARCH_BACKEND=postgres``, from every shared corpus read again and again: copy ``k`` of an
+article is the article re-dated ``4 k`` years on (wrapping within 1970–2026, so that the
+archive spans decades), with about one sentence in ten dropped and one title word replaced
+by a word of its own body (so that each copy is a document of its own, with the corpus's
+own vocabulary and word statistics), a source name of its own, and the same authors,
+publication, section and source entities (so that facet and author cardinalities stay
+those of real archives rather than growing with each copy). Copies are imported through
+``articles.ingest.pipeline.import_records`` in runs of ``RUN`` records (each run stores in
+batches and indexes its articles at its end, as ``manage.py import_articles`` does),
+without entity extraction (``--skip-entities``: measured on its own by bench/entities.py).
+
+At each size it prints: the import rate of the last stretch (store + index, articles/s) and
+the peak memory of this process; ``check_index`` time; the search mix of bench/search.py
+and the 20 Persian dev queries, each as the search page runs it (facets, highlights and the
+page's articles included), p50 / p95 over ``--repeat`` runs after a warm-up; then, unless
+``--skip-pages``, the pages under gunicorn (2 workers, DEBUG off) with wrk, 4 connections
+for ``--wrk-seconds`` each: home, an article, search, an entity, an author, a year of the
+date archive, the sitemap index and one sitemap — requests/s, p50, p99, errors — and the
+peak memory of the gunicorn processes. ``--rebuild`` also times a whole rebuild of the
+search index (articles/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import CORPUS_ROOT, corpus_records, recreate_database, setup_django  # noqa: E402
+from bench.load import free_port, parse_wrk, server_env, wait_for  # noqa: E402
+from bench.search import MIX, percentile, project_search  # noqa: E402
+
+RUN = 20_000  # records per import run
+YEARS = (1970, 2026)
+DEV_QUERIES = ROOT.parent / "shared" / "eval" / "search-dev" / "queries.tsv"
+
+
+# --- the archive ------------------------------------------------------------------------
+def _redate(day: dt.date | None, copy: int) -> dt.date | None:
+    if day is None or copy == 0:
+        return day
+    first, last = YEARS
+    year = first + (day.year - first + 4 * copy) % (last - first + 1)
+    return day.replace(year=year, day=min(day.day, 28) if day.month == 2 else day.day)
+
+
+def perturb(record, copy: int, rng: random.Random):
+    """Copy ``copy`` of ``record`` (copy 0 is the record itself)."""
+    if copy == 0:
+        return record
+    sentences = re.split(r"(?<=[.!?؟])\s+", record.body)
+    if len(sentences) > 3:
+        sentences = [s for s in sentences if rng.random() >= 0.1] or sentences
+    body = " ".join(sentences)
+    words = record.title.split()
+    body_words = body.split()
+    if words and body_words:
+        words[rng.randrange(len(words))] = rng.choice(body_words)
+    return replace(
+        record,
+        title=" ".join(words),
+        body=body,
+        raw_text="",
+        published=_redate(record.published, copy),
+        source_name=f"{record.source_name or record.title[:60]}~{copy}",
+        source_url=f"{record.source_url}#copy-{copy}" if record.source_url else "",
+        original_path=None,
+    )
+
+
+def copies(limit: int, start: int = 0):
+    """Records ``start`` .. ``limit`` of the endless stream of copies."""
+    rng = random.Random(1987)
+    given = 0
+    copy = 0
+    while True:
+        for _, record in corpus_records(CORPUS_ROOT):
+            if given >= start:
+                yield perturb(record, copy, rng)
+            given += 1
+            if given >= limit:
+                return
+        copy += 1
+
+
+def grow(start: int, size: int) -> tuple[int, float]:
+    """Import records ``start`` .. ``size``; returns (articles created, seconds)."""
+    from articles.ingest.pipeline import import_records
+
+    created, began = 0, time.perf_counter()
+    stream = copies(size, start)
+    while True:
+        run = [record for _, record in zip(range(RUN), stream, strict=False)]
+        if not run:
+            break
+        report = import_records(run, find_entities=False)
+        created += len(report.created)
+        done = start + created
+        rate = created / (time.perf_counter() - began)
+        print(f"  … {done:,} articles, {rate:,.0f}/s, failed {report.failed_count}", flush=True)
+    return created, time.perf_counter() - began
+
+
+# --- measures ---------------------------------------------------------------------------
+def timed(func, *args) -> float:
+    began = time.perf_counter()
+    func(*args)
+    return (time.perf_counter() - began) * 1000
+
+
+def search_times(repeat: int) -> dict[str, tuple[float, float]]:
+    """p50 / p95 (ms) of the bench/search.py mix and of the dev queries."""
+    dev = []
+    if DEV_QUERIES.exists():
+        for line in DEV_QUERIES.read_text(encoding="utf-8").splitlines():
+            if "\t" in line:
+                dev.append("q=" + line.split("\t", 1)[1].strip())
+    mixes = {"search mix": [readable for _, readable in MIX], "Persian dev queries": dev}
+    result = {}
+    for name, readables in mixes.items():
+        if not readables:
+            continue
+        for readable in readables:  # warm-up
+            project_search(readable)
+        times = [timed(project_search, r) for _ in range(repeat) for r in readables]
+        result[name] = (percentile(times, 50), percentile(times, 95))
+    return result
+
+
+def page_paths() -> dict[str, str]:
+    from articles import public
+
+    article = public.articles().order_by("-pk").first()
+    author = public.authors(counts=False).first()
+    entity = public.listed_entities(counts=False).first()
+    year = article.published_on.year if article and article.published_on else 1987
+    paths = {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "search": "/search/?q=oil+prices",
+        "entity": entity.get_absolute_url() if entity else "/entities/",
+        "author": author.get_absolute_url() if author else "/authors/",
+        "year": f"/archive/{year}/",
+        "sitemap index": "/sitemap.xml",
+    }
+    return paths
+
+
+def pages(paths: dict[str, str], database_url: str, var_dir: Path, seconds: int) -> list:
+    """wrk against each page under gunicorn; the rows and gunicorn's peak memory (MiB)."""
+    env = {
+        **server_env(),
+        "DATABASE_URL": database_url,
+        "SEARCH_BACKEND": "postgres",
+        "NEWSARCHIVE_VAR_DIR": str(var_dir),
+        "STATIC_ROOT": str(var_dir / "static"),
+    }
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "newsarchive.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(var_dir / "gunicorn.log").open("ab"),
+    )
+    rows = []
+    try:
+        try:
+            wait_for(base + "/", 60)
+        except SystemExit:
+            print((var_dir / "gunicorn.log").read_text()[-3000:])
+            raise
+        sitemap = _first_sitemap(base)
+        if sitemap:
+            paths = {**paths, "a sitemap": sitemap}
+        for name, path in paths.items():
+            out = subprocess.run(  # noqa: S603
+                ["wrk", "-t2", "-c4", f"-d{seconds}s", "--latency", base + path],  # noqa: S607
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            rows.append((name, parse_wrk(out)))
+        peak = _peak_mib([server.pid, *_children(server.pid)])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return rows, peak
+
+
+def _first_sitemap(base: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(base + "/sitemap.xml", timeout=60) as response:  # noqa: S310
+        found = re.search(r"<loc>https?://[^/]+(/[^<]+)</loc>", response.read().decode())
+    return found.group(1) if found else ""
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _peak_mib(pids: list[int]) -> float:
+    peak = 0.0
+    for pid in pids:
+        status = Path(f"/proc/{pid}/status")
+        if status.exists():
+            found = re.search(r"VmHWM:\s+(\d+) kB", status.read_text())
+            peak = max(peak, int(found.group(1)) / 1024 if found else 0)
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,300000,1000000")
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/newsarchive_scale"
+    )
+    parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    if not args.skip_pages and not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk), or pass --skip-pages")
+
+    os.environ["SEARCH_BACKEND"] = "postgres"
+    var_dir = Path(tempfile.mkdtemp(prefix="newsarchive-scale-"))
+    recreate_database(args.database_url)
+    setup_django(var_dir, args.database_url)
+    from django.core.management import call_command
+    from django.db import connection
+
+    from articles.search.indexing import check_index, rebuild_index
+
+    call_command("migrate", verbosity=0)
+    have = 0
+    for size in sizes:
+        print(f"== growing to {size:,} articles", flush=True)
+        created, seconds = grow(have, size)
+        have += created
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"size {have:,}: import {created / seconds:,.0f} articles/s (store + index)")
+        print(f"  check_index: {timed(check_index) / 1000:.1f} s")
+        if args.rebuild:
+            began = time.perf_counter()
+            indexed = rebuild_index()
+            print(f"  rebuild: {indexed / (time.perf_counter() - began):,.0f} articles/s")
+        for name, (p50, p95) in search_times(args.repeat).items():
+            print(f"  {name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+        if not args.skip_pages:
+            rows, peak = pages(page_paths(), args.database_url, var_dir, args.wrk_seconds)
+            print(f"  {'page':16} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+            for name, r in rows:
+                print(
+                    f"  {name:16} {r['rps']:7.1f} {r['p50']:8.0f} {r['p99']:8.0f} {r['errors']:7d}"
+                )
+            print(f"  gunicorn peak memory: {peak:.0f} MiB per process")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  this process's peak memory: {peak:.0f} MiB", flush=True)
+    shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
