@@ -40,8 +40,10 @@ CHECK_EVERY = 2000  # words between two looks at the clock inside one long parag
 # Between two marked words, these make them one compound, marked as one ('S-400').
 _JOINERS = frozenset(["-", "\u2010", "\u2011", "/"])
 
-TITLE, BODY = "title", "body"
-_TEXT_FIELDS = {TITLE, BODY}
+# The parts of an article the query's text fields search: ``title:`` the title, ``body:`` the
+# body, and a plain word those and the kicker and summary (what the index's text holds).
+TITLE, BODY, OTHER = "title", "body", "other"
+_TEXT_FIELDS = {TITLE, BODY, OTHER}
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class SearchMarks:
 
     def __init__(self, query: str):
         self.query = query
-        self.fields = {TITLE: _Matchers(), BODY: _Matchers()}
+        self.fields = {name: _Matchers() for name in _TEXT_FIELDS}
         self._collect(parse(query), _TEXT_FIELDS)
 
     def __bool__(self) -> bool:
@@ -104,7 +106,7 @@ class SearchMarks:
             self._collect(child, fields)
 
     def spans(self, text: str, name: str, budget: _Budget | None = None) -> list[tuple[int, int]]:
-        """Where in ``text`` (of field ``name``) the query matched, in order, without overlap."""
+        """Where in ``text`` (of part ``name``) the query matched, in order, without overlap."""
         matchers = self.fields[name]
         if not matchers or not text:
             return []
@@ -192,23 +194,33 @@ class _Budget:
 
 @dataclass
 class MarkedArticle:
-    """An article's title and paragraphs as HTML, the matches marked ``<mark id="match-N">``
-    (numbered from 1 through title and body), and how many there are."""
+    """An article's kicker, title, summary and paragraphs as HTML, the matches marked
+    ``<mark id="match-N">`` (numbered from 1 in reading order), and how many there are."""
 
+    kicker: SafeString
     title: SafeString
+    summary: SafeString
     paragraphs: list[SafeString]
     count: int
     complete: bool  # False: marking stopped early (too many matches, or out of time)
 
 
 def mark_article(
-    title: str, paragraphs: list[str], query: str, *, seconds: float | None = None
+    title: str,
+    paragraphs: list[str],
+    query: str,
+    *,
+    kicker: str = "",
+    summary: str = "",
+    seconds: float | None = None,
 ) -> MarkedArticle:
-    """The title and paragraphs with what ``query`` matched marked (see the module doc)."""
+    """The article's text with what ``query`` matched marked (see the module doc)."""
     marks = SearchMarks(query)
     budget = _Budget(seconds)
     numbering = iter(range(1, MAX_MARKS + 1))
+    html_kicker = _marked(kicker, marks.spans(kicker, OTHER, budget), numbering, budget)
     html_title = _marked(title, marks.spans(title, TITLE, budget), numbering, budget)
+    html_summary = _marked(summary, marks.spans(summary, OTHER, budget), numbering, budget)
     html_paragraphs = []
     for paragraph in paragraphs:
         if budget.spent() or not marks.fields[BODY]:
@@ -217,7 +229,9 @@ def mark_article(
         spans = marks.spans(paragraph, BODY, budget)
         html_paragraphs.append(_marked(paragraph, spans, numbering, budget))
     count = MAX_MARKS - budget.marks_left
-    return MarkedArticle(html_title, html_paragraphs, count, complete=not budget.exhausted)
+    return MarkedArticle(
+        html_kicker, html_title, html_summary, html_paragraphs, count, not budget.exhausted
+    )
 
 
 def _marked(text: str, spans, numbering, budget: _Budget) -> SafeString:

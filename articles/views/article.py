@@ -87,7 +87,13 @@ def search_context(request, article: Article) -> dict:
     params = SearchParams.from_query(request.GET)
     if not params.q:
         return {}
-    marked = mark_article(article.title, article.paragraphs, params.q)
+    marked = mark_article(
+        article.title,
+        article.paragraphs,
+        params.q,
+        kicker=article.kicker,
+        summary=article.summary,
+    )
     query = params.as_query()
     if params.page > 1:
         query["page"] = [str(params.page)]

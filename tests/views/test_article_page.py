@@ -294,3 +294,17 @@ def test_search_results_link_to_the_article_with_the_search(client, indexed):
     followed = client.get(link.replace("&amp;", "&")).content.decode()
     assert marks(followed) == ["Missiles", "missiles", "Missile"]
     assert "sort=newest" in re.search(r'class="match-back" href="([^"]+)"', followed).group(1)
+
+
+def test_kicker_and_summary_are_marked_as_the_index_searches_them(client):
+    article = builders.article(
+        "Border report", BODY, kicker="Missile talks", summary="On missiles and borders."
+    )
+    assert marks(page(client, article, q="missile")) == [
+        "Missile",
+        "missiles",
+        "missiles",
+        "Missile",
+    ]  # kicker, summary, then the body, in reading order
+    assert marks(page(client, article, q="body:border")) == ["border"]
+    assert marks(page(client, article, q="title:border")) == ["Border"]
