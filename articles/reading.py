@@ -34,7 +34,7 @@ from articles.search.syntax import Field, Not, Phrase, Prefix, Term, parse
 MAX_MARKS = 500  # more than anyone steps through; beyond it the text is shown unmarked
 # The share of SEARCH_TIME_LIMIT the marking of one article may take: a page is more than
 # its highlighting, and a hostile query must not hold a worker longer than a search would.
-TIME_SHARE = 0.25
+TIME_SHARE = 0.5
 CHECK_EVERY = 2000  # words between two looks at the clock inside one long paragraph
 
 # Between two marked words, these make them one compound, marked as one ('S-400').
@@ -111,17 +111,27 @@ class SearchMarks:
         if not matchers or not text:
             return []
         budget = budget or _Budget()
-        words: list[tuple[int, int, str, str]] = []  # start, end, folded word, term
-        for count, (start, end, word) in enumerate(word_spans(text), 1):
-            words.append((start, end, word, stem(word)))
-            if count % CHECK_EVERY == 0 and budget.spent():
-                break
+        wanted = matchers.terms.union(*(run.terms for run in matchers.runs))
+        keys = {_stem_key(term) for term in wanted}
+        words: list[tuple[int, int]] = []  # start, end of each word
+        positions: dict[str, list[int]] = {}  # wanted term -> indexes of its words
         hits: list[tuple[int, int]] = []  # word index ranges, end exclusive
-        for index, (_, _, word, term) in enumerate(words):
-            if term in matchers.terms or (matchers.prefixes and word.startswith(matchers.prefixes)):
+        for index, (start, end, word) in enumerate(word_spans(text)):
+            words.append((start, end))
+            # Stemming a word the cache has not seen costs a hundred times more than the
+            # rest; only a word that can have a wanted term as its stem is stemmed.
+            if _stem_key(word) in keys:
+                term = stem(word)
+                if term in wanted:
+                    positions.setdefault(term, []).append(index)
+            if matchers.prefixes and word.startswith(matchers.prefixes):
                 hits.append((index, index + 1))
+            if index % CHECK_EVERY == CHECK_EVERY - 1 and budget.spent():
+                break
+        for term in matchers.terms:
+            hits.extend((index, index + 1) for index in positions.get(term, ()))
         for run in matchers.runs:
-            hits.extend(_run_hits(run, [w[3] for w in words]))
+            hits.extend(_run_hits(run, positions))
         spans: list[tuple[int, int]] = []
         for first, last in _without_overlap(hits):
             start, end = words[first][0], words[last - 1][1]
@@ -132,36 +142,39 @@ class SearchMarks:
         return spans
 
 
-def _run_hits(run: _Run, terms: list[str]) -> list[tuple[int, int]]:
-    """Word ranges where ``run`` matches in a text whose words have these ``terms``."""
+def _stem_key(text: str) -> str:
+    """What a word and its stem have in common, whatever the stemmer: the first letter, and
+    the second but for y and i (Snowball English keeps the first two letters of every word
+    but 'dying', 'lying' and 'tying', whose stems 'die', 'lie', 'tie' keep the first and
+    turn y into i; Persian suffix stripping keeps two letters at least)."""
+    return text[:1] + text[1:2].replace("y", "i")
+
+
+def _run_hits(run: _Run, positions: dict[str, list[int]]) -> list[tuple[int, int]]:
+    """Word ranges where ``run`` matches, given the word indexes of each wanted term."""
+    if any(term not in positions for term in run.terms):
+        return []
     size = len(run.terms)
     if not run.slop:
-        first = run.terms[0]
+        following = [set(positions[term]) for term in run.terms]
         return [
             (i, i + size)
-            for i, term in enumerate(terms)
-            if term == first and tuple(terms[i : i + size]) == run.terms
+            for i in positions[run.terms[0]]
+            if all(i + k in following[k] for k in range(1, size))
         ]
     # Near each other: chains of the run's words, each within `slop` words of the one
     # before; a chain holding every one of them matched, and its words are marked.
     wanted = set(run.terms)
+    found = sorted((i, term) for term in wanted for i in positions[term])
     hits: list[tuple[int, int]] = []
-    chain: list[int] = []
-    for index, term in enumerate(terms):
-        if term not in wanted:
-            continue
-        if chain and index - chain[-1] > run.slop:
-            hits.extend(_chain_hits(chain, terms, wanted))
+    chain: list[tuple[int, str]] = []
+    for index, term in [*found, (None, "")]:
+        if index is None or (chain and index - chain[-1][0] > run.slop):
+            if {t for _, t in chain} >= wanted:
+                hits.extend((i, i + 1) for i, _ in chain)
             chain = []
-        chain.append(index)
-    hits.extend(_chain_hits(chain, terms, wanted))
+        chain.append((index, term))
     return hits
-
-
-def _chain_hits(chain: list[int], terms: list[str], wanted: set[str]) -> list[tuple[int, int]]:
-    if chain and {terms[i] for i in chain} >= wanted:
-        return [(i, i + 1) for i in chain]
-    return []
 
 
 def _without_overlap(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

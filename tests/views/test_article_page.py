@@ -308,3 +308,25 @@ def test_kicker_and_summary_are_marked_as_the_index_searches_them(client):
     ]  # kicker, summary, then the body, in reading order
     assert marks(page(client, article, q="body:border")) == ["border"]
     assert marks(page(client, article, q="title:border")) == ["Border"]
+
+
+TRICKY = (
+    "Dying and lying, tying knots: the die is cast, a lie told, a tie worn. Skies, sky, "
+    "skis. Hoping, hoped, hope; happily, happy, happiness. Early, earlier; only; gently, "
+    "gentle. News, new. The U.S. and US forces; 3.5 per cent, S-400. Generously, generous. "
+    "Idly, idle; ugly; singly, single. Yesterday, yes. کتابها کتاب‌ها كتاب بزرگترین بزرگ"
+)
+
+
+def test_marking_a_word_marks_exactly_the_words_the_analyzer_gives_its_term():
+    from articles.reading import BODY, SearchMarks
+    from articles.search.analysis import analyze, word_spans
+
+    words = [(start, end, analyze(word)) for start, end, word in word_spans(TRICKY)]
+    for start, end, terms in words:
+        if len(terms) != 1:
+            continue
+        typed = TRICKY[start:end]
+        expected = [TRICKY[s:e] for s, e, t in words if t == terms]
+        spans = SearchMarks(typed).spans(TRICKY, BODY)
+        assert [TRICKY[s:e] for s, e in spans] == expected, typed
