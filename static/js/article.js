@@ -45,6 +45,26 @@
     mark.focus({ preventScroll: true });
   }
 
+  // Say so where the links are: the keys work only with this script.
+  var hint = document.createElement("li");
+  hint.className = "match-keys";
+  hint.setAttribute("aria-hidden", "true"); // the links carry aria-keyshortcuts
+  hint.appendChild(document.createTextNode("keys "));
+  ["n", "p"].forEach(function (key, i) {
+    var kbd = document.createElement("kbd");
+    kbd.textContent = key;
+    if (i) hint.appendChild(document.createTextNode(" "));
+    hint.appendChild(kbd);
+  });
+  next.parentNode.parentNode.insertBefore(hint, next.parentNode.nextSibling);
+
+  // A mark scrolled to stops below the bar, however many lines the bar takes.
+  function measure() {
+    document.documentElement.style.setProperty("--match-bar-height", bar.offsetHeight + "px");
+  }
+  measure();
+  window.addEventListener("resize", measure);
+
   window.addEventListener("hashchange", function () { show(numberOf(window.location.hash)); });
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;

@@ -86,6 +86,7 @@ def test_from_a_search_the_matches_are_marked_and_stepped_through(page, archive,
     expect(title_mark).to_have_text("Idlib")
     bar = page.get_by_role("navigation", name="Search matches")
     expect(bar).to_contain_text("2 matches for “Idlib”")
+    expect(bar.locator(".match-keys")).to_have_text("keys n p")
 
     page.keyboard.press("n")
     expect(page).to_have_url(re.compile("#match-1$"))
@@ -117,17 +118,21 @@ def test_from_a_search_the_matches_are_marked_and_stepped_through(page, archive,
     assert not console.errors
 
 
-def test_the_bar_works_without_javascript(phone_without_script, archive):
+def test_the_bar_works_without_javascript(phone_without_script, archive, screenshot):
     tab = phone_without_script
     tab.goto(archive.ceasefire.get_absolute_url() + "?q=ceasefire")
+    screenshot(tab, "article-searched-phone-without-script")
     bar = tab.get_by_role("navigation", name="Search matches")
     expect(bar).to_contain_text("2 matches")
+    expect(bar.locator(".match-keys")).to_have_count(0)  # no keys without the script
     bar.get_by_role("link", name="Next match").click()
     expect(tab).to_have_url(re.compile("#match-1$"))
     expect(tab.locator("#match-1")).to_be_in_viewport()
     bar.get_by_role("link", name="Previous match").click()
     expect(tab).to_have_url(re.compile("#match-2$"))
     expect(tab.locator("#match-2")).to_be_in_viewport()
+    bar_box = box(tab, ".match-bar")
+    assert box(tab, "#match-2")["y"] >= bar_box["y"] + bar_box["height"]  # not under the bar
     no_sideways_scroll(tab)
 
 

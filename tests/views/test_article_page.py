@@ -330,3 +330,15 @@ def test_marking_a_word_marks_exactly_the_words_the_analyzer_gives_its_term():
         expected = [TRICKY[s:e] for s, e, t in words if t == terms]
         spans = SearchMarks(typed).spans(TRICKY, BODY)
         assert [TRICKY[s:e] for s, e in spans] == expected, typed
+
+
+def test_staff_see_the_original_file_and_readers_do_not(client, django_user_model):
+    article = builders.article(
+        original_file="originals/2019/09/talks.pdf", source_name="talks-2019-09-05.pdf"
+    )
+    assert "talks-2019-09-05.pdf" not in section(page(client, article), "article-facts")
+    staff = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    client.force_login(staff)
+    facts = section(page(client, article), "article-facts")
+    assert 'href="/media/originals/2019/09/talks.pdf"' in facts
+    assert "talks-2019-09-05.pdf" in facts
