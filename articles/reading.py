@@ -40,10 +40,11 @@ CHECK_EVERY = 2000  # words between two looks at the clock inside one long parag
 # Between two marked words, these make them one compound, marked as one ('S-400').
 _JOINERS = frozenset(["-", "\u2010", "\u2011", "/"])
 
-# The parts of an article the query's text fields search: ``title:`` the title, ``body:`` the
-# body, and a plain word those and the kicker and summary (what the index's text holds).
-TITLE, BODY, OTHER = "title", "body", "other"
-_TEXT_FIELDS = {TITLE, BODY, OTHER}
+# The parts of an article the query's fields search: ``title:`` the title, ``body:`` the
+# body, ``entity:`` the names of its entities, ``author:`` its authors' names, and a plain
+# word all of them and the kicker and summary (what the index's text holds).
+TITLE, BODY, OTHER, ENTITIES, AUTHORS = "title", "body", "other", "entities", "authors"
+_TEXT_FIELDS = {TITLE, BODY, OTHER, ENTITIES, AUTHORS}
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class SearchMarks:
         if isinstance(node, Field):
             self._collect(node.node, fields & {node.name})
             return
-        if not fields:  # author:, entity:…: matched outside the text
+        if not fields:  # section:, publication:: matched outside the text
             return
         if isinstance(node, Prefix):
             for name in fields:
@@ -255,10 +256,26 @@ def _marked(text: str, spans, numbering, budget: _Budget) -> SafeString:
             break
         budget.marks_left -= 1
         out.append(escape(text[pos:start]))
-        out.append(f'<mark id="match-{next(numbering)}">{escape(text[start:end])}</mark>')
+        number = f' id="match-{next(numbering)}"' if numbering else ""
+        out.append(f"<mark{number}>{escape(text[start:end])}</mark>")
         pos = end
     out.append(escape(text[pos:]))
     return mark_safe("".join(out))  # noqa: S308  (every piece of text escaped)
+
+
+def mark_names(names: Iterable[str], query: str, part: str) -> dict[str, SafeString]:
+    """The names (of entities or authors: ``part``) in which ``query`` matched, each as HTML
+    with the matching words marked (not numbered: they are beside the text, not in it)."""
+    marks = SearchMarks(query)
+    if not marks.fields[part]:
+        return {}
+    budget = _Budget()
+    marked = {}
+    for name in names:
+        spans = marks.spans(name, part, budget)
+        if spans:
+            marked[name] = _marked(name, spans, None, budget)
+    return marked
 
 
 # --- entities -----------------------------------------------------------------------------

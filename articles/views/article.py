@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from articles import public
 from articles.models import Article
-from articles.reading import entity_groups, mark_article
+from articles.reading import AUTHORS, ENTITIES, entity_groups, mark_article, mark_names
 from articles.search.service import SearchParams, more_like_this
 from articles.views.search import display_value
 
@@ -80,13 +80,20 @@ def moving_on(article: Article, authors: list) -> dict:
     return found
 
 
-def search_context(request, article: Article) -> dict:
+def search_context(request, article: Article, mentions: list, authors: list) -> dict:
     """For a reader who came from a search (the results page's parameters on the article's
     address): the title and body with the matches marked, their count, and the way back to
-    the same results page. Empty for everyone else."""
+    the same results page; the entities and authors whose names matched get ``marked_name``.
+    Empty for everyone else."""
     params = SearchParams.from_query(request.GET)
     if not params.q:
         return {}
+    entity_names = mark_names({m.entity.name for m in mentions}, params.q, ENTITIES)
+    for mention in mentions:
+        mention.marked_name = entity_names.get(mention.entity.name)
+    author_names = mark_names({a.name for a in authors}, params.q, AUTHORS)
+    for author in authors:
+        author.marked_name = author_names.get(author.name)
     marked = mark_article(
         article.title,
         article.paragraphs,
@@ -101,6 +108,7 @@ def search_context(request, article: Article) -> dict:
         "q": params.q,
         "marked": marked,
         "search_url": reverse("articles:search") + "?" + urlencode(query, doseq=True),
+        "names_matched": bool(entity_names or author_names),
     }
 
 
@@ -117,6 +125,6 @@ def article_detail(request, slug: str):
         "related": related_articles(article, [m.entity_id for m in mentions]),
         "moving_on": moving_on(article, authors),
         "show_original": request.user.is_staff and bool(article.original_file),
-        **search_context(request, article),
+        **search_context(request, article, mentions, authors),
     }
     return render(request, "articles/article_detail.html", context)

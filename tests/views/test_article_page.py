@@ -342,3 +342,21 @@ def test_staff_see_the_original_file_and_readers_do_not(client, django_user_mode
     facts = section(page(client, article), "article-facts")
     assert 'href="/media/originals/2019/09/talks.pdf"' in facts
     assert "talks-2019-09-05.pdf" in facts
+
+
+def test_entity_and_author_names_that_matched_are_marked_beside_the_text(client):
+    article = builders.article(
+        "Talks resume",
+        "Officials met in the capital.",
+        authors=["Nancy Thomas"],
+        entities=[("Recep Tayyip Erdogan", PERSON), ("Idlib", PLACE)],
+    )
+    html = page(client, article, q='entity:erdogan author:"nancy thomas"')
+    entities = section(html, "article-entities")
+    assert "Recep Tayyip <mark>Erdogan</mark>" in entities and "<mark>Idlib" not in entities
+    assert "<mark>Nancy Thomas</mark>" in section(html, "article-facts")
+    assert marks(html) == []  # nothing in the text: the bar says where it matched
+    assert "names of its authors or entities that matched are marked too" in html
+    # A plain word searches the names too (the index's text holds them); title: does not.
+    assert "<mark>Idlib</mark>" in section(page(client, article, q="idlib"), "article-entities")
+    assert "<mark>" not in section(page(client, article, q="title:idlib"), "article-entities")
