@@ -7,10 +7,12 @@ phrases the query language matched, as it matched them: each word through the on
 Persian spelling for the other), a quoted phrase only where its words stand together (one
 mark for the whole phrase), a proximity phrase (``"a b"~5``) only where its words are near
 each other, ``title:`` words only in the title and ``body:`` words only in the body,
-excluded words never, and ``author:``, ``entity:`` and the other fields not in the text
-(they matched elsewhere). Snippets on the results page (``articles.search.highlight``) mark
-every word of the query; a whole article read by a person needs the stricter reading,
-or a phrase search would light up every "safe" and every "zone" on ten screens.
+excluded words never; ``author:`` and ``entity:`` words (and plain words, which the index
+also looks for there) in the names of the article's authors and entities (``mark_names``),
+and ``section:`` and ``publication:`` nowhere. Snippets on the results page
+(``articles.search.highlight``) mark every word of the query; a whole article read by a
+person needs the stricter reading, or a phrase search would light up every "safe" and
+every "zone" on ten screens.
 
 Bounded whatever the query or the article: the query is parsed by ``syntax.parse`` (at most
 its first 64 words), marking stops after ``MAX_MARKS`` marks or when its share of
@@ -44,7 +46,7 @@ _JOINERS = frozenset(["-", "\u2010", "\u2011", "/"])
 # body, ``entity:`` the names of its entities, ``author:`` its authors' names, and a plain
 # word all of them and the kicker and summary (what the index's text holds).
 TITLE, BODY, OTHER, ENTITIES, AUTHORS = "title", "body", "other", "entities", "authors"
-_TEXT_FIELDS = {TITLE, BODY, OTHER, ENTITIES, AUTHORS}
+_PARTS = {TITLE, BODY, OTHER, ENTITIES, AUTHORS}
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,8 @@ class SearchMarks:
 
     def __init__(self, query: str):
         self.query = query
-        self.fields = {name: _Matchers() for name in _TEXT_FIELDS}
-        self._collect(parse(query), _TEXT_FIELDS)
+        self.fields = {name: _Matchers() for name in _PARTS}
+        self._collect(parse(query), _PARTS)
 
     def __bool__(self) -> bool:
         return any(self.fields.values())
