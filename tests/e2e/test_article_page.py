@@ -138,9 +138,17 @@ def test_the_bar_works_without_javascript(phone_without_script, archive, screens
 
 def test_persian_matches_are_marked_whatever_the_spelling(page, archive, screenshot):
     # Arabic kaf and yeh in the query; Persian keheh and yeh in the text.
-    page.goto(archive.persian.get_absolute_url() + "?q=تركيه")
-    expect(page.locator(".body mark")).to_have_text(["ترکیه"])
+    page.goto(archive.persian.get_absolute_url() + "?q=تركيه گفت")
+    expect(page.locator(".body mark")).to_have_text(["ترکیه", "گفت"])  # not گفتند
+    expect(page.locator("h1 mark")).to_have_text(["گفت"])
     expect(page.locator("article.article")).to_have_attribute("dir", "rtl")
+    # Stepping goes in reading order, title first, whatever the direction of the text.
+    page.keyboard.press("n")
+    expect(page).to_have_url(re.compile("#match-1$"))
+    expect(page.locator("#match-1")).to_have_class(re.compile("current"))
+    page.keyboard.press("n")
+    expect(page.locator("#match-2")).to_have_text("ترکیه")
+    expect(page.locator(".match-bar")).to_contain_text("Match 2 of 3")
     bar = box(page, ".match-bar")
     assert bar["x"] + bar["width"] <= box(page, ".article-aside")["x"]  # in the text's column
     screenshot(page, "article-searched-rtl")
