@@ -59,13 +59,16 @@ def moving_on(article: Article, authors: list) -> dict:
     if day and article.publication_id:
         same = others.filter(publication=article.publication_id)
         # Ties on the date are broken by id, so that every article of a day is reachable.
+        # The plain range beside the OR lets the database walk its date index from the day.
         found["previous"] = (
-            same.filter(Q(published_on__lt=day) | Q(published_on=day, id__lt=article.pk))
+            same.filter(published_on__lte=day)
+            .filter(Q(published_on__lt=day) | Q(published_on=day, id__lt=article.pk))
             .order_by("-published_on", "-id")
             .first()
         )
         found["next"] = (
-            same.filter(Q(published_on__gt=day) | Q(published_on=day, id__gt=article.pk))
+            same.filter(published_on__gte=day)
+            .filter(Q(published_on__gt=day) | Q(published_on=day, id__gt=article.pk))
             .order_by("published_on", "id")
             .first()
         )
