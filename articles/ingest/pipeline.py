@@ -317,6 +317,16 @@ def import_records(
                 from articles.entities.tagging import extract_articles
 
                 extract_articles(_articles(todo))
+        if not dry_run:
+            # Reprints and re-sends join their story (articles.stories); what is already
+            # placed and unchanged is left as it is.
+            # A run stopped before this step left some unchanged ones unplaced: found here.
+            from articles.stories import find_stories
+
+            try:
+                find_stories([*report.created, *report.updated, *report.unchanged])
+            except Exception:  # the articles are stored; `manage.py find_stories` catches up
+                log.exception("Could not group the imported articles into stories")
     return report
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from articles import public
 from articles.models import Article
 from articles.search.service import more_like_this
+from articles.stories import article_page_context
 
 log = logging.getLogger(__name__)
 
@@ -58,5 +59,6 @@ def article_detail(request, slug: str):
             "article": article,
             "mentions": mentions,
             "related": related_articles(article, [m.entity_id for m in mentions]),
+            **article_page_context(article),
         },
     )
