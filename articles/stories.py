@@ -60,6 +60,9 @@ MIN_TERMS = 12  # shorter texts are not compared
 NUM_PERM = 128  # MinHash values per signature (estimate's error about 0.044 at 0.5)
 BANDS, ROWS = 20, 3  # LSH: a pair at similarity s is a candidate with 1 - (1 - s^3)^20
 THRESHOLD = 0.5  # estimated Jaccard of shingle sets from which two texts are one story
+# A short text changed in one name ("… received the consul of Britain" / "… of the
+# Netherlands") keeps half its shingles: below SHORT_SIZE shingles, more must be shared.
+SHORT_SIZE, SHORT_THRESHOLD = 40, 0.7
 MAX_CANDIDATES = 2000  # a band key shared by more articles than this says little
 BATCH = 500  # articles per transaction in find_stories
 
@@ -73,8 +76,10 @@ _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme=_SCHEME).permutations
 
 
 def text_of(article: Article) -> str:
-    """What is compared: the title and the body."""
-    return f"{article.title}\n{article.body}"
+    """What is compared: the title and the body (the body alone when it starts with the
+    title, as some sources print it: a short text counted twice would look longer)."""
+    title, body = article.title.strip(), article.body.strip()
+    return body if body.startswith(title) else f"{title}\n{body}"
 
 
 def shingles(text: str) -> set[bytes]:
@@ -192,6 +197,7 @@ def _pass_batch(ids: list[int], report: StoryReport, placed_now: set[int]) -> No
     known = Fingerprint.objects.in_bulk(ids)
     now = timezone.now()
     signatures: dict[int, np.ndarray] = {}
+    sizes: dict[int, int] = {}
     changed: set[int] = set()
     new_bands: list[FingerprintBand] = []
     fresh: list[Fingerprint] = []
@@ -202,9 +208,13 @@ def _pass_batch(ids: list[int], report: StoryReport, placed_now: set[int]) -> No
         old = known.get(article.pk)
         if old is not None and old.text_hash == digest:
             signatures[article.pk] = _from_bytes(old.signature)
+            sizes[article.pk] = old.size
             old.computed_at = now
             continue
-        sig = signature(shingles(text))
+        shingle_set = shingles(text)
+        size = len(shingle_set)
+        sig = signature(shingle_set)
+        sizes[article.pk] = size
         report.fingerprinted += 1
         report.too_short += not len(sig)
         signatures[article.pk] = sig
@@ -213,6 +223,7 @@ def _pass_batch(ids: list[int], report: StoryReport, placed_now: set[int]) -> No
             Fingerprint(
                 article_id=article.pk,
                 signature=sig.tobytes(),
+                size=size,
                 text_hash=digest,
                 computed_at=now,
                 grouped=False,
@@ -224,17 +235,19 @@ def _pass_batch(ids: list[int], report: StoryReport, placed_now: set[int]) -> No
     Fingerprint.objects.bulk_create(fresh)
     FingerprintBand.objects.bulk_create(new_bands, batch_size=2000)
     versions = StoryVersion.objects.in_bulk([*signatures], field_name="article_id")
+    to_place = {}
     for pk in sorted(signatures):
         current = versions.get(pk)
-        if pk in placed_now:  # placed this pass, as the version another article matched
-            continue
         if current is not None and (current.by_editor or pk not in changed):
             continue
         if current is not None:  # an automatic placement of a text that changed since
             _leave(current)
-        if len(signatures[pk]):
-            placed = _place(pk, signatures[pk], report)
-            placed_now.update(placed)
+        to_place[pk] = signatures[pk]
+    matches = candidates(to_place, sizes)
+    for pk in sorted(to_place):
+        if pk not in placed_now and matches.get(pk):
+            # (one placed this pass, as the version another article matched, stays put)
+            placed_now.update(_place(pk, matches[pk], report))
     Fingerprint.objects.filter(pk__in=[*signatures]).update(grouped=True, computed_at=now)
 
 
@@ -250,62 +263,106 @@ def _drop_lone_stories(stories) -> None:
     stories.filter(confirmed=False).annotate(n=Count("versions")).filter(n__lt=2).delete()
 
 
-def candidates(pk: int, sig: np.ndarray) -> list[tuple[float, int]]:
-    """``(similarity, article id)`` of the articles whose text is a version of this one's,
-    most similar first."""
-    ids = list(
-        FingerprintBand.objects.filter(key__in=band_keys(sig))
-        .exclude(article_id=pk)
-        .values_list("article_id", flat=True)
-        .distinct()[:MAX_CANDIDATES]
-    )
-    found = []
-    for other, raw in Fingerprint.objects.filter(pk__in=ids).values_list("pk", "signature"):
-        score = similarity(sig, _from_bytes(raw))
-        if score >= THRESHOLD:
-            found.append((score, other))
-    found.sort(key=lambda item: (-item[0], item[1]))
+def same_story(score: float, size_a: int, size_b: int) -> bool:
+    """Whether two texts of ``size_a`` and ``size_b`` shingles with this estimated
+    similarity are versions of one story."""
+    return score >= (THRESHOLD if min(size_a, size_b) >= SHORT_SIZE else SHORT_THRESHOLD)
+
+
+def candidates(
+    signatures: dict[int, np.ndarray], sizes: dict[int, int]
+) -> dict[int, list[tuple[float, int]]]:
+    """For each article id of ``signatures`` (texts of ``sizes`` shingles), ``(similarity,
+    article id)`` of the articles whose text is a version of its own, most similar first. A
+    few queries for the lot, whatever their number: a whole-archive pass asks for a batch at
+    a time."""
+    keys = {pk: band_keys(sig) for pk, sig in signatures.items() if len(sig)}
+    sharing: dict[int, list[int]] = {}
+    for chunk in _chunks(sorted({key for ks in keys.values() for key in ks})):
+        for key, other in FingerprintBand.objects.filter(key__in=chunk).values_list(
+            "key", "article_id"
+        ):
+            sharing.setdefault(key, []).append(other)
+    wanted = {
+        pk: list(dict.fromkeys(o for key in ks for o in sharing.get(key, ()) if o != pk))[
+            :MAX_CANDIDATES
+        ]
+        for pk, ks in keys.items()
+    }
+    known = {pk: sig for pk, sig in signatures.items() if len(sig)}
+    sizes = dict(sizes)
+    missing = sorted({o for others in wanted.values() for o in others if o not in known})
+    for chunk in _chunks(missing):
+        rows = Fingerprint.objects.filter(pk__in=chunk).values_list("pk", "signature", "size")
+        for other, raw, size in rows:
+            known[other] = _from_bytes(raw)
+            sizes[other] = size
+    found: dict[int, list[tuple[float, int]]] = {}
+    for pk, others in wanted.items():
+        scored = [(similarity(known[pk], known[o]), o) for o in others if o in known]
+        found[pk] = sorted(
+            ((score, o) for score, o in scored if same_story(score, sizes[pk], sizes[o])),
+            key=lambda item: (-item[0], item[1]),
+        )
     return found
 
 
-def _place(pk: int, sig: np.ndarray, report: StoryReport) -> list[int]:
-    """Put article ``pk`` in the story of its most similar version that an editor has not
-    kept it out of; a version in no story yet starts one with it. Returns the ids placed."""
-    matches = candidates(pk, sig)
+def _chunks(values: list, size: int = 900):
+    """``values`` a query's worth at a time (SQLite's limit on parameters)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _place(pk: int, matches: list[tuple[float, int]], report: StoryReport) -> list[int]:
+    """Put article ``pk`` in the story of its most similar version (``matches``) that is in
+    one and that an editor has not kept it out of; with none, it starts a story. Its
+    versions in no story yet come along: an article already in the archive is not looked at
+    again, and would otherwise stay out of the story of its own reprint. Returns the ids
+    placed."""
     if not matches:
         return []
-    other_ids = [other for _, other in matches]
     stories_of = dict(
-        StoryVersion.objects.filter(article_id__in=other_ids).values_list("article_id", "story_id")
+        StoryVersion.objects.filter(article_id__in=[other for _, other in matches]).values_list(
+            "article_id", "story_id"
+        )
     )
     kept_out = set(StoryExclusion.objects.filter(article_id=pk).values_list("story_id", flat=True))
-    for score, other in matches:
-        story_id = stories_of.get(other)
-        if story_id is not None:
-            if story_id in kept_out:
-                continue
-            StoryVersion.objects.create(story_id=story_id, article_id=pk, similarity=score)
-            Story.objects.filter(pk=story_id).update(updated_at=timezone.now())
-            report.placed += 1
-            return [pk]
-        # Neither is in a story yet: together they start one.
+    joined = next(
+        (
+            (score, stories_of[other])
+            for score, other in matches
+            if other in stories_of and stories_of[other] not in kept_out
+        ),
+        None,
+    )
+    free = [(score, other) for score, other in matches if other not in stories_of]
+    if joined is None and not free:
+        return []
+    if joined is None:
+        score = free[0][0]
         first = (
-            Article.objects.filter(pk__in=[pk, other])
+            Article.objects.filter(pk__in=[pk, *(other for _, other in free)])
             .order_by(F("published_on").asc(nulls_last=True), "pk")
             .only("title")
             .first()
         )
         story = Story.objects.create(title=first.title[:500])
-        StoryVersion.objects.bulk_create(
-            [
-                StoryVersion(story=story, article_id=other, similarity=score),
-                StoryVersion(story=story, article_id=pk, similarity=score),
-            ]
-        )
-        report.placed += 2
         report.stories_created += 1
-        return [pk, other]
-    return []
+    else:
+        score, story_id = joined
+        story = Story(pk=story_id)
+        Story.objects.filter(pk=story_id).update(updated_at=timezone.now())
+        barred = set(
+            StoryExclusion.objects.filter(
+                story_id=story_id, article_id__in=[other for _, other in free]
+            ).values_list("article_id", flat=True)
+        )
+        free = [(s, other) for s, other in free if other not in barred]
+    versions = [StoryVersion(story=story, article_id=pk, similarity=score)]
+    versions += [StoryVersion(story=story, article_id=other, similarity=s) for s, other in free]
+    StoryVersion.objects.bulk_create(versions)
+    report.placed += len(versions)
+    return [version.article_id for version in versions]
 
 
 # --- editors' decisions -----------------------------------------------------------------

@@ -88,6 +88,19 @@ def test_different_stories_are_not_similar_even_on_one_topic():
     assert stories.similarity(sig(WIRE), sig(SAME_TOPIC)) < stories.THRESHOLD
 
 
+def test_short_texts_differing_in_one_name_are_two_stories(db):
+    says = (
+        "The president of Harwick University welcomed the consul general of {} to the "
+        "campus on Sunday for talks on student exchanges"
+    )
+    first = builders.article(says.format("Britain"), says.format("Britain"))
+    second = builders.article(says.format("the Netherlands"), says.format("the Netherlands"))
+    again = builders.article("Consul visits Harwick", says.format("Britain"))
+    stories.find_stories()
+    assert story_of(first) == story_of(again) is not None
+    assert story_of(second) is None
+
+
 def test_short_texts_are_not_compared():
     assert stories.shingles("Port Elmstead to dredge channel") == set()
     assert len(stories.signature(set())) == 0

@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
                 ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='fingerprint', serialize=False, to='articles.article')),
                 ('signature', models.BinaryField(help_text='MinHash values, uint32; empty: text too short.')),
                 ('text_hash', models.CharField(max_length=32)),
+                ('size', models.PositiveIntegerField(default=0, help_text='How many distinct shingles the text has.')),
                 ('computed_at', models.DateTimeField()),
                 ('grouped', models.BooleanField(default=False)),
             ],
