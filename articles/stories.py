@@ -30,6 +30,7 @@ On public pages only published versions are shown or counted (``other_versions``
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
@@ -82,23 +83,41 @@ def text_of(article: Article) -> str:
     return body if body.startswith(title) else f"{title}\n{body}"
 
 
-def shingles(text: str) -> set[bytes]:
-    """The ``SHINGLE_SIZE``-term sequences of ``text`` in the analyzer's terms; empty when
-    the text has fewer than ``MIN_TERMS`` terms."""
+@functools.lru_cache(maxsize=500_000)
+def _term_hash(term: str) -> int:
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+def shingles(text: str) -> np.ndarray:
+    """The distinct ``SHINGLE_SIZE``-term sequences of ``text`` in the analyzer's terms, each
+    as a 32-bit hash (sorted, uint32); empty when the text has fewer than ``MIN_TERMS`` terms.
+
+    Hashed with numpy from a hash per term (FNV-style, order-sensitive) rather than joined
+    into strings and hashed one by one: a third of the time a whole-archive pass took."""
     terms = analyze(text)
     if len(terms) < MIN_TERMS:
-        return set()
-    k = SHINGLE_SIZE
-    return {" ".join(terms[i : i + k]).encode("utf-8") for i in range(len(terms) - k + 1)}
-
-
-def signature(shingle_set: set[bytes]) -> np.ndarray:
-    """The MinHash signature (``NUM_PERM`` uint32 values) of a shingle set; an empty array
-    for an empty set."""
-    if not shingle_set:
         return np.zeros(0, dtype=np.uint32)
-    minhash = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS, scheme=_SCHEME)
-    minhash.update_batch(list(shingle_set))
+    ids = np.fromiter(map(_term_hash, terms), dtype=np.uint64, count=len(terms))
+    count = len(ids) - SHINGLE_SIZE + 1
+    hashes = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(SHINGLE_SIZE):
+            hashes = (hashes ^ ids[offset : offset + count]) * _FNV_PRIME
+    hashes ^= hashes >> np.uint64(32)
+    return np.unique((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+
+
+def signature(shingle_hashes: np.ndarray) -> np.ndarray:
+    """The MinHash signature (``NUM_PERM`` uint32 values) of a text's shingles; an empty
+    array for none."""
+    if not len(shingle_hashes):
+        return np.zeros(0, dtype=np.uint32)
+    # The shingles are hashed already: datasketch's hash function only passes them on.
+    minhash = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS, scheme=_SCHEME, hashfunc=int)
+    minhash.update_batch(shingle_hashes.tolist())
     return minhash.hashvalues.astype(np.uint32)
 
 
@@ -211,9 +230,9 @@ def _pass_batch(ids: list[int], report: StoryReport, placed_now: set[int]) -> No
             sizes[article.pk] = old.size
             old.computed_at = now
             continue
-        shingle_set = shingles(text)
-        size = len(shingle_set)
-        sig = signature(shingle_set)
+        hashes = shingles(text)
+        size = len(hashes)
+        sig = signature(hashes)
         sizes[article.pk] = size
         report.fingerprinted += 1
         report.too_short += not len(sig)

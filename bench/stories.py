@@ -1,7 +1,7 @@
 """The same story in many papers: how many stories the shared corpus holds, how right the
 grouping is, how many made-up reprints it finds, and what it costs.
 
-    .venv/bin/python bench/stories.py [--limit N] [--workdir DIR] [--pairs 30]
+    .venv/bin/python bench/stories.py [--limit N] [--corpora reuters,…] [--workdir DIR] [--pairs 30]
                                       [--originals 300] [--seed 1]
 
 1. The whole shared corpus (``bench.corpus.prepare_archive``: about 110,000 articles, every
@@ -51,7 +51,7 @@ def exact_scores(a: str, b: str) -> tuple[float, float]:
     """Exact Jaccard of the shingle sets, and how much of the smaller is in the larger."""
     from articles.stories import shingles
 
-    x, y = shingles(a), shingles(b)
+    x, y = set(shingles(a).tolist()), set(shingles(b).tolist())
     if not x or not y:
         return 0.0, 0.0
     common = len(x & y)
@@ -246,6 +246,9 @@ def recall(rng: random.Random, originals: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="Articles (default: all).")
+    parser.add_argument(
+        "--corpora", help="Only these corpora, comma-separated (reuters,gnews,…; default: all)."
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsarchive-stories-bench"))
     parser.add_argument("--pairs", type=int, default=30, help="Pairs written out to check.")
     parser.add_argument("--sample", type=int, default=400, help="Pairs checked by the rule.")
@@ -255,7 +258,8 @@ def main() -> None:
 
     from bench.corpus import prepare_archive
 
-    load = prepare_archive(args.workdir / "var", args.limit)
+    corpora = args.corpora.split(",") if args.corpora else None
+    load = prepare_archive(args.workdir / "var", args.limit, corpora=corpora)
     # The bench archive has no search index: saving the made-up reprints would log a line each.
     logging.getLogger("articles.search.indexing").setLevel(logging.CRITICAL)
     print(f"archive: {load.articles} articles ({'reused' if load.reused else 'loaded'})")
