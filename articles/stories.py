@@ -458,7 +458,8 @@ def merge(stories: Iterable[Story]) -> Story | None:
 # --- what the public sees ---------------------------------------------------------------
 
 MAX_VERSIONS_SHOWN = 10  # versions listed on an article's page
-MAX_DIFF_WORDS = 4000  # words of each text compared (difflib is quadratic at worst)
+MAX_DIFFERENCES = 5  # versions whose differences are worked out on the page
+MAX_DIFF_WORDS = 1500  # words of each text compared (difflib is quadratic at worst: 0.1 s)
 MAX_CHANGES = 8  # changes shown per version
 MAX_CHANGE_WORDS = 30  # words shown of one removed or added passage
 CONTEXT_WORDS = 4  # unchanged words shown before a change
@@ -493,10 +494,12 @@ class Difference:
     more_changes: int = 0
     words_removed: int = 0
     words_added: int = 0
+    partial: bool = False  # only the first MAX_DIFF_WORDS words were compared
+    compared: bool = True  # past MAX_DIFFERENCES versions, listed only
 
     @property
     def identical(self) -> bool:
-        return not (self.title_changed or self.changes)
+        return self.compared and not (self.title_changed or self.changes)
 
 
 def word_diff(this: str, other: str) -> tuple[list[Change], int, int, int]:
@@ -540,16 +543,22 @@ def other_versions(article: Article) -> StoryVersions:
     shown = list(others[:MAX_VERSIONS_SHOWN])
     count = len(shown) if len(shown) < MAX_VERSIONS_SHOWN else others.count()
     differences = []
-    for other in shown:
+    this_length = len(article.body.split())
+    for n, other in enumerate(shown):
+        title_changed = other.title.strip() != article.title.strip()
+        if n >= MAX_DIFFERENCES:
+            differences.append(Difference(other, title_changed, compared=False))
+            continue
         changes, more, removed, added = word_diff(article.body, other.body)
         differences.append(
             Difference(
                 article=other,
-                title_changed=other.title.strip() != article.title.strip(),
+                title_changed=title_changed,
                 changes=changes,
                 more_changes=more,
                 words_removed=removed,
                 words_added=added,
+                partial=max(this_length, len(other.body.split())) > MAX_DIFF_WORDS,
             )
         )
     return StoryVersions(count=count, differences=differences)

@@ -298,7 +298,10 @@ def test_article_page_lists_other_public_versions_and_what_differs(client, wire)
     assert cut.title in page and corrected.title in page
     assert withdrawn.title not in page and "nobody may read" not in page
     # The corrected re-send changed one word; the cut reprint lost its last paragraph.
-    assert "<del><bdi>Tuesday</bdi></del> <ins><bdi>Wednesday</bdi></ins>" in page
+    assert (
+        "removed:</span> <del><bdi>Tuesday</bdi></del> "
+        '<span class="visually-hidden">added:</span> <ins><bdi>Wednesday</bdi></ins>'
+    ) in page
     assert "regional development loan" in page  # the cut paragraph, shown as removed
     assert "the headline" in page
 
