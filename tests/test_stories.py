@@ -13,6 +13,7 @@ from articles.ingest.record import ArticleRecord
 from articles.models import Article, Story, StoryExclusion, StoryVersion
 from articles.search.service import SearchParams, run_search
 from tests import builders
+from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
 
 # A wire story of our own, four paragraphs, and the edits papers make to such stories.
 WIRE = [
@@ -368,6 +369,21 @@ def test_search_one_result_per_story_pages_honestly(searchable):
     assert len(set(seen)) == 2
     past = run_search(SearchParams(q="channel", one_per_story=True, per_page=1, page=9))
     assert past.page == 2 and past.hits[0].article.pk == seen[1]
+
+
+@pytest.mark.parametrize("engine", [None, POSTGRES_ENGINE], ids=["configured", "postgres"])
+def test_one_result_per_story_on_each_engine(engine, db, django_capture_on_commit_callbacks):
+    if engine and not ON_POSTGRES:
+        pytest.skip(NOT_ON_POSTGRES)
+    with search_engine(engine):
+        with django_capture_on_commit_callbacks(execute=True):
+            make(WIRE)
+            make(WIRE[:3], title="Dredging to begin")
+            builders.article("Dredging goes ahead", body(SAME_TOPIC))
+        stories.find_stories()
+        outcome = run_search(SearchParams(q="channel", one_per_story=True))
+    assert (outcome.total, outcome.articles_total) == (2, 3)
+    assert sorted(hit.versions for hit in outcome.hits) == [1, 2]
 
 
 def test_search_page_switch(client, searchable):
