@@ -460,6 +460,9 @@ class Fingerprint(models.Model):
     size = models.PositiveIntegerField(
         default=0, help_text="How many distinct shingles the text has."
     )
+    numbers = models.TextField(
+        blank=True, help_text="The text's distinct numbers, space-separated."
+    )
     computed_at = models.DateTimeField()
     grouped = models.BooleanField(default=False)
 

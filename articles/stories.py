@@ -33,6 +33,7 @@ import difflib
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -51,7 +52,7 @@ from articles.models import (
     StoryExclusion,
     StoryVersion,
 )
-from articles.search.analysis import analyze
+from articles.search.analysis import analyze, normalise_persian_arabic
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,12 @@ THRESHOLD = 0.5  # estimated Jaccard of shingle sets from which two texts are on
 # A short text changed in one name ("… received the consul of Britain" / "… of the
 # Netherlands") keeps half its shingles: below SHORT_SIZE shingles, more must be shared.
 SHORT_SIZE, SHORT_THRESHOLD = 40, 0.7
+# Recurring reports share their wording and differ in their figures (a weekly slaughter
+# estimate, a central bank's tender, a bond issue): when both texts hold at least
+# MIN_NUMBERS distinct numbers, most of the smaller set must be in the other. A corrected
+# re-send changes a figure or two, not most of them.
+MIN_NUMBERS, NUMBERS_SHARED = 3, 0.6
+MAX_NUMBERS = 200  # numbers kept per text
 MAX_CANDIDATES = 2000  # a band key shared by more articles than this says little
 BATCH = 500  # articles per transaction in find_stories
 
@@ -108,6 +115,22 @@ def shingles(text: str) -> np.ndarray:
             hashes = (hashes ^ ids[offset : offset + count]) * _FNV_PRIME
     hashes ^= hashes >> np.uint64(32)
     return np.unique((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+
+
+_NUMBER = re.compile(r"\d+(?:[.,/:]\d+)*")
+
+
+def numbers(text: str) -> list[str]:
+    """The distinct numbers of ``text`` as written ("2,500", "3.80", "1/8"; Persian and
+    Arabic digits folded), sorted, at most ``MAX_NUMBERS``."""
+    return sorted(set(_NUMBER.findall(normalise_persian_arabic(text))))[:MAX_NUMBERS]
+
+
+def figures_agree(a: set[str], b: set[str]) -> bool:
+    """Whether two texts' numbers allow them to be one story (see ``NUMBERS_SHARED``)."""
+    if len(a) < MIN_NUMBERS or len(b) < MIN_NUMBERS:
+        return True
+    return len(a & b) / min(len(a), len(b)) >= NUMBERS_SHARED
 
 
 def signature(shingle_hashes: np.ndarray) -> np.ndarray:
@@ -217,6 +240,7 @@ def _pass_batch(ids: list[int], report: StoryReport, placed_now: set[int]) -> No
     now = timezone.now()
     signatures: dict[int, np.ndarray] = {}
     sizes: dict[int, int] = {}
+    figures: dict[int, set[str]] = {}
     changed: set[int] = set()
     new_bands: list[FingerprintBand] = []
     fresh: list[Fingerprint] = []
@@ -228,12 +252,15 @@ def _pass_batch(ids: list[int], report: StoryReport, placed_now: set[int]) -> No
         if old is not None and old.text_hash == digest:
             signatures[article.pk] = _from_bytes(old.signature)
             sizes[article.pk] = old.size
+            figures[article.pk] = set(old.numbers.split())
             old.computed_at = now
             continue
         hashes = shingles(text)
         size = len(hashes)
         sig = signature(hashes)
         sizes[article.pk] = size
+        figures_of = numbers(text)
+        figures[article.pk] = set(figures_of)
         report.fingerprinted += 1
         report.too_short += not len(sig)
         signatures[article.pk] = sig
@@ -243,6 +270,7 @@ def _pass_batch(ids: list[int], report: StoryReport, placed_now: set[int]) -> No
                 article_id=article.pk,
                 signature=sig.tobytes(),
                 size=size,
+                numbers=" ".join(figures_of),
                 text_hash=digest,
                 computed_at=now,
                 grouped=False,
@@ -262,7 +290,7 @@ def _pass_batch(ids: list[int], report: StoryReport, placed_now: set[int]) -> No
         if current is not None:  # an automatic placement of a text that changed since
             _leave(current)
         to_place[pk] = signatures[pk]
-    matches = candidates(to_place, sizes)
+    matches = candidates(to_place, sizes, figures)
     for pk in sorted(to_place):
         if pk not in placed_now and matches.get(pk):
             # (one placed this pass, as the version another article matched, stays put)
@@ -284,12 +312,12 @@ def _drop_lone_stories(stories) -> None:
 
 def same_story(score: float, size_a: int, size_b: int) -> bool:
     """Whether two texts of ``size_a`` and ``size_b`` shingles with this estimated
-    similarity are versions of one story."""
+    similarity can be versions of one story (their figures aside: ``figures_agree``)."""
     return score >= (THRESHOLD if min(size_a, size_b) >= SHORT_SIZE else SHORT_THRESHOLD)
 
 
 def candidates(
-    signatures: dict[int, np.ndarray], sizes: dict[int, int]
+    signatures: dict[int, np.ndarray], sizes: dict[int, int], figures: dict[int, set[str]]
 ) -> dict[int, list[tuple[float, int]]]:
     """For each article id of ``signatures`` (texts of ``sizes`` shingles), ``(similarity,
     article id)`` of the articles whose text is a version of its own, most similar first. A
@@ -309,18 +337,25 @@ def candidates(
         for pk, ks in keys.items()
     }
     known = {pk: sig for pk, sig in signatures.items() if len(sig)}
-    sizes = dict(sizes)
+    sizes, figures = dict(sizes), dict(figures)
     missing = sorted({o for others in wanted.values() for o in others if o not in known})
     for chunk in _chunks(missing):
-        rows = Fingerprint.objects.filter(pk__in=chunk).values_list("pk", "signature", "size")
-        for other, raw, size in rows:
+        rows = Fingerprint.objects.filter(pk__in=chunk).values_list(
+            "pk", "signature", "size", "numbers"
+        )
+        for other, raw, size, figures_of in rows:
             known[other] = _from_bytes(raw)
             sizes[other] = size
+            figures[other] = set(figures_of.split())
     found: dict[int, list[tuple[float, int]]] = {}
     for pk, others in wanted.items():
         scored = [(similarity(known[pk], known[o]), o) for o in others if o in known]
         found[pk] = sorted(
-            ((score, o) for score, o in scored if same_story(score, sizes[pk], sizes[o])),
+            (
+                (score, o)
+                for score, o in scored
+                if same_story(score, sizes[pk], sizes[o]) and figures_agree(figures[pk], figures[o])
+            ),
             key=lambda item: (-item[0], item[1]),
         )
     return found

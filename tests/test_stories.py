@@ -102,6 +102,38 @@ def test_short_texts_differing_in_one_name_are_two_stories(db):
     assert story_of(second) is None
 
 
+def test_recurring_reports_with_other_figures_are_two_stories(db):
+    report = (
+        "Floor traders at the Harbour Exchange estimate today's hog slaughter at about "
+        "{} to {} head versus {} a week ago and {} a year ago, and cattle slaughter at "
+        "about 124,000 head, traders said. The estimates are compiled each morning from "
+        "the floor traders and the commission house representatives of the exchange, and "
+        "they are published before the opening bell so that buyers and sellers can plan."
+    )
+    monday = builders.article("Slaughter estimates", report.format(295, 305, 307, 311))
+    later = builders.article("Slaughter estimates", report.format(287, 292, 299, 322))
+    resent = builders.article("Slaughter estimates", report.format(295, 305, 307, 312))
+    # Worded alike: without the figures they would be one story.
+    text = stories.text_of
+    assert (
+        stories.similarity(
+            stories.signature(stories.shingles(text(monday))),
+            stories.signature(stories.shingles(text(later))),
+        )
+        >= stories.THRESHOLD
+    )
+    stories.find_stories()
+    assert story_of(monday) == story_of(resent) is not None  # one figure corrected
+    assert story_of(later) is None
+    assert stories.numbers("a 3.80 pct rate, 2-1/8 pct, ۱۲۳ and 5,000 dlrs") == [
+        "1/8",
+        "123",
+        "2",
+        "3.80",
+        "5,000",
+    ]
+
+
 def test_short_texts_are_not_compared():
     assert len(stories.shingles("Port Elmstead to dredge channel")) == 0
     nothing = stories.signature(stories.shingles("Port Elmstead to dredge channel"))

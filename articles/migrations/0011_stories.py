@@ -47,6 +47,7 @@ class Migration(migrations.Migration):
                 ('signature', models.BinaryField(help_text='MinHash values, uint32; empty: text too short.')),
                 ('text_hash', models.CharField(max_length=32)),
                 ('size', models.PositiveIntegerField(default=0, help_text='How many distinct shingles the text has.')),
+                ('numbers', models.TextField(blank=True, help_text="The text's distinct numbers, space-separated.")),
                 ('computed_at', models.DateTimeField()),
                 ('grouped', models.BooleanField(default=False)),
             ],
