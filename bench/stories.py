@@ -139,8 +139,14 @@ def precision(rng: random.Random, sample: int, pairs_shown: int, out: Path) -> d
         rows.append((a, b, jaccard, containment, ok))
     with out.open("w") as f:
         for a, b, jaccard, containment, ok in rows[:pairs_shown]:
+            apart = (
+                abs((articles[a].published_on - articles[b].published_on).days)
+                if (articles[a].published_on and articles[b].published_on)
+                else "?"
+            )
             f.write(
-                f"=== {a} / {b}  jaccard {jaccard:.2f}  containment {containment:.2f}  "
+                f"=== {a} / {b}  days apart {apart}  jaccard {jaccard:.2f}  "
+                f"containment {containment:.2f}  "
                 f"rule: {'same' if ok else 'DIFFERENT'}\n"
             )
             for pk in (a, b):
@@ -269,8 +275,10 @@ def main() -> None:
 
     print(
         f"settings: shingles of {stories.SHINGLE_SIZE} terms, {stories.NUM_PERM} MinHash "
-        f"values, LSH {stories.BANDS}x{stories.ROWS}, threshold {stories.THRESHOLD}, "
-        f"at least {stories.MIN_TERMS} terms"
+        f"values, LSH {stories.BANDS}x{stories.ROWS}, threshold {stories.THRESHOLD} "
+        f"({stories.SHORT_THRESHOLD} under {stories.SHORT_SIZE} shingles), at least "
+        f"{stories.MIN_TERMS} terms, figures shared {stories.NUMBERS_SHARED}, at most "
+        f"{stories.MAX_DAYS_APART} days apart"
     )
     rng = random.Random(args.seed)
 

@@ -134,6 +134,15 @@ def test_recurring_reports_with_other_figures_are_two_stories(db):
     ]
 
 
+def test_the_same_wording_weeks_apart_is_another_story(db):
+    first = make(WIRE, published_on=dt.date(2020, 3, 3))
+    days_later = make(WIRE, published_on=dt.date(2020, 3, 3) + dt.timedelta(days=3))
+    month_later = make(WIRE, published_on=dt.date(2020, 4, 3))
+    stories.find_stories()
+    assert story_of(first) == story_of(days_later) is not None
+    assert story_of(month_later) is None
+
+
 def test_short_texts_are_not_compared():
     assert len(stories.shingles("Port Elmstead to dredge channel")) == 0
     nothing = stories.signature(stories.shingles("Port Elmstead to dredge channel"))
@@ -323,6 +332,7 @@ def test_article_page_lists_other_public_versions_and_what_differs(client, wire)
         [*WIRE, "A withdrawn paragraph nobody may read."],
         title="Withdrawn version of the dredging story",
         status=Article.Status.WITHDRAWN,
+        published_on=dt.date(2020, 3, 4),
     )
     stories.find_stories()
     assert story_of(withdrawn) == story_of(original)
