@@ -262,6 +262,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=400, help="Pairs checked by the rule.")
     parser.add_argument("--originals", type=int, default=600)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--threshold", type=float, help="Try another THRESHOLD (default: articles.stories')."
+    )
     args = parser.parse_args()
 
     from bench.corpus import prepare_archive
@@ -272,6 +275,9 @@ def main() -> None:
     logging.getLogger("articles.search.indexing").setLevel(logging.CRITICAL)
     print(f"archive: {load.articles} articles ({'reused' if load.reused else 'loaded'})")
     from articles import stories
+
+    if args.threshold is not None:
+        stories.THRESHOLD = args.threshold
 
     print(
         f"settings: shingles of {stories.SHINGLE_SIZE} terms, {stories.NUM_PERM} MinHash "
