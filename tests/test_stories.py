@@ -349,6 +349,29 @@ def test_article_page_lists_other_public_versions_and_what_differs(client, wire)
     assert "the headline" in page
 
 
+def test_many_versions_are_counted_listed_and_diffed_within_bounds(
+    client, db, django_assert_max_num_queries
+):
+    versions = [
+        make(
+            [*WIRE, f"Reported by correspondent number {n} of the coast desk."],
+            title=f"Dredging story, edition {n}",
+            published_on=dt.date(2020, 3, 3),
+        )
+        for n in range(stories.MAX_VERSIONS_SHOWN + 2)
+    ]
+    stories.find_stories()
+    found = stories.other_versions(versions[0])
+    assert found.count == len(versions) - 1
+    assert len(found.differences) == stories.MAX_VERSIONS_SHOWN
+    compared = [d for d in found.differences if d.compared]
+    assert len(compared) == stories.MAX_DIFFERENCES
+    with django_assert_max_num_queries(20):
+        page = client.get(versions[0].get_absolute_url()).content.decode()
+    assert f"Other versions of this story ({len(versions) - 1})" in page
+    assert f"{stories.MAX_VERSIONS_SHOWN} of {len(versions) - 1} shown" in page
+
+
 def test_article_page_of_an_article_in_no_story_has_no_block(client, wire):
     stories.find_stories()
     page = client.get(wire[3].get_absolute_url()).content.decode()
