@@ -318,9 +318,8 @@ def import_records(
 
                 extract_articles(_articles(todo))
         if not dry_run:
-            # Reprints and re-sends join their story (articles.stories); what is already
-            # placed and unchanged is left as it is.
-            # A run stopped before this step left some unchanged ones unplaced: found here.
+            # Reprints and re-sends join their story (articles.stories). Unchanged articles
+            # already placed are skipped there; those a stopped run never placed are not.
             from articles.stories import find_stories
 
             try:
