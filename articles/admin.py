@@ -11,11 +11,22 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import ngettext
 
-from articles import upload
+from articles import stories, upload
 from articles.entities.merge import merge_entities
 from articles.entities.resolution import undo_automatic_merge
 from articles.ingest.pipeline import IMPORTED_FIELDS
-from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Entity,
+    Mention,
+    Publication,
+    Section,
+    Story,
+    StoryExclusion,
+    StoryVersion,
+)
 
 # A bare domain typed into a URL field means https (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -372,3 +383,103 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Send selected articles to review", permissions=["change"])
     def send_to_review(self, request, queryset):
         self._set_status(request, queryset, Article.Status.REVIEW, "sent to review")
+
+
+class StoryVersionForm(forms.ModelForm):
+    split_out = forms.BooleanField(
+        required=False,
+        label="split out",
+        help_text="Not a version of this story: taken out, and never put back automatically.",
+    )
+
+    class Meta:
+        model = StoryVersion
+        fields = ["article"]
+
+
+class StoryVersionInline(admin.TabularInline):
+    model = StoryVersion
+    form = StoryVersionForm
+    extra = 0
+    can_delete = False
+    raw_id_fields = ["article"]
+    fields = ["article", "publication", "published_on", "status", "similarity", "by_editor"]
+    readonly_fields = ["publication", "published_on", "status", "similarity", "by_editor"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "split_out"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article__publication")
+
+    @admin.display(description="publication")
+    def publication(self, version):
+        return version.article.publication if version.article_id else "—"
+
+    @admin.display(description="date")
+    def published_on(self, version):
+        return version.article.published_on if version.article_id else "—"
+
+    @admin.display(description="status")
+    def status(self, version):
+        return version.article.get_status_display() if version.article_id else "—"
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    """Stories found automatically, for editors to confirm, split and merge; what they
+    decide stands against every later automatic pass (``articles.stories``)."""
+
+    list_display = ["__str__", "version_count", "confirmed", "updated_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["title", "versions__article__title"]
+    fields = ["title", "confirmed"]
+    readonly_fields = ["confirmed"]
+    inlines = [StoryVersionInline]
+    actions = ["confirm_selected", "merge_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(version_count=Count("versions"))
+
+    @admin.display(description="versions", ordering="version_count")
+    def version_count(self, story):
+        return story.version_count
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StoryVersion:
+            return super().save_formset(request, form, formset, change)
+        leaving = [
+            f.instance.article_id
+            for f in formset.forms
+            if f.instance.pk and f.cleaned_data.get("split_out")
+        ]
+        for version in formset.save(commit=False):
+            # An article an editor adds here is their decision, as a confirmation is.
+            version.by_editor = True
+            version.save()
+            StoryExclusion.objects.filter(story=version.story, article=version.article).delete()
+        if leaving:
+            new = stories.split_out(form.instance, leaving)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d article split out of this story%(new)s.",
+                    "%(n)d articles split out of this story%(new)s.",
+                    len(leaving),
+                )
+                % {"n": len(leaving), "new": f", as story “{new}”" if new else ""},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Confirm selected stories (versions stand)", permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        n = stories.confirm(queryset)
+        self.message_user(request, f"{n} stories confirmed.", messages.SUCCESS)
+
+    @admin.action(description="Merge selected stories into one", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        merged = stories.merge(queryset)
+        if merged is None:
+            self.message_user(request, "Select two or more stories to merge.", messages.WARNING)
+            return
+        self.message_user(request, f"Merged into story “{merged}”.", messages.SUCCESS)

@@ -393,3 +393,96 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} in {self.article} ({self.count}×)"
+
+
+class Story(models.Model):
+    """One story told in several articles: a wire story reprinted with small edits, an
+    agency's corrected re-send. Found by ``articles.stories``; editors confirm, split and
+    merge them in the admin, and their word stands against every later automatic pass."""
+
+    title = models.CharField(max_length=500, blank=True, help_text="The first version's title.")
+    confirmed = models.BooleanField(
+        default=False,
+        help_text="An editor checked the versions: automatic grouping never takes one away.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title or f"Story {self.pk}"
+
+
+class StoryVersion(models.Model):
+    """An article is a version of at most one story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="versions")
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="story_version")
+    similarity = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Estimated share of word sequences in common with the version it matched.",
+    )
+    by_editor = models.BooleanField(
+        default=False, help_text="Placed or confirmed by an editor: automatic passes leave it."
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article__published_on", "article_id"]
+
+    def __str__(self) -> str:
+        return f"{self.article} in {self.story}"
+
+
+class StoryExclusion(models.Model):
+    """An editor said this article is not a version of this story (split out, or kept
+    apart when articles were split out together): it is never put back automatically."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="exclusions")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "article"], name="story_exclusion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} kept out of {self.story}"
+
+
+class Fingerprint(models.Model):
+    """What near-duplicate detection knows of an article's text: a MinHash signature of
+    its word shingles, and whether the article has been placed in a story since."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
+    )
+    signature = models.BinaryField(help_text="MinHash values, uint32; empty: text too short.")
+    text_hash = models.CharField(max_length=32)
+    size = models.PositiveIntegerField(
+        default=0, help_text="How many distinct shingles the text has."
+    )
+    numbers = models.TextField(
+        blank=True, help_text="The text's distinct numbers, space-separated."
+    )
+    computed_at = models.DateTimeField()
+    grouped = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Fingerprint of {self.article}"
+
+
+class FingerprintBand(models.Model):
+    """One LSH band of a signature, hashed: articles sharing a key are candidates. Kept in
+    the database so that an import of one article looks up its candidates by index instead
+    of loading every signature."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    key = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Band {self.key} of {self.article}"

@@ -250,6 +250,15 @@ def import_records(
                 from articles.entities.tagging import extract_articles
 
                 extract_articles(_articles(todo))
+        if not dry_run:
+            # Reprints and re-sends join their story (articles.stories). Unchanged articles
+            # already placed are skipped there; those a stopped run never placed are not.
+            from articles.stories import find_stories
+
+            try:
+                find_stories([*report.created, *report.updated, *report.unchanged])
+            except Exception:  # the articles are stored; `manage.py find_stories` catches up
+                log.exception("Could not group the imported articles into stories")
     return report
 
 

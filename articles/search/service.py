@@ -60,6 +60,7 @@ class SearchParams:
     page: int = 1
     per_page: int = PER_PAGE
     errors: list[str] = field(default_factory=list)
+    one_per_story: bool = False  # versions of one story collapsed (articles.stories)
 
     @classmethod
     def from_query(cls, params, *, per_page: int = PER_PAGE) -> SearchParams:
@@ -90,6 +91,7 @@ class SearchParams:
             page=_page_number(params.get("page"), errors),
             per_page=per_page,
             errors=errors,
+            one_per_story=params.get("story") == "1",
         )
 
     @property
@@ -109,6 +111,8 @@ class SearchParams:
             query["to"] = [self.date_to.isoformat()]
         if self.sort != "relevance":
             query["sort"] = [self.sort]
+        if self.one_per_story:
+            query["story"] = ["1"]
         return query
 
 
@@ -149,6 +153,7 @@ class Hit:
     title: str  # HTML, escaped, matches marked
     snippet: str  # HTML, escaped, matches marked
     score: float = 0.0
+    versions: int = 1  # with one result per story: the story's versions among the results
 
 
 @dataclass
@@ -159,6 +164,10 @@ class SearchOutcome:
     page: int
     facets: dict[str, list[tuple[str, int]]]
     suggestion: str | None = None  # "did you mean", offered only when little was found
+    # With one result per story: how many articles matched, and whether there were more
+    # than the stories were gathered from (``articles.stories.COLLAPSE_LIMIT``).
+    articles_total: int | None = None
+    grouped_within: int | None = None
 
     @property
     def num_pages(self) -> int:
@@ -187,6 +196,44 @@ def _fetch(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
     return results, sqs.count(), sqs.facet_counts().get("fields", {})
 
 
+@dataclass
+class _Found:
+    """A result of a collapsed search, as the hits below read one."""
+
+    object: Article | None
+    score: float
+    versions: int
+
+
+def _fetch_one_per_story(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
+    """``_fetch`` with one result per story: the best ``COLLAPSE_LIMIT`` results' ids,
+    the first of each story kept; the total counts stories, so pages stay honest."""
+    from articles.stories import COLLAPSE_LIMIT, one_per_story
+
+    rows = list(sqs.values_list("pk", "score")[:COLLAPSE_LIMIT])
+    scores = {int(pk): score or 0.0 for pk, score in rows}
+    kept, versions = one_per_story(list(scores))
+    start = (page - 1) * per_page
+    chosen = kept[start : start + per_page]
+    found = public.articles().for_listing().in_bulk(chosen)
+    results = [_Found(found.get(pk), scores[pk], versions[pk]) for pk in chosen]
+    return results, len(kept), sqs.count(), sqs.facet_counts().get("fields", {})
+
+
+def _collapsed_search(params: SearchParams, sqs: ArchiveSearchQuerySet):
+    from articles.stories import COLLAPSE_LIMIT
+
+    page = params.page
+    results, total, articles_total, facets = _fetch_one_per_story(sqs, page, params.per_page)
+    if not results and total and page > 1:  # past the end: the last page instead
+        page = max(1, min(-(-total // params.per_page), MAX_PAGE))
+        results, total, articles_total, facets = _fetch_one_per_story(
+            sqs._clone(), page, params.per_page
+        )
+    within = COLLAPSE_LIMIT if articles_total > COLLAPSE_LIMIT else None
+    return results, total, facets, page, articles_total, within
+
+
 def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
     """Run the search; with ``suggest``, also "did you mean" when little is found (only
     the search page shows it: it costs a look through the vocabulary per word).
@@ -195,9 +242,15 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
     when the query would take longer than ``SEARCH_TIME_LIMIT``."""
     sqs = build_queryset(params)
     page = params.page
+    articles_total = grouped_within = None
     try:
-        results, total, facets = _fetch(sqs, page, params.per_page)
-        if not results and total and page > 1:  # past the end: the last page instead
+        if params.one_per_story:
+            collapsed = _collapsed_search(params, sqs)
+            results, total, facets, page, articles_total, grouped_within = collapsed
+        else:
+            results, total, facets = _fetch(sqs, page, params.per_page)
+        if not params.one_per_story and not results and total and page > 1:
+            # past the end: the last page instead
             page = max(1, min(-(-total // params.per_page), MAX_PAGE))
             results, total, facets = _fetch(sqs._clone(), page, params.per_page)
     except SearchOverBudget:
@@ -215,6 +268,7 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
             title=highlight_words(result.object.title, params.q),
             snippet=snippet(result.object.body, params.q),
             score=result.score or 0.0,
+            versions=getattr(result, "versions", 1),
         )
         for result in results
         if result.object is not None
@@ -226,7 +280,14 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
         except Exception:
             log.exception("No suggestion for %r", params.q)
     return SearchOutcome(
-        params=params, hits=hits, total=total, page=page, facets=facets, suggestion=suggestion
+        params=params,
+        hits=hits,
+        total=total,
+        page=page,
+        facets=facets,
+        suggestion=suggestion,
+        articles_total=articles_total,
+        grouped_within=grouped_within,
     )
 
 

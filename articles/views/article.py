@@ -13,6 +13,7 @@ from articles import public
 from articles.models import Article
 from articles.reading import AUTHORS, ENTITIES, entity_groups, mark_article, mark_names
 from articles.search.service import SearchParams, more_like_this
+from articles.stories import article_page_context
 from articles.views.search import display_value
 
 log = logging.getLogger(__name__)
@@ -129,5 +130,6 @@ def article_detail(request, slug: str):
         "moving_on": moving_on(article, authors),
         "show_original": request.user.is_staff and bool(article.original_file),
         **search_context(request, article, mentions, authors),
+        **article_page_context(article),
     }
     return render(request, "articles/article_detail.html", context)

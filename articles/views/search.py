@@ -106,6 +106,8 @@ def search(request):
         total=outcome.total,
         facets=_facet_groups(query, outcome.facets, selected),
         suggestion=outcome.suggestion,
+        articles_total=outcome.articles_total,
+        grouped_within=outcome.grouped_within,
         suggestion_url=_url_with(query, q=outcome.suggestion) if outcome.suggestion else None,
         histogram=bar_chart(
             years, "Results per year", x_label="Year", y_label="Articles", chart_id="hits-years"
