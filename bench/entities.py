@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 from articles.entities import extract_many  # noqa: E402
 from articles.entities.gazetteer import Gazetteer  # noqa: E402
 from articles.entities.normalise import ALIASES, alias_of, group  # noqa: E402
-from articles.ingest.readers import reuters  # noqa: E402
+from articles.ingest.corpora import reuters  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 CONLL_TYPES = {

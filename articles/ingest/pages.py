@@ -1,6 +1,6 @@
 """Pages of a PDF-to-text dump and the furniture printed around the article on them.
 
-A dump (``pdftotext -layout``, or a PDF's text as ``readers.pdf`` lays it out) is pages
+A dump (``pdftotext -layout``, or a PDF's text as ``formats.pdf`` lays it out) is pages
 separated by form feeds; each page has lines that keep the layout's leading spaces (a centred
 title, an indented paragraph) and wide gaps between the parts of a running header
 ("www.site.com        12"). ``read_pages`` turns the text into ``Line`` values that keep

@@ -64,6 +64,19 @@ class ArticleRecord:
     review: list[str] = field(default_factory=list)
 
 
+class UnreadableDocument(Exception):
+    """A document that cannot be imported; ``reason`` says why, in words for the user.
+
+    Raised by the format readers (``articles.ingest.formats``) and by the dispatcher that
+    hands documents to them (``articles.ingest.documents``); it lives here, with the record
+    the readers make, so that neither has to import the other to name it.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 # Who hears of skipped items: set by the import that is pulling records from the readers.
 _skip_listener: ContextVar[Callable[[str, str], None] | None] = ContextVar(
     "skip_listener", default=None

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from articles.ingest.corpora import READERS
 from articles.ingest.pipeline import import_records
-from articles.ingest.readers import READERS
 from articles.ingest.sources import (
     ImportSourceError,
     corpus_records,

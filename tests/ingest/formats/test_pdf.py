@@ -1,4 +1,4 @@
-"""Tests for articles.ingest.readers.pdf, on PDFs made here with reportlab (made-up text)."""
+"""Tests for articles.ingest.formats.pdf, on PDFs made here with reportlab (made-up text)."""
 
 import datetime as dt
 import io
@@ -10,8 +10,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from articles.ingest.documents import UnreadableDocument
-from articles.ingest.readers.pdf import extract_text, parse_pdf_text, read_pdf
+from articles.ingest.formats.pdf import extract_text, parse_pdf_text, read_pdf
+from articles.ingest.record import UnreadableDocument
 
 WIDTH, HEIGHT = A4
 RUNNING_HEADER = "www.example-news.org      editor@example-news.org      {page}"

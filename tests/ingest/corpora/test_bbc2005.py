@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.readers.bbc2005 import FILE_NAME, read
+from articles.ingest.corpora.bbc2005 import FILE_NAME, read
 
 CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
 FOLDER = CORPUS / "bbc_news_2005"
@@ -79,7 +79,7 @@ def test_latin1_file_and_bad_files(tmp_path, caplog):
             "bbc/tech/005.txt": b"Lists kept\n\nThe plan:\n - one \n - two\n",
         },
     )
-    with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.bbc2005"):
+    with caplog.at_level(logging.WARNING, logger="articles.ingest.corpora.bbc2005"):
         records = list(read(tmp_path))
     assert [r.source_name for r in records] == [
         "bbc/sport/001.txt",

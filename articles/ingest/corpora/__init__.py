@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from articles.ingest.readers import (
+from articles.ingest.corpora import (
     agnews,
     bbc2005,
     bbc2025,

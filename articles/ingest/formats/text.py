@@ -3,7 +3,7 @@
 A plain text file has its title on the first non-empty line; a byline, date or section label
 may follow, then the body. A Markdown file may start with front matter (a ``---`` block of
 ``key: value`` lines), then a ``# Title``; its markup is taken out of the body. A ``.txt`` file
-that is really a PDF-to-text dump is read by ``articles.ingest.dump`` instead (see
+that is really a PDF-to-text dump is read by ``articles.ingest.formats.dump`` instead (see
 ``articles.ingest.documents.looks_like_dump``).
 """
 

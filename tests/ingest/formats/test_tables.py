@@ -9,7 +9,7 @@ import lzma
 
 import pytest
 
-from articles.ingest.readers.tabular import (
+from articles.ingest.formats.tables import (
     parse_mapping,
     parse_published,
     read_csv,
@@ -176,7 +176,7 @@ def test_malformed_rows_are_skipped_with_a_warning(tmp_path, caplog):
         ]
     )
     path.write_text(text, encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.tabular"):
+    with caplog.at_level(logging.WARNING, logger="articles.ingest.formats.tables"):
         records = list(read_csv(path, MAPPING))
     assert [r.title for r in records] == ["Good one", "Bad date kept", "Good two"]
     assert records[0].published == dt.date(2019, 9, 5)  # day first
@@ -201,7 +201,7 @@ def test_a_row_the_csv_module_rejects_is_skipped(tmp_path, caplog):
     )
     limit = csv.field_size_limit(100)
     try:
-        with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.tabular"):
+        with caplog.at_level(logging.WARNING, logger="articles.ingest.formats.tables"):
             titles = [r.title for r in read_csv(path, MAPPING)]
     finally:
         csv.field_size_limit(limit)
@@ -223,7 +223,7 @@ def test_malformed_lines_are_skipped_with_a_warning(tmp_path, caplog):
             ]
         )
     )
-    with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.tabular"):
+    with caplog.at_level(logging.WARNING, logger="articles.ingest.formats.tables"):
         records = list(read_jsonl(path, MAPPING))
     assert [r.source_name for r in records] == ["stories.jsonl#1", "stories.jsonl#6"]
     assert records[1].published is None
@@ -349,7 +349,7 @@ def test_bytes_that_are_not_utf8_cost_only_their_row(tmp_path, caplog):
         b'{"headline": "Three", "text": "Body."}\n'
     )
     mapping = {"title": "headline", "body": "text"}
-    with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.tabular"):
+    with caplog.at_level(logging.WARNING, logger="articles.ingest.formats.tables"):
         assert [r.title for r in read_csv(csv_path, mapping)] == ["One", "Three"]
         assert [r.title for r in read_jsonl(jsonl_path, mapping)] == ["One", "Three"]
     assert caplog.text.count("not UTF-8") == 2

@@ -15,9 +15,8 @@ from urllib.parse import urlsplit
 from trafilatura import bare_extraction
 
 from articles.ingest.cleanup import ends_sentence, normalise_text
-from articles.ingest.documents import UnreadableDocument
 from articles.ingest.metadata import KNOWN_PUBLICATIONS, detect_language, publication_from_domain
-from articles.ingest.record import ArticleRecord
+from articles.ingest.record import ArticleRecord, UnreadableDocument
 
 if TYPE_CHECKING:
     from lxml import etree

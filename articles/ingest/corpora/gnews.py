@@ -32,8 +32,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from articles.ingest.cleanup import normalise_text
+from articles.ingest.files import archive_files, usable
 from articles.ingest.metadata import publication_from_domain
-from articles.ingest.readers.common import archive_files, usable
 from articles.ingest.record import ArticleRecord, skip
 
 logger = logging.getLogger(__name__)

@@ -29,8 +29,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from articles.ingest.files import csv_rows, open_text, usable
 from articles.ingest.metadata import is_byline, parse_authors
-from articles.ingest.readers.common import csv_rows, open_text, usable
 from articles.ingest.record import ArticleRecord, skip
 
 logger = logging.getLogger(__name__)

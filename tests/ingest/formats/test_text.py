@@ -1,10 +1,10 @@
-"""Tests for articles.ingest.readers.text: plain text and Markdown."""
+"""Tests for articles.ingest.formats.text: plain text and Markdown."""
 
 import datetime as dt
 
 import pytest
 
-from articles.ingest.readers.text import parse_markdown, parse_plain_text
+from articles.ingest.formats.text import parse_markdown, parse_plain_text
 
 # A plain text article as an editor saves it: title, byline, date, lines wrapped at 80.
 WRAPPED = """Harbour board splits over the old fish market

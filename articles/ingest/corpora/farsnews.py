@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from articles.ingest.files import json_object, open_text, usable
 from articles.ingest.jalali import jalali_to_gregorian
-from articles.ingest.readers.common import json_object, open_text, usable
 from articles.ingest.record import ArticleRecord, EntityRef, skip
 
 logger = logging.getLogger(__name__)

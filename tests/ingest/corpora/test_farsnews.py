@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.readers.farsnews import (
+from articles.ingest.corpora.farsnews import (
     FILE_NAME,
     date_from_link,
     read,
@@ -136,7 +136,7 @@ def test_bad_lines_are_skipped_with_a_warning(tmp_path, caplog):
         json.dumps({**good, "link": NEWS + "0"}, ensure_ascii=False),
     ]
     (tmp_path / FILE_NAME).write_bytes(lzma.compress("\n".join(lines).encode("utf-8")))
-    with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.farsnews"):
+    with caplog.at_level(logging.WARNING, logger="articles.ingest.corpora.farsnews"):
         records = list(read(tmp_path))
     assert [r.source_name for r in records] == ["fars-news.jsonl#1", "fars-news.jsonl#7"]
     first, last = records

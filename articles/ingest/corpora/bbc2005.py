@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from articles.ingest.readers.common import archive_files, usable
+from articles.ingest.files import archive_files, usable
 from articles.ingest.record import ArticleRecord, skip
 
 logger = logging.getLogger(__name__)

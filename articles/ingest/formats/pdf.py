@@ -2,7 +2,7 @@
 
 ``extract_text`` gets the text of every page, pages separated by a form feed as ``pdftotext``
 separates them; that text is the record's ``raw_text``. ``parse_pdf_text`` hands it to
-``articles.ingest.dump.parse_dump``: a PDF goes through the same page furniture removal,
+``articles.ingest.formats.dump.parse_dump``: a PDF goes through the same page furniture removal,
 header reader and cleanup as a PDF-to-text dump.
 
 Why pdfminer.six: measured on PDFs made with reportlab (a 3-page article with running
@@ -38,9 +38,8 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTPage, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from articles.ingest.documents import UnreadableDocument
-from articles.ingest.dump import parse_dump
-from articles.ingest.record import ArticleRecord
+from articles.ingest.formats.dump import parse_dump
+from articles.ingest.record import ArticleRecord, UnreadableDocument
 
 PAGE_BREAK = "\f"
 # Typographic ligatures (U+FB00-FB06: ff, fi, fl, ffi, ffl, long st, st) that fonts map their

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.readers.bbc2025 import FILE_NAME, read, restore_paragraphs, split_byline
+from articles.ingest.corpora.bbc2025 import FILE_NAME, read, restore_paragraphs, split_byline
 
 CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
 FOLDER = CORPUS / "bbc_news_2025_sample"
@@ -135,7 +135,7 @@ def test_bad_rows_are_skipped_with_a_warning(tmp_path, caplog):
             ["4", url, "Last story.", "Good two", "NaN", "Bo Chan & Cy Dee"],
         ],
     )
-    with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.bbc2025"):
+    with caplog.at_level(logging.WARNING, logger="articles.ingest.corpora.bbc2025"):
         records = list(read(tmp_path))
     assert [r.source_name for r in records] == [
         "bbc_news_2025.csv#0",
@@ -163,7 +163,7 @@ def test_a_row_the_csv_module_rejects_is_skipped(tmp_path, caplog):
     )
     limit = csv.field_size_limit(100)
     try:
-        with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.bbc2025"):
+        with caplog.at_level(logging.WARNING, logger="articles.ingest.corpora.bbc2025"):
             titles = [r.title for r in read(tmp_path)]
     finally:
         csv.field_size_limit(limit)

@@ -31,8 +31,8 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from articles.ingest.cleanup import ends_sentence, normalise_text, typical_line_width
+from articles.ingest.files import archive_files, usable
 from articles.ingest.jalali import jalali_to_gregorian
-from articles.ingest.readers.common import archive_files, usable
 from articles.ingest.record import ArticleRecord, skip
 
 logger = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from articles.ingest.cleanup import normalise_text
-from articles.ingest.readers.common import csv_rows, open_text, usable
+from articles.ingest.files import csv_rows, open_text, usable
 from articles.ingest.record import ArticleRecord, skip
 
 logger = logging.getLogger(__name__)

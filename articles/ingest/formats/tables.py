@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from articles.ingest.cleanup import normalise_text
+from articles.ingest.files import OPENERS, csv_rows, json_object, open_text, usable
 from articles.ingest.metadata import parse_date
-from articles.ingest.readers.common import OPENERS, csv_rows, json_object, open_text, usable
 from articles.ingest.record import ArticleRecord, EntityRef, skip
 
 logger = logging.getLogger(__name__)

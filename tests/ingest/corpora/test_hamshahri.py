@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.readers.hamshahri import (
+from articles.ingest.corpora.hamshahri import (
     FILE_NAME,
     date_from_name,
     desk_credit,
@@ -213,7 +213,7 @@ def test_bad_files_are_skipped_with_a_warning(tmp_path, caplog):
             "README.txt": b"not an article",
         },
     )
-    with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.hamshahri"):
+    with caplog.at_level(logging.WARNING, logger="articles.ingest.corpora.hamshahri"):
         records = list(read(tmp_path))
     assert [r.source_name for r in records] == ["HAM2-840101-001.ham", "HAM2-841301-004.ham"]
     first, last = records

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from articles.ingest.readers.common import open_text, usable
+from articles.ingest.files import open_text, usable
 from articles.ingest.record import ArticleRecord, EntityRef, skip
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.readers.gnews import (
+from articles.ingest.corpora.gnews import (
     FILE_NAME,
     clean_text,
     fetch_time,
@@ -195,7 +195,7 @@ def test_bad_rows_and_files_are_skipped_with_a_warning(tmp_path, caplog):
             ),
         },
     )
-    with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.gnews"):
+    with caplog.at_level(logging.WARNING, logger="articles.ingest.corpora.gnews"):
         records = list(read(tmp_path))
     assert [r.source_name for r in records] == [
         "news_20250101_0210.md#1",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.readers.agnews import FILE_NAME, clean_text, read, take_credit
+from articles.ingest.corpora.agnews import FILE_NAME, clean_text, read, take_credit
 
 CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
 FOLDER = CORPUS / "ag_news_test"
@@ -144,7 +144,7 @@ def test_bad_rows_are_skipped_with_a_warning(tmp_path, caplog):
     )
     (tmp_path / FILE_NAME).write_bytes(lzma.compress(buffer.getvalue().encode("utf-8")))
     # No classes.txt here: the usual names are used, with a warning.
-    with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.agnews"):
+    with caplog.at_level(logging.WARNING, logger="articles.ingest.corpora.agnews"):
         records = list(read(tmp_path))
     assert [r.source_name for r in records] == ["test.csv#1", "test.csv#5"]
     first, last = records

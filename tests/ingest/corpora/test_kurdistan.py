@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.readers.kurdistan import (
+from articles.ingest.corpora.kurdistan import (
     FILE_NAME,
     date_from_debris,
     is_debris,
@@ -192,7 +192,7 @@ def test_bad_rows_are_skipped_with_a_warning(tmp_path, caplog):
             _row(5, "Last post", "", link="https://example.edu/news/5") + full,
         ],
     )
-    with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.kurdistan"):
+    with caplog.at_level(logging.WARNING, logger="articles.ingest.corpora.kurdistan"):
         records = list(read(tmp_path))
     assert [r.source_name for r in records] == ["Dataset.csv#1", "Dataset.csv#5"]
     first, last = records

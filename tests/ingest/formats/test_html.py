@@ -1,12 +1,12 @@
-"""Tests for articles.ingest.readers.html, on made-up pages."""
+"""Tests for articles.ingest.formats.html, on made-up pages."""
 
 import datetime as dt
 import socket
 
 import pytest
 
-from articles.ingest.documents import UnreadableDocument
-from articles.ingest.readers.html import page_language, parse_html
+from articles.ingest.formats.html import page_language, parse_html
+from articles.ingest.record import UnreadableDocument
 
 ARTICLE_PAGE = """<!DOCTYPE html>
 <html lang="en-GB">

@@ -1,4 +1,4 @@
-"""Tests for articles.ingest.dump: a hand-made dump, file decoding, and the shared seed."""
+"""Tests for articles.ingest.formats.dump: a hand-made dump, file decoding, and the shared seed."""
 
 import datetime as dt
 import re
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.dump import parse_dump, read_dump_file
+from articles.ingest.formats.dump import parse_dump, read_dump_file
 
-SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds" / "000_b4f6f2b0e5c1da68.txt"
+SEED = Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds" / "000_b4f6f2b0e5c1da68.txt"
 PERSIAN_LETTERS = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufefc]")
 
 # Two pages of a made-up dump in the afgazad layout: running header with a page number, a Persian

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.readers.reuters import (
+from articles.ingest.corpora.reuters import (
     CATEGORY_FILE,
     clean_body,
     entity_name,
@@ -241,7 +241,7 @@ SGML = """<!DOCTYPE lewis SYSTEM "lewis.dtd">
 
 def test_a_damaged_element_is_skipped_and_reading_goes_on(tmp_path, caplog):
     (tmp_path / "reut2-000.sgm.xz").write_bytes(lzma.compress(SGML.encode("latin-1")))
-    with caplog.at_level(logging.WARNING, logger="articles.ingest.readers.reuters"):
+    with caplog.at_level(logging.WARNING, logger="articles.ingest.corpora.reuters"):
         records = list(read(tmp_path))
     assert [r.source_name for r in records] == ["reut2-000.sgm#NEWID=1", "reut2-000.sgm#NEWID=4"]
     first, last = records
