@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -111,7 +112,7 @@ def _username(credentials: dict) -> str | None:
     return credentials.get("username") or credentials.get(field)
 
 
-@receiver(user_login_failed, dispatch_uid="articles.security.count_failed_login")
+@receiver(user_login_failed, dispatch_uid="newsarchive.security.count_failed_login")
 def count_failed_login(sender, credentials, request=None, **kwargs):
     cache = _cache()
     for key in _keys(_username(credentials), client_address(request)):
@@ -122,7 +123,7 @@ def count_failed_login(sender, credentials, request=None, **kwargs):
                 break
 
 
-@receiver(user_logged_in, dispatch_uid="articles.security.forget_failed_logins")
+@receiver(user_logged_in, dispatch_uid="newsarchive.security.forget_failed_logins")
 def forget_failed_logins(sender, request, user, **kwargs):
     # Only the account's count: an address's count stays, or one known password would
     # reset the count for guessing others from the same place.
@@ -182,8 +183,6 @@ class LoginThrottleMiddleware:
 
     @staticmethod
     def _refusal(request, username: str) -> TemplateResponse:
-        from django.contrib import admin
-
         minutes = max(1, round(settings.LOGIN_THROTTLE_WINDOW / 60))
         form = _RefusedLoginForm(request, username, THROTTLED_MESSAGE.format(minutes=minutes))
         context = {
