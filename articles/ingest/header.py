@@ -29,10 +29,10 @@ from articles.ingest.cleanup import (
     is_page_number,
     is_site_line,
     join_lines,
-    script_counts,
     typical_line_width,
 )
 from articles.ingest.pages import Line, is_short_name
+from articles.language import NAME_PARTICLES, script_counts
 
 SITE, BANNER, MASTHEAD, BYLINE, DATE, SECTION, CAPTION, TEXT = (
     "site",
@@ -53,7 +53,7 @@ WIDE_SHARE = 0.7
 MAX_LABEL_WORDS = 4
 MAX_LABEL_CHARS = 32
 # Words that join the capitalised words of a label or a name.
-_JOINERS = frozenset({"&", "and", "of", "the", "de", "van", "der", "von", "al", "bin", "da", "la"})
+_JOINERS = frozenset({"&", "and", "of", "the"}) | NAME_PARTICLES
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[a-z]{2,})(?:/\S*)?", re.I)
 _DATE_CUE = re.compile(
     r"^(?:published|date|dated|posted|updated|first published|last updated)\b\s*(?:on|at)?\s*:?\s*",

@@ -20,16 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# The entity kinds the archive knows; mirrors ``articles.models.Entity.Kind``.
-ENTITY_KINDS = ("person", "organisation", "place", "other")
-
 
 @dataclass
 class EntityRef:
     """An entity named by the source itself (e.g. Reuters' index terms)."""
 
     name: str
-    kind: str  # one of ENTITY_KINDS
+    kind: str  # one of articles.models.Entity.Kind's values
     count: int = 1
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from articles.ingest import metadata
 from articles.ingest.cleanup import (
-    main_script,
     rebuild_paragraphs,
     remove_banner_lines,
     remove_running_headers,
@@ -20,6 +19,7 @@ from articles.ingest.cleanup import (
 from articles.ingest.header import read_header
 from articles.ingest.pages import article_lines, find_furniture, read_pages
 from articles.ingest.record import ArticleRecord
+from articles.language import detect_language, main_script
 
 # How much of the body the language is told from.
 LANGUAGE_SAMPLE = 2500
@@ -47,7 +47,7 @@ def parse_dump(raw: str, source_name: str = "") -> ArticleRecord:
     body_lines = remove_banner_lines(remove_running_headers(body_lines), script)
     # A few paragraphs tell the language as surely as the whole text, in a fraction of the time
     # (langdetect's cost grows with the text, up to 10,000 characters).
-    language = metadata.detect_language("\n".join(body_lines)[:LANGUAGE_SAMPLE])
+    language = detect_language("\n".join(body_lines)[:LANGUAGE_SAMPLE])
     body = rebuild_paragraphs(body_lines, language)
     known = metadata.KNOWN_PUBLICATIONS.get(
         header.publication_url.removeprefix("https://").removeprefix("www.")

@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 from trafilatura import bare_extraction
 
 from articles.ingest.cleanup import ends_sentence, normalise_text
-from articles.ingest.metadata import KNOWN_PUBLICATIONS, detect_language, publication_from_domain
+from articles.ingest.metadata import KNOWN_PUBLICATIONS, publication_from_domain
 from articles.ingest.record import ArticleRecord, UnreadableDocument
+from articles.language import detect_language
 
 if TYPE_CHECKING:
     from lxml import etree

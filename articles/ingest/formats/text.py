@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 from articles.ingest import metadata
 from articles.ingest.cleanup import (
     join_lines,
-    main_script,
     normalise_text,
     vocabulary,
 )
 from articles.ingest.header import BYLINE, DATE, SECTION, classify_line
 from articles.ingest.record import ArticleRecord
+from articles.language import detect_language, main_script
 
 # Kinds of line that can sit between the title and the body of a plain text or Markdown file.
 _HEADER_KINDS = frozenset({BYLINE, DATE, SECTION})
@@ -104,7 +104,7 @@ def _record(
         authors=authors,
         published=published,
         section=section,
-        language=metadata.detect_language(body),
+        language=detect_language(body),
         source_name=source_name,
     )
 
