@@ -133,6 +133,7 @@ def extract_many(
     if not is_english(language):
         rules = None
         if language.split("-")[0].lower() in ARABIC_SCRIPT_LANGUAGES:
+            # Here, not at the top: persian imports Span from this module.
             from articles.entities import persian
 
             rules = persian.find

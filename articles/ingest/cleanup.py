@@ -275,6 +275,8 @@ _WORD_LIST_LANGUAGES = frozenset({"en", "fa", "ar", "de", "fr", "es", "it", "nl"
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str, language: str) -> float:
+    # Imported on first use: wordfreq takes over a second to import, and most imports
+    # (corpora, HTML pages) never ask it about a split word.
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, language)

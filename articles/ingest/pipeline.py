@@ -27,7 +27,10 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from articles.entities.tagging import extract_articles
+from articles.ingest.documents import REPARSABLE, reparse
 from articles.ingest.record import ArticleRecord, reporting_skips
+from articles.ingest.sources import document_paths, document_records
 from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
 from articles.search.indexing import deferred_indexing, schedule_out_of_step
 
@@ -314,8 +317,6 @@ def import_records(
             # New and changed articles, and those a stopped run stored but did not reach.
             todo = [*report.created, *report.updated, *_never_tagged(report.unchanged)]
             if todo:
-                from articles.entities.tagging import extract_articles
-
                 extract_articles(_articles(todo))
     return report
 
@@ -359,8 +360,6 @@ def _store_all(records, report, publish_complete, dry_run, on_each) -> None:
 
 def import_files(paths: Iterable[Path], **options) -> ImportReport:
     """Import documents (PDF-to-text dumps, PDFs, HTML pages, text, Markdown)."""
-    from articles.ingest.sources import document_paths, document_records
-
     return import_records(document_records(document_paths(paths)), **options)
 
 
@@ -368,8 +367,6 @@ def reclean(articles: Iterable[Article]) -> ImportReport:
     """Read each article's kept raw text again with today's cleanup and metadata, and
     update it (editors' corrections kept). Articles from corpora, whose raw text is a
     corpus field rather than a document, are left as they are."""
-    from articles.ingest.documents import REPARSABLE, reparse
-
     report = ImportReport()
     with deferred_indexing():
         for article in articles:

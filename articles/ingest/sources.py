@@ -11,6 +11,10 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 
+from articles.ingest.corpora import READERS
+from articles.ingest.documents import SUFFIXES, read_document
+from articles.ingest.files import usable
+from articles.ingest.formats import tables
 from articles.ingest.record import ArticleRecord, skip
 
 log = logging.getLogger(__name__)
@@ -31,8 +35,6 @@ def corpus_records(
 ) -> Iterator[ArticleRecord]:
     """Records of a corpus known by name, from ``folder`` or its usual place under
     ``corpus_root`` (shared/corpus)."""
-    from articles.ingest.corpora import READERS
-
     reader = READERS.get(name)
     if reader is None:
         raise ImportSourceError(f"Unknown corpus {name!r}; known: {', '.join(READERS)}.")
@@ -49,9 +51,6 @@ def table_records(
     .xz/.gz/.bz2 allowed) whose columns are named by ``mapping``, e.g.
     ``title=headline,body=text,published=date``. A file that cannot be read (missing,
     damaged, or without a mapped column) is skipped from where it fails; the others go on."""
-    from articles.ingest.files import usable
-    from articles.ingest.formats import tables
-
     try:
         fields = tables.parse_mapping(mapping)
     except ValueError as exc:
@@ -71,8 +70,6 @@ def _table_rows(tables, path: Path, fields: dict[str, str]) -> Iterator[ArticleR
 
 def document_paths(paths: Iterable[Path]) -> list[Path]:
     """The files named, with folders searched for files of the formats read."""
-    from articles.ingest.documents import SUFFIXES
-
     files: list[Path] = []
     for path in map(Path, paths):
         if not path.exists():
@@ -89,8 +86,6 @@ def document_paths(paths: Iterable[Path]) -> list[Path]:
 def document_records(files: Iterable[Path]) -> Iterator[ArticleRecord]:
     """Records of the documents in ``files``; one that cannot be read is skipped with its
     reason and the rest go on. Each record keeps its file."""
-    from articles.ingest.documents import read_document
-
     for path in files:
         try:
             record = read_document(path)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db.models import Case, Q, When
 from haystack import connections
 
 from articles import public
@@ -23,6 +24,7 @@ from articles.models import Article
 from articles.search.backends.base import ArchiveSearchQuerySet, IndexMissing, SearchOverBudget
 from articles.search.facets import FACET_FIELDS, FACETS, facet_filter
 from articles.search.highlight import highlight_words, snippet
+from articles.search.syntax import words_of
 
 log = logging.getLogger(__name__)
 
@@ -250,10 +252,6 @@ def more_like_this(article: Article, count: int = 5) -> list[Article]:
 def autocomplete(text: str, limit: int = 8) -> list[dict]:
     """What the search box offers as a reader types: matching titles (from the index, so
     published only), then authors and entities with published articles."""
-    from django.db.models import Case, Q, When
-
-    from articles.search.syntax import words_of
-
     words = words_of(_CONTROL.sub(" ", text))[:8]
     if not words or len("".join(words)) < 2:
         return []

@@ -34,6 +34,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from dateutil import parser
+
 from articles.ingest.cleanup import normalise_text
 from articles.ingest.files import OPENERS, csv_rows, json_object, open_text, usable
 from articles.ingest.metadata import parse_date
@@ -346,10 +348,6 @@ def parse_published(text: str) -> dt.date | None:
     date = parse_date(text)
     if date is not None:
         return date
-    try:
-        from dateutil import parser
-    except ImportError:  # python-dateutil is optional
-        return None
     # A leading four-digit year is followed by the month ("2019/09/05"), else the day comes
     # first ("05 09 2019").
     year_first = bool(re.match(r"\d{4}\D", text))
