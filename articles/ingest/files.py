@@ -14,7 +14,7 @@ import tarfile
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 from articles.ingest.record import ArticleRecord, skip
 
@@ -22,6 +22,16 @@ from articles.ingest.record import ArticleRecord, skip
 OPENERS: dict[str, Callable[..., IO[str]]] = {".xz": lzma.open, ".gz": gzip.open, ".bz2": bz2.open}
 
 Row = TypeVar("Row")  # a csv.reader's list of cells or a csv.DictReader's dict
+_Row_co = TypeVar("_Row_co", covariant=True)
+
+
+class CsvReader(Protocol[_Row_co]):
+    """What ``csv_rows`` needs of a ``csv.reader`` or ``csv.DictReader``."""
+
+    @property
+    def line_num(self) -> int: ...
+
+    def __next__(self) -> _Row_co: ...
 
 
 def usable(records: Iterable[ArticleRecord | None], limit: int | None) -> Iterator[ArticleRecord]:
@@ -41,7 +51,7 @@ def open_text(path: Path, encoding: str = "utf-8", errors: str = "strict") -> IO
 
 
 def csv_rows(
-    rows: Iterator[Row], file_name: str, logger: logging.Logger
+    rows: CsvReader[Row], file_name: str, logger: logging.Logger
 ) -> Iterator[tuple[int, Row]]:
     """``(number, row)`` for each row of a ``csv.reader`` or ``csv.DictReader``, counted from 1.
 

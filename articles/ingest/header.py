@@ -405,13 +405,14 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
     header.title = join_lines(texts[p] for p in title_run)
     for position in range(min(start, len(filled))):
         kind, reading = kinds[position], readings[position]
-        if kind == BYLINE and not header.authors:
+        # What a line says has the shape its kind gives it (see classify_line).
+        if kind == BYLINE and not header.authors and isinstance(reading, tuple):
             authors, date = reading
             header.authors = authors
             header.published = header.published or date
-        elif kind == DATE and header.published is None:
+        elif kind == DATE and header.published is None and isinstance(reading, dt.date):
             header.published = reading
-        elif kind == SECTION and not header.section:
+        elif kind == SECTION and not header.section and isinstance(reading, str):
             header.section = reading
     if not header.section:
         before_title = [p for p in labels if not title_run or p < title_run[0]]

@@ -80,8 +80,11 @@ class ImportReport:
 
     def add(self, article: Article | None, outcome: str) -> None:
         """Count ``article`` (by its id) under ``outcome``: CREATED, UPDATED or UNCHANGED."""
-        ids = {CREATED: self.created, UPDATED: self.updated, UNCHANGED: self.unchanged}[outcome]
-        ids.append(article.pk if article is not None else None)
+        pk = article.pk if article is not None else None
+        if outcome == CREATED:
+            self.created.append(pk)
+        elif pk is not None:  # only a dry run has no article, and it updates nothing
+            {UPDATED: self.updated, UNCHANGED: self.unchanged}[outcome].append(pk)
 
     def fail(self, source: str, reason: str) -> None:
         """Count a failure; ``source`` says where (a file, with its row or line), ``reason``
@@ -225,7 +228,7 @@ def store(
             review=[*record.review, UNTITLED],
         )
     article, outcome = classify(record)
-    if outcome == UNCHANGED:
+    if outcome == UNCHANGED and article is not None:
         if not force:
             return article, outcome
         outcome = UPDATED
@@ -315,7 +318,8 @@ def import_records(
             schedule_out_of_step(report.unchanged)
         if find_entities and not dry_run:
             # New and changed articles, and those a stopped run stored but did not reach.
-            todo = [*report.created, *report.updated, *_never_tagged(report.unchanged)]
+            created = [pk for pk in report.created if pk is not None]
+            todo = [*created, *report.updated, *_never_tagged(report.unchanged)]
             if todo:
                 extract_articles(_articles(todo))
     return report
@@ -323,7 +327,7 @@ def import_records(
 
 def _never_tagged(ids: list[int]) -> list[int]:
     """Those of ``ids`` whose entities were never looked for."""
-    found = []
+    found: list[int] = []
     for start in range(0, len(ids), ENTITY_BATCH):
         chunk = ids[start : start + ENTITY_BATCH]
         found += Article.objects.filter(pk__in=chunk, entities_found_at__isnull=True).values_list(

@@ -43,7 +43,9 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
     """
     files = archive_files(Path(path) / FILE_NAME, wanted=_ARTICLE_PATH.match)  # not README.TXT
     records = (
-        parse_article(data, name, _ARTICLE_PATH.match(name)["section"]) for name, data in files
+        parse_article(data, name, match["section"])
+        for name, data in files
+        if (match := _ARTICLE_PATH.match(name))
     )
     return usable(records, limit)
 

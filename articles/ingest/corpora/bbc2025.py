@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from articles.ingest.files import csv_rows, open_text, usable
@@ -58,7 +57,7 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
         yield from usable((_record(label, row) for label, row in _rows(text)), limit)
 
 
-def _rows(text: io.TextIOBase) -> Iterator[tuple[str, list[str]]]:
+def _rows(text: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
     """Yield (label for messages, row) for each data row, skipping rows the csv module rejects."""
     rows = csv.reader(text)
     header = next(rows, None)

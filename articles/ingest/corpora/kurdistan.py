@@ -25,10 +25,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -115,7 +114,7 @@ def read(path: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
         yield from usable((parse_row(row, label) for label, row in _rows(text)), limit)
 
 
-def _rows(text: io.TextIOBase) -> Iterator[tuple[str, dict[str, str]]]:
+def _rows(text: Iterable[str]) -> Iterator[tuple[str, dict[str, str]]]:
     """Yield (label for messages, row by column name), skipping rows the csv module rejects."""
     rows = csv.DictReader(text)
     missing = [name for name in COLUMNS if name not in (rows.fieldnames or ())]
@@ -126,7 +125,7 @@ def _rows(text: io.TextIOBase) -> Iterator[tuple[str, dict[str, str]]]:
         yield f"line {rows.line_num}", row
 
 
-def parse_row(row: dict[str, str | None], row_label: str) -> ArticleRecord | None:
+def parse_row(row: Mapping[str, str | None], row_label: str) -> ArticleRecord | None:
     """Turn one CSV row (column → cell) into a record; ``None`` (with a warning) if unusable."""
     if None in row or any(row.get(name) is None for name in COLUMNS):
         skip(logger, f"{SOURCE_NAME} {row_label}", "wrong number of columns")

@@ -145,8 +145,10 @@ def parse_document(content: str, source_name: str, topics: dict[str, str]) -> Ar
     body is empty once cleaned.
     """
     text = _element("TEXT", content)
-    title = _element("TITLE", text) if text else None
-    body = _element("BODY", text) if text else None
+    if text is None:
+        return None
+    title = _element("TITLE", text)
+    body = _element("BODY", text)
     if title is None or body is None:
         return None
     title = readable_title(" ".join(unescape(title).split()))

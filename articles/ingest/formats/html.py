@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from trafilatura import bare_extraction
+from trafilatura.settings import Document
 
 from articles.ingest.cleanup import ends_sentence, normalise_text
 from articles.ingest.metadata import KNOWN_PUBLICATIONS, publication_from_domain
@@ -38,6 +39,11 @@ MIN_SENTENCE_WORDS = 8
 # htmldate's settings: prefer the publication date to the last change, and take dates only
 # from the page's markup, not guessed from any date in its text (such as "© 2024").
 _DATE_SEARCH = {"original_date": True, "extensive_search": False}
+
+_NO_ARTICLE = (
+    "no article text found: the page has no paragraph of running text "
+    "(it may be a login, index or navigation page)"
+)
 
 
 def page_language(html: str) -> str:
@@ -68,15 +74,14 @@ def parse_html(html: str, source_name: str = "") -> ArticleRecord:
         )
     except Exception as error:
         raise UnreadableDocument("the HTML page could not be parsed") from error
-    title = _clean(document.title) if document else ""
-    paragraphs = _paragraphs(document.body) if document is not None else []
+    if not isinstance(document, Document):  # nothing found (a dict only when asked for one)
+        raise UnreadableDocument(_NO_ARTICLE)
+    title = _clean(document.title)
+    paragraphs = _paragraphs(document.body)
     if paragraphs and title and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
     if not any(_is_running_text(paragraph) for paragraph in paragraphs):
-        raise UnreadableDocument(
-            "no article text found: the page has no paragraph of running text "
-            "(it may be a login, index or navigation page)"
-        )
+        raise UnreadableDocument(_NO_ARTICLE)
     body = "\n\n".join(paragraphs)
     host = _host(document.url) or document.hostname
     publication, homepage = _publication(document.sitename, host)

@@ -88,12 +88,13 @@ def _record(
         kind, reading = classify_line(line, script)
         if kind not in _HEADER_KINDS:
             break
-        if kind == BYLINE and not authors:
+        # What a line says has the shape its kind gives it (see classify_line).
+        if kind == BYLINE and not authors and isinstance(reading, tuple):
             authors, date = reading
             published = published or date
-        elif kind == DATE and published is None:
+        elif kind == DATE and published is None and isinstance(reading, dt.date):
             published = reading
-        elif kind == SECTION and not section:
+        elif kind == SECTION and not section and isinstance(reading, str):
             section = reading
         start = index + 1
     body = "\n\n".join(_paragraphs(lines[start:], soft_wrap=soft_wrap))
