@@ -14,6 +14,7 @@ help:
 	@echo "make lint    ruff (lint + format), import contracts (lint-imports), mypy"
 	@echo "make audit   bandit + known-vulnerable pins (pip-audit, or ADVISORY_DB=... offline)"
 	@echo "make sample  (re)load the sample data;  make index  bring the search index in step"
+	@echo "make requirements  compile requirements.in / requirements-dev.in into the hashed locks"
 	@echo "make clean   remove the virtualenv and var/ (database, index, uploads)"
 
 # Two locks compiled from requirements.in / requirements-dev.in (`make requirements`), every
