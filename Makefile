@@ -6,22 +6,33 @@ HOST ?= 127.0.0.1:8000
 # A key for the test run only: tests run with DEBUG off, as production does.
 TEST_SECRET_KEY := test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
 
-.PHONY: help venv migrate sample index run test test-fast lint format bench clean audit
+.PHONY: help venv venv-dev migrate sample index run test test-fast lint format bench clean audit requirements
 
 help:
 	@echo "make run     set up (virtualenv, dependencies, database, sample data, index) and serve on http://$(HOST)/"
 	@echo "make test    set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
-	@echo "make lint    ruff check + format check"
+	@echo "make lint    ruff (lint + format), import contracts (lint-imports), mypy"
 	@echo "make audit   bandit + known-vulnerable pins (pip-audit, or ADVISORY_DB=... offline)"
 	@echo "make sample  (re)load the sample data;  make index  bring the search index in step"
+	@echo "make requirements  compile requirements.in / requirements-dev.in into the hashed locks"
 	@echo "make clean   remove the virtualenv and var/ (database, index, uploads)"
 
-$(VENV)/.installed: requirements.txt
+# Two locks compiled from requirements.in / requirements-dev.in (`make requirements`), every
+# package pinned with its hashes: the runtime set serves the app (make run, production), the
+# development set (runtime + tests and linters) is what make test, lint and audit use.
+$(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $@
 
-venv: $(VENV)/.installed
+$(VENV)/.installed: requirements-dev.txt requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+venv: $(VENV)/.runtime
+
+venv-dev: $(VENV)/.installed
 
 migrate: venv
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
@@ -48,16 +59,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-test: venv node_modules/.installed
+test: venv-dev node_modules/.installed
 	DEBUG=0 SECRET_KEY=$(TEST_SECRET_KEY) $(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: venv
+test-fast: venv-dev
 	DEBUG=0 SECRET_KEY=$(TEST_SECRET_KEY) $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # Security audit. bandit: medium and above listed, high fails. Known-vulnerable pins:
 # pip-audit asks PyPI (per-release JSON) and fails (--strict) when it cannot; with
 # ADVISORY_DB=<checkout of github.com/pypa/advisory-database> the check runs offline.
-audit: venv
+audit: venv-dev
 	$(PY) -m bandit -q -r articles newsarchive --severity-level medium --exit-zero
 	$(PY) -m bandit -q -r articles newsarchive --severity-level high
 	if [ -n "$(ADVISORY_DB)" ]; then \
@@ -67,13 +78,27 @@ audit: venv
 		$(PY) -m pip_audit -r requirements.txt --no-deps --disable-pip --strict --progress-spinner off; \
 	fi
 
-lint: venv
+# The same checks run before each commit (.pre-commit-config.yaml) and in CI (.ci/run).
+# mypy's Django plugin reads the settings, which want DEBUG or a SECRET_KEY.
+lint: venv-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
+	DEBUG=1 $(PY) -m mypy
 
-format: venv
+format: venv-dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# Compile the locks again after editing requirements.in or requirements-dev.in. Against
+# PyPI alone, whatever extra indexes this machine's pip is configured with, so that the
+# hashes are those of the files every machine gets.
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL \
+	PIP_CONFIG_FILE=/dev/null $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-find-links --no-emit-index-url --index-url https://pypi.org/simple
+requirements: venv-dev
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) var node_modules

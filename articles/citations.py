@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import get_language_info
 
+from articles.language import NAME_PARTICLES, script_counts
+
 if TYPE_CHECKING:
     from articles.models import Article
 
@@ -47,33 +49,6 @@ MONTHS = (
     "December",
 )
 BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-# Words that belong to the family name when they come just before it.
-PARTICLES = frozenset(
-    {
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "ben",
-        "abu",
-        "van",
-        "von",
-        "der",
-        "den",
-        "ter",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "dos",
-        "das",
-        "du",
-        "la",
-        "le",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -105,13 +80,13 @@ def split_name(name: str) -> Name:
     if len(words) < 2 or "and" in words or not _is_latin(name):
         return Name(name)
     start = len(words) - 1
-    while start > 1 and words[start - 1] in PARTICLES:
+    while start > 1 and words[start - 1] in NAME_PARTICLES:
         start -= 1
     return Name(" ".join(words[start:]), " ".join(words[:start]))
 
 
 def _is_latin(text: str) -> bool:
-    return all(unicodedata.name(char, "").startswith("LATIN") for char in text if char.isalpha())
+    return set(script_counts(text)) <= {"LATIN"}
 
 
 @dataclass(frozen=True)

@@ -171,12 +171,14 @@ def _run_hits(run: _Run, positions: dict[str, list[int]]) -> list[tuple[int, int
     found = sorted((i, term) for term in wanted for i in positions[term])
     hits: list[tuple[int, int]] = []
     chain: list[tuple[int, str]] = []
-    for index, term in [*found, (None, "")]:
+    ends: list[tuple[int | None, str]] = [*found, (None, "")]
+    for index, term in ends:
         if index is None or (chain and index - chain[-1][0] > run.slop):
             if {t for _, t in chain} >= wanted:
                 hits.extend((i, i + 1) for i, _ in chain)
             chain = []
-        chain.append((index, term))
+        if index is not None:
+            chain.append((index, term))
     return hits
 
 
@@ -251,7 +253,8 @@ def mark_article(
 
 
 def _marked(text: str, spans, numbering, budget: _Budget) -> SafeString:
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     for start, end in spans:
         if budget.marks_left <= 0:
             budget.exhausted = True
@@ -320,6 +323,6 @@ def entity_groups(mentions: Iterable[Mention]) -> list[EntityGroup]:
         if found:
             found.sort(key=lambda m: (-m.count, m.entity.name.casefold()))
             groups.append(EntityGroup(kind, _PLURALS[kind], found, kind in FOLDED_KINDS))
-    for kind, found in by_kind.items():  # a kind this list does not know yet: last, folded
-        groups.append(EntityGroup(kind, str(kind).capitalize(), found, True))
+    for other, found in by_kind.items():  # a kind this list does not know yet: last, folded
+        groups.append(EntityGroup(other, str(other).capitalize(), found, True))
     return groups

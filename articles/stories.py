@@ -24,7 +24,8 @@ by an automatic pass, and an article split out of a story is never put back
 (``StoryExclusion``), not even by ``find_stories --rebuild``.
 
 On public pages only published versions are shown or counted (``other_versions``,
-``one_per_story``): a withdrawn version stays in its story for editors and nobody else.
+``articles.search.service.one_per_story``): a withdrawn version stays in its story for
+editors and nobody else.
 """
 
 from __future__ import annotations
@@ -419,7 +420,7 @@ def _place(pk: int, matches: list[tuple[float, int]], report: StoryReport) -> li
             .only("title")
             .first()
         )
-        story = Story.objects.create(title=first.title[:500])
+        story = Story.objects.create(title=first.title[:500] if first else "")
         report.stories_created += 1
     else:
         score, story_id = joined
@@ -474,7 +475,7 @@ def split_out(story: Story, article_ids: Iterable[int]) -> Story | None:
     if len(chosen) < 2:
         return None
     first = Article.objects.filter(pk__in=chosen).order_by("published_on", "pk").first()
-    new = Story.objects.create(title=first.title[:500], confirmed=True)
+    new = Story.objects.create(title=first.title[:500] if first else "", confirmed=True)
     StoryVersion.objects.bulk_create(
         [StoryVersion(story=new, article_id=pk, by_editor=True) for pk in sorted(chosen)]
     )
@@ -621,36 +622,3 @@ def other_versions(article: Article) -> StoryVersions:
 def article_page_context(article: Article) -> dict:
     """What the article page's story block needs."""
     return {"story_versions": other_versions(article)}
-
-
-# --- one result per story ---------------------------------------------------------------
-
-# Search collapses versions among its best this many results; past them a search is too
-# broad for grouping to matter, and the page says so.
-COLLAPSE_LIMIT = 1000
-
-
-def one_per_story(ids: list[int]) -> tuple[list[int], dict[int, int]]:
-    """``ids`` (results, best first) with only the first of each story kept, and for each
-    kept id how many of ``ids`` are versions of its story (1 for an article in none)."""
-    stories: dict[int, int] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        stories.update(
-            StoryVersion.objects.filter(article_id__in=chunk).values_list("article_id", "story_id")
-        )
-    kept: list[int] = []
-    first_of: dict[int, int] = {}
-    versions: dict[int, int] = {}
-    for pk in ids:
-        story = stories.get(pk)
-        if story is None:
-            kept.append(pk)
-            versions[pk] = 1
-        elif story not in first_of:
-            first_of[story] = pk
-            kept.append(pk)
-            versions[pk] = 1
-        else:
-            versions[first_of[story]] += 1
-    return kept, versions

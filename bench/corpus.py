@@ -3,7 +3,7 @@
     from bench.corpus import prepare_archive
     stats = prepare_archive(var_dir, limit=None)   # before anything else touches Django
 
-Reads every corpus of ``articles.ingest.readers.READERS`` and stores what the import
+Reads every corpus of ``articles.ingest.corpora.READERS`` and stores what the import
 pipeline would store, with bulk inserts instead of one transaction per article (the
 pipeline's own speed is ``bench/import.py``'s business):
 
@@ -153,7 +153,7 @@ def corpus_records(
 ) -> Iterator[tuple[str, object]]:
     """``(corpus name, record)`` from every reader (or those named in ``corpora``); with a
     limit, the readers take turns."""
-    from articles.ingest.readers import READERS
+    from articles.ingest.corpora import READERS
 
     readers = {name: READERS[name] for name in corpora} if corpora else READERS
     if limit is None:

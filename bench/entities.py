@@ -50,13 +50,22 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import django
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+# articles.entities takes its entity kinds from the model (articles.models.Entity.Kind), so
+# Django is set up before it is imported; nothing here touches the database until
+# archive_report.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsarchive.settings")
+os.environ.setdefault("DEBUG", "1")
+django.setup()
 
 from articles.entities import extract_many  # noqa: E402
 from articles.entities.gazetteer import Gazetteer  # noqa: E402
 from articles.entities.normalise import ALIASES, alias_of, group  # noqa: E402
-from articles.ingest.readers import reuters  # noqa: E402
+from articles.ingest.corpora import reuters  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 CONLL_TYPES = {
@@ -389,11 +398,6 @@ NUMBER_NAME = re.compile(r"^[$\u00a3\u20ac\u00a5]?\d[\d.,:]*(?:bn|m|k|tn|pc|%)?(
 
 
 def archive_report() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsarchive.settings")
-    os.environ.setdefault("DEBUG", "1")
-    django.setup()
     from django.db.models import Count, Q
 
     from articles.models import Entity

@@ -55,6 +55,7 @@ def database_unavailable(request, exception) -> HttpResponse:
         exc_info=exception,
     )
     _close_broken_connections()
+    response: HttpResponse
     if request.path.startswith(reverse("articles:api-index")):
         # The API's own error shape (articles.views.api).
         response = JsonResponse({"error": "database unavailable", "detail": MESSAGE}, status=503)

@@ -87,7 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "articles.security.ContentSecurityPolicyMiddleware",  # see "Security" below
+    "newsarchive.security.ContentSecurityPolicyMiddleware",  # see "Security" below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsarchive.middleware.DatabaseUnavailableMiddleware",  # 503 while the database is away
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "articles.security.LoginThrottleMiddleware",  # see "Security" below
+    "newsarchive.security.LoginThrottleMiddleware",  # see "Security" below
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -270,7 +270,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Content-Security-Policy, sent by articles.security.ContentSecurityPolicyMiddleware.
+# Content-Security-Policy, sent by newsarchive.security.ContentSecurityPolicyMiddleware.
 # Same names and shape as Django 6.0's built-in SECURE_CSP. Templates carry no inline
 # script or style, so none is allowed; SVG charts are inline markup, not images.
 SECURE_CSP = {
@@ -289,7 +289,7 @@ SECURE_CSP_REPORT_ONLY: dict[str, list[str]] = {}
 # within LOGIN_THROTTLE_WINDOW seconds, further attempts are refused until the window
 # passes. Counted in the "shared" cache, which every worker process and server sees: a
 # table in the database (migration 0006) by default, Redis where REDIS_URL is set.
-AUTHENTICATION_BACKENDS = ["articles.security.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["newsarchive.security.ThrottledModelBackend"]
 LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", str(15 * 60)))
 LOGIN_THROTTLE_IP_HEADER = os.environ.get("LOGIN_THROTTLE_IP_HEADER", "REMOTE_ADDR")

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
+from articles.entities.cleanup import KINDS_WITH_NAMES as NAME_KINDS
 from articles.entities.cleanup import clean
 from articles.entities.english import (  # noqa: F401 (WEAPON_DESIGNATOR: part of the API)
     WEAPON_DESIGNATOR,
@@ -32,13 +33,14 @@ from articles.entities.english import (  # noqa: F401 (WEAPON_DESIGNATOR: part o
     table_names,
 )
 from articles.entities.english import pipeline as english_pipeline
+from articles.language import detect_language, script_counts
+from articles.models import Entity
 
 if TYPE_CHECKING:
     from articles.entities.gazetteer import Gazetteer
 
-# The entity kinds the archive knows; mirrors ``articles.models.Entity.Kind``.
-KINDS = ("person", "organisation", "place", "group", "other")
-NAME_KINDS = ("person", "organisation", "place")
+# The entity kinds the archive knows, as the database does.
+KINDS = tuple(Entity.Kind.values)
 
 
 @dataclass(frozen=True, order=True)
@@ -93,14 +95,12 @@ def language_of(text: str) -> str:
     """The language ``text`` is in, for extraction: langdetect (as import uses it) for
     Arabic-script text, "fa" when it cannot tell; for other text langdetect when there is
     enough of it, else "en"."""
-    from articles.ingest.metadata import detect_language
-
-    letters = [c for c in text[:5000] if c.isalpha()]
-    arabic = sum("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in letters)
-    if letters and arabic > len(letters) / 2:
+    scripts = script_counts(text[:5000])
+    letters = scripts.total()
+    if letters and scripts["ARABIC"] > letters / 2:
         language = detect_language(text[:2000])
         return language if language in ARABIC_SCRIPT_LANGUAGES else "fa"
-    if len(letters) < _SHORT:
+    if letters < _SHORT:
         return "en"
     return detect_language(text[:2000]) or "en"
 
@@ -133,6 +133,7 @@ def extract_many(
     if not is_english(language):
         rules = None
         if language.split("-")[0].lower() in ARABIC_SCRIPT_LANGUAGES:
+            # Here, not at the top: persian imports Span from this module.
             from articles.entities import persian
 
             rules = persian.find

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from articles.language import NAME_PARTICLES
+
 # Quotation marks, brackets, dashes, bullets and the like around a name.
 _EDGE_PUNCTUATION = re.compile(r"^[^\w$\u00a3\u20ac]+|[^\w.]+$")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+(?=\S)")
@@ -36,34 +38,6 @@ _AMOUNT_PHRASE = re.compile(
 )
 _TRAILING_NUMBER = re.compile(r"\s+\d[\d.,/-]*$")
 _LEADING_LOWER = re.compile(r"^([a-z]+)\s+(?=[A-Z])")
-# Lower-case words that do begin names: "de Silva", "van Gogh", "al Assad", "bin Salman".
-_PARTICLES = frozenset(
-    [
-        "de",
-        "da",
-        "di",
-        "du",
-        "des",
-        "del",
-        "della",
-        "der",
-        "den",
-        "van",
-        "von",
-        "la",
-        "le",
-        "al",
-        "el",
-        "bin",
-        "ben",
-        "ibn",
-        "abu",
-        "dos",
-        "das",
-        "ter",
-        "ten",
-    ]
-)
 # Amounts, numbers, times: "107bn", "4,161.0", "$5m", "63.7", "1990s", "3pm".
 _AMOUNT = re.compile(
     r"^[$\u00a3\u20ac\u00a5]?\s?\d[\d.,:/-]*\s?"
@@ -218,7 +192,7 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
             if match := _TRAILING_NUMBER.search(name):
                 end = start + match.start()
                 continue
-            if (match := _LEADING_LOWER.match(name)) and match.group(1) not in _PARTICLES:
+            if (match := _LEADING_LOWER.match(name)) and match.group(1) not in NAME_PARTICLES:
                 start += match.end()
                 continue
         if kind in KINDS_WITH_NAMES:

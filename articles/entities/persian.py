@@ -40,6 +40,7 @@ _NOT_PLACES = {"EZ", "QO", "XA", "XB", "ZZ", "001"}
 def cldr_gazetteer() -> Gazetteer:
     """Names of countries, territories, regions and time-zone cities in Persian, Arabic and
     Central Kurdish, from babel's copy of CLDR."""
+    # Imported on first use: babel's locale data is only needed for Persian-script text.
     from babel import Locale
 
     entries = []

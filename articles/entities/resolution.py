@@ -107,6 +107,7 @@ def undo_automatic_merge(entity: Entity) -> int:
     the articles that mention the survivor again, so that its mentions come back to it.
     Returns how many articles were looked at again; 0 if ``entity`` was not merged
     automatically."""
+    # Here, not at the top: tagging resolves across the archive with this module.
     from articles.entities.tagging import extract_articles
 
     if not entity.merged_automatically or entity.merged_into_id is None:

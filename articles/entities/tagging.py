@@ -13,9 +13,16 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from articles.entities import extract_many, is_english
+from articles.entities.cleanup import is_name
+from articles.entities.gazetteer import Gazetteer
+from articles.entities.normalise import group
+from articles.entities.resolution import resolve_across_archive
 from articles.models import Article, Entity, Mention
+from articles.search.indexing import deferred_indexing
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +133,6 @@ def archive_gazetteer(*, curated_only: bool = False):
 
     ``curated_only`` keeps those an editor has reviewed or given aliases: for English,
     where the statistical model finds the rest, only an editor's word should add to it."""
-    from django.db.models import Q
-
-    from articles.entities.cleanup import is_name
-    from articles.entities.gazetteer import Gazetteer
-
     entities = Entity.objects.current()
     if curated_only:
         entities = entities.filter(Q(reviewed=True) | ~Q(aliases=[]))
@@ -149,8 +151,6 @@ class ArchiveExtractor:
     archive's entities once, when made (``empty``: none, for a database without them)."""
 
     def __init__(self, *, empty: bool = False):
-        from articles.entities.gazetteer import Gazetteer
-
         if empty:
             self.curated = self.everything = Gazetteer([])
             return
@@ -158,14 +158,10 @@ class ArchiveExtractor:
         self.everything = archive_gazetteer()
 
     def gazetteer(self, language: str):
-        from articles.entities import is_english
-
         return self.curated if is_english(language) else self.everything
 
     def extract_many(self, texts: Iterable[str], language: str) -> Iterator[list]:
         """``articles.entities.extract_many`` with the archive's gazetteer for ``language``."""
-        from articles.entities import extract_many
-
         return extract_many(texts, language, gazetteer=self.gazetteer(language))
 
 
@@ -175,10 +171,6 @@ def extract_articles(articles: Iterable[Article], *, on_each=None, resolve: bool
     Articles go through ``ArchiveExtractor`` a batch at a time, grouped by language. Then,
     with ``resolve``, names are resolved across the archive
     (``articles.entities.resolution``)."""
-    from articles.entities.normalise import group
-    from articles.entities.resolution import resolve_across_archive
-    from articles.search.indexing import deferred_indexing
-
     resolver = EntityResolver()
     extractor = ArchiveExtractor()
     done = 0

@@ -75,8 +75,8 @@ class RunCache:
     """
 
     def __init__(self) -> None:
-        self.publications: dict[str, Publication] = {}
-        self.sections: dict[tuple[int, str], Section] = {}
+        self.publications: dict[str, Publication | None] = {}
+        self.sections: dict[tuple[int, str], Section | None] = {}
         self.authors: dict[str, int] = {}
         self.entities: dict[tuple[str, str], int] = {}
 
@@ -321,7 +321,7 @@ def store_batch(
     cache: RunCache,
     *,
     publish_complete: bool,
-    add: Callable[[int | None, str, ArticleRecord], None],
+    add: Callable[[int, str, ArticleRecord], None],
     one: Callable[[ArticleRecord], None],
 ) -> None:
     """Store a batch of records: new ones in bulk, in one transaction, the rest through

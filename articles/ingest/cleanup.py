@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from articles.language import script_counts, word_script
+
 # Layout spaces that PDF extractors emit; all become a plain space.
 _LAYOUT_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # Invisible characters with no meaning in running text: zero-width space, word joiner, BOM,
@@ -81,38 +83,6 @@ def normalise_text(text: str) -> str:
         line = re.sub(" {2,}", " ", line).strip()
         lines.append(line[:-1].replace(_SOFT_HYPHEN, "") + line[-1:])
     return "\n".join(lines)
-
-
-@lru_cache(maxsize=4096)
-def script_of(char: str) -> str:
-    """The script of one character as Unicode names it ("LATIN", "ARABIC", "CYRILLIC", ...).
-
-    Returns "" for anything that is not a letter (digits, punctuation, spaces).
-    """
-    if not char.isalpha():
-        return ""
-    name = unicodedata.name(char, "")
-    return name.split(" ", 1)[0]
-
-
-def script_counts(text: str) -> Counter[str]:
-    """How many letters of each script ``text`` has."""
-    if text.isascii():  # most lines of most dumps: no need to name each letter's script
-        letters = sum(map(str.isalpha, text))
-        return Counter({"LATIN": letters}) if letters else Counter()
-    return Counter(script for script in map(script_of, text) if script)
-
-
-def main_script(text: str) -> str:
-    """The script most letters of ``text`` are written in, or "" if it has no letters."""
-    counts = script_counts(text)
-    return counts.most_common(1)[0][0] if counts else ""
-
-
-@lru_cache(maxsize=16384)
-def word_script(word: str) -> str:
-    """The script most letters of one word are in ("" for a number or punctuation)."""
-    return main_script(word)
 
 
 def is_banner_line(line: str, script: str) -> bool:
@@ -305,6 +275,8 @@ _WORD_LIST_LANGUAGES = frozenset({"en", "fa", "ar", "de", "fr", "es", "it", "nl"
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str, language: str) -> float:
+    # Imported on first use: wordfreq takes over a second to import, and most imports
+    # (corpora, HTML pages) never ask it about a split word.
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, language)

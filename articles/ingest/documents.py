@@ -20,7 +20,9 @@ import re
 from pathlib import Path
 
 from articles.ingest.cleanup import normalise_text, remove_running_headers
-from articles.ingest.record import ArticleRecord
+from articles.ingest.formats import html, pdf, text
+from articles.ingest.formats.dump import parse_dump
+from articles.ingest.record import ArticleRecord, UnreadableDocument
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +86,6 @@ MAX_CONTROL_SHARE = 0.01
 # Windows-1252 is only a guess; Western European text has few letters outside ASCII. Bytes of
 # another encoding (Cyrillic, Greek, Persian) read as Windows-1252 have many.
 MAX_NON_ASCII_SHARE_CP1252 = 0.3
-
-
-class UnreadableDocument(Exception):
-    """A document that cannot be imported; ``reason`` says why, in words for the user."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def read_document(path: Path) -> ArticleRecord:
@@ -158,10 +152,6 @@ def reparse(fmt: str, raw_text: str, source_name: str = "") -> ArticleRecord:
 
 def _parse(fmt: str, name: str, content: str | bytes) -> ArticleRecord:
     """Parse a document's text (or a PDF's bytes) as ``fmt``; label the record with it."""
-    # Imported here rather than at the top: the readers import UnreadableDocument from here.
-    from articles.ingest.dump import parse_dump
-    from articles.ingest.readers import html, pdf, text
-
     parsers = {
         PDF: pdf.parse_pdf_text,
         HTML: html.parse_html,

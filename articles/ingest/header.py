@@ -29,10 +29,10 @@ from articles.ingest.cleanup import (
     is_page_number,
     is_site_line,
     join_lines,
-    script_counts,
     typical_line_width,
 )
 from articles.ingest.pages import Line, is_short_name
+from articles.language import NAME_PARTICLES, script_counts
 
 SITE, BANNER, MASTHEAD, BYLINE, DATE, SECTION, CAPTION, TEXT = (
     "site",
@@ -53,7 +53,7 @@ WIDE_SHARE = 0.7
 MAX_LABEL_WORDS = 4
 MAX_LABEL_CHARS = 32
 # Words that join the capitalised words of a label or a name.
-_JOINERS = frozenset({"&", "and", "of", "the", "de", "van", "der", "von", "al", "bin", "da", "la"})
+_JOINERS = frozenset({"&", "and", "of", "the"}) | NAME_PARTICLES
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[a-z]{2,})(?:/\S*)?", re.I)
 _DATE_CUE = re.compile(
     r"^(?:published|date|dated|posted|updated|first published|last updated)\b\s*(?:on|at)?\s*:?\s*",
@@ -405,13 +405,14 @@ def read_header(lines: list[Line], furniture: list[Line], script: str) -> Header
     header.title = join_lines(texts[p] for p in title_run)
     for position in range(min(start, len(filled))):
         kind, reading = kinds[position], readings[position]
-        if kind == BYLINE and not header.authors:
+        # What a line says has the shape its kind gives it (see classify_line).
+        if kind == BYLINE and not header.authors and isinstance(reading, tuple):
             authors, date = reading
             header.authors = authors
             header.published = header.published or date
-        elif kind == DATE and header.published is None:
+        elif kind == DATE and header.published is None and isinstance(reading, dt.date):
             header.published = reading
-        elif kind == SECTION and not header.section:
+        elif kind == SECTION and not header.section and isinstance(reading, str):
             header.section = reading
     if not header.section:
         before_title = [p for p in labels if not title_run or p < title_run[0]]

@@ -1,5 +1,5 @@
 """What one piece of a header says: a date, the names of a byline, a section label, the
-publication a domain belongs to, the language of a text. Pure functions of strings; the
+publication a domain belongs to. Pure functions of strings; the
 header reader (``articles.ingest.header``) decides which line is which.
 """
 
@@ -9,13 +9,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from langdetect import DetectorFactory, detect
-from langdetect.lang_detect_exception import LangDetectException
-
-from articles.ingest.cleanup import (
-    word_script,
-)
 from articles.ingest.jalali import jalali_to_gregorian
+from articles.language import word_script
 
 # A date line holds the date and little else ("Thursday, 5 September 2019").
 MAX_DATE_LINE_WORDS = 6
@@ -209,19 +204,3 @@ def publication_from_domain(domain: str) -> Publication:
     else:
         name = " ".join(word.capitalize() for word in words)
     return Publication(name=name, homepage=f"https://{domain}")
-
-
-def detect_language(text: str) -> str:
-    """The ISO 639-1 code of the language ``text`` is written in, "" if it cannot be told.
-
-    Uses langdetect with a fixed seed, so the same text always gets the same answer. Expects
-    running text of at least a sentence; very short strings are unreliable.
-    """
-    # langdetect is random by default; the fixed seed makes imports repeatable.
-    DetectorFactory.seed = 0
-    try:
-        code = detect(text)
-    except LangDetectException:
-        return ""
-    # langdetect says "zh-cn"/"zh-tw"; the archive stores the ISO 639-1 part.
-    return code.split("-", 1)[0]

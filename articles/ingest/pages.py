@@ -1,6 +1,6 @@
 """Pages of a PDF-to-text dump and the furniture printed around the article on them.
 
-A dump (``pdftotext -layout``, or a PDF's text as ``readers.pdf`` lays it out) is pages
+A dump (``pdftotext -layout``, or a PDF's text as ``formats.pdf`` lays it out) is pages
 separated by form feeds; each page has lines that keep the layout's leading spaces (a centred
 title, an indented paragraph) and wide gaps between the parts of a running header
 ("www.site.com        12"). ``read_pages`` turns the text into ``Line`` values that keep
@@ -168,9 +168,9 @@ def find_furniture(pages: list[list[Line]]) -> set[tuple[int, int]]:
     # A text extractor may put a running head's parts on lines of their own: a short name at
     # the top of a later page, beside a line found to be furniture, is part of it.
     for number, page in enumerate(pages[1:], start=1):
-        top = [index for index, line in enumerate(page) if line][:EDGE_LINES]
-        if any((number, index) in found for index in top):
-            for index in top:
+        top_lines = [index for index, line in enumerate(page) if line][:EDGE_LINES]
+        if any((number, index) in found for index in top_lines):
+            for index in top_lines:
                 if is_short_name(page[index].text) and not ends_sentence(page[index].text):
                     found.add((number, index))
     return found

@@ -26,7 +26,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from articles.entities.tagging import extract_articles
 from articles.ingest.bulk import RunCache, batches, store_batch
+from articles.ingest.documents import REPARSABLE, reparse
 from articles.ingest.record import ArticleRecord, reporting_skips
 from articles.ingest.rows import (
     CREATED,
@@ -41,8 +43,10 @@ from articles.ingest.rows import (
     stand_in_title,
     unfiled_section,
 )
+from articles.ingest.sources import document_paths, document_records
 from articles.models import Article, Author, Byline, Entity, Mention
 from articles.search.indexing import deferred_indexing, schedule_out_of_step
+from articles.stories import find_stories
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +93,11 @@ class ImportReport:
     def add(self, article: Article | int | None, outcome: str) -> None:
         """Count ``article`` (an article or its id) under ``outcome``: CREATED, UPDATED or
         UNCHANGED."""
-        ids = {CREATED: self.created, UPDATED: self.updated, UNCHANGED: self.unchanged}[outcome]
-        ids.append(article.pk if isinstance(article, Article) else article)
+        pk = article.pk if isinstance(article, Article) else article
+        if outcome == CREATED:
+            self.created.append(pk)
+        elif pk is not None:  # only a dry run has no article, and it updates nothing
+            {UPDATED: self.updated, UNCHANGED: self.unchanged}[outcome].append(pk)
 
     def fail(self, source: str, reason: str) -> None:
         """Count a failure; ``source`` says where (a file, with its row or line), ``reason``
@@ -156,7 +163,7 @@ def store(
             review=[*record.review, UNTITLED],
         )
     article, outcome = classify(record)
-    if outcome == UNCHANGED:
+    if outcome == UNCHANGED and article is not None:
         if not force:
             return article, outcome
         outcome = UPDATED
@@ -245,18 +252,16 @@ def import_records(
             schedule_out_of_step(report.unchanged)
         if find_entities and not dry_run:
             # New and changed articles, and those a stopped run stored but did not reach.
-            todo = [*report.created, *report.updated, *_never_tagged(report.unchanged)]
+            created = [pk for pk in report.created if pk is not None]
+            todo = [*created, *report.updated, *_never_tagged(report.unchanged)]
             if todo:
-                from articles.entities.tagging import extract_articles
-
                 extract_articles(_articles(todo))
         if not dry_run:
             # Reprints and re-sends join their story (articles.stories). Unchanged articles
             # already placed are skipped there; those a stopped run never placed are not.
-            from articles.stories import find_stories
-
             try:
-                find_stories([*report.created, *report.updated, *report.unchanged])
+                stored = [*report.created, *report.updated, *report.unchanged]
+                find_stories([pk for pk in stored if pk is not None])
             except Exception:  # the articles are stored; `manage.py find_stories` catches up
                 log.exception("Could not group the imported articles into stories")
     return report
@@ -264,7 +269,7 @@ def import_records(
 
 def _never_tagged(ids: list[int]) -> list[int]:
     """Those of ``ids`` whose entities were never looked for."""
-    found = []
+    found: list[int] = []
     for start in range(0, len(ids), ENTITY_BATCH):
         chunk = ids[start : start + ENTITY_BATCH]
         found += Article.objects.filter(pk__in=chunk, entities_found_at__isnull=True).values_list(
@@ -315,8 +320,6 @@ def _store_all(records, report, publish_complete, dry_run, on_each) -> None:
 
 def import_files(paths: Iterable[Path], **options) -> ImportReport:
     """Import documents (PDF-to-text dumps, PDFs, HTML pages, text, Markdown)."""
-    from articles.ingest.sources import document_paths, document_records
-
     return import_records(document_records(document_paths(paths)), **options)
 
 
@@ -324,8 +327,6 @@ def reclean(articles: Iterable[Article]) -> ImportReport:
     """Read each article's kept raw text again with today's cleanup and metadata, and
     update it (editors' corrections kept). Articles from corpora, whose raw text is a
     corpus field rather than a document, are left as they are."""
-    from articles.ingest.documents import REPARSABLE, reparse
-
     report = ImportReport()
     with deferred_indexing():
         for article in articles:

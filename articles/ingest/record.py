@@ -20,16 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# The entity kinds the archive knows; mirrors ``articles.models.Entity.Kind``.
-ENTITY_KINDS = ("person", "organisation", "place", "other")
-
 
 @dataclass
 class EntityRef:
     """An entity named by the source itself (e.g. Reuters' index terms)."""
 
     name: str
-    kind: str  # one of ENTITY_KINDS
+    kind: str  # one of articles.models.Entity.Kind's values
     count: int = 1
 
 
@@ -62,6 +59,19 @@ class ArticleRecord:
     # What the reader was unsure of, in words for an editor ("title: no line stood out as the
     # title"): such an article comes in for review, as one with fields missing does.
     review: list[str] = field(default_factory=list)
+
+
+class UnreadableDocument(Exception):
+    """A document that cannot be imported; ``reason`` says why, in words for the user.
+
+    Raised by the format readers (``articles.ingest.formats``) and by the dispatcher that
+    hands documents to them (``articles.ingest.documents``); it lives here, with the record
+    the readers make, so that neither has to import the other to name it.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 # Who hears of skipped items: set by the import that is pulling records from the readers.

@@ -11,6 +11,10 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 
+from articles.ingest.corpora import READERS
+from articles.ingest.documents import SUFFIXES, read_document
+from articles.ingest.files import usable
+from articles.ingest.formats import tables
 from articles.ingest.record import ArticleRecord, skip
 
 log = logging.getLogger(__name__)
@@ -31,8 +35,6 @@ def corpus_records(
 ) -> Iterator[ArticleRecord]:
     """Records of a corpus known by name, from ``folder`` or its usual place under
     ``corpus_root`` (shared/corpus)."""
-    from articles.ingest.readers import READERS
-
     reader = READERS.get(name)
     if reader is None:
         raise ImportSourceError(f"Unknown corpus {name!r}; known: {', '.join(READERS)}.")
@@ -45,24 +47,21 @@ def corpus_records(
 def table_records(
     paths: Iterable[Path], mapping: str, limit: int | None = None
 ) -> Iterator[ArticleRecord]:
-    """Records of CSV or JSON Lines files (by extension, see ``tabular.read_table``;
+    """Records of CSV or JSON Lines files (by extension, see ``tables.read_table``;
     .xz/.gz/.bz2 allowed) whose columns are named by ``mapping``, e.g.
     ``title=headline,body=text,published=date``. A file that cannot be read (missing,
     damaged, or without a mapped column) is skipped from where it fails; the others go on."""
-    from articles.ingest.readers import tabular
-    from articles.ingest.readers.common import usable
-
     try:
-        fields = tabular.parse_mapping(mapping)
+        fields = tables.parse_mapping(mapping)
     except ValueError as exc:
         raise ImportSourceError(str(exc)) from exc
-    rows = chain.from_iterable(_table_rows(tabular, path, fields) for path in paths)
+    rows = chain.from_iterable(_table_rows(tables, path, fields) for path in paths)
     return _labelled(usable(rows, limit), "table")
 
 
-def _table_rows(tabular, path: Path, fields: dict[str, str]) -> Iterator[ArticleRecord]:
+def _table_rows(tables, path: Path, fields: dict[str, str]) -> Iterator[ArticleRecord]:
     try:
-        yield from tabular.read_table(path, fields)
+        yield from tables.read_table(path, fields)
     except OSError as exc:
         skip(log, str(path), f"the file cannot be read ({exc.strerror or exc})")
     except Exception as exc:  # one unreadable file never stops the import of the others
@@ -71,8 +70,6 @@ def _table_rows(tabular, path: Path, fields: dict[str, str]) -> Iterator[Article
 
 def document_paths(paths: Iterable[Path]) -> list[Path]:
     """The files named, with folders searched for files of the formats read."""
-    from articles.ingest.documents import SUFFIXES
-
     files: list[Path] = []
     for path in map(Path, paths):
         if not path.exists():
@@ -89,8 +86,6 @@ def document_paths(paths: Iterable[Path]) -> list[Path]:
 def document_records(files: Iterable[Path]) -> Iterator[ArticleRecord]:
     """Records of the documents in ``files``; one that cannot be read is skipped with its
     reason and the rest go on. Each record keeps its file."""
-    from articles.ingest.documents import read_document
-
     for path in files:
         try:
             record = read_document(path)

@@ -2,12 +2,15 @@
 that read them.
 
 A facet filter is the narrow query ``<field>_exact:"<value>"``. Values are names as
-shown to readers; quotes and backslashes inside them are escaped.
+shown to readers; quotes and backslashes inside them are escaped. ``display_value`` is how
+a value reads on every surface that shows one (the search page, the search feed's title).
 """
 
 from __future__ import annotations
 
 import re
+
+from django.utils.translation import get_language_info
 
 # The facets offered on the search page, in display order: (field, label).
 FACETS = (
@@ -39,3 +42,13 @@ def parse_facet_filter(narrow: str) -> tuple[str, str] | None:
         return None
     value = re.sub(r"\\(.)", r"\1", match["value"])
     return f"{match['field']}_exact", value
+
+
+def display_value(field: str, value: str) -> str:
+    """What a reader sees for a facet value: language codes become language names."""
+    if field == "language":
+        try:
+            return get_language_info(value)["name"]
+        except KeyError:
+            return value
+    return value

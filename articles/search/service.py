@@ -16,13 +16,15 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db.models import Case, Q, When
 from haystack import connections
 
 from articles import public
-from articles.models import Article
+from articles.models import Article, StoryVersion
 from articles.search.backends.base import ArchiveSearchQuerySet, IndexMissing, SearchOverBudget
 from articles.search.facets import FACET_FIELDS, FACETS, facet_filter
 from articles.search.highlight import highlight_words, snippet
+from articles.search.syntax import words_of
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +167,7 @@ class SearchOutcome:
     facets: dict[str, list[tuple[str, int]]]
     suggestion: str | None = None  # "did you mean", offered only when little was found
     # With one result per story: how many articles matched, and whether there were more
-    # than the stories were gathered from (``articles.stories.COLLAPSE_LIMIT``).
+    # than the stories were gathered from (``COLLAPSE_LIMIT``).
     articles_total: int | None = None
     grouped_within: int | None = None
 
@@ -196,6 +198,38 @@ def _fetch(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
     return results, sqs.count(), sqs.facet_counts().get("fields", {})
 
 
+# One result per story (the stories themselves: ``articles.stories``).
+# Search collapses versions among its best this many results; past them a search is too
+# broad for grouping to matter, and the page says so.
+COLLAPSE_LIMIT = 1000
+
+
+def one_per_story(ids: list[int]) -> tuple[list[int], dict[int, int]]:
+    """``ids`` (results, best first) with only the first of each story kept, and for each
+    kept id how many of ``ids`` are versions of its story (1 for an article in none)."""
+    stories: dict[int, int] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        stories.update(
+            StoryVersion.objects.filter(article_id__in=chunk).values_list("article_id", "story_id")
+        )
+    kept: list[int] = []
+    first_of: dict[int, int] = {}
+    versions: dict[int, int] = {}
+    for pk in ids:
+        story = stories.get(pk)
+        if story is None:
+            kept.append(pk)
+            versions[pk] = 1
+        elif story not in first_of:
+            first_of[story] = pk
+            kept.append(pk)
+            versions[pk] = 1
+        else:
+            versions[first_of[story]] += 1
+    return kept, versions
+
+
 @dataclass
 class _Found:
     """A result of a collapsed search, as the hits below read one."""
@@ -208,8 +242,6 @@ class _Found:
 def _fetch_one_per_story(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
     """``_fetch`` with one result per story: the best ``COLLAPSE_LIMIT`` results' ids,
     the first of each story kept; the total counts stories, so pages stay honest."""
-    from articles.stories import COLLAPSE_LIMIT, one_per_story
-
     rows = list(sqs.values_list("pk", "score")[:COLLAPSE_LIMIT])
     scores = {int(pk): score or 0.0 for pk, score in rows}
     kept, versions = one_per_story(list(scores))
@@ -221,8 +253,6 @@ def _fetch_one_per_story(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
 
 
 def _collapsed_search(params: SearchParams, sqs: ArchiveSearchQuerySet):
-    from articles.stories import COLLAPSE_LIMIT
-
     page = params.page
     results, total, articles_total, facets = _fetch_one_per_story(sqs, page, params.per_page)
     if not results and total and page > 1:  # past the end: the last page instead
@@ -311,10 +341,6 @@ def more_like_this(article: Article, count: int = 5) -> list[Article]:
 def autocomplete(text: str, limit: int = 8) -> list[dict]:
     """What the search box offers as a reader types: matching titles (from the index, so
     published only), then authors and entities with published articles."""
-    from django.db.models import Case, Q, When
-
-    from articles.search.syntax import words_of
-
     words = words_of(_CONTROL.sub(" ", text))[:8]
     if not words or len("".join(words)) < 2:
         return []

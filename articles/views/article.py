@@ -12,9 +12,9 @@ from django.urls import reverse
 from articles import public
 from articles.models import Article
 from articles.reading import AUTHORS, ENTITIES, entity_groups, mark_article, mark_names
+from articles.search.facets import display_value
 from articles.search.service import SearchParams, more_like_this
 from articles.stories import article_page_context
-from articles.views.search import display_value
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from django.utils.text import Truncator
 
 from articles import public
 from articles.models import Article, Author, Entity
-from articles.search.facets import FACETS
+from articles.search.facets import FACETS, display_value
 from articles.search.service import (
     OVER_BUDGET_MESSAGE,
     RETRY_AFTER_SECONDS,
@@ -33,7 +33,6 @@ from articles.search.service import (
     SearchUnavailable,
     run_search,
 )
-from articles.views.search import display_value
 
 FEED_ITEMS = 20
 SUMMARY_WORDS = 60

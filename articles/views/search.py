@@ -6,10 +6,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
-from django.utils.translation import get_language_info
 
 from articles.charts import bar_chart
-from articles.search.facets import FACETS
+from articles.search.facets import FACETS, display_value
 from articles.search.service import (
     MAX_PAGE,
     OVER_BUDGET_MESSAGE,
@@ -36,16 +35,6 @@ def _url_with(params: QueryDict, **changes) -> str:
         else:
             query[key] = value
     return "?" + query.urlencode()
-
-
-def display_value(field: str, value: str) -> str:
-    """What a reader sees for a facet value: language codes become language names."""
-    if field == "language":
-        try:
-            return get_language_info(value)["name"]
-        except KeyError:
-            return value
-    return value
 
 
 class _Pages:

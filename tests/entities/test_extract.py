@@ -9,7 +9,7 @@ import articles.entities as entities
 from articles.entities import KINDS, WEAPON_DESIGNATOR, Span, extract, extract_many
 from articles.entities.gazetteer import Gazetteer
 from articles.entities.normalise import group
-from articles.ingest.dump import parse_dump
+from articles.ingest.formats.dump import parse_dump
 from tests.conftest import SEED
 
 

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article
-from tests.ingest.readers.test_html import LOGIN_PAGE
-from tests.ingest.readers.test_pdf import article_pdf
+from tests.ingest.formats.test_html import LOGIN_PAGE
+from tests.ingest.formats.test_pdf import article_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,10 @@ from articles.ingest.cleanup import (
     is_soft_hyphen_split,
     join_lines,
     join_split_word,
-    main_script,
     normalise_text,
     rebuild_paragraphs,
     remove_banner_lines,
     remove_running_headers,
-    script_of,
     split_paragraphs,
     starts_sentence,
     typical_line_width,
@@ -60,22 +58,6 @@ class TestNormaliseText:
 
     def test_soft_hyphen_dropped_inside_a_line_kept_at_its_end(self):
         assert normalise_text("in\u00adter\u00ad\nnational") == "inter\u00ad\nnational"
-
-
-class TestScripts:
-    def test_script_of_letters_and_others(self):
-        assert script_of("a") == "LATIN"
-        assert script_of("İ") == "LATIN"
-        assert script_of("ک") == "ARABIC"
-        assert script_of("7") == ""
-        assert script_of("—") == ""
-
-    def test_main_script(self):
-        assert main_script(
-            f"{PERSIAN_MOTTO}\nA much longer English line than the motto above."
-        ) == ("LATIN")
-        assert main_script(f"{PERSIAN_MOTTO} Kabul") == "ARABIC"
-        assert main_script("2019 — 12") == ""
 
 
 class TestBannerLines:

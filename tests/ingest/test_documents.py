@@ -10,19 +10,20 @@ import pytest
 from articles.ingest import documents
 from articles.ingest.documents import (
     MAX_BYTES,
-    UnreadableDocument,
     looks_like_dump,
     read_document,
     read_document_bytes,
     reparse,
 )
-from tests.ingest.readers.test_html import ARTICLE_PAGE, LOGIN_PAGE
-from tests.ingest.readers.test_pdf import article_pdf
-from tests.ingest.readers.test_text import MARKDOWN_WITH_FRONT_MATTER, UNWRAPPED, WRAPPED
+from articles.ingest.record import UnreadableDocument
+from tests.ingest.formats.test_html import ARTICLE_PAGE, LOGIN_PAGE
+from tests.ingest.formats.test_pdf import article_pdf
+from tests.ingest.formats.test_text import MARKDOWN_WITH_FRONT_MATTER, UNWRAPPED, WRAPPED
 
 PDF_TITLE = "Harbour board splits over the future of the old fish market"
 
-# The first page of a PDF-to-text dump in the afgazad layout (see tests/ingest/test_dump.py).
+# The first page of a PDF-to-text dump in the afgazad layout (see
+# tests/ingest/formats/test_dump.py).
 DUMP = """
 www.afgazad.com                                afgazad@gmail.com    1
 
@@ -189,7 +190,7 @@ class TestRefused:
             read_document(tmp_path / "missing.pdf")
 
     def test_a_parser_failing_unexpectedly_gives_a_reason_not_its_error(self, monkeypatch):
-        from articles.ingest.readers import text
+        from articles.ingest.formats import text
 
         def broken(*args):
             raise KeyError("internal detail")

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from articles.ingest.dump import parse_dump
+from articles.ingest.formats.dump import parse_dump
 from articles.ingest.header import (
     BANNER,
     BYLINE,

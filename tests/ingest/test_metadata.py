@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 
 from articles.ingest.metadata import (
-    detect_language,
     is_byline,
     parse_authors,
     parse_date,
@@ -108,28 +107,6 @@ class TestPublication:
             homepage,
             "",
         )
-
-
-class TestLanguage:
-    def test_english(self):
-        text = (
-            "The provincial council met on Tuesday to discuss the water supply of the old city. "
-            "The meeting lasted for six hours and ended without a vote on any of the three plans."
-        )
-        assert detect_language(text) == "en"
-
-    def test_persian(self):
-        assert (
-            detect_language("این یک متن کوتاه فارسی درباره آب شهر کابل و شورای ولایتی است") == "fa"
-        )
-
-    def test_same_answer_every_time(self):
-        text = "Kabul council water"
-        assert len({detect_language(text) for _ in range(5)}) == 1
-
-    @pytest.mark.parametrize("text", ["", "12345", "—"])
-    def test_undetectable(self, text):
-        assert detect_language(text) == ""
 
 
 @pytest.mark.parametrize(

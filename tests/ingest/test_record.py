@@ -2,7 +2,7 @@ import logging
 
 from articles.ingest.record import reporting_skips, skip
 
-log = logging.getLogger("articles.ingest.readers.test")
+log = logging.getLogger("articles.ingest.corpora.test")
 
 
 def test_a_skip_is_logged_and_heard_by_the_import_reading(caplog):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.http import QueryDict
 
+from articles.ingest.corpora import hamshahri
 from articles.ingest.pipeline import import_records
-from articles.ingest.readers import hamshahri
 from articles.models import Article
 from articles.search.service import SearchParams, run_search
 

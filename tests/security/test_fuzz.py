@@ -20,7 +20,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.ingest.dump import parse_dump
+from articles.ingest.formats.dump import parse_dump
 from articles.models import Entity
 from articles.search.service import parse_date
 from tests import builders

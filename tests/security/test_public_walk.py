@@ -205,6 +205,7 @@ def visits(archive) -> dict[str, list[str]]:
         "articles:api-entity": [r("articles:api-entity", s) for s in hidden_entities],
         "articles:api-search": [r("articles:api-search", query=q) for q in searches],
         "sitemap": [r("sitemap")],
+        "robots": [r("robots")],
         "sitemap-section": [reverse("sitemap-section", args=[s]) for s in SITEMAPS],
         # Staff only: a visitor gets 404 for any name, an article's original or not.
         "original-file": [

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from tqdm import tqdm
 
+from articles.ingest.corpora import READERS
 from articles.ingest.pipeline import import_records
-from articles.ingest.readers import READERS
 from articles.ingest.sources import (
     ImportSourceError,
     corpus_records,

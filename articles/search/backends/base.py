@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from haystack.query import SearchQuerySet
 
 from articles.search import syntax
@@ -35,8 +36,6 @@ class SearchOverBudget(Exception):
 
 def time_limit() -> float:
     """Seconds one engine call may take (``SEARCH_TIME_LIMIT``)."""
-    from django.conf import settings
-
     return float(getattr(settings, "SEARCH_TIME_LIMIT", 1.0))
 
 
