@@ -9,13 +9,23 @@ from django.db import models
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from articles import upload
 from articles.entities.merge import merge_entities
 from articles.entities.resolution import undo_automatic_merge
 from articles.ingest.pipeline import IMPORTED_FIELDS
-from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Entity,
+    Mention,
+    Publication,
+    ScannedPage,
+    Section,
+)
 
 # A bare domain typed into a URL field means https (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -227,6 +237,29 @@ class MentionInline(admin.TabularInline):
     fields = ["entity", "count", "origin", "rejected"]
 
 
+class ScannedPageInline(admin.TabularInline):
+    """The pages OCR read, each image beside its confidence, to compare with the text."""
+
+    model = ScannedPage
+    extra = 0
+    can_delete = False
+    fields = ["number", "preview", "confidence", "languages", "flagged"]
+    readonly_fields = ["number", "preview", "confidence", "languages"]
+
+    @admin.display(description="page image")
+    def preview(self, page: ScannedPage) -> str:
+        if not page.image:
+            return "-"
+        return format_html(
+            '<a href="{0}"><img src="{0}" alt="page {1}" style="max-width: 240px"></a>',
+            page.image.url,
+            page.number,
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class NeedsReviewFilter(admin.SimpleListFilter):
     title = "import"
     parameter_name = "incomplete"
@@ -271,7 +304,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "missing",
         "edited",
     ]
-    inlines = [BylineInline, MentionInline]
+    inlines = [BylineInline, MentionInline, ScannedPageInline]
     formfield_overrides = HTTPS_URLS
     actions = ["publish_selected", "withdraw_selected", "send_to_review"]
     fieldsets = [

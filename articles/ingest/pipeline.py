@@ -287,6 +287,10 @@ def store(
             article.original_file.save(
                 record.original_path.name, ContentFile(record.original_path.read_bytes())
             )
+        if record.scanned_pages:
+            from articles.ingest.ocr import save_pages
+
+            save_pages(article, record.scanned_pages)
     return article, outcome
 
 
