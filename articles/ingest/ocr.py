@@ -444,7 +444,13 @@ def lay_out_words(words: list[_Word]) -> str:
     rows: list[list[_LineBox]] = []
     for box in sorted(boxes, key=lambda box: (box.top, box.left)):
         middle = (box.top + box.bottom) / 2
-        if rows and rows[-1][0].top <= middle <= rows[-1][0].bottom:
+        # Parts of one printed line stand side by side; lines of a skewed page, whose boxes
+        # overlap in height, stand one above the other and stay apart.
+        if (
+            rows
+            and rows[-1][0].top <= middle <= rows[-1][0].bottom
+            and not any(box.left < other.right and other.left < box.right for other in rows[-1])
+        ):
             rows[-1].append(box)
         else:
             rows.append([box])
