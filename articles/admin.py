@@ -304,7 +304,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "missing",
         "edited",
     ]
-    inlines = [BylineInline, MentionInline, ScannedPageInline]
+    inlines = [BylineInline, MentionInline]
     formfield_overrides = HTTPS_URLS
     actions = ["publish_selected", "withdraw_selected", "send_to_review"]
     fieldsets = [
@@ -341,6 +341,12 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_inlines(self, request, obj):
+        # Only articles read by OCR have page images (and only then does a form hold them).
+        if obj is not None and obj.scanned_pages.exists():
+            return [*self.inlines, ScannedPageInline]
+        return self.inlines
 
     @admin.display(description="missing on import")
     def missing(self, obj):

@@ -71,8 +71,6 @@ def typeset(pages: list[list[str]], rtl: bool = False) -> bytes:
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)
     if rtl:
-        import arabic_reshaper
-        from bidi.algorithm import get_display
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont
 
@@ -82,7 +80,7 @@ def typeset(pages: list[list[str]], rtl: bool = False) -> bytes:
         y = HEIGHT - 72
         for line in lines:
             if rtl:
-                pdf.drawRightString(WIDTH - 72, y, get_display(arabic_reshaper.reshape(line)))
+                pdf.drawRightString(WIDTH - 72, y, _visual(line))
             elif line:
                 pdf.drawString(72, y, line)
             y -= 20
@@ -158,11 +156,46 @@ def test_a_persian_page_is_read_with_the_persian_model():
 
 
 @needs_ocr
+@needs_font
+def test_a_bilingual_page_is_read_with_both_models():
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.setFont("DejaVu", 14)
+    y = HEIGHT - 72
+    for english, persian in zip(ENGLISH[5:8], PERSIAN + PERSIAN[:1], strict=True):
+        pdf.drawString(72, y, english)
+        pdf.drawRightString(WIDTH - 72, y - 20, _visual(persian))
+        y -= 40
+    pdf.showPage()
+    pdf.save()
+    (page,) = rasterise(out.getvalue())
+    scan = ocr.recognise_page(page)
+    assert scan.languages in ("eng+fas", "fas+eng")
+    assert "harbour board of the coastal town" in scan.text
+    assert "کتابخانه" in scan.text
+
+
+@needs_ocr
 def test_a_300_dpi_scan_is_brought_to_the_text_size_tesseract_reads_best():
     (page,) = rasterise(typeset([ENGLISH]), dpi=300)
     assert ocr.text_scale(page) < 1
     (page,) = rasterise(typeset([ENGLISH]), dpi=200)
     assert ocr.text_scale(page) == 1.0
+
+
+@needs_ocr
+def test_a_skewed_scan_is_levelled_before_it_is_read():
+    (page,) = rasterise(typeset([ENGLISH]))
+    assert ocr.skew_angle(page) == 0.0
+    skewed = page.rotate(3, Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    assert ocr.skew_angle(skewed) == pytest.approx(-3, abs=0.3)
+    text = " ".join(ocr.recognise_page(skewed).text.split())
+    assert "The harbour board of the coastal town of Marrow met on Monday" in text
+    assert "which has stood empty since the last trawler company left" in text
 
 
 @needs_ocr
@@ -217,6 +250,28 @@ def test_a_poor_scan_is_kept_with_its_page_images_and_comes_in_for_review(tmp_pa
 
 
 @pytest.mark.django_db
+def test_the_admin_shows_each_page_image_with_its_confidence_to_staff_only(admin_client, client):
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from tests import builders
+
+    article = builders.article(title="Harbour board meets")
+    page = ScannedPage(article=article, number=2, confidence=61.5, languages="fas", flagged=True)
+    page.image.save("harbour-p2.png", ContentFile(png(Image.new("L", (60, 80), 255))))
+    change = admin_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    html = change.content.decode()
+    assert f'<img src="{page.image.url}" alt="page 2"' in html
+    assert "61.5" in html
+
+    shown = admin_client.get(page.image.url)
+    assert shown.status_code == 200
+    assert shown["Content-Disposition"].startswith("inline;")
+    assert Image.open(io.BytesIO(b"".join(shown.streaming_content))).size == (60, 80)
+    assert client.get(page.image.url).status_code == 404  # nobody else learns it exists
+
+
+@pytest.mark.django_db
 def test_without_tesseract_the_scan_is_reported_with_what_to_install(
     tmp_path, monkeypatch, search_index
 ):
@@ -257,6 +312,13 @@ def test_words_are_laid_out_as_printed():
     assert lines[1:4] == ["", "First line", "second"]
     assert lines[4] == ""
     assert lines[5].strip() == "سلام دنیا"
+
+
+def _visual(line: str) -> str:
+    import arabic_reshaper
+    from bidi.algorithm import get_display
+
+    return get_display(arabic_reshaper.reshape(line))
 
 
 def _jpeg(image: Image.Image) -> bytes:
