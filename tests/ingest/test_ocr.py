@@ -223,6 +223,7 @@ def test_a_pdf_with_a_text_layer_and_a_scanned_page_gets_both():
 
 
 @needs_ocr
+@pytest.mark.slow  # three OCR passes over two pages
 @pytest.mark.django_db
 def test_a_poor_scan_is_kept_with_its_page_images_and_comes_in_for_review(tmp_path, search_index):
     (page,) = rasterise(typeset([ENGLISH]))
