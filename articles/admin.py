@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from articles import stories, upload
@@ -22,6 +23,7 @@ from articles.models import (
     Entity,
     Mention,
     Publication,
+    ScannedPage,
     Section,
     Story,
     StoryExclusion,
@@ -238,6 +240,29 @@ class MentionInline(admin.TabularInline):
     fields = ["entity", "count", "origin", "rejected"]
 
 
+class ScannedPageInline(admin.TabularInline):
+    """The pages OCR read, each image beside its confidence, to compare with the text."""
+
+    model = ScannedPage
+    extra = 0
+    can_delete = False
+    fields = ["number", "preview", "confidence", "languages", "flagged"]
+    readonly_fields = ["number", "preview", "confidence", "languages"]
+
+    @admin.display(description="page image")
+    def preview(self, page: ScannedPage) -> str:
+        if not page.image:
+            return "-"
+        return format_html(
+            '<a href="{0}"><img src="{0}" alt="page {1}" style="max-width: 240px"></a>',
+            page.image.url,
+            page.number,
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class NeedsReviewFilter(admin.SimpleListFilter):
     title = "import"
     parameter_name = "incomplete"
@@ -319,6 +344,12 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_inlines(self, request, obj):
+        # Only articles read by OCR have page images (and only then does a form hold them).
+        if obj is not None and obj.scanned_pages.exists():
+            return [*self.inlines, ScannedPageInline]
+        return self.inlines
 
     @admin.display(description="missing on import")
     def missing(self, obj):

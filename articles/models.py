@@ -486,3 +486,28 @@ class FingerprintBand(models.Model):
 
     def __str__(self) -> str:
         return f"Band {self.key} of {self.article}"
+
+
+class ScannedPage(models.Model):
+    """A page of an article's original that was read by OCR: its image as recognised, the
+    models that read it and their confidence; a low-confidence page is flagged for review."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="scanned_pages")
+    number = models.PositiveIntegerField(help_text="The page in the original, from 1.")
+    image = models.ImageField(upload_to="originals/%Y/%m/pages/")
+    confidence = models.FloatField(help_text="Mean word confidence of the recognition, 0-100.")
+    languages = models.CharField(
+        max_length=40, blank=True, help_text="The Tesseract models that read it, e.g. eng, fas."
+    )
+    flagged = models.BooleanField(
+        default=False, help_text="Read with low confidence: compare the text with the image."
+    )
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="scanned_page_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} — page {self.number}"

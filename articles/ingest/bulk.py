@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from articles.ingest.ocr import save_pages
 from articles.ingest.record import ArticleRecord
 from articles.ingest.rows import (
     CREATED,
@@ -311,6 +312,8 @@ def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool)
     for article, item in zip(articles, items, strict=True):
         if item.record.original_path is not None:
             keep_original(article, item.record.original_path)
+        if item.record.scanned_pages:
+            save_pages(article, item.record.scanned_pages)
     # No save signals fire for bulk inserts: the index learns of them here.
     indexing.schedule(ids)
     return ids

@@ -19,6 +19,7 @@ import logging
 import re
 from pathlib import Path
 
+from articles.ingest import ocr
 from articles.ingest.cleanup import normalise_text, remove_running_headers
 from articles.ingest.formats import html, pdf, text
 from articles.ingest.formats.dump import parse_dump
@@ -29,10 +30,16 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 50 * 1024 * 1024
 
 PDF, HTML, MARKDOWN, TEXT, DUMP = "pdf", "html", "markdown", "text", "dump"
+SCAN = "scan"  # a page image read by OCR (articles.ingest.ocr); its raw text reads as a dump
 # Formats whose kept raw text ``reparse`` can read again.
-REPARSABLE = frozenset({PDF, HTML, MARKDOWN, TEXT, DUMP})
+REPARSABLE = frozenset({PDF, HTML, MARKDOWN, TEXT, DUMP, SCAN})
+# Page images, read by OCR, by their first bytes.
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 # File name endings a folder import picks up.
-SUFFIXES = frozenset({".pdf", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".text"})
+SUFFIXES = frozenset(
+    {".pdf", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".text", *IMAGE_SUFFIXES}
+)
 _FORMAT_OF_SUFFIX = {
     ".pdf": PDF,
     ".html": HTML,
@@ -48,6 +55,7 @@ _NAMES = {
     MARKDOWN: "Markdown file",
     TEXT: "text file",
     DUMP: "PDF-to-text dump",
+    SCAN: "scanned image",
 }
 
 # Where a PDF's header may start: the specification allows junk before it in the first 1 KB.
@@ -119,6 +127,8 @@ def read_document_bytes(name: str, data: bytes) -> ArticleRecord:
         return _parse(PDF, name, data)
     if suffix == ".pdf":
         raise UnreadableDocument("the file is named .pdf but is not a PDF")
+    if data.startswith(_IMAGE_MAGIC):
+        return _parse(SCAN, name, data)
     text = decode_text(data)
     if _HTML_START.match(text[:4096]):
         return _parse(HTML, name, text)
@@ -158,9 +168,16 @@ def _parse(fmt: str, name: str, content: str | bytes) -> ArticleRecord:
         MARKDOWN: text.parse_markdown,
         TEXT: text.parse_plain_text,
         DUMP: parse_dump,
+        SCAN: parse_dump,
     }
+    scans: list[ocr.ScannedPage] = []  # pages read by OCR, kept with the article
     try:
-        raw_text = pdf.extract_text(content) if isinstance(content, bytes) else content
+        if fmt == SCAN and isinstance(content, bytes):
+            raw_text = ocr.read_image_text(content, scans)
+        elif isinstance(content, bytes):
+            raw_text = pdf.extract_text(content, scans)
+        else:
+            raw_text = content
         record = parsers[fmt](raw_text, name)
     except UnreadableDocument:
         raise
@@ -169,6 +186,8 @@ def _parse(fmt: str, name: str, content: str | bytes) -> ArticleRecord:
         log.exception("Reading %s as %s failed", name, fmt)
         raise UnreadableDocument(f"the {_NAMES[fmt]} could not be read") from error
     record.format = fmt
+    record.scanned_pages = scans
+    record.review += ocr.review_reasons(scans)
     return record
 
 

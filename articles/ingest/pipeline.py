@@ -29,6 +29,7 @@ from django.db import transaction
 from articles.entities.tagging import extract_articles
 from articles.ingest.bulk import RunCache, batches, store_batch
 from articles.ingest.documents import REPARSABLE, reparse
+from articles.ingest.ocr import save_pages
 from articles.ingest.record import ArticleRecord, reporting_skips
 from articles.ingest.rows import (
     CREATED,
@@ -226,6 +227,8 @@ def store(
         if record.original_path is not None:
             # The file as given, kept beside its raw text: nothing handed in is lost.
             keep_original(article, record.original_path)
+        if record.scanned_pages:
+            save_pages(article, record.scanned_pages)
     return article, outcome
 
 

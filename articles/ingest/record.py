@@ -59,6 +59,9 @@ class ArticleRecord:
     # What the reader was unsure of, in words for an editor ("title: no line stood out as the
     # title"): such an article comes in for review, as one with fields missing does.
     review: list[str] = field(default_factory=list)
+    # Pages read by OCR (articles.ingest.ocr.ScannedPage): images and confidence, kept with
+    # the article for the admin.
+    scanned_pages: list[Any] = field(default_factory=list)
 
 
 class UnreadableDocument(Exception):

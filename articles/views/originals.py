@@ -23,7 +23,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils._os import safe_join
 from django.utils.http import content_disposition_header
 
-from articles.models import Article
+from articles.models import Article, ScannedPage
 
 FOLDER = "originals"
 
@@ -38,12 +38,16 @@ def original_file(request, name: str):
     except SuspiciousFileOperation as exc:
         raise Http404("No such file.") from exc
     article = Article.objects.filter(original_file=stored).only("pk").first()
+    if article is None:  # the image of a page OCR read, kept beside the original
+        article = ScannedPage.objects.filter(image=stored).only("pk").first()
     if article is None or not path.is_file():
         raise Http404("No such file.")
     if not user.has_perm("articles.view_article"):
         raise PermissionDenied
-    # Always a download: an imported HTML page must never run as a page of this site.
-    disposition = content_disposition_header(as_attachment=True, filename=path.name)
+    # Always a download: an imported HTML page must never run as a page of this site. The PNG
+    # page images OCR made are ours, and shown inline in the admin.
+    inline = stored.endswith(".png") and ScannedPage.objects.filter(image=stored).exists()
+    disposition = content_disposition_header(as_attachment=not inline, filename=path.name)
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if settings.ORIGINALS_X_ACCEL_REDIRECT:
         response = HttpResponse(content_type=content_type)

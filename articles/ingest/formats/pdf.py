@@ -39,6 +39,7 @@ from pdfminer.layout import LAParams, LTPage, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from articles.ingest.formats.dump import parse_dump
+from articles.ingest.ocr import fill_scanned_pages
 from articles.ingest.record import ArticleRecord, UnreadableDocument
 
 PAGE_BREAK = "\f"
@@ -51,11 +52,14 @@ _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 MAX_UNMAPPED_SHARE = 0.1
 
 
-def extract_text(data: bytes) -> str:
+def extract_text(data: bytes, scans: list | None = None) -> str:
     """The text layer of the PDF ``data``, laid out as ``pdftotext -layout`` lays it out: each
     page's lines top to bottom, indented as printed, parts of one line far apart separated by
     wide gaps, a blank line where the print leaves a line's height of space; each page followed
     by a form feed (see ``lay_out_page``).
+
+    Pages without a text layer (scans) are read by OCR when ``scans`` is given
+    (``articles.ingest.ocr.fill_scanned_pages``), which adds them to it.
 
     Raises ``UnreadableDocument`` when the PDF is damaged or cut short, needs a password, or has
     no text to read (a scan without a text layer, or fonts with no mapping to characters).
@@ -70,6 +74,8 @@ def extract_text(data: bytes) -> str:
     except Exception as error:
         # pdfminer raises many kinds of error (its own, KeyError, TypeError...) on broken files.
         raise UnreadableDocument("the PDF is damaged or incomplete and cannot be read") from error
+    if scans is not None:
+        pages = fill_scanned_pages(data, pages, scans)
     text = "".join(page + PAGE_BREAK for page in pages)
     words = text.split()
     if not words:
