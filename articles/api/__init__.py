@@ -74,7 +74,6 @@ api = ArchiveAPI(
     # rest; no interactive docs page (it would load scripts from another host).
     openapi_url=None,
     docs_url=None,
-    urls_namespace="articles",
     renderer=_JSON(),
     servers=[{"url": "/"}],
     openapi_extra={
