@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -185,7 +185,8 @@ class ArticleDetail(ArticleSummary):
         )
 
 
-def _latest() -> list[ArticleSummary]:
+def _latest() -> Any:
+    """The field of an author's or entity's newest articles."""
     return Field(
         max_length=LATEST,
         description=f"The newest {LATEST} published articles; articles_url pages through all.",
