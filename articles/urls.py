@@ -2,7 +2,8 @@
 
 from django.urls import path, re_path, register_converter
 
-from articles.views import api, article, browse, citations, entities, feeds, search
+from articles import api
+from articles.views import article, browse, citations, entities, feeds, search
 
 
 class UnicodeSlugConverter:
@@ -79,17 +80,11 @@ urlpatterns = [
     path("feeds/search/", feeds.search_feed, name="feed-search"),
     path("feeds/authors/<uslug:slug>/", feeds.author_feed, name="feed-author"),
     path("feeds/entities/<uslug:slug>/", feeds.entity_feed, name="feed-entity"),
-    # The read-only JSON API; articles/api_schema.py is its OpenAPI document.
-    path("api/", api.index, name="api-index"),
-    path("api/openapi.json", api.openapi, name="api-openapi"),
-    path("api/articles/", api.article_list, name="api-articles"),
-    path("api/articles/<uslug:slug>/", api.article_detail, name="api-article"),
-    path("api/authors/", api.author_list, name="api-authors"),
-    path("api/authors/<uslug:slug>/", api.author_detail, name="api-author"),
-    path("api/entities/", api.entity_list, name="api-entities"),
-    path("api/entities/<uslug:slug>/", api.entity_detail, name="api-entity"),
-    path("api/search/", api.search, name="api-search"),
+    # The read-only JSON API (articles/api/): api-index, api-openapi (its OpenAPI document,
+    # generated from the code), api-articles, api-article, api-authors, api-author,
+    # api-entities, api-entity, api-search.
+    *api.urlpatterns("api/"),
     # Anything else under /api/ is a JSON 404, not the site's HTML page; only addresses
-    # ending in a slash, so that /api/articles still redirects to /api/articles/.
+    # ending in a slash, so that /api/articles still redirects to /api/articles/. Last.
     re_path(r"^api/[\s\S]+/$", api.not_found),
 ]

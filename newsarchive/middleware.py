@@ -57,7 +57,7 @@ def database_unavailable(request, exception) -> HttpResponse:
     _close_broken_connections()
     response: HttpResponse
     if request.path.startswith(reverse("articles:api-index")):
-        # The API's own error shape (articles.views.api).
+        # The API's own error shape (articles.api).
         response = JsonResponse({"error": "database unavailable", "detail": MESSAGE}, status=503)
     else:
         # Without the request: its context processors may read the session or the user,

@@ -1,4 +1,4 @@
-"""Tests of the JSON API (articles/views/api.py) and of its OpenAPI document."""
+"""Tests of the JSON API (articles/api/) and of its OpenAPI document."""
 
 import datetime as dt
 
