@@ -63,7 +63,7 @@ def spreadsheet_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def matching_ids(params: SearchParams, limit: int | None = MAX_ROWS) -> list[int]:
+def matching_ids(params: SearchParams, limit: int | None) -> list[int]:
     """Every match's id, in the search's order. Raises ``TooManyRows`` beyond ``limit``
     (None: no limit), ``SearchOverBudget`` and ``SearchUnavailable`` as searches do."""
     try:

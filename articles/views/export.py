@@ -46,7 +46,7 @@ def export_results(request):
     full_text = request.GET.get("full_text", "").lower() in TRUE
     params = SearchParams.from_query(request.GET)
     try:
-        ids = export.matching_ids(params)
+        ids = export.matching_ids(params, limit=export.MAX_ROWS)
     except export.TooManyRows:
         return _error(422, "too many results", TOO_MANY_MESSAGE)
     except SearchOverBudget:
