@@ -151,3 +151,14 @@ def test_the_command_exports_without_the_limit(archive, tmp_path, monkeypatch):
         "export_articles", "-f", "publication:The Daily Record", stdout=stdout, stderr=io.StringIO()
     )
     assert len(list(csv.DictReader(io.StringIO(stdout.getvalue())))) == 3
+
+
+def test_addresses_of_persian_slugs_are_the_articles_own(client, indexed):
+    with indexed():
+        article = builders.article(
+            title="گفت‌وگوهای آستانه", body="گفت‌وگوها ادامه دارد", language="fa"
+        )
+    _, text = download(client, q="گفت‌وگوها", format="jsonl")
+    (record,) = [json.loads(line) for line in text.splitlines()]
+    assert record["url"] == "http://testserver" + article.get_absolute_url()
+    assert client.get(article.get_absolute_url()).status_code == 200
