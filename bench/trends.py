@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+BACKENDS = ("whoosh", "postgres")
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsarchive_bench_trends"
 FIVE = ["oil", "government", '"prime minister"', "iran OR iraq", "market -stock"]
 # (name, query string); 1995-2025 is the 30 years the shared corpus spans most of.
@@ -148,18 +149,26 @@ def main() -> None:
     parser.add_argument("--database-url", default=DATABASE_URL)
     parser.add_argument("--side", choices=["both", "whoosh", "postgres"], default="both")
     parser.add_argument("--json", type=Path, default=None, help="write one side's numbers here")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="print the table of the sides' numbers kept in --workdir (each run with --side)",
+    )
     args = parser.parse_args()
     args.workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsarchive-trends-bench-"))
     args.workdir.mkdir(parents=True, exist_ok=True)
 
-    if args.side != "both":
+    if args.side != "both" and not args.report_only:
         out = side(args.side, args)
         if args.json:
             args.json.write_text(json.dumps(out))
         return
 
+    if args.report_only:
+        report([json.loads((args.workdir / f"{b}.json").read_text()) for b in BACKENDS])
+        return
     results = []
-    for backend in ("whoosh", "postgres"):
+    for backend in BACKENDS:
         target = args.workdir / f"{backend}.json"
         command = [
             sys.executable,
@@ -179,7 +188,11 @@ def main() -> None:
             command += ["--limit", str(args.limit)]
         subprocess.run(command, check=True)
         results.append(json.loads(target.read_text()))
+    report(results)
 
+
+def report(results: list[dict]) -> None:
+    """One table of both sides' numbers."""
     print()
     whoosh, postgres = results
     print(
