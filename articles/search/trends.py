@@ -215,11 +215,15 @@ def compare(params: TrendParams) -> Trends:
         return Trends(params, params.interval or "year", [], [], [], notes)
     first = filters.date_from or min(yearly)
     last = filters.date_to or max(yearly).replace(month=12, day=31)
-    if not filters.date_to and params.interval != "year":
+    # The year-by-year extent overstates the range by under two years: beyond that much
+    # more than YEARS_BEYOND_DAYS, the range suggests years whatever its exact ends.
+    surely_years = (last - first).days > YEARS_BEYOND_DAYS + 2 * 366
+    refine = params.interval != "year" and not (params.interval is None and surely_years)
+    if not filters.date_to and refine:
         # The last year's last article, to the stretch: a year of empty months misleads.
         finer = _histogram(replace(filters, date_from=max(first, max(yearly))), "week", None)
         last = max(finer) + dt.timedelta(days=6) if finer else last
-    if not filters.date_from and params.interval != "year":
+    if not filters.date_from and refine:
         earliest = _histogram(
             replace(filters, date_to=min(min(yearly).replace(month=12, day=31), last)),
             "week",
