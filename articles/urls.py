@@ -2,17 +2,9 @@
 
 from django.urls import path, re_path, register_converter
 
-from articles.views import (
-    api,
-    article,
-    browse,
-    citations,
-    entities,
-    export,
-    feeds,
-    search,
-    trends,
-)
+from articles.views import api, article, browse, citations, entities, feeds, search
+from articles.views.export import export_results
+from articles.views.trends import trends, trends_csv, trends_json
 
 
 class UnicodeSlugConverter:
@@ -100,10 +92,10 @@ urlpatterns = [
     path("api/entities/<uslug:slug>/", api.entity_detail, name="api-entity"),
     path("api/search/", api.search, name="api-search"),
     # Research tools (issue 19): trends over time, and any search's results as a download.
-    path("trends/", trends.trends, name="trends"),
-    path("trends/csv/", trends.trends_csv, name="trends-csv"),
-    path("trends/json/", trends.trends_json, name="trends-json"),
-    path("api/export/", export.export_results, name="export"),
+    path("trends/", trends, name="trends"),
+    path("trends/csv/", trends_csv, name="trends-csv"),
+    path("trends/json/", trends_json, name="trends-json"),
+    path("api/export/", export_results, name="export"),
     # Anything else under /api/ is a JSON 404, not the site's HTML page; only addresses
     # ending in a slash, so that /api/articles still redirects to /api/articles/.
     re_path(r"^api/[\s\S]+/$", api.not_found),
