@@ -144,10 +144,7 @@ def _result_context(params: TrendParams, result: Trends) -> dict:
 
 def _data(params: TrendParams):
     """The trends for a download, or an error response (422, 503) as the API gives."""
-    if not params.queries:
-        return None, JsonResponse(
-            {"error": "no query", "detail": "Give one to five queries as q=…&q=…"}, status=400
-        )
+    # Without a query: the articles in the filters alone, over time (the denominator).
     try:
         return compare(params), None
     except SearchOverBudget:
