@@ -48,6 +48,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--workdir", type=Path, default=None, help="kept between runs")
     parser.add_argument("--full-text", action="store_true", help="with each article's body")
+    parser.add_argument("--format", choices=["csv", "jsonl", "both"], default="both")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsarchive-export-bench-"))
 
@@ -85,7 +86,7 @@ def main() -> None:
         "RSS end | peak RSS |"
     )
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
-    for fmt in ("csv", "jsonl"):
+    for fmt in ("csv", "jsonl") if args.format == "both" else (args.format,):
         start_rss = rss_mib()
         started = time.perf_counter()
         ids = export.matching_ids(params, limit=None)[: args.rows]
