@@ -212,3 +212,202 @@ def _num(value: float) -> str:
 def _default_id(title: str, points: list[tuple[str, int]]) -> str:
     key = "\x1f".join([title, *(label for label, _ in points)])
     return "chart-" + hashlib.sha256(key.encode()).hexdigest()[:10]
+
+
+# --- Line charts: several series over the same stretches of time (trends, issue 19) --------
+# Colours with at least 3:1 contrast on the page's background, told apart by a dash pattern
+# and a marker shape as well (for readers who cannot tell the colours apart, and in print).
+LINE_STYLES = (
+    ("#8a1c1c", "", "circle"),
+    ("#1f5f99", "6 3", "square"),
+    ("#2d7a35", "2 3", "diamond"),
+    ("#7a4a00", "8 3 2 3", "triangle"),
+    ("#6b3fa0", "1 2", "cross"),
+)
+
+
+def line_style(index: int) -> tuple[str, str, str]:
+    """(colour, dash pattern, marker) of series ``index``; beyond five they repeat with a
+    heavier line."""
+    return LINE_STYLES[index % len(LINE_STYLES)]
+
+
+def line_chart(
+    labels: list[str],
+    series: list[tuple[str, list[float | None]]],
+    title: str,
+    *,
+    x_label: str = "",
+    y_label: str = "",
+    percent: bool = False,
+    hidden: set[int] | frozenset[int] = frozenset(),
+    width: int = 640,
+    height: int = 280,
+    chart_id: str = "",
+) -> SafeString:
+    """A line chart: one line per ``(name, values)`` of ``series`` over ``labels`` (a
+    value None is a gap: nothing to divide by), as an ``<svg>`` with a title and a
+    description. Series whose index is in ``hidden`` are left out of the drawing (the
+    legend, drawn by the page, says so and links to show them). ``percent``: values are
+    fractions, shown as percentages. The numbers themselves belong in a table beside the
+    chart (the page's)."""
+    shown = [(i, name, values) for i, (name, values) in enumerate(series) if i not in hidden]
+    if not labels or not shown:
+        return mark_safe(  # noqa: S308  (escaped)
+            f'<p class="chart-empty">{escape(title)}: no data to show.</p>'
+        )
+    chart_id = chart_id or _default_id(title, [(label, 0) for label in labels])
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    largest = max((v for _, _, values in shown for v in values if v is not None), default=0)
+    top, step, fmt = _line_scale(largest, percent)
+    ticks = [step * k for k in range(round(top / step) + 1)]
+    left = max(_LEFT, math.ceil(max(len(fmt(t)) for t in ticks) * _EM * _NARROW_FONT_SIZE) + 10)
+    plot_w, plot_h = width - left - _RIGHT, height - _TOP - _BOTTOM
+    baseline = _TOP + plot_h
+    slot = plot_w / len(labels)
+
+    def x_of(i: int) -> float:
+        return left + (i + 0.5) * slot
+
+    def y_of(value: float) -> float:
+        return baseline - plot_h * (value / top if top else 0)
+
+    describe = "; ".join(f"{name}: {_peak(values, labels, fmt)}" for _, name, values in shown)
+    unit = (x_label or "point").lower()
+    summary = f"{len(labels)} {unit}s from {labels[0]} to {labels[-1]}. {describe}"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-lines" role="img"'
+        f' aria-labelledby="{title_id} {desc_id}" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}" font-size="{_FONT_SIZE}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(summary)}</desc>',
+        '<g class="chart-grid" aria-hidden="true">',
+    ]
+    for tick in ticks:
+        y = _num(y_of(tick))
+        parts.append(
+            f'<line x1="{left}" y1="{y}" x2="{width - _RIGHT}" y2="{y}"'
+            f' stroke="#dedbd2" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y}" dy="0.35em" text-anchor="end"'
+            f' fill="#555b61">{escape(fmt(tick))}</text>'
+        )
+    parts.append("</g>")
+    marker_every = max(1, math.ceil(len(labels) / 40))  # markers only where they fit
+    for index, name, values in shown:
+        colour, dash, marker = line_style(index)
+        parts.append(f'<g class="chart-line chart-series-{index}"><title>{escape(name)}</title>')
+        for run in _runs(values):
+            points = " ".join(f"{_num(x_of(i))},{_num(y_of(values[i]))}" for i in run)
+            dashes = f' stroke-dasharray="{dash}"' if dash else ""
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}"'
+                f' stroke-width="2"{dashes} stroke-linejoin="round"/>'
+            )
+        for i, value in enumerate(values):
+            if value is None or i % marker_every:
+                continue
+            parts.append(
+                f"<g><title>{escape(name)}, {escape(labels[i])}: {escape(fmt(value))}</title>"
+                f"{_marker(marker, x_of(i), y_of(value), colour)}</g>"
+            )
+        parts.append("</g>")
+    parts.append('<g class="chart-axis" aria-hidden="true">')
+    parts.append(
+        f'<line x1="{left}" y1="{baseline}" x2="{width - _RIGHT}" y2="{baseline}"'
+        f' stroke="#555b61" stroke-width="1"/>'
+    )
+    points = [(label, 0) for label in labels]
+    every = _label_every(points, plot_w, _FONT_SIZE)
+    every_narrow = _label_every(points, plot_w, _NARROW_FONT_SIZE, multiple_of=every)
+    for i, label in enumerate(labels):
+        if i % every:
+            continue
+        wide_only = ' class="chart-wide-only"' if i % every_narrow else ""
+        parts.append(
+            f'<text{wide_only} x="{_num(x_of(i))}" y="{baseline + 4}" dy="1em"'
+            f' text-anchor="middle" fill="#1d1d1f">{escape(_shorten(label))}</text>'
+        )
+    if x_label:
+        parts.append(
+            f'<text class="chart-axis-name" x="{_num(left + plot_w / 2)}" y="{baseline + 4}"'
+            f' dy="2.25em" text-anchor="middle" fill="#555b61">{escape(x_label)}</text>'
+        )
+    if y_label:
+        parts.append(
+            f'<text class="chart-axis-name" x="4" y="{_TOP - 18}" text-anchor="start"'
+            f' fill="#555b61">{escape(y_label)}</text>'
+        )
+    parts.append("</g></svg>")
+    return mark_safe(  # noqa: S308  (every piece of text above is escaped)
+        f'<figure class="chart" id="{chart_id}">{"".join(parts)}</figure>'
+    )
+
+
+def format_share(value: float | None, digits: int = 2) -> str:
+    """A fraction as a percentage ('12.5%'), '—' for none."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.{digits}f}".rstrip("0").rstrip(".") + "%"
+
+
+def _line_scale(largest: float, percent: bool):
+    """(top of the axis, step, a formatter for values) for a line chart."""
+    if not percent:
+        top, step = _scale(math.ceil(largest))
+        return top, step, lambda v: f"{v:,.0f}"
+    if largest <= 0:
+        return 0.01, 0.0025, format_share
+    # Steps of 1, 2 or 5 times a power of ten (in fractions), four steps or fewer.
+    raw = largest / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(f * power for f in (1, 2, 5, 10) if f * power * 4 >= largest)
+    top = step * math.ceil(round(largest / step, 9))
+    digits = max(0, -math.floor(math.log10(step * 100))) if step * 100 < 1 else 0
+    return top, step, lambda v: format_share(v, digits + 1)
+
+
+def _runs(values: list[float | None]) -> list[list[int]]:
+    """Indexes of the stretches of consecutive values that are not None."""
+    runs, current = [], []
+    for i, value in enumerate(values):
+        if value is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append(i)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    r = 3.5
+    if shape == "circle":
+        return f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{r}" fill="{colour}"/>'
+    if shape == "square":
+        return (
+            f'<rect x="{_num(x - r)}" y="{_num(y - r)}" width="{2 * r}" height="{2 * r}"'
+            f' fill="{colour}"/>'
+        )
+    if shape == "diamond":
+        pts = f"{_num(x)},{_num(y - r - 1)} {_num(x + r + 1)},{_num(y)} "
+        pts += f"{_num(x)},{_num(y + r + 1)} {_num(x - r - 1)},{_num(y)}"
+        return f'<polygon points="{pts}" fill="{colour}"/>'
+    if shape == "triangle":
+        pts = f"{_num(x)},{_num(y - r - 1)} {_num(x + r + 1)},{_num(y + r)} "
+        pts += f"{_num(x - r - 1)},{_num(y + r)}"
+        return f'<polygon points="{pts}" fill="{colour}"/>'
+    return (
+        f'<path d="M{_num(x - r)},{_num(y - r)}L{_num(x + r)},{_num(y + r)}'
+        f'M{_num(x - r)},{_num(y + r)}L{_num(x + r)},{_num(y - r)}"'
+        f' stroke="{colour}" stroke-width="2"/>'
+    )
+
+
+def _peak(values: list[float | None], labels: list[str], fmt) -> str:
+    known = [(v, label) for v, label in zip(values, labels, strict=True) if v is not None]
+    if not known:
+        return "no data"
+    value, label = max(known, key=lambda item: item[0])
+    return f"highest {fmt(value)} in {label}"

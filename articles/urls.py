@@ -4,6 +4,8 @@ from django.urls import path, re_path, register_converter
 
 from articles import api
 from articles.views import article, browse, citations, entities, feeds, search
+from articles.views.export import export_results
+from articles.views.trends import trends, trends_csv, trends_json
 
 
 class UnicodeSlugConverter:
@@ -80,6 +82,11 @@ urlpatterns = [
     path("feeds/search/", feeds.search_feed, name="feed-search"),
     path("feeds/authors/<uslug:slug>/", feeds.author_feed, name="feed-author"),
     path("feeds/entities/<uslug:slug>/", feeds.entity_feed, name="feed-entity"),
+    # Research tools (issue 19): trends over time, and any search's results as a download.
+    path("trends/", trends, name="trends"),
+    path("trends/csv/", trends_csv, name="trends-csv"),
+    path("trends/json/", trends_json, name="trends-json"),
+    path("api/export/", export_results, name="export"),
     # The read-only JSON API (articles/api/): api-index, api-openapi (its OpenAPI document,
     # generated from the code), api-articles, api-article, api-authors, api-author,
     # api-entities, api-entity, api-search.

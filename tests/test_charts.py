@@ -156,3 +156,36 @@ def test_room_left_of_the_axis_for_large_values_at_phone_size():
     top = [t for t in grid.iter(f"{SVG}text")][-1]
     assert top.text == "15,000"
     assert float(top.get("x")) - len(top.text) * 0.65 * NARROW >= 0
+
+
+# --- line charts (trends) --------------------------------------------------------------------
+from articles.charts import format_share, line_chart  # noqa: E402
+
+
+def test_line_chart_one_line_per_series_with_gaps_and_hidden_series():
+    labels = ["2019", "2020", "2021", "2022"]
+    series = [("drought", [0.1, None, 0.3, 0.2]), ("floods <b>", [0.0, 0.05, 0.1, 0.15])]
+    svg = svg_of(parse(line_chart(labels, series, "Share", x_label="Year", percent=True)))
+    lines = [g for g in svg.iter(f"{SVG}g") if "chart-line" in (g.get("class") or "")]
+    assert [g.find(f"{SVG}title").text for g in lines] == ["drought", "floods <b>"]
+    # None is a gap: the first series is drawn as two runs, the second as one.
+    assert len(lines[0].findall(f"{SVG}polyline")) == 2
+    assert len(lines[1].findall(f"{SVG}polyline")) == 1
+    desc = svg.find(f"{SVG}desc").text
+    assert "4 years from 2019 to 2022" in desc and "drought: highest 30% in 2021" in desc
+    hidden = svg_of(parse(line_chart(labels, series, "Share", percent=True, hidden={0})))
+    titles = [
+        g.find(f"{SVG}title").text
+        for g in hidden.iter(f"{SVG}g")
+        if g.get("class") and "chart-line" in g.get("class")
+    ]
+    assert titles == ["floods <b>"]
+
+
+def test_line_chart_points_rise_with_their_values_and_nothing_to_show_says_so():
+    svg = svg_of(parse(line_chart(["a", "b"], [("x", [1, 4])], "Counts")))
+    points = svg.find(f".//{SVG}polyline").get("points").split()
+    (x1, y1), (x2, y2) = (tuple(map(float, p.split(","))) for p in points)
+    assert x1 < x2 and y2 < y1  # a larger value is higher up
+    assert "no data" in str(line_chart([], [("x", [])], "Counts"))
+    assert format_share(0.125) == "12.5%" and format_share(None) == "—"

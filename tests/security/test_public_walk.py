@@ -204,6 +204,15 @@ def visits(archive) -> dict[str, list[str]]:
         ],
         "articles:api-entity": [r("articles:api-entity", s) for s in hidden_entities],
         "articles:api-search": [r("articles:api-search", query=q) for q in searches],
+        # Research tools (issue 19): trends (split too, which names publications) and exports.
+        **{
+            name: [r(name, query=q) for q in searches]
+            + [r(name, query="q=harbour&q=covert&split=publication")]
+            for name in ("articles:trends", "articles:trends-csv", "articles:trends-json")
+        },
+        "articles:export": [r("articles:export", query=q) for q in searches]
+        + [r("articles:export", query="format=jsonl&full_text=1&f=publication:Covert+Gazette")]
+        + [r("articles:export", query="format=jsonl&full_text=1")],
         "sitemap": [r("sitemap")],
         "robots": [r("robots")],
         "sitemap-section": [reverse("sitemap-section", args=[s]) for s in SITEMAPS],
@@ -223,7 +232,8 @@ def test_nothing_unpublished_is_seen_on_any_public_url(client, archive):
         for url in urls:
             response = client.get(url, follow=True)
             assert response.status_code in (200, 404), (url, response.status_code)
-            text = response.content.decode().casefold()
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            text = body.decode().casefold()
             # A search repeats what was asked ("zanzibar"): only the rest would be a leak.
             asked = unquote_plus(url).casefold()
             leaked = [word for word in HIDDEN if word in text and word not in asked]

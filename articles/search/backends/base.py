@@ -104,3 +104,67 @@ def suggest_query(text: str, closest: Callable[[str], str | None]) -> str | None
         if better:
             suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, suggestion)
     return suggestion if suggestion != text else None
+
+
+# --- Research tools: trends and export (issue 19) ------------------------------------------
+# Each backend answers ``date_histogram`` (the PostgreSQL backend with GROUP BY date_trunc,
+# the Whoosh backend from each segment's date column) and ``ordered_ids`` (every match's
+# id in the search's order, without loading a stored field); ``articles.search.trends``
+# and ``articles.views.export`` call them through the functions below, with a query
+# built by the search service.
+INTERVALS = ("year", "month", "week")
+# What a trend may be split by: a reader's name → the single-valued index facet field.
+SPLIT_FIELDS = {"publication": "publication_exact", "language": "language_exact"}
+
+
+def bucket_start(day: dt.date, interval: str) -> dt.date:
+    """The first day of the year, month or week (Monday, as ISO and PostgreSQL's
+    ``date_trunc('week', …)`` have it) holding ``day``."""
+    if interval == "year":
+        return day.replace(month=1, day=1)
+    if interval == "month":
+        return day.replace(day=1)
+    if interval == "week":
+        return day - dt.timedelta(days=day.weekday())
+    raise ValueError(f"Unknown interval {interval!r}; one of {', '.join(INTERVALS)}.")
+
+
+def date_histogram(
+    sqs: ArchiveSearchQuerySet, interval: str, split: str | None = None
+) -> dict[dt.date, int] | dict[tuple[dt.date, str], int]:
+    """How many documents ``sqs`` matches in each ``interval`` (keys: the first day of each
+    stretch, see ``bucket_start``; stretches without a match are absent), or with ``split``
+    (a ``SPLIT_FIELDS`` name) per ``(first day, value)``. Documents without a date are
+    not counted. The same query, filters and date range as a search of ``sqs``."""
+    if interval not in INTERVALS:
+        raise ValueError(f"Unknown interval {interval!r}; one of {', '.join(INTERVALS)}.")
+    if split is not None and split not in SPLIT_FIELDS:
+        raise ValueError(f"Trends split by {', '.join(SPLIT_FIELDS)}, not {split!r}.")
+    query = sqs.query
+    params = query.build_params()
+    return query.backend.date_histogram(
+        query.build_query(),
+        interval=interval,
+        split_field=SPLIT_FIELDS[split] if split else None,
+        archive_query=query.archive_query,
+        narrow_queries=params.get("narrow_queries"),
+        date_range=query.date_range,
+        models=params.get("models"),
+    )
+
+
+def ordered_ids(sqs: ArchiveSearchQuerySet, limit: int | None = None) -> list[int]:
+    """The primary keys of the objects ``sqs`` matches, in its order (relevance: the
+    engine's score, without the search page's feedback re-ranking of its first hundred),
+    at most ``limit``: one engine call, however many there are."""
+    query = sqs.query
+    params = query.build_params()
+    return query.backend.ordered_ids(
+        query.build_query(),
+        sort_by=params.get("sort_by"),
+        archive_query=query.archive_query,
+        narrow_queries=params.get("narrow_queries"),
+        date_range=query.date_range,
+        models=params.get("models"),
+        limit=limit,
+    )

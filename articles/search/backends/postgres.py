@@ -1143,3 +1143,75 @@ class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
 class PostgresEngine(BaseEngine):
     backend = PostgresSearchBackend
     query = PostgresSearchQuery
+
+
+# --- Trends: matches per year, month or week (issue 19) -------------------------------------
+# Appended to the backend as one block: one GROUP BY date_trunc over the matching rows of
+# the search table, with the search's own WHERE (``_where``), so the counts are the search
+# page's totals.
+_TRUNCATE = {"year": "year", "month": "month", "week": "week"}  # date_trunc's units
+
+
+def date_histogram(
+    self,
+    query_string,
+    interval,
+    split_field=None,
+    archive_query=None,
+    narrow_queries=None,
+    date_range=None,
+    models=None,
+    **kwargs,
+):
+    """See ``articles.search.backends.base.date_histogram``."""
+    unit = _TRUNCATE[interval]
+    if not self.setup_complete:
+        self.setup()
+    with _time_limited(self._read_alias()) as cursor:
+        built = self._where(query_string, archive_query, narrow_queries, models, date_range, cursor)
+        if built is None:
+            return {}
+        where, params, _ = built
+        if split_field:
+            cursor.execute(
+                f"SELECT date_trunc(%s, published_on)::date, coalesce(facets ->> %s, ''), "
+                f"count(*) FROM {TABLE} WHERE published_on IS NOT NULL AND {where} "
+                "GROUP BY 1, 2",
+                [unit, split_field, *params],
+            )
+            return {(day, value): count for day, value, count in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT date_trunc(%s, published_on)::date, count(*) FROM {TABLE} "
+            f"WHERE published_on IS NOT NULL AND {where} GROUP BY 1",
+            [unit, *params],
+        )
+        return dict(cursor.fetchall())
+
+
+PostgresSearchBackend.date_histogram = date_histogram
+
+
+def ordered_ids(
+    self,
+    query_string,
+    sort_by=None,
+    archive_query=None,
+    narrow_queries=None,
+    date_range=None,
+    models=None,
+    limit=None,
+    **kwargs,
+):
+    """See ``articles.search.backends.base.ordered_ids``: the search's own ranking."""
+    if not self.setup_complete:
+        self.setup()
+    with _time_limited(self._read_alias()) as cursor:
+        built = self._where(query_string, archive_query, narrow_queries, models, date_range, cursor)
+        if built is None:
+            return []
+        where, params, rank = built
+        rows = self._ranked(cursor, where, params, rank, sort_by, 0, limit, {})
+    return [int(pk) for _, pk, _ in rows]
+
+
+PostgresSearchBackend.ordered_ids = ordered_ids

@@ -910,3 +910,211 @@ class ArchiveWhooshQuery(ArchiveQueryMixin, WhooshSearchQuery):
 class WhooshEngine(BaseEngine):
     backend = ArchiveWhooshBackend
     query = ArchiveWhooshQuery
+
+
+# --- Trends: matches per year, month or week, from the date column (issue 19) ---------------
+# Appended to the backend as one block (``date_histogram``): per segment, the dates of its
+# documents as day numbers and their bucket numbers per interval are built once
+# (``segment_cache``), so a histogram is the matching document numbers looked up in
+# arrays: no stored field is read and no article is loaded.
+_NO_DATE = -1
+
+
+def _day_numbers(reader):
+    """Each document's date as a proleptic ordinal (``date.toordinal``), ``_NO_DATE`` for
+    none, in a numpy array indexed by document number."""
+    import numpy as np
+
+    column = reader.column_reader(DATE_FIELD, translate=False)
+    usecs_per_day = 86_400_000_000
+    latest = dt.date.max.toordinal()
+    days = np.fromiter(
+        (value // usecs_per_day + 1 for value in column), dtype=np.int64, count=len(column)
+    )
+    # The column's default (documents without a date) is far beyond any date.
+    days[(days < 1) | (days > latest)] = _NO_DATE
+    return days
+
+
+def _bucket_numbers(days, interval: str):
+    """Bucket numbers for day ordinals: a year (2019), a month (2019 * 12 + 8 for
+    September) or a week (ordinal days // 7: 0001-01-01 was a Monday)."""
+    import numpy as np
+
+    dated = days != _NO_DATE
+    numbers = np.full(days.shape, _NO_DATE, dtype=np.int64)
+    if interval == "week":
+        numbers[dated] = (days[dated] - 1) // 7
+        return numbers
+    # numpy counts days from 1970-01-01; its months and years are since 1970 too.
+    since_1970 = (days[dated] - dt.date(1970, 1, 1).toordinal()).astype("datetime64[D]")
+    months = since_1970.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    numbers[dated] = months // 12 if interval == "year" else months
+    return numbers
+
+
+def _bucket_day(number: int, interval: str) -> dt.date:
+    if interval == "year":
+        return dt.date(number, 1, 1)
+    if interval == "month":
+        return dt.date(number // 12, number % 12 + 1, 1)
+    return dt.date.fromordinal(number * 7 + 1)
+
+
+def _split_values(reader, fieldname: str):
+    """(the distinct values, each document's value as an index into them) of a
+    single-valued facet column; documents without one hold the empty value."""
+    import numpy as np
+
+    if fieldname not in reader.schema or not reader.has_column(fieldname):
+        return [""], np.zeros(reader.doc_count_all(), dtype=np.int64)
+    values = [force_str(v or "") for v in reader.column_reader(fieldname)]
+    names, codes = np.unique(np.array(values, dtype=object), return_inverse=True)
+    return [str(name) for name in names], codes.astype(np.int64)
+
+
+def _segment_ids(query, leaf, deadline: float):
+    """The segment-local numbers of ``leaf``'s documents matching ``query`` (None: all
+    documents it holds)."""
+    import numpy as np
+
+    reader = leaf.reader()
+    if query is None:
+        ids = reader.all_doc_ids()  # skips deleted documents
+    else:
+        ids = Deadline(query, deadline).matcher(leaf, leaf.boolean_context()).all_ids()
+    return np.fromiter(ids, dtype=np.int64)
+
+
+def date_histogram(
+    self,
+    query_string,
+    interval,
+    split_field=None,
+    archive_query=None,
+    narrow_queries=None,
+    date_range=None,
+    models=None,
+    **kwargs,
+):
+    """See ``articles.search.backends.base.date_histogram``."""
+    import numpy as np
+
+    query_string = force_str(query_string).strip()
+    searcher = self.searcher()
+    if not query_string or searcher.doc_count() == 0:
+        return {}
+    parts = []
+    if query_string not in {"*", "*:*", "(*)"}:
+        parsed = self.parser.parse(query_string)
+        if parsed is None or parsed is wq.NullQuery:
+            return {}
+        parts.append(parsed)
+    if archive_query:
+        node = syntax.parse(archive_query)
+        # Ranked as a search is, so that the counts are the search page's totals.
+        translated = self.translate_ranked(searcher, node) if node is not None else None
+        if translated is None:
+            return {}
+        if syntax.only_negative(node):
+            translated = wq.And([wq.Every(), translated])
+        parts.append(translated)
+    limit = self._filter_query(narrow_queries, models, None)
+    if limit is not None:
+        parts.append(limit)
+    query = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else None)
+    start, end = date_range or (None, None)
+    low = start.toordinal() if start else 1
+    high = end.toordinal() if end else dt.date.max.toordinal()
+
+    deadline = time.monotonic() + time_limit()
+    counts: Counter = Counter()
+    for leaf, _ in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if reader.doc_count_all() == 0 or not reader.has_column(DATE_FIELD):
+            continue
+        cached = segment_cache.get(self.path, reader, ("days",), _day_numbers)
+        days = cached if cached is not None else _day_numbers(reader)
+        numbers = segment_cache.get(
+            self.path,
+            reader,
+            ("buckets", interval),
+            lambda r, days=days: _bucket_numbers(days, interval),
+        )
+        if numbers is None:
+            numbers = _bucket_numbers(days, interval)
+        ids = _segment_ids(query, leaf, deadline)
+        _check(deadline)
+        matched = days[ids]
+        ids = ids[(matched >= low) & (matched <= high)]
+        if not split_field:
+            found, n = np.unique(numbers[ids], return_counts=True)
+            counts.update(dict(zip(found.tolist(), n.tolist(), strict=True)))
+            continue
+        names, codes = segment_cache.get(
+            self.path, reader, ("split", split_field), lambda r: _split_values(r, split_field)
+        ) or _split_values(reader, split_field)
+        pairs = numbers[ids] * len(names) + codes[ids]
+        found, n = np.unique(pairs, return_counts=True)
+        for pair, count in zip(found.tolist(), n.tolist(), strict=True):
+            counts[(pair // len(names), names[pair % len(names)])] += count
+    if not split_field:
+        return {_bucket_day(b, interval): n for b, n in counts.items() if b != _NO_DATE}
+    return {
+        (_bucket_day(b, interval), value): n for (b, value), n in counts.items() if b != _NO_DATE
+    }
+
+
+ArchiveWhooshBackend.date_histogram = date_histogram
+
+
+def ordered_ids(
+    self,
+    query_string,
+    sort_by=None,
+    archive_query=None,
+    narrow_queries=None,
+    date_range=None,
+    models=None,
+    limit=None,
+    **kwargs,
+):
+    """See ``articles.search.backends.base.ordered_ids``: ids from the id column."""
+    query_string = force_str(query_string).strip()
+    searcher = self.searcher()
+    if not query_string or searcher.doc_count() == 0:
+        return []
+    parts = []
+    if query_string not in {"*", "*:*", "(*)"}:
+        parsed = self.parser.parse(query_string)
+        if parsed is None or parsed is wq.NullQuery:
+            return []
+        parts.append(parsed)
+    if archive_query:
+        node = syntax.parse(archive_query)
+        translated = self.translate_ranked(searcher, node) if node is not None else None
+        if translated is None:
+            return []
+        if syntax.only_negative(node):
+            translated = wq.And([wq.Every(), translated])
+        parts.append(translated)
+    query = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else wq.Every())
+    sortedby, reverse = None, False
+    if sort_by:
+        reverse = sort_by[0].startswith("-")
+        sortedby = [key.lstrip("-") for key in sort_by]
+    allowed = self._filter(searcher, narrow_queries, models, date_range)
+    if isinstance(allowed, set) and not allowed:
+        return []
+    results = searcher.search(
+        Deadline.after(query, time_limit()),
+        limit=limit,
+        sortedby=sortedby,
+        reverse=reverse,
+        filter=allowed,
+    )
+    column = searcher.reader().column_reader(DJANGO_ID)
+    return [int(column[docnum]) for _, docnum in results.top_n]
+
+
+ArchiveWhooshBackend.ordered_ids = ordered_ids
