@@ -69,16 +69,23 @@ def cldr_gazetteer() -> Gazetteer:
     entries = []
     for code in CLDR_LOCALES:
         locale = Locale.parse(code)
+        # An Arabic or Kurdish name that is an everyday Persian word ("ترك", leaving; "ماهي",
+        # fish) would be found in every Persian text.
+        foreign = code != "fa"
         for territory, name in locale.territories.items():
-            if territory in _NOT_PLACES:
+            if territory in _NOT_PLACES or (foreign and _common(normalise_persian_arabic(name))):
                 continue
             kind = "organisation" if territory in _ORGANISATION_TERRITORIES else "place"
             entries.append((name, kind, ()))
         for zone in locale.time_zones.values():
             city = zone.get("city")
-            if city and normalise_persian_arabic(city) not in _calendar_words():
+            if not city:
+                continue
+            key = normalise_persian_arabic(city)
+            if key not in _calendar_words() and not (foreign and _common(key)):
                 entries.append((city, "place", ()))
     entries += [(name, "place", ()) for name in lists.PLACES.split()]
+    entries += [(name, "place", ()) for name in lists.PLACE_PHRASES]
     entries += [(name, "organisation", ()) for name in lists.ORGANISATIONS.split()]
     return Gazetteer(entries)
 
@@ -95,7 +102,8 @@ ORGANISATION_CUES = _words(
     "کمیته کمیسیون انجمن اتحادیه بنیاد ستاد موسسه مؤسسه روزنامه هفته‌نامه ماهنامه باشگاه "
     "فدراسیون سپاه ارتش جبهه جنبش صندوق خبرگزاریهای تیم سفارت سفارتخانه دولت بیمه "
     "اتاق نهاد مرکز کانون هیات هیئت هیأت دبیرخانه فرمانداری استانداری شهرداری دادگستری "
-    "دادگاه کارخانه نیروی قوه پارلمان کنگره آژانس تلویزیون رادیو مجمع "
+    "دادگاه کارخانه نیروی قوه پارلمان کنگره آژانس تلویزیون رادیو مجمع رژیم دفتر شبکه "
+    "اداره فراکسیون "
     "وكالة وزارة منظمة شركة بنك حزب لجنة هيئة جمعية اتحاد مؤسسة صحيفة نادي حركة جبهة "
     "ئاژانسی وەزارەتی زانکۆی پارتی ڕێکخراوی کۆمپانیای"
 )
@@ -133,10 +141,14 @@ TIME_WORDS = set(
 )
 STOP_WORDS = FUNCTION_WORDS | TIME_WORDS
 ROLE_WORDS = set(_words(lists.ROLE_WORDS))
+# Verbs of saying, after the name of who said it.
+SPEECH_VERBS = set(_words("گفت افزود اظهار تصریح خاطرنشان تأکید تاکید نوشت می‌گوید گفته‌است"))
 LIGHT_VERBS = set(_words(lists.LIGHT_VERBS))
 GIVEN_NAMES = set(_words(lists.GIVEN_NAMES))
 # Family names often end so: "احمدی", "حسن‌زاده", "محمدپور", "کریم‌نیا", "ملکیان".
 FAMILY_ENDINGS = ("ی", "زاده", "پور", "نیا", "یان", "فر", "لو", "وند", "راد")
+# An office whose next words name the ministry ("وزیر امور خارجه"), without the office.
+MINISTER_CUES = set(_words("وزیر وزرای"))
 _CUES = (
     {cue: "organisation" for cue in ORGANISATION_CUES}
     | {cue: "place" for cue in PLACE_CUES}
@@ -150,6 +162,8 @@ PERSON_SHARE = 0.2
 # A word this frequent in Persian (wordfreq's Zipf scale: 5 is once in 100,000 words) is an
 # everyday word ("روز", "کشور", "موجود"), not a name no cue announces.
 COMMON_ZIPF = 5.0
+# With no cue but an office after it, a name must be rarer ("اخیرا", "دیدار" are not).
+RARE_ZIPF = 4.0
 
 
 class _Token(NamedTuple):
@@ -172,10 +186,14 @@ def _tokens(text: str) -> list[_Token]:
 
 
 @functools.cache
-def _common(word: str) -> bool:
+def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "fa") >= COMMON_ZIPF
+    return zipf_frequency(word, "fa")
+
+
+def _common(word: str) -> bool:
+    return _zipf(word) >= COMMON_ZIPF
 
 
 def _verb(tokens: list[_Token], i: int) -> bool:
@@ -228,8 +246,9 @@ class _Reader:
         """The last token of a person's name that begins at token ``i``: a name, and a family
         name after it when the first is a given name or the second is rare or shaped like a
         family name; None when token ``i`` cannot begin a name."""
-        if not self.name_word(i, person=True):
-            return None
+        places = cldr_gazetteer()
+        if not self.name_word(i, person=True) or places.lookup(self.tokens[i].key):
+            return None  # "رئیس‌جمهور آمریکا"
         last = i
         while (
             last - i + 1 < MAX_PERSON_WORDS
@@ -241,6 +260,7 @@ class _Reader:
                 or not _common(self.tokens[last + 1].key)
             )
             and self.tokens[last + 1].key not in _calendar_words()
+            and not places.lookup(self.tokens[last + 1].key)
         ):
             last += 1
             if self.tokens[last].key not in GIVEN_NAMES:
@@ -256,6 +276,7 @@ def find(text: str) -> list[Span]:
     """Places, organisations and people in ``text`` by CLDR names, cue words and name
     patterns, left to right, none overlapping."""
     reader = _Reader(text)
+    _datelines(reader)
     _after_cues(reader)
     _given_names(reader)
     _before_offices(reader)
@@ -270,11 +291,39 @@ def _overlaps(reader: _Reader, span: Span) -> bool:
     return any(s.start < span.end and span.start < s.end for s in reader.spans)
 
 
+# A dateline: a place at the start of a line, a dash, the agency or paper, a colon:
+# "تهران ـ ایرنا :", "شیراز - خبرنگار کیهان :".
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<place>[^\W\d_][^\n:ـ–\-]{0,30}?)[ \t]*[ـ–\-][ \t]*"
+    r"(?P<source>[^\W\d_][^\n:،,.ـ–\-]{0,40}?)[ \t]*:",
+    re.MULTILINE,
+)
+REPORTER = _words("خبرنگار خبرنگاران")
+
+
+def _datelines(reader: _Reader) -> None:
+    """The news agency or paper of a dateline (after a place of one to three words) is an
+    organisation; "خبرنگار" (reporter) before the paper's name is not part of it."""
+    for match in _DATELINE.finditer(reader.text):
+        if len(match.group("place").split()) > 3:
+            continue
+        start, end = match.span("source")
+        inside = [k for k, t in enumerate(reader.tokens) if start <= t.start and t.end <= end]
+        if inside and reader.tokens[inside[0]].key in REPORTER:
+            inside = inside[1:]
+        if not inside or len(inside) > MAX_NAME_WORDS or not all(map(reader.free, inside)):
+            continue
+        if reader.tokens[inside[0]].key in FUNCTION_WORDS:
+            continue  # "کیش ـ به گفته …"
+        reader.add(inside[0], inside[-1], "organisation")
+
+
 def _after_cues(reader: _Reader) -> None:
     tokens, places = reader.tokens, cldr_gazetteer()
     i = 0
     while i < len(tokens):
-        kind = _CUES.get(tokens[i].key)
+        minister = tokens[i].key in MINISTER_CUES
+        kind = "organisation" if minister else _CUES.get(tokens[i].key)
         if kind is None or not reader.adjacent(i):
             i += 1
             continue
@@ -284,8 +333,9 @@ def _after_cues(reader: _Reader) -> None:
             while _CUES.get(tokens[first].key) == "person" and reader.adjacent(first):
                 first += 1
             last = reader.person_after(first)
-            if last is None:
-                i = first
+            following = tokens[first].key
+            if last is None or (_common(following) and following not in GIVEN_NAMES):
+                i = first  # "رئیس‌جمهور در این دیدار": no name after the title
                 continue
             reader.add(first, last, "person")
             i = last + 1
@@ -306,10 +356,35 @@ def _after_cues(reader: _Reader) -> None:
             and reader.adjacent(last)
             and reader.name_word(last + 1)
             and _continues(tokens[last + 1].key, kind, places)
+            and not (minister and places.lookup(tokens[last + 1].key))  # "وزیر خارجه آمریکا"
         ):
             last += 1
-        reader.add(i, last, kind)
+        if kind == "organisation" and last - first < 2 and _and_name(reader, last):
+            last += 2  # "بانک صنعت و معدن", "وزارت آموزش و پرورش"
+        if minister and places.lookup(tokens[first].key):
+            i += 1
+            continue
+        reader.add(first if minister else i, last, kind)
         i = last + 1
+
+
+def _and_name(reader: _Reader, last: int) -> bool:
+    """Whether "و" (and) after token ``last`` joins a second word to an organisation's name:
+    one name word, no cue of another name ("وزارت نیرو و دانشگاه کویر") nor a place, at
+    the end of the name (punctuation, a function word or a verb after it)."""
+    tokens = reader.tokens
+    if not (reader.adjacent(last) and tokens[last + 1].key == "و" and reader.adjacent(last + 1)):
+        return False
+    second = last + 2
+    if not reader.name_word(second) or cldr_gazetteer().lookup(tokens[second].key):
+        return False
+    after = second + 1
+    return (
+        not reader.adjacent(second)
+        or tokens[after].key in FUNCTION_WORDS
+        or _verb(tokens, after)
+        or tokens[after].key.endswith("ی")
+    )
 
 
 def _continues(word: str, kind: str, places: Gazetteer) -> bool:
@@ -335,18 +410,26 @@ def _given_names(reader: _Reader) -> None:
 
 def _before_offices(reader: _Reader) -> None:
     """One or two rare words between a boundary (start of a line, punctuation, a function
-    word) and an office: "… ، یوشیرو موری نخست‌وزیر ژاپن", "آصفی ، سخنگوی وزارت"."""
+    word) and an office or a verb of saying: "… ، یوشیرو موری نخست‌وزیر ژاپن", "آصفی ،
+    سخنگوی وزارت", "نتانیاهو گفت"."""
     tokens, text, places = reader.tokens, reader.text, cldr_gazetteer()
 
     def rare_name(k: int) -> bool:
         key = tokens[k].key
-        return reader.name_word(k, person=True) and not _common(key) and not places.lookup(key)
+        return (
+            reader.name_word(k, person=True)
+            and _zipf(key) < RARE_ZIPF
+            and not STOP_WORDS.intersection(key.split())  # "دراین‌حال"
+            and not places.lookup(key)
+        )
 
     for i, token in enumerate(tokens):
-        if token.key not in ROLE_WORDS or i == 0:
+        if i == 0 or (token.key not in ROLE_WORDS and token.key not in SPEECH_VERBS):
             continue
         gap = text[tokens[i - 1].end : token.start]
-        if gap == "" or gap.strip(" ،,") != "" or not rare_name(i - 1):
+        # An office may stand after a comma, a verb of saying right after the name.
+        separators = " ،," if token.key in ROLE_WORDS else " "
+        if gap == "" or gap.strip(separators) != "" or not rare_name(i - 1):
             continue
         first = i - 1
         if first > 0 and reader.adjacent(first - 1) and rare_name(first - 1):

@@ -85,7 +85,10 @@ def test_a_given_name_and_a_family_name_are_a_person():
 
 def test_a_title_takes_a_given_name_and_a_family_name_but_not_the_office_after_them():
     assert found("دکتر مسعود رحیمیان ، مدیر گروه گفت") == [("مسعود رحیمیان", "person")]
-    assert found("آقای فرامرزیان وزیر نیرو گفت") == [("فرامرزیان", "person")]
+    assert found("آقای فرامرزیان وزیر نیرو گفت") == [
+        ("فرامرزیان", "person"),
+        ("نیرو", "organisation"),  # the ministry
+    ]
 
 
 def test_a_rare_word_before_an_office_after_a_comma_is_a_person():
@@ -110,3 +113,22 @@ def test_iranian_provinces_and_cities_are_places_without_a_cue():
         ("کرمانشاه", "place"),
         ("خوزستان", "place"),
     ]
+
+
+def test_the_agency_of_a_dateline_is_an_organisation():
+    assert ("واحد مرکزی خبر", "organisation") in found("تبریز ـ واحد مرکزی خبر : امروز باران بارید")
+    assert ("کیهان", "organisation") in found("شیراز ـ خبرنگار کیهان : امروز")
+
+
+def test_a_rare_word_before_a_verb_of_saying_is_a_person():
+    assert found("ناکاتومو گفت که سفر می‌کند") == [("ناکاتومو", "person")]
+
+
+def test_the_ministry_after_a_minister_is_an_organisation_without_the_office():
+    spans = found("وزیر آموزش و پرورش گفت")
+    assert spans == [("آموزش و پرورش", "organisation")]
+
+
+def test_an_arabic_name_that_is_an_everyday_persian_word_is_no_place():
+    # "ماهي" (Mahé in Arabic) is "fish" in Persian.
+    assert found("او ماهی خرید") == []
