@@ -228,3 +228,34 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
             if match := _TRAILING_SCORE.search(name):
                 end = start + match.start()
     return start, end
+
+
+# A keyword made of everyday words only is a topic ("اقتصاد", "بازار سرمایه", "economy").
+_TOPIC_ZIPF = 4.5
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+
+
+def source_entity(name: str, kind: str) -> tuple[str, str] | None:
+    """What a source's own tag (a reader's ``EntityRef``) names, as ``(name, kind)``, or None
+    for a tag that names nothing: punctuation around it goes ("؛ ارشاد"), and it must pass
+    ``is_name``. A keyword of kind "other", which sites use for topics as much as for
+    names, must also be a name: in Arabic script one the Persian rules find whole (then of
+    their kind: "خبرگزاری فارس" an organisation) or not made of everyday words only
+    ("اقتصاد", economy, is a topic); in other scripts one with a capital letter."""
+    name = " ".join(_EDGE_PUNCTUATION.sub("", name.strip()).split())
+    if not is_name(name):
+        return None
+    if kind != "other":
+        return name, kind
+    if _ARABIC_SCRIPT.search(name) is None:
+        return (name, kind) if any(c.isupper() for c in name) else None
+    from articles.entities import persian
+
+    spans = persian.find(name)
+    if len(spans) == 1 and (spans[0].start, spans[0].end) == (0, len(name)):
+        return name, spans[0].kind
+    from wordfreq import zipf_frequency
+
+    if all(zipf_frequency(word, "fa") >= _TOPIC_ZIPF for word in name.split()):
+        return None
+    return name, kind

@@ -27,6 +27,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from articles.entities.cleanup import source_entity
 from articles.ingest.record import ArticleRecord, reporting_skips
 from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
 from articles.search.indexing import deferred_indexing, schedule_out_of_step
@@ -274,8 +275,8 @@ def store(
         kept = set(article.mentions.values_list("entity_id", flat=True))
         counts: dict[int, int] = {}
         for ref in record.entities:
-            if ref.name.strip():
-                entity = _entity(ref.name.strip(), ref.kind)
+            if named := source_entity(ref.name, ref.kind):  # a keyword may be no name
+                entity = _entity(*named)
                 counts[entity.pk] = counts.get(entity.pk, 0) + ref.count
         Mention.objects.bulk_create(
             Mention(article=article, entity_id=pk, count=n, origin=Mention.Origin.SOURCE)

@@ -1,0 +1,32 @@
+"""A source's own keywords reach the archive as entities only when they name something
+(articles.entities.cleanup.source_entity, called where import stores them)."""
+
+import pytest
+
+from articles.ingest import pipeline
+from articles.ingest.record import ArticleRecord, EntityRef
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _index(search_index):
+    return search_index
+
+
+def test_keywords_that_name_nothing_are_not_stored_and_names_get_their_kind():
+    record = ArticleRecord(
+        title="Keywords",
+        body="متن خبر",
+        source_name="keywords-1",
+        language="fa",
+        entities=[
+            EntityRef("؛ اقتصاد", "other"),
+            EntityRef("۱۴۰۱", "other"),
+            EntityRef("خبرگزاری فارس", "other"),
+        ],
+    )
+    article, _ = pipeline.store(record)
+    assert list(article.mentions.values_list("entity__name", "entity__kind")) == [
+        ("خبرگزاری فارس", "organisation")
+    ]
