@@ -169,3 +169,20 @@ def test_undo_also_gives_back_articles_found_through_the_alias_since_the_merge()
     undo_automatic_merge(Entity.objects.get(pk=short.pk))
     assert Mention.objects.get(article=later).entity_id == short.pk
     assert Mention.objects.get(article=named).entity_id == full.pk
+
+
+def test_resolve_only_after_an_upgrade_reads_no_texts_and_records_what_it_merged(capsys):
+    from django.core.management import call_command
+
+    from articles.entities.english import pipeline
+
+    full = mentioned(builders.entity("Marta Kowalczyk", PERSON), 2)
+    short = mentioned(builders.entity("Kowalczyk", PERSON), 1)
+    article = short.mentions.get().article_id
+    calls = pipeline.cache_info()
+    call_command("extract_entities", "--resolve-only")
+    assert pipeline.cache_info() == calls
+    short.refresh_from_db()
+    assert short.merged_into == full
+    assert [m["article"] for m in short.resolution["mentions"]] == [article]
+    assert short.resolution["aliases"] == ["Kowalczyk"]
