@@ -66,7 +66,9 @@ def settle_kinds() -> int:
     return sum(map(len, changed.values()))
 
 
-def _surname(name: str) -> str:
+def surname(name: str) -> str:
+    """The last word of ``name`` as resolution compares it (Persian/Arabic spellings folded,
+    case folded); "" for no word."""
     words = normalise_persian_arabic(name).casefold().split()
     return words[-1] if words else ""
 
@@ -84,12 +86,12 @@ def resolve_short_names() -> int:
     short_names = []
     for entity in people:
         if len(entity.name.split()) > 1:
-            full_names[_surname(entity.name)].append(entity)
+            full_names[surname(entity.name)].append(entity)
         elif not entity.reviewed and not entity.aliases:
             short_names.append(entity)
     merged = 0
     for short in short_names:
-        candidates = sorted(full_names.get(_surname(short.name), []), key=lambda e: -e.n)
+        candidates = sorted(full_names.get(surname(short.name), []), key=lambda e: -e.n)
         if not candidates:
             continue
         if candidates[0].n < DOMINANT_SHARE * sum(c.n for c in candidates):
