@@ -129,7 +129,8 @@ FUNCTION_WORDS = set(
         "درباره طی توسط سوی روی زیر پیرو ضمن اظهار افزود نوشت اعلام کرد هر همه "
         "دارند داشتند کردند کنند کند شود شوند داد دادند گزارش خبر "
         "كه چند دو سه چهار پنج اول دوم سوم دیگر دیگری ولی بلکه همچنین اینکه آنکه اکنون "
-        "هنوز حتی فقط تنها بسیار خیلی بیش کمتر بیشتر "
+        "هنوز حتی فقط تنها بسیار خیلی بیش کمتر بیشتر آنگاه سپس آنان ایشان درصدد خواستار "
+        "علی‌رغم طبق براساس بعد قبل "
         "في من إلى عن مع أن إن هذا هذه التي الذي قال كان و"
     )
 )
@@ -166,6 +167,14 @@ COMMON_ZIPF = 5.0
 RARE_ZIPF = 4.0
 
 
+_SPACED_TITLES = {
+    ("آیت", "الله"),
+    ("آیت", "اله"),
+    ("حجت", "الاسلام"),
+    ("حجت الاسلام", "والمسلمین"),
+}
+
+
 class _Token(NamedTuple):
     start: int  # in the original text
     end: int
@@ -177,7 +186,13 @@ def _tokens(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     for match in _WORD.finditer(normalised):
         start, end = offsets[match.start()], offsets[match.end()]
-        if tokens and text[tokens[-1].end : start].strip("\u200c") == "" and tokens[-1].end < start:
+        gap = text[tokens[-1].end : start] if tokens else ""
+        joined = gap != "" and gap.strip("\u200c") == ""
+        # A title written with a space: "آیت الله", "حجت الاسلام" as "آیت‌الله".
+        spaced_title = gap.strip(" ") == "" and (
+            tokens and (tokens[-1].key, match.group()) in _SPACED_TITLES
+        )
+        if joined or spaced_title:
             last = tokens.pop()
             tokens.append(_Token(last.start, end, f"{last.key} {match.group()}"))
         else:
@@ -228,7 +243,9 @@ class _Reader:
         if not self.free(i):
             return False
         key = self.tokens[i].key
-        if key in STOP_WORDS or key in _CUES or key in ROLE_WORDS or _verb(self.tokens, i):
+        if key in STOP_WORDS or key in _CUES or key in ROLE_WORDS or key in SPEECH_VERBS:
+            return False
+        if _verb(self.tokens, i):
             return False
         if not (self.adjacent(i) and _verb(self.tokens, i + 1)):
             return True
