@@ -95,10 +95,12 @@ def test_import_resolves_across_articles_and_the_admin_undoes_it(admin_client):
     assert short.merged_into == full and short.merged_automatically
     assert set(full.mentions.values_list("article", flat=True)) == {first.pk, second.pk}
 
-    admin_client.post(
+    response = admin_client.post(
         reverse("admin:articles_entity_changelist"),
         {"action": "undo_automatic_merges", ACTION_CHECKBOX_NAME: [short.pk]},
+        follow=True,
     )
+    assert "mentions back in 1 articles" in response.content.decode()
     short.refresh_from_db()
     assert short.merged_into is None and short.reviewed and not short.merged_automatically
     assert list(short.mentions.values_list("article", flat=True)) == [second.pk]
