@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from articles.search.analysis import normalise_persian_arabic
+
 # Quotation marks, brackets, dashes, bullets and the like around a name.
 _EDGE_PUNCTUATION = re.compile(r"^[^\w$\u00a3\u20ac]+|[^\w.]+$")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+(?=\S)")
@@ -241,7 +243,8 @@ def source_entity(name: str, kind: str) -> tuple[str, str] | None:
     ``is_name``. A keyword of kind "other", which sites use for topics as much as for
     names, must also be a name: in Arabic script one the Persian rules find whole (then of
     their kind: "خبرگزاری فارس" an organisation) or not made of everyday words only
-    ("اقتصاد", economy, is a topic); in other scripts one with a capital letter."""
+    ("اقتصاد", economy, is a topic), and not a headline (beginning with a number or ending
+    with a verb); in other scripts one with a capital letter."""
     name = " ".join(_EDGE_PUNCTUATION.sub("", name.strip()).split())
     if not is_name(name):
         return None
@@ -251,6 +254,9 @@ def source_entity(name: str, kind: str) -> tuple[str, str] | None:
         return (name, kind) if any(c.isupper() for c in name) else None
     from articles.entities import persian
 
+    words = normalise_persian_arabic(name).split()
+    if name[:1].isdigit() or words[-1] in persian.LIGHT_VERBS:
+        return None  # a headline as a keyword: "۸ پروژه ورزشی … افتتاح شد"
     spans = persian.find(name)
     if len(spans) == 1 and (spans[0].start, spans[0].end) == (0, len(name)):
         return name, spans[0].kind

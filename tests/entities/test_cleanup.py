@@ -129,6 +129,7 @@ def test_a_name_broken_over_two_lines_in_running_text_stays_whole():
         ("۲۰۲۲", "other", None),
         ("/", "other", None),
         ("اقتصاد", "other", None),  # economy: a topic
+        ("۸ پروژه ورزشی در آذربایجان‌غربی افتتاح شد", "other", None),  # a headline
         ("economy", "other", None),
         ("خبرگزاری فارس", "other", ("خبرگزاری فارس", "organisation")),
         ("ایران", "other", ("ایران", "place")),
