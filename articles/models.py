@@ -322,6 +322,14 @@ class Entity(models.Model):
         help_text="Merged by automatic resolution (a short name into the archive's one full "
         "name), not by an editor; the admin can undo it.",
     )
+    resolution = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="What automatic resolution moved into the entity this one was merged into "
+        "(each article's mention: count, positions, kind; the aliases it added), so that "
+        "undoing it puts exactly that back.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, null=True)
 
     objects = EntityQuerySet.as_manager()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from articles.language import NAME_PARTICLES
+from articles.search.analysis import normalise_persian_arabic
 
 # Quotation marks, brackets, dashes, bullets and the like around a name.
 _EDGE_PUNCTUATION = re.compile(r"^[^\w$\u00a3\u20ac]+|[^\w.]+$")
@@ -202,3 +203,39 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
             if match := _TRAILING_SCORE.search(name):
                 end = start + match.start()
     return start, end
+
+
+# A keyword made of everyday words only is a topic ("اقتصاد", "بازار سرمایه", "economy").
+_TOPIC_ZIPF = 4.5
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+
+
+def source_entity(name: str, kind: str) -> tuple[str, str] | None:
+    """What a source's own tag (a reader's ``EntityRef``) names, as ``(name, kind)``, or None
+    for a tag that names nothing: punctuation around it goes ("؛ ارشاد"), and it must pass
+    ``is_name``. A keyword of kind "other", which sites use for topics as much as for
+    names, must also be a name: in Arabic script one the Persian rules find whole (then of
+    their kind: "خبرگزاری فارس" an organisation) or not made of everyday words only
+    ("اقتصاد", economy, is a topic), and not a headline (beginning with a number or ending
+    with a verb); in other scripts one with a capital letter."""
+    name = " ".join(_EDGE_PUNCTUATION.sub("", name.strip()).split())
+    if not is_name(name):
+        return None
+    if kind != "other":
+        return name, kind
+    if _ARABIC_SCRIPT.search(name) is None:
+        return (name, kind) if any(c.isupper() for c in name) else None
+    # Here, not at the top: the Persian reader imports the package, which imports this.
+    from articles.entities import persian
+
+    words = normalise_persian_arabic(name).split()
+    if name[:1].isdigit() or words[-1] in persian.LIGHT_VERBS:
+        return None  # a headline as a keyword: "۸ پروژه ورزشی … افتتاح شد"
+    spans = persian.find(name)
+    if len(spans) == 1 and (spans[0].start, spans[0].end) == (0, len(name)):
+        return name, spans[0].kind
+    from wordfreq import zipf_frequency  # on first use: 1.4 s to import
+
+    if all(zipf_frequency(word, "fa") >= _TOPIC_ZIPF for word in name.split()):
+        return None
+    return name, kind

@@ -141,6 +141,9 @@ class Gazetteer:
             if target.ends_with_stop and normalised[end : end + 1] == ".":
                 end += 1
             start, end = offsets[start], offsets[end]
+            if text[start - 1 : start] == "\u200c" or text[end : end + 1] == "\u200c":
+                i += 1  # part of a word joined by a ZWNJ: "الله" in "آیت‌الله" is no name
+                continue
             found.append((Span(start, end, text[start:end], target.entry.kind), target.entry))
             i = last + 1
         return found

@@ -23,8 +23,9 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from articles.entities.merge import merge_entities
-from articles.models import Article, Entity, Mention
+from articles.models import Entity, Mention
 from articles.search.analysis import normalise_persian_arabic
+from articles.search.indexing import deferred_indexing
 
 # A full name takes a short one when it has at least this share of all the candidates'
 # mentions ("Bush": George W. Bush in 95 articles, Jeb Bush in 5).
@@ -66,7 +67,9 @@ def settle_kinds() -> int:
     return sum(map(len, changed.values()))
 
 
-def _surname(name: str) -> str:
+def surname(name: str) -> str:
+    """The last word of ``name`` as resolution compares it (Persian/Arabic spellings folded,
+    case folded); "" for no word."""
     words = normalise_persian_arabic(name).casefold().split()
     return words[-1] if words else ""
 
@@ -84,43 +87,136 @@ def resolve_short_names() -> int:
     short_names = []
     for entity in people:
         if len(entity.name.split()) > 1:
-            full_names[_surname(entity.name)].append(entity)
+            full_names[surname(entity.name)].append(entity)
         elif not entity.reviewed and not entity.aliases:
             short_names.append(entity)
     merged = 0
     for short in short_names:
-        candidates = sorted(full_names.get(_surname(short.name), []), key=lambda e: -e.n)
+        candidates = sorted(full_names.get(surname(short.name), []), key=lambda e: -e.n)
         if not candidates:
             continue
         if candidates[0].n < DOMINANT_SHARE * sum(c.n for c in candidates):
             continue
         with transaction.atomic():
+            record = _resolution_record(short, candidates[0])
             merge_entities(candidates[0], [short])
-            Entity.objects.filter(pk=short.pk).update(merged_automatically=True)
+            Entity.objects.filter(pk=short.pk).update(merged_automatically=True, resolution=record)
         merged += 1
     return merged
 
 
+def _resolution_record(short: Entity, survivor: Entity) -> dict:
+    """What merging ``short`` into ``survivor`` is about to move: each of its mentions (and
+    whether the survivor already had one in that article, which it then joins), and the
+    names the survivor gains as aliases."""
+    joins = set(
+        survivor.mentions.filter(article__mentions__entity=short).values_list(
+            "article_id", flat=True
+        )
+    )
+    mentions = [
+        {
+            "article": m.article_id,
+            "count": m.count,
+            "positions": m.positions,
+            "kind": m.kind,
+            "origin": m.origin,
+            "rejected": m.rejected,
+            "joined": m.article_id in joins,
+        }
+        for m in short.mentions.all()
+    ]
+    known = {a.casefold() for a in [survivor.name, *survivor.aliases]}
+    aliases = [a for a in [short.name, *short.aliases] if a.casefold() not in known]
+    return {"mentions": mentions, "aliases": aliases}
+
+
 def undo_automatic_merge(entity: Entity) -> int:
     """Separate ``entity`` from the entity it was merged into automatically, for good (it is
-    marked reviewed, so it is never merged automatically again), and find the entities of
-    the articles that mention the survivor again, so that its mentions come back to it.
-    Returns how many articles were looked at again; 0 if ``entity`` was not merged
-    automatically."""
-    # Here, not at the top: tagging resolves across the archive with this module.
-    from articles.entities.tagging import extract_articles
-
+    marked reviewed, so it is never merged automatically again), without reading any text
+    again: the mentions the merge moved (its ``resolution`` record) come back, and so do
+    the survivor's automatic mentions of articles found since that name the person only
+    by the short name (as extraction would have given them to ``entity``). Returns how
+    many articles' mentions came back; 0 if ``entity`` was not merged automatically."""
     if not entity.merged_automatically or entity.merged_into_id is None:
         return 0
     survivor = entity.merged_into
-    with transaction.atomic():
-        survivor.aliases = [a for a in survivor.aliases if a.casefold() != entity.name.casefold()]
+    record = entity.resolution or {}
+    names = {_key(a) for a in [entity.name, *record.get("aliases", [])]}
+    articles = set()
+    with deferred_indexing(), transaction.atomic():
+        for moved in record.get("mentions", []):
+            _give_back(survivor, entity, moved)
+            articles.add(moved["article"])
+        articles |= _give_back_by_name(survivor, entity, names, exclude=articles)
+        survivor.aliases = [a for a in survivor.aliases if _key(a) not in names]
         survivor.save(update_fields=["aliases"])
         entity.merged_into = None
         entity.merged_automatically = False
         entity.reviewed = True
-        entity.save(update_fields=["merged_into", "merged_automatically", "reviewed"])
-    articles = Article.objects.filter(
-        mentions__entity=survivor, mentions__origin=Mention.Origin.AUTO
-    ).distinct()
-    return extract_articles(articles.order_by("pk"), resolve=False)
+        entity.resolution = {}
+        entity.save(update_fields=["merged_into", "merged_automatically", "reviewed", "resolution"])
+    return len(articles)
+
+
+def _without(positions: list, taken: list) -> list:
+    """``positions`` less one occurrence of each of ``taken``."""
+    rest = [list(p) for p in positions]
+    for position in taken:
+        if list(position) in rest:
+            rest.remove(list(position))
+    return rest
+
+
+def _give_back(survivor: Entity, entity: Entity, moved: dict) -> None:
+    """Put back one mention the merge moved: take its count and positions off the
+    survivor's mention in that article (deleting it when nothing of its own is left), and
+    give ``entity`` its mention again."""
+    target = Mention.objects.filter(article_id=moved["article"], entity=survivor).first()
+    if target is not None:
+        rest = _without(target.positions, moved["positions"])
+        count = target.count - moved["count"]
+        if count <= 0 and not moved["joined"] and target.origin == Mention.Origin.AUTO:
+            target.delete()
+        else:
+            target.positions = rest
+            target.count = max(count, len(rest), 1)
+            target.save(update_fields=["positions", "count"])
+    Mention.objects.update_or_create(
+        article_id=moved["article"],
+        entity=entity,
+        defaults={
+            "count": moved["count"],
+            "positions": moved["positions"],
+            "kind": moved["kind"],
+            "origin": moved["origin"],
+            "rejected": moved["rejected"],
+        },
+    )
+
+
+def _give_back_by_name(survivor: Entity, entity: Entity, names: set, exclude: set) -> set:
+    """The survivor's automatic mentions in articles outside ``exclude`` whose every
+    position reads one of ``names`` (the article never uses the full name): extraction
+    found them through the alias the merge gave, and they are ``entity``'s. Returns their
+    articles."""
+    given = set()
+    mentions = (
+        survivor.mentions.filter(origin=Mention.Origin.AUTO, rejected=False)
+        .exclude(article_id__in=exclude)
+        .select_related("article")
+    )
+    for mention in mentions:
+        body = mention.article.body
+        if not mention.positions or any(
+            _key(body[start:end]) not in names for start, end in mention.positions
+        ):
+            continue
+        mention.entity = entity
+        mention.save(update_fields=["entity"])  # a save, so that the index hears of it
+        given.add(mention.article_id)
+    return given
+
+
+def _key(name: str) -> str:
+    return " ".join(normalise_persian_arabic(name).split()).casefold()

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from articles.entities.cleanup import source_entity
 from articles.ingest.ocr import save_pages
 from articles.ingest.record import ArticleRecord
 from articles.ingest.rows import (
@@ -294,15 +295,23 @@ def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool)
         ]
     Byline.objects.bulk_create(bylines)
 
-    refs = {(r.name.strip(), r.kind) for i in items for r in i.record.entities if r.name.strip()}
-    entity_ids = cache.entity_ids(refs)
+    # A source's keyword may name nothing ("economy", a headline): ``source_entity`` says,
+    # and gives a recognised name its kind, as the one-by-one store does.
+    named = [
+        [
+            (found, ref.count)
+            for ref in item.record.entities
+            if (found := source_entity(ref.name, ref.kind))
+        ]
+        for item in items
+    ]
+    entity_ids = cache.entity_ids({found for refs in named for found, _ in refs})
     mentions = []
-    for pk, item in zip(ids, items, strict=True):
+    for pk, refs in zip(ids, named, strict=True):
         counts: dict[int, int] = {}
-        for ref in item.record.entities:
-            if ref.name.strip():
-                entity = entity_ids[ref.name.strip(), ref.kind]
-                counts[entity] = counts.get(entity, 0) + ref.count
+        for found, count in refs:
+            entity = entity_ids[found]
+            counts[entity] = counts.get(entity, 0) + count
         mentions += [
             Mention(article_id=pk, entity_id=entity, count=n, origin=Mention.Origin.SOURCE)
             for entity, n in counts.items()

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from articles.entities.cleanup import source_entity
 from articles.entities.tagging import extract_articles
 from articles.ingest.bulk import RunCache, batches, store_batch
 from articles.ingest.documents import REPARSABLE, reparse
@@ -216,8 +217,8 @@ def store(
         kept = set(article.mentions.values_list("entity_id", flat=True))
         counts: dict[int, int] = {}
         for ref in record.entities:
-            if ref.name.strip():
-                entity = _entity(ref.name.strip(), ref.kind)
+            if named := source_entity(ref.name, ref.kind):  # a keyword may be no name
+                entity = _entity(*named)
                 counts[entity.pk] = counts.get(entity.pk, 0) + ref.count
         Mention.objects.bulk_create(
             Mention(article=article, entity_id=pk, count=n, origin=Mention.Origin.SOURCE)

@@ -36,7 +36,7 @@ def grant_story_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_entity_resolution'),
+        ('articles', '0010_entities_resolution_record'),
     ]
 
     operations = [

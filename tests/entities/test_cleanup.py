@@ -120,3 +120,25 @@ def test_a_span_over_a_whole_line_or_a_spaced_dash_is_two():
 def test_a_name_broken_over_two_lines_in_running_text_stays_whole():
     text = "the talks with Ada\nLovelace ended"
     assert clean(text, 15, 27, "person") == [(15, 27, "person")]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "stored"),
+    [
+        ("؛ ارشاد", "other", None),  # punctuation, then a topic word
+        ("۲۰۲۲", "other", None),
+        ("/", "other", None),
+        ("اقتصاد", "other", None),  # economy: a topic
+        ("۸ پروژه ورزشی در آذربایجان‌غربی افتتاح شد", "other", None),  # a headline
+        ("economy", "other", None),
+        ("خبرگزاری فارس", "other", ("خبرگزاری فارس", "organisation")),
+        ("ایران", "other", ("ایران", "place")),
+        ("زهرا کرمانی‌نژاد", "other", ("زهرا کرمانی‌نژاد", "person")),
+        ("Ada Lovelace", "other", ("Ada Lovelace", "other")),
+        ("- Tehran", "place", ("Tehran", "place")),
+    ],
+)
+def test_a_source_keyword_is_stored_only_when_it_names_something(name, kind, stored):
+    from articles.entities.cleanup import source_entity
+
+    assert source_entity(name, kind) == stored

@@ -80,8 +80,11 @@ def test_other_languages_without_gazetteer_find_nothing():
 
 
 def test_persian_without_gazetteer_finds_places_by_general_rules():
-    # Moscow is a CLDR city name; a first name alone is nobody the rules know.
-    assert found("ولادیمیر پوتین در مسکو گفت", "fa") == [("مسکو", "place")]
+    # Moscow is a CLDR city name; Vladimir a given name, and a family name follows it.
+    assert found("ولادیمیر پوتین در مسکو گفت", "fa") == [
+        ("ولادیمیر پوتین", "person"),
+        ("مسکو", "place"),
+    ]
 
 
 def test_other_languages_use_the_gazetteer_only():

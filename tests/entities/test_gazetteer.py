@@ -132,3 +132,9 @@ def test_fifty_thousand_names_stay_fast():
     # About 0.7 s and 0.1 s on the development machine; generous bounds for slow CI.
     assert built < 10
     assert searched < 3
+
+
+def test_a_name_is_not_found_inside_a_word_joined_by_a_zwnj():
+    gazetteer = Gazetteer([("الله", "person", ()), ("آیت الله خامنه ای", "person", ())])
+    found = [s.text for s in gazetteer.find("آیت‌الله یوسف و الله و آیت‌الله خامنه‌ای")]
+    assert found == ["الله", "آیت‌الله خامنه‌ای"]

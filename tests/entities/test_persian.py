@@ -77,3 +77,58 @@ def test_a_place_name_read_as_an_adjective_after_a_noun_is_no_place():
     # "مالی" is Mali, and "financial" after a noun ("سال مالی", the financial year).
     assert found("بودجه سال مالی تصویب شد") == []
     assert found("سفر به مالی") == [("مالی", "place")]
+
+
+def test_a_given_name_and_a_family_name_are_a_person():
+    assert found("جلسه با حضور زهرا کرمانی‌نژاد برگزار شد") == [("زهرا کرمانی‌نژاد", "person")]
+
+
+def test_a_title_takes_a_given_name_and_a_family_name_but_not_the_office_after_them():
+    assert found("دکتر مسعود رحیمیان ، مدیر گروه گفت") == [("مسعود رحیمیان", "person")]
+    assert found("آقای فرامرزیان وزیر نیرو گفت") == [
+        ("فرامرزیان", "person"),
+        ("نیرو", "organisation"),  # the ministry
+    ]
+
+
+def test_a_rare_word_before_an_office_after_a_comma_is_a_person():
+    spans = found("به گزارش رویتر ، ناکاتومو نخست‌وزیر ژاپن گفت")
+    assert ("ناکاتومو", "person") in spans
+    # An everyday word before an office is nobody: "کشور" (country).
+    assert ("کشور", "person") not in found("در این کشور رئیس دولت گفت")
+
+
+def test_an_organisation_ends_before_a_compound_verb():
+    assert found("این پیشنهاد در شورای نگهبان مطرح شد") == [("شورای نگهبان", "organisation")]
+
+
+def test_words_joined_by_zwnj_are_one_word_of_a_name():
+    text = "آقای ری‌شهری گفت"
+    assert found(text) == [("ری‌شهری", "person")]
+
+
+def test_iranian_provinces_and_cities_are_places_without_a_cue():
+    assert found("از تبریز تا کرمانشاه و خوزستان") == [
+        ("تبریز", "place"),
+        ("کرمانشاه", "place"),
+        ("خوزستان", "place"),
+    ]
+
+
+def test_the_agency_of_a_dateline_is_an_organisation():
+    assert ("واحد مرکزی خبر", "organisation") in found("تبریز ـ واحد مرکزی خبر : امروز باران بارید")
+    assert ("کیهان", "organisation") in found("شیراز ـ خبرنگار کیهان : امروز")
+
+
+def test_a_rare_word_before_a_verb_of_saying_is_a_person():
+    assert found("ناکاتومو گفت که سفر می‌کند") == [("ناکاتومو", "person")]
+
+
+def test_the_ministry_after_a_minister_is_an_organisation_without_the_office():
+    spans = found("وزیر آموزش و پرورش گفت")
+    assert spans == [("آموزش و پرورش", "organisation")]
+
+
+def test_an_arabic_name_that_is_an_everyday_persian_word_is_no_place():
+    # "ماهي" (Mahé in Arabic) is "fish" in Persian.
+    assert found("او ماهی خرید") == []

@@ -95,10 +95,12 @@ def test_import_resolves_across_articles_and_the_admin_undoes_it(admin_client):
     assert short.merged_into == full and short.merged_automatically
     assert set(full.mentions.values_list("article", flat=True)) == {first.pk, second.pk}
 
-    admin_client.post(
+    response = admin_client.post(
         reverse("admin:articles_entity_changelist"),
         {"action": "undo_automatic_merges", ACTION_CHECKBOX_NAME: [short.pk]},
+        follow=True,
     )
+    assert "mentions back in 1 articles" in response.content.decode()
     short.refresh_from_db()
     assert short.merged_into is None and short.reviewed and not short.merged_automatically
     assert list(short.mentions.values_list("article", flat=True)) == [second.pk]
@@ -118,3 +120,71 @@ def test_the_command_can_resolve_without_reading_texts(capsys):
     assert "1 entities changed kind, 1 short names merged." in capsys.readouterr().out
     short.refresh_from_db()
     assert short.kind == PERSON and short.merged_into == full
+
+
+def _mention(article, entity, positions, kind="person"):
+    return Mention.objects.create(
+        article=article, entity=entity, count=len(positions), positions=positions, kind=kind
+    )
+
+
+def test_undo_puts_back_exactly_what_resolution_moved_without_reading_the_texts():
+    from articles.entities.english import pipeline
+    from articles.entities.resolution import undo_automatic_merge
+
+    body = "Marta Kowalczyk met the mayor. Kowalczyk said the ferries would run late."
+    both = builders.article(body=body)
+    alone = builders.article(body="Kowalczyk spoke. Later Kowalczyk left.")
+    full = builders.entity("Marta Kowalczyk", PERSON)
+    short = builders.entity("Kowalczyk", PERSON)
+    _mention(both, full, [[0, 15]])
+    _mention(both, short, [[31, 40]])  # kept apart in this article (say, an editor's split)
+    _mention(alone, short, [[0, 9], [23, 32]], kind="place")
+    assert resolve_short_names() == 1
+    assert Mention.objects.get(article=both, entity=full).count == 2
+
+    calls = pipeline.cache_info()
+    assert undo_automatic_merge(Entity.objects.get(pk=short.pk)) == 2
+    # spaCy was not asked for: the undo read the record, not the texts.
+    assert pipeline.cache_info() == calls
+
+    mine = {m.article_id: m for m in Mention.objects.filter(entity=short)}
+    assert mine[both.pk].positions == [[31, 40]] and mine[both.pk].count == 1
+    assert mine[alone.pk].positions == [[0, 9], [23, 32]] and mine[alone.pk].kind == "place"
+    theirs = Mention.objects.get(article=both, entity=full)
+    assert theirs.positions == [[0, 15]] and theirs.count == 1
+    assert not Mention.objects.filter(article=alone, entity=full).exists()
+    short.refresh_from_db()
+    assert short.resolution == {} and short.reviewed and short.merged_into is None
+
+
+def test_undo_also_gives_back_articles_found_through_the_alias_since_the_merge():
+    from articles.entities.resolution import undo_automatic_merge
+
+    full = mentioned(builders.entity("Marta Kowalczyk", PERSON), 3)
+    short = mentioned(builders.entity("Kowalczyk", PERSON), 1)
+    resolve_short_names()
+    later = builders.article(body="On Friday Kowalczyk opened the terminal.")
+    _mention(later, full, [[10, 19]])  # extraction found "Kowalczyk" through the alias
+    named = builders.article(body="Marta Kowalczyk, and again Kowalczyk.")
+    _mention(named, full, [[0, 15], [27, 36]])  # the full name is there: it stays
+    undo_automatic_merge(Entity.objects.get(pk=short.pk))
+    assert Mention.objects.get(article=later).entity_id == short.pk
+    assert Mention.objects.get(article=named).entity_id == full.pk
+
+
+def test_resolve_only_after_an_upgrade_reads_no_texts_and_records_what_it_merged(capsys):
+    from django.core.management import call_command
+
+    from articles.entities.english import pipeline
+
+    full = mentioned(builders.entity("Marta Kowalczyk", PERSON), 2)
+    short = mentioned(builders.entity("Kowalczyk", PERSON), 1)
+    article = short.mentions.get().article_id
+    calls = pipeline.cache_info()
+    call_command("extract_entities", "--resolve-only")
+    assert pipeline.cache_info() == calls
+    short.refresh_from_db()
+    assert short.merged_into == full
+    assert [m["article"] for m in short.resolution["mentions"]] == [article]
+    assert short.resolution["aliases"] == ["Kowalczyk"]

@@ -1,0 +1,38 @@
+"""A source's own keywords reach the archive as entities only when they name something
+(articles.entities.cleanup.source_entity, called where import stores them)."""
+
+import pytest
+
+from articles.ingest import pipeline
+from articles.ingest.record import ArticleRecord, EntityRef
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _index(search_index):
+    return search_index
+
+
+@pytest.mark.parametrize("path", ["one by one", "in a batch"])
+def test_keywords_that_name_nothing_are_not_stored_and_names_get_their_kind(path):
+    record = ArticleRecord(
+        title="Keywords",
+        body="متن خبر",
+        source_name="keywords-1",
+        language="fa",
+        entities=[
+            EntityRef("؛ اقتصاد", "other"),
+            EntityRef("۱۴۰۱", "other"),
+            EntityRef("خبرگزاری فارس", "other"),
+        ],
+    )
+    if path == "one by one":
+        article, _ = pipeline.store(record)
+    else:
+        report = pipeline.import_records([record], find_entities=False)
+        article = Article.objects.get(pk=report.created[0])
+    assert list(article.mentions.values_list("entity__name", "entity__kind")) == [
+        ("خبرگزاری فارس", "organisation")
+    ]
