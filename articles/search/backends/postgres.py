@@ -11,10 +11,11 @@ How text becomes words (see docs/deployment.md):
   'The Hague' and 'who' stay searchable) and every other word (Persian, Arabic, numbers)
   to the 'simple' dictionary (lower case only).
 
-One table, ``search_document``, kept by this backend (no Django migration): per document
-its stored facet values (JSONB, keyed by haystack's ``*_exact`` names), its date, and two
-weighted tsvectors: ``document`` (title A, entity names B, author names C, full text D:
-searched by default and by title:/entity:/author:/body:) and ``labels`` (section A,
+One table, ``search_document``, made by migration 0009_search_document (the backend never
+creates it: without it every call raises ``IndexMissing``, naming ``manage.py migrate``):
+per document its stored facet values (JSONB, keyed by haystack's ``*_exact`` names), its
+date, and two weighted tsvectors: ``document`` (title A, entity names B, author names C,
+full text D: searched by default and by title:/entity:/author:/body:) and ``labels`` (section A,
 publication B: section:/publication:). ``search_word`` holds the archive's words as
 written, for "did you mean" (pg_trgm).
 
@@ -55,6 +56,7 @@ from articles.search.analysis import WORD_PATTERN, index_words, stem
 from articles.search.backends.base import (
     SUGGEST_SHARE,
     ArchiveQueryMixin,
+    IndexMissing,
     SearchOverBudget,
     edit_distance,
     no_results,
@@ -63,7 +65,7 @@ from articles.search.backends.base import (
 )
 from articles.search.facets import parse_facet_filter
 
-CONFIG = "newsarchive"  # the text search configuration this backend creates
+CONFIG = "newsarchive"  # the text search configuration (migration 0009)
 TABLE = "search_document"
 WORDS = "search_word"
 # Term statistics for ranking, kept in step with TABLE by every write (migration 0007):
@@ -398,51 +400,28 @@ class PostgresSearchBackend(BaseSearchBackend):
         key = (settings_dict.get("HOST"), settings_dict.get("PORT"), settings_dict["NAME"])
         with _ready_lock:
             if key not in _ready:
-                self._create(settings_dict)
+                self._check_tables(alias)
                 _ready.add(key)
         self.setup_complete = True
 
-    def _create(self, settings_dict):
-        """Create what is missing, on a connection of its own in autocommit: the table
-        must outlive a transaction that is rolled back (a test, a failed import)."""
-        import psycopg
-
-        params = {
-            "dbname": settings_dict["NAME"],
-            "user": settings_dict.get("USER") or None,
-            "password": settings_dict.get("PASSWORD") or None,
-            "host": settings_dict.get("HOST") or None,
-            "port": settings_dict.get("PORT") or None,
-        }
-        with psycopg.connect(
-            **{k: v for k, v in params.items() if v is not None}, autocommit=True
-        ) as conn:
-            ready = conn.execute(
+    @staticmethod
+    def _check_tables(alias: str) -> None:
+        """Raise ``IndexMissing`` unless the tables and the text-search configuration that
+        migration 0009_search_document makes are there: this backend never makes them."""
+        with db_connections[alias].cursor() as cursor:
+            cursor.execute(
                 "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL"
+                " AND to_regclass(%s) IS NOT NULL"
                 " AND EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = %s)",
-                [f"{WORDS}_trgm_idx", f"{TABLE}_document_idx", CONFIG],
-            ).fetchone()[0]
-            if ready:
-                return
-            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            conn.execute(
-                f"""
-                DO $$ BEGIN
-                  IF NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = '{CONFIG}_stem') THEN
-                    CREATE TEXT SEARCH DICTIONARY {CONFIG}_stem
-                      (TEMPLATE = snowball, LANGUAGE = english);
-                  END IF;
-                  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIG}') THEN
-                    CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = simple);
-                    ALTER TEXT SEARCH CONFIGURATION {CONFIG}
-                      ALTER MAPPING FOR asciiword, asciihword, hword_asciipart
-                      WITH {CONFIG}_stem;
-                  END IF;
-                END $$
-                """
+                [TABLE, WORDS, TERMS, CONFIG],
             )
-            for statement in _table_ddl(TABLE) + _words_ddl(WORDS):
-                conn.execute(statement)
+            if not cursor.fetchone()[0]:
+                raise IndexMissing(
+                    f"The PostgreSQL search tables ({TABLE}, {WORDS}, {TERMS}) or the "
+                    f"{CONFIG!r} text search configuration are missing from database "
+                    f"{alias!r}: run `python manage.py migrate`, then `python manage.py "
+                    "reindex`."
+                )
 
     def create_index(self) -> None:
         self.setup()
@@ -624,8 +603,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         )
         with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {building}, {words_building}")
-            cursor.execute(_table_ddl(building)[0])
-            cursor.execute(_words_ddl(words_building)[0])
+            # The tables' shape is migration 0009's: copied, not restated here.
+            indexes = {
+                table: empty_copy(cursor, table, f"{table}_building") for table in (TABLE, WORDS)
+            }
             insert = self._insert_sql(building, upsert=False)
             for batch in self._batches(index, iterable, threaded):
                 for row in batch:
@@ -637,11 +618,11 @@ class PostgresSearchBackend(BaseSearchBackend):
                 [sorted(words)],
             )
             _recount(cursor, building)
-            for table, ddl in ((TABLE, _table_ddl), (WORDS, _words_ddl)):
+            for table, statements in indexes.items():
                 cursor.execute(f"DROP TABLE {table}")
                 cursor.execute(f"ALTER TABLE {table}_building RENAME TO {table}")
                 cursor.execute(f"ALTER INDEX {table}_building_pkey RENAME TO {table}_pkey")
-                for statement in ddl(table)[1:]:  # the indexes, built once on full tables
+                for statement in statements:  # the indexes, built once on full tables
                     cursor.execute(statement)
         return count
 
@@ -1030,34 +1011,27 @@ class PostgresSearchBackend(BaseSearchBackend):
         return {"results": results, "hits": len(results), "facets": {}}
 
 
-def _table_ddl(table: str) -> list[str]:
-    """The table, then its indexes (``rebuild`` creates the indexes after loading)."""
-    return [
-        f"""CREATE TABLE IF NOT EXISTS {table} (
-            id text PRIMARY KEY,
-            django_ct text NOT NULL,
-            django_id text NOT NULL,
-            published_on date,
-            facets jsonb NOT NULL DEFAULT '{{}}',
-            document tsvector NOT NULL,
-            labels tsvector NOT NULL,
-            length integer NOT NULL DEFAULT 0,
-            title_length integer NOT NULL DEFAULT 0
-        )""",
-        f"CREATE INDEX IF NOT EXISTS {table}_document_idx ON {table} USING gin (document)",
-        f"CREATE INDEX IF NOT EXISTS {table}_labels_idx ON {table} USING gin (labels)",
-        f"CREATE INDEX IF NOT EXISTS {table}_facets_idx ON {table} "
-        "USING gin (facets jsonb_path_ops)",
-        f"CREATE INDEX IF NOT EXISTS {table}_published_idx ON {table} (published_on)",
-        f"CREATE INDEX IF NOT EXISTS {table}_ct_idx ON {table} (django_ct, django_id)",
-    ]
-
-
-def _words_ddl(table: str) -> list[str]:
-    return [
-        f"CREATE TABLE IF NOT EXISTS {table} (word text PRIMARY KEY)",
-        f"CREATE INDEX IF NOT EXISTS {table}_trgm_idx ON {table} USING gin (word gin_trgm_ops)",
-    ]
+def empty_copy(cursor, table: str, copy: str) -> list[str]:
+    """Make ``copy``: an empty table with the columns, defaults and primary key of ``table``
+    (made by migration 0009), without its other indexes, which are cheaper to build once the
+    copy is full. Returns the statements that build them: ``table``'s own, as they are (for a
+    copy renamed to ``table`` once ``table`` is dropped)."""
+    cursor.execute(f"CREATE TABLE {copy} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+    cursor.execute(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'p'",
+        [table],
+    )
+    for (definition,) in cursor.fetchall():
+        cursor.execute(f"ALTER TABLE {copy} ADD CONSTRAINT {copy}_pkey {definition}")
+    cursor.execute(
+        "SELECT indexdef FROM pg_indexes i WHERE schemaname = current_schema() "
+        "AND tablename = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+        "WHERE c.conindid = format('%%I.%%I', i.schemaname, i.indexname)::regclass) "
+        "ORDER BY indexname",
+        [table],
+    )
+    return [definition for (definition,) in cursor.fetchall()]
 
 
 class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
