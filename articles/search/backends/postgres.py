@@ -52,7 +52,7 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
 from articles.search import ranking, syntax
-from articles.search.analysis import WORD_PATTERN, index_words, stem
+from articles.search.analysis import WORD_PATTERN, compound_spans, index_words, stem
 from articles.search.backends.base import (
     SUGGEST_SHARE,
     ArchiveQueryMixin,
@@ -97,6 +97,7 @@ NAMED_FIELDS = {
 }
 # ts_rank_cd's weights, {D, C, B, A}: a title match counts most, as in the Whoosh backend.
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+MAX_PREFIX_TERMS = 32  # terms a prefix ranks by (``_expand_prefixes``)
 MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
 SUGGEST_MAX_DISTANCE = 2
 BATCH = 500
@@ -114,9 +115,13 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
     terms of ``articles.search.analysis`` with their positions, made here so that PostgreSQL indexes
     exactly the terms Whoosh does (its own parser and stemmer never see the text). Terms are
     letters, digits and inner dots: nothing to escape (no quote, no backslash)."""
-    words = index_words(force_str(text or ""))
+    # Words at positions 1, 2, ...; a compound written apart at its first part's position
+    # (``compound_spans``); every term counts towards the length, as Whoosh counts them.
+    words = 0
     positions: dict[str, list[str]] = {}
-    for position, word in enumerate(words, 1):
+    for position, _, _, word in compound_spans(force_str(text or "")):
+        words += 1
+        position += 1
         at = positions.get(word)
         if at is None:  # past MAX_POSITION, as PostgreSQL does: the last position
             positions[word] = [str(min(position, MAX_POSITION))]
@@ -127,7 +132,7 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
     for word, at in positions.items():
         merged.setdefault(stem(word), []).extend(at)
     literal = " ".join(f"'{term}':{','.join(at[:MAX_POSITIONS])}" for term, at in merged.items())
-    return literal, len(words), list(positions), list(merged)
+    return literal, words, list(positions), list(merged)
 
 
 def _terms(text: str) -> list[str]:
@@ -346,6 +351,27 @@ def _frequency(cursor, terms) -> dict[str, int]:
     """How many indexed documents hold each of ``terms`` in their full text."""
     cursor.execute(f"SELECT term, documents FROM {TERMS} WHERE term = ANY(%s)", [list(terms)])
     return dict(cursor.fetchall())
+
+
+def _expand_prefixes(cursor, prefixes: list[str]) -> list[str]:
+    """The terms a query's prefixes (``milit*``) rank by, as Whoosh scores a prefix: the
+    index terms starting with it, each scored by BM25 like a word typed (at most
+    ``MAX_PREFIX_TERMS`` per prefix, those held by the most documents: a two-letter prefix
+    would otherwise score thousands of terms per row). The whole words before the last
+    ('new yor*') rank as words."""
+    terms = []
+    for text in prefixes:
+        words = index_words(text)
+        if not words:
+            continue
+        *whole, last = words
+        terms += [stem(word) for word in whole]
+        cursor.execute(
+            f"SELECT term FROM {TERMS} WHERE term LIKE %s ORDER BY documents DESC, term LIMIT %s",
+            [last.replace("%", r"\%").replace("_", r"\_") + "%", MAX_PREFIX_TERMS],
+        )
+        terms += [term for (term,) in cursor.fetchall()]
+    return terms
 
 
 _ready: set[tuple] = set()  # databases whose table this process has checked
@@ -722,6 +748,8 @@ class PostgresSearchBackend(BaseSearchBackend):
             clauses.append(sql)
             params += values
             rank += rank_terms(expr) + rank_only
+            if cursor is not None:
+                rank += _expand_prefixes(cursor, syntax.positive_prefixes(node))
         for narrow in narrow_queries or ():
             facet = parse_facet_filter(force_str(narrow))
             if facet is None:

@@ -57,7 +57,7 @@ from whoosh.searching import ResultsPage
 from whoosh.sorting import Count, FieldFacet, OverlappingCategorizer
 
 from articles.search import ranking, syntax
-from articles.search.analysis import analyze, normalise_persian_arabic, stem, word_spans
+from articles.search.analysis import analyze, compound_spans, normalise_persian_arabic, stem
 from articles.search.backends.base import (
     DATE_FIELD,
     SUGGEST_SHARE,
@@ -108,13 +108,13 @@ class ArchiveTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        for pos, (start, end, word) in enumerate(word_spans(value), start_pos):
+        for pos, start, end, word in compound_spans(value):
             token.text = word if no_morph else stem(word)
             token.boost, token.stopped = 1.0, False
             if keeporiginal:
                 token.original = value[start:end]
             if positions:
-                token.pos = pos
+                token.pos = start_pos + pos
             if chars:
                 token.startchar, token.endchar = start_char + start, start_char + end
             yield token
