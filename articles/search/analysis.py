@@ -203,8 +203,9 @@ def is_compound(left: str, right: str) -> bool:
     return False
 
 
-def _joinable(left: str, right: str) -> bool:
-    return bool(_ARABIC_SCRIPT.search(left) and _ARABIC_SCRIPT.search(right))
+def _arabic_script(word: str) -> bool:
+    """Whether a word of ``word_spans`` is written in Arabic script (its first letter)."""
+    return "\u0600" <= word[0] <= "\u06ff"
 
 
 def compound_spans(text: str) -> Iterator[tuple[int, int, int, str]]:
@@ -212,10 +213,17 @@ def compound_spans(text: str) -> Iterator[tuple[int, int, int, str]]:
     positions 0, 1, 2, ...) and, right after the second of two adjacent words that are one
     word (see above), the joined word at the position of its first part, its span covering
     both. What both backends index and the highlighter marks."""
-    previous = None  # (start, end, word) of the word before, if nothing but spaces follow it
+    if not _ARABIC_SCRIPT.search(text):  # English and the like: no compounds to look for
+        for position, (start, end, word) in enumerate(word_spans(text)):
+            yield position, start, end, word
+        return
+    previous = None  # (start, end, word) of the word before, when in Arabic script
     for position, (start, end, word) in enumerate(word_spans(text)):
         yield position, start, end, word
-        if previous is not None and _joinable(previous[2], word):
+        if not _arabic_script(word):
+            previous = None
+            continue
+        if previous is not None:
             p_start, p_end, p_word = previous
             gap = text[p_end:start]
             if gap and not gap.strip(_APART) and (_JOINED & set(gap) or is_compound(p_word, word)):
