@@ -154,11 +154,11 @@ def raw_rebuild(backend, rows: list[list]) -> tuple[float, float]:
     started = clock()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(pg._table_ddl(table)[0])
+        indexes = pg.empty_copy(cursor, pg.TABLE, table)
         for start in range(0, len(rows), pg.BATCH):
             cursor.executemany(insert, rows[start : start + pg.BATCH])
-        for statement in pg._table_ddl(table)[1:]:
-            cursor.execute(statement)
+        for statement in indexes:  # the search table's indexes, named for this one
+            cursor.execute(statement.replace(pg.TABLE, table))
     elapsed = since(started)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {table}")

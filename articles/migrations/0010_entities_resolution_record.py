@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0008_entity_resolution"),
+        ("articles", "0009_search_document"),
     ]
 
     operations = [

@@ -23,6 +23,7 @@ marks the words whose terms a query asked for: matching and highlighting cannot 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterator
 
@@ -141,6 +142,95 @@ def stem(word: str) -> str:
             if word.endswith(suffix) and len(word) - len(suffix) >= 2:
                 return word[: -len(suffix)]
     return word
+
+
+# --- compounds written together, apart or with a ZWNJ --------------------------------------
+# Persian writes many words in parts: 'کتابخانه', 'کتاب‌خانه' and 'کتاب خانه' are one word
+# (library); 'می‌رود' and 'میرود' one verb. Every spelling is indexed under its parts and,
+# where the parts are one word, also under the joined word (``compound_spans``); a query's
+# adjacent plain words that are one word ask for the joined word (``syntax``), which then
+# finds all three spellings with the same score. When two adjacent words are one word:
+# - written with a ZWNJ (or a joiner): always, the writer said so;
+# - written with a space: when the joined spelling (with or without a ZWNJ) is in the
+#   language's word list (wordfreq) and is written not much less often than its rarer part
+#   (``COMPOUND_MARGIN``): 'دانشگاه' joins 'دانش گاه', but 'در این' does not become the
+#   sloppy 'دراین' (3 orders of magnitude rarer than 'این'), nor 'و زیر' 'وزیر' (a part of
+#   one letter is a conjunction or a preposition, never joined across a space).
+COMPOUND_MARGIN = 1.0  # in wordfreq's Zipf scale (log10)
+# Persian's list only: Arabic rarely writes one word in parts, and its list (folded to Persian
+# letters) would join Persian pairs by Arabic frequencies.
+COMPOUND_LANGUAGES = ("fa",)
+_JOINERS_IN_WORD = frozenset("\u200c\u200d")
+_JOINED = _JOINERS_IN_WORD  # between two words: written as one
+_APART = " \u200c\u200d\u00a0\u202f"  # between two words: nothing but a space or a joiner
+
+
+@functools.lru_cache(maxsize=1)
+def _word_zipf() -> dict[str, dict[str, float]]:
+    """Per language, the Zipf frequency of each Arabic-script word of wordfreq's list, folded
+    as the index folds words; a spelling with a ZWNJ counts for the joined word."""
+    from wordfreq import get_frequency_dict  # on first use: 1.4 s to import
+
+    lists = {}
+    for language in COMPOUND_LANGUAGES:
+        zipf: dict[str, float] = {}
+        for word, frequency in get_frequency_dict(language, wordlist="small").items():
+            for joiner in _JOINERS_IN_WORD:
+                word = word.replace(joiner, "")
+            folded = normalise_persian_arabic(word).lower()
+            if not folded or not _ARABIC_SCRIPT.search(folded) or not _WORD.fullmatch(folded):
+                continue
+            value = math.log10(frequency * 1e9)
+            if value > zipf.get(folded, 0.0):
+                zipf[folded] = value
+        lists[language] = zipf
+    return lists
+
+
+@functools.lru_cache(maxsize=200_000)
+def is_compound(left: str, right: str) -> bool:
+    """Whether two folded words written apart with a space are one word (see above)."""
+    if len(left) < 2 or len(right) < 2:
+        return False
+    if not (_ARABIC_SCRIPT.search(left) and _ARABIC_SCRIPT.search(right)):
+        return False
+    joined = left + right
+    for zipf in _word_zipf().values():
+        known = zipf.get(joined)
+        if known and known >= min(zipf.get(left, 0.0), zipf.get(right, 0.0)) - COMPOUND_MARGIN:
+            return True
+    return False
+
+
+def _arabic_script(word: str) -> bool:
+    """Whether a word of ``word_spans`` is written in Arabic script (its first letter)."""
+    return "\u0600" <= word[0] <= "\u06ff"
+
+
+def compound_spans(text: str) -> Iterator[tuple[int, int, int, str]]:
+    """``(position, start, end, word)`` for each word of ``text`` (``word_spans``, at
+    positions 0, 1, 2, ...) and, right after the second of two adjacent words that are one
+    word (see above), the joined word at the position of its first part, its span covering
+    both. What both backends index and the highlighter marks."""
+    if not _ARABIC_SCRIPT.search(text):  # English and the like: no compounds to look for
+        for position, (start, end, word) in enumerate(word_spans(text)):
+            yield position, start, end, word
+        return
+    previous = None  # (start, end, word) of the word before, when in Arabic script
+    for position, (start, end, word) in enumerate(word_spans(text)):
+        yield position, start, end, word
+        if not _arabic_script(word):
+            previous = None
+            continue
+        if previous is not None:
+            p_start, p_end, p_word = previous
+            gap = text[p_end:start]
+            if gap and not gap.strip(_APART) and (_JOINED & set(gap) or is_compound(p_word, word)):
+                joined = p_word + word
+                # 'کتاب‌ها' is 'کتاب' already: the same term twice would count it twice
+                if stem(joined) not in (stem(p_word), stem(word)):
+                    yield position - 1, p_start, end, joined
+        previous = (start, end, word)
 
 
 def analyze(text: str) -> list[str]:

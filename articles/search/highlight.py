@@ -14,9 +14,9 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.search.analysis import analyze, index_words, word_spans
+from articles.search.analysis import analyze, compound_spans, index_words
 from articles.search.analysis import stem as term_of
-from articles.search.syntax import Not, Prefix, parse, positive_words
+from articles.search.syntax import parse, positive_prefixes, positive_words
 
 # Between two matched words, these make them one compound, marked as one ('S-400').
 _JOINERS = frozenset(["-", "\u2010", "\u2011", "/"])
@@ -29,7 +29,7 @@ class QueryTerms:
         node = parse(query)
         self.terms: set[str] = set()
         self.prefixes: tuple[str, ...] = tuple(
-            word for text in _prefixes(node) for word in index_words(text)
+            word for text in positive_prefixes(node) for word in index_words(text)
         )
         for word in positive_words(node):
             self.terms.update(analyze(word))
@@ -43,26 +43,18 @@ class QueryTerms:
         if not self:
             return []
         spans: list[tuple[int, int]] = []
-        for start, end, word in word_spans(text):
+        for _, start, end, word in compound_spans(text):
             if term_of(word) in self.terms or (self.prefixes and word.startswith(self.prefixes)):
-                if spans and text[spans[-1][1] : start] in _JOINERS:
+                if spans and start < spans[-1][1]:
+                    # A compound written apart ('کتاب خانه'): one mark over its parts
+                    while spans and start < spans[-1][1]:
+                        start = min(start, spans.pop()[0])
+                    spans.append((start, end))
+                elif spans and text[spans[-1][1] : start] in _JOINERS:
                     spans[-1] = (spans[-1][0], end)  # 'S-400': one mark for the compound
                 else:
                     spans.append((start, end))
         return spans
-
-
-def _prefixes(node) -> list[str]:
-    if node is None:
-        return []
-    if isinstance(node, Prefix):
-        return [node.text]
-    if isinstance(node, Not):
-        return []
-    inner = getattr(node, "node", None)  # a field
-    if inner is not None:
-        return _prefixes(inner)
-    return [text for child in getattr(node, "nodes", ()) for text in _prefixes(child)]
 
 
 def query_terms(query: str) -> set[str]:

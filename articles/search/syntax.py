@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from articles.search.analysis import index_words, is_compound
+
 # The fields a reader may name, and what each searches.
 FIELDS = {
     "title": "title",
@@ -171,6 +173,7 @@ class _Parser:
                 items.append([node, strict])
         if not items:
             return None
+        items = _join_compounds(items)
         plain = [node for node, strict in items if not strict]
         nodes: list[Node] = []
         for node, strict in items:  # in the order typed; the plain words where the first was
@@ -242,6 +245,23 @@ class _Parser:
         return node if self.terms <= MAX_TERMS else None
 
 
+def _join_compounds(items: list[list]) -> list[list]:
+    """Two plain words typed side by side that are one word written apart ('کتاب خانه',
+    ``analysis.is_compound``) become that word ('کتابخانه'), which the index holds for every
+    spelling of it: the three spellings find the same articles with the same scores."""
+    out: list[list] = []
+    for node, strict in items:
+        if out and not strict and not out[-1][1] and isinstance(node, Term):
+            previous = out[-1][0]
+            if isinstance(previous, Term):
+                left, right = index_words(previous.text), index_words(node.text)
+                if len(left) == 1 and len(right) == 1 and is_compound(left[0], right[0]):
+                    out[-1][0] = Term(previous.text + node.text)
+                    continue
+        out.append([node, strict])
+    return out
+
+
 def _plain(words) -> Node | None:
     """A one-word (or empty) phrase is just that word."""
     words = list(words)
@@ -249,7 +269,9 @@ def _plain(words) -> Node | None:
 
 
 def _word(raw: str) -> Node | None:
-    """A typed word: a prefix if it ends in '*', else its word(s) ('U.S.' is one)."""
+    """A typed word: a prefix if it ends in '*', else its word(s) ('U.S.' is one). Parts
+    joined by a ZWNJ are one word ('کتاب‌خانه' is 'کتابخانه', see ``analysis.compound_spans``)."""
+    raw = raw.replace("\u200c", "").replace("\u200d", "")
     if raw.endswith("*"):
         stem = "".join(words_of(raw[:-1]))
         return Prefix(stem) if len(stem) >= 2 else None
@@ -283,6 +305,18 @@ def positive_words(node: Node | None) -> list[str]:
     if isinstance(node, Field):
         return positive_words(node.node)
     return [word for child in node.nodes for word in positive_words(child)]
+
+
+def positive_prefixes(node: Node | None) -> list[str]:
+    """The prefixes (``milit*``'s 'milit') a result is expected to start a word with: all but
+    excluded ones."""
+    if node is None or isinstance(node, Not):
+        return []
+    if isinstance(node, Prefix):
+        return [node.text]
+    if isinstance(node, Field):
+        return positive_prefixes(node.node)
+    return [text for child in getattr(node, "nodes", ()) for text in positive_prefixes(child)]
 
 
 def plain_words(node: Node | None) -> list[str]:

@@ -17,6 +17,13 @@ from haystack.query import SearchQuerySet
 from articles.search.service import SearchParams, run_search
 from tests import builders
 from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
+from tests.search.test_compounds import (  # noqa: F401
+    libraries,
+    test_a_verb_with_its_prefix_apart_or_together,
+    test_each_spelling_finds_the_others,
+    test_every_spelling_found_is_highlighted,
+    test_the_spellings_rank_alike,
+)
 
 # The same behaviours, against this backend: the fixtures below replace `search_index`
 # and `indexed` for every test of this module, imported ones included.
@@ -45,6 +52,7 @@ from tests.search.test_query_language import (  # noqa: F401
 from tests.search.test_relevance import (  # noqa: F401
     quake,
     test_a_plain_query_no_article_fully_matches_still_finds_the_partial_ones,
+    test_a_prefix_ranks_by_the_words_it_stands_for,
     test_a_rarer_word_outweighs_a_common_one,
     test_a_short_title_sharing_one_word_does_not_outrank_the_subject,
     test_common_words_rank_but_do_not_select,

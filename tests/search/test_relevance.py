@@ -111,3 +111,30 @@ def test_expansion_picks_the_best_matches_telling_words():
     assert "volcano" not in words  # asked already
     assert "the" not in words  # in 90 % of the documents
     assert max(weight for _, weight in terms) == ranking.FEEDBACK_WEIGHT
+
+
+def test_a_prefix_ranks_by_the_words_it_stands_for(indexed):
+    import datetime as dt
+
+    with indexed():
+        # Newest first would be the reverse of the ranking: a prefix that only matched
+        # (every score alike) would come back in date order.
+        builders.article(
+            title="Troops",
+            body="Military convoys, military police and military planes at the border.",
+            published_on=dt.date(2019, 1, 1),
+        )
+        builders.article(
+            title="Budget",
+            body="The budget grew. Schools, roads and hospitals got more; so did the "
+            "military, a little, after a long debate about taxes and pensions in spring.",
+            published_on=dt.date(2019, 6, 1),
+        )
+        builders.article(
+            title="Unrelated",
+            body="Rain fell on the fields all week.",
+            published_on=dt.date(2019, 12, 1),
+        )
+    outcome = search("milit*")
+    assert [hit.article.title for hit in outcome.hits] == ["Troops", "Budget"]
+    assert outcome.hits[0].score > outcome.hits[1].score > 0

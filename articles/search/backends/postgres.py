@@ -11,10 +11,11 @@ How text becomes words (see docs/deployment.md):
   'The Hague' and 'who' stay searchable) and every other word (Persian, Arabic, numbers)
   to the 'simple' dictionary (lower case only).
 
-One table, ``search_document``, kept by this backend (no Django migration): per document
-its stored facet values (JSONB, keyed by haystack's ``*_exact`` names), its date, and two
-weighted tsvectors: ``document`` (title A, entity names B, author names C, full text D:
-searched by default and by title:/entity:/author:/body:) and ``labels`` (section A,
+One table, ``search_document``, made by migration 0009_search_document (the backend never
+creates it: without it every call raises ``IndexMissing``, naming ``manage.py migrate``):
+per document its stored facet values (JSONB, keyed by haystack's ``*_exact`` names), its
+date, and two weighted tsvectors: ``document`` (title A, entity names B, author names C,
+full text D: searched by default and by title:/entity:/author:/body:) and ``labels`` (section A,
 publication B: section:/publication:). ``search_word`` holds the archive's words as
 written, for "did you mean" (pg_trgm).
 
@@ -39,6 +40,7 @@ from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as default
 
+import psycopg
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, router, transaction
 from django.db import connections as db_connections
@@ -51,10 +53,11 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
 from articles.search import ranking, syntax
-from articles.search.analysis import WORD_PATTERN, index_words, stem
+from articles.search.analysis import WORD_PATTERN, compound_spans, index_words, stem
 from articles.search.backends.base import (
     SUGGEST_SHARE,
     ArchiveQueryMixin,
+    IndexMissing,
     SearchOverBudget,
     edit_distance,
     no_results,
@@ -63,7 +66,7 @@ from articles.search.backends.base import (
 )
 from articles.search.facets import parse_facet_filter
 
-CONFIG = "newsarchive"  # the text search configuration this backend creates
+CONFIG = "newsarchive"  # the text search configuration (migration 0009)
 TABLE = "search_document"
 WORDS = "search_word"
 # Term statistics for ranking, kept in step with TABLE by every write (migration 0007):
@@ -95,6 +98,7 @@ NAMED_FIELDS = {
 }
 # ts_rank_cd's weights, {D, C, B, A}: a title match counts most, as in the Whoosh backend.
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+MAX_PREFIX_TERMS = 32  # terms a prefix ranks by (``_expand_prefixes``)
 MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
 SUGGEST_MAX_DISTANCE = 2
 BATCH = 500
@@ -112,9 +116,13 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
     terms of ``articles.search.analysis`` with their positions, made here so that PostgreSQL indexes
     exactly the terms Whoosh does (its own parser and stemmer never see the text). Terms are
     letters, digits and inner dots: nothing to escape (no quote, no backslash)."""
-    words = index_words(force_str(text or ""))
+    # Words at positions 1, 2, ...; a compound written apart at its first part's position
+    # (``compound_spans``); every term counts towards the length, as Whoosh counts them.
+    words = 0
     positions: dict[str, list[str]] = {}
-    for position, word in enumerate(words, 1):
+    for position, _, _, word in compound_spans(force_str(text or "")):
+        words += 1
+        position += 1
         at = positions.get(word)
         if at is None:  # past MAX_POSITION, as PostgreSQL does: the last position
             positions[word] = [str(min(position, MAX_POSITION))]
@@ -125,7 +133,7 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
     for word, at in positions.items():
         merged.setdefault(stem(word), []).extend(at)
     literal = " ".join(f"'{term}':{','.join(at[:MAX_POSITIONS])}" for term, at in merged.items())
-    return literal, len(words), list(positions), list(merged)
+    return literal, words, list(positions), list(merged)
 
 
 def _terms(text: str) -> list[str]:
@@ -289,8 +297,6 @@ class Condition(str):
 def _time_limited(alias: str):
     """A cursor whose statements PostgreSQL cancels after ``SEARCH_TIME_LIMIT`` (a
     transaction's ``statement_timeout``); a cancelled one raises ``SearchOverBudget``."""
-    import psycopg
-
     limit = f"{max(1, int(time_limit() * 1000))}ms"
     try:
         with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
@@ -346,6 +352,27 @@ def _frequency(cursor, terms) -> dict[str, int]:
     return dict(cursor.fetchall())
 
 
+def _expand_prefixes(cursor, prefixes: list[str]) -> list[str]:
+    """The terms a query's prefixes (``milit*``) rank by, as Whoosh scores a prefix: the
+    index terms starting with it, each scored by BM25 like a word typed (at most
+    ``MAX_PREFIX_TERMS`` per prefix, those held by the most documents: a two-letter prefix
+    would otherwise score thousands of terms per row). The whole words before the last
+    ('new yor*') rank as words."""
+    terms = []
+    for text in prefixes:
+        words = index_words(text)
+        if not words:
+            continue
+        *whole, last = words
+        terms += [stem(word) for word in whole]
+        cursor.execute(
+            f"SELECT term FROM {TERMS} WHERE term LIKE %s ORDER BY documents DESC, term LIMIT %s",
+            [last.replace("%", r"\%").replace("_", r"\_") + "%", MAX_PREFIX_TERMS],
+        )
+        terms += [term for (term,) in cursor.fetchall()]
+    return terms
+
+
 _ready: set[tuple] = set()  # databases whose table this process has checked
 _ready_lock = threading.Lock()
 
@@ -398,51 +425,28 @@ class PostgresSearchBackend(BaseSearchBackend):
         key = (settings_dict.get("HOST"), settings_dict.get("PORT"), settings_dict["NAME"])
         with _ready_lock:
             if key not in _ready:
-                self._create(settings_dict)
+                self._check_tables(alias)
                 _ready.add(key)
         self.setup_complete = True
 
-    def _create(self, settings_dict):
-        """Create what is missing, on a connection of its own in autocommit: the table
-        must outlive a transaction that is rolled back (a test, a failed import)."""
-        import psycopg
-
-        params = {
-            "dbname": settings_dict["NAME"],
-            "user": settings_dict.get("USER") or None,
-            "password": settings_dict.get("PASSWORD") or None,
-            "host": settings_dict.get("HOST") or None,
-            "port": settings_dict.get("PORT") or None,
-        }
-        with psycopg.connect(
-            **{k: v for k, v in params.items() if v is not None}, autocommit=True
-        ) as conn:
-            ready = conn.execute(
+    @staticmethod
+    def _check_tables(alias: str) -> None:
+        """Raise ``IndexMissing`` unless the tables and the text-search configuration that
+        migration 0009_search_document makes are there: this backend never makes them."""
+        with db_connections[alias].cursor() as cursor:
+            cursor.execute(
                 "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL"
+                " AND to_regclass(%s) IS NOT NULL"
                 " AND EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = %s)",
-                [f"{WORDS}_trgm_idx", f"{TABLE}_document_idx", CONFIG],
-            ).fetchone()[0]
-            if ready:
-                return
-            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            conn.execute(
-                f"""
-                DO $$ BEGIN
-                  IF NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = '{CONFIG}_stem') THEN
-                    CREATE TEXT SEARCH DICTIONARY {CONFIG}_stem
-                      (TEMPLATE = snowball, LANGUAGE = english);
-                  END IF;
-                  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIG}') THEN
-                    CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = simple);
-                    ALTER TEXT SEARCH CONFIGURATION {CONFIG}
-                      ALTER MAPPING FOR asciiword, asciihword, hword_asciipart
-                      WITH {CONFIG}_stem;
-                  END IF;
-                END $$
-                """
+                [TABLE, WORDS, TERMS, CONFIG],
             )
-            for statement in _table_ddl(TABLE) + _words_ddl(WORDS):
-                conn.execute(statement)
+            if not cursor.fetchone()[0]:
+                raise IndexMissing(
+                    f"The PostgreSQL search tables ({TABLE}, {WORDS}, {TERMS}) or the "
+                    f"{CONFIG!r} text search configuration are missing from database "
+                    f"{alias!r}: run `python manage.py migrate`, then `python manage.py "
+                    "reindex`."
+                )
 
     def create_index(self) -> None:
         self.setup()
@@ -624,8 +628,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         )
         with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {building}, {words_building}")
-            cursor.execute(_table_ddl(building)[0])
-            cursor.execute(_words_ddl(words_building)[0])
+            # The tables' shape is migration 0009's: copied, not restated here.
+            indexes = {
+                table: empty_copy(cursor, table, f"{table}_building") for table in (TABLE, WORDS)
+            }
             insert = self._insert_sql(building, upsert=False)
             for batch in self._batches(index, iterable, threaded):
                 for row in batch:
@@ -637,11 +643,11 @@ class PostgresSearchBackend(BaseSearchBackend):
                 [sorted(words)],
             )
             _recount(cursor, building)
-            for table, ddl in ((TABLE, _table_ddl), (WORDS, _words_ddl)):
+            for table, statements in indexes.items():
                 cursor.execute(f"DROP TABLE {table}")
                 cursor.execute(f"ALTER TABLE {table}_building RENAME TO {table}")
                 cursor.execute(f"ALTER INDEX {table}_building_pkey RENAME TO {table}_pkey")
-                for statement in ddl(table)[1:]:  # the indexes, built once on full tables
+                for statement in statements:  # the indexes, built once on full tables
                     cursor.execute(statement)
         return count
 
@@ -741,6 +747,8 @@ class PostgresSearchBackend(BaseSearchBackend):
             clauses.append(sql)
             params += values
             rank += rank_terms(expr) + rank_only
+            if cursor is not None:
+                rank += _expand_prefixes(cursor, syntax.positive_prefixes(node))
         for narrow in narrow_queries or ():
             facet = parse_facet_filter(force_str(narrow))
             if facet is None:
@@ -1030,34 +1038,27 @@ class PostgresSearchBackend(BaseSearchBackend):
         return {"results": results, "hits": len(results), "facets": {}}
 
 
-def _table_ddl(table: str) -> list[str]:
-    """The table, then its indexes (``rebuild`` creates the indexes after loading)."""
-    return [
-        f"""CREATE TABLE IF NOT EXISTS {table} (
-            id text PRIMARY KEY,
-            django_ct text NOT NULL,
-            django_id text NOT NULL,
-            published_on date,
-            facets jsonb NOT NULL DEFAULT '{{}}',
-            document tsvector NOT NULL,
-            labels tsvector NOT NULL,
-            length integer NOT NULL DEFAULT 0,
-            title_length integer NOT NULL DEFAULT 0
-        )""",
-        f"CREATE INDEX IF NOT EXISTS {table}_document_idx ON {table} USING gin (document)",
-        f"CREATE INDEX IF NOT EXISTS {table}_labels_idx ON {table} USING gin (labels)",
-        f"CREATE INDEX IF NOT EXISTS {table}_facets_idx ON {table} "
-        "USING gin (facets jsonb_path_ops)",
-        f"CREATE INDEX IF NOT EXISTS {table}_published_idx ON {table} (published_on)",
-        f"CREATE INDEX IF NOT EXISTS {table}_ct_idx ON {table} (django_ct, django_id)",
-    ]
-
-
-def _words_ddl(table: str) -> list[str]:
-    return [
-        f"CREATE TABLE IF NOT EXISTS {table} (word text PRIMARY KEY)",
-        f"CREATE INDEX IF NOT EXISTS {table}_trgm_idx ON {table} USING gin (word gin_trgm_ops)",
-    ]
+def empty_copy(cursor, table: str, copy: str) -> list[str]:
+    """Make ``copy``: an empty table with the columns, defaults and primary key of ``table``
+    (made by migration 0009), without its other indexes, which are cheaper to build once the
+    copy is full. Returns the statements that build them: ``table``'s own, as they are (for a
+    copy renamed to ``table`` once ``table`` is dropped)."""
+    cursor.execute(f"CREATE TABLE {copy} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+    cursor.execute(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'p'",
+        [table],
+    )
+    for (definition,) in cursor.fetchall():
+        cursor.execute(f"ALTER TABLE {copy} ADD CONSTRAINT {copy}_pkey {definition}")
+    cursor.execute(
+        "SELECT indexdef FROM pg_indexes i WHERE schemaname = current_schema() "
+        "AND tablename = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+        "WHERE c.conindid = format('%%I.%%I', i.schemaname, i.indexname)::regclass) "
+        "ORDER BY indexname",
+        [table],
+    )
+    return [definition for (definition,) in cursor.fetchall()]
 
 
 class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):

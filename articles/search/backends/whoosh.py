@@ -35,6 +35,7 @@ import time
 from collections import Counter, OrderedDict
 from pathlib import Path
 
+import numpy as np
 from django.utils.encoding import force_str
 from haystack import connections
 from haystack.backends import BaseEngine
@@ -57,7 +58,7 @@ from whoosh.searching import ResultsPage
 from whoosh.sorting import Count, FieldFacet, OverlappingCategorizer
 
 from articles.search import ranking, syntax
-from articles.search.analysis import analyze, normalise_persian_arabic, stem, word_spans
+from articles.search.analysis import analyze, compound_spans, normalise_persian_arabic, stem
 from articles.search.backends.base import (
     DATE_FIELD,
     SUGGEST_SHARE,
@@ -108,13 +109,13 @@ class ArchiveTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        for pos, (start, end, word) in enumerate(word_spans(value), start_pos):
+        for pos, start, end, word in compound_spans(value):
             token.text = word if no_morph else stem(word)
             token.boost, token.stopped = 1.0, False
             if keeporiginal:
                 token.original = value[start:end]
             if positions:
-                token.pos = pos
+                token.pos = start_pos + pos
             if chars:
                 token.startchar, token.endchar = start_char + start, start_char + end
             yield token
@@ -923,8 +924,6 @@ _NO_DATE = -1
 def _day_numbers(reader):
     """Each document's date as a proleptic ordinal (``date.toordinal``), ``_NO_DATE`` for
     none, in a numpy array indexed by document number."""
-    import numpy as np
-
     column = reader.column_reader(DATE_FIELD, translate=False)
     usecs_per_day = 86_400_000_000
     latest = dt.date.max.toordinal()
@@ -939,8 +938,6 @@ def _day_numbers(reader):
 def _bucket_numbers(days, interval: str):
     """Bucket numbers for day ordinals: a year (2019), a month (2019 * 12 + 8 for
     September) or a week (ordinal days // 7: 0001-01-01 was a Monday)."""
-    import numpy as np
-
     dated = days != _NO_DATE
     numbers = np.full(days.shape, _NO_DATE, dtype=np.int64)
     if interval == "week":
@@ -964,8 +961,6 @@ def _bucket_day(number: int, interval: str) -> dt.date:
 def _split_values(reader, fieldname: str):
     """(the distinct values, each document's value as an index into them) of a
     single-valued facet column; documents without one hold the empty value."""
-    import numpy as np
-
     if fieldname not in reader.schema or not reader.has_column(fieldname):
         return [""], np.zeros(reader.doc_count_all(), dtype=np.int64)
     values = [force_str(v or "") for v in reader.column_reader(fieldname)]
@@ -976,8 +971,6 @@ def _split_values(reader, fieldname: str):
 def _segment_ids(query, leaf, deadline: float):
     """The segment-local numbers of ``leaf``'s documents matching ``query`` (None: all
     documents it holds)."""
-    import numpy as np
-
     reader = leaf.reader()
     if query is None:
         ids = reader.all_doc_ids()  # skips deleted documents
@@ -998,8 +991,6 @@ def date_histogram(
     **kwargs,
 ):
     """See ``articles.search.backends.base.date_histogram``."""
-    import numpy as np
-
     query_string = force_str(query_string).strip()
     searcher = self.searcher()
     if not query_string or searcher.doc_count() == 0:
