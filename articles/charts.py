@@ -116,16 +116,7 @@ def bar_chart(
             f'<text{wide_only} x="{x}" y="{baseline + 4}" dy="1em" text-anchor="middle"'
             f' fill="#1d1d1f">{escape(_shorten(label))}</text>'
         )
-    if x_label:
-        parts.append(
-            f'<text class="chart-axis-name" x="{_num(left + plot_w / 2)}" y="{baseline + 4}"'
-            f' dy="2.25em" text-anchor="middle" fill="#555b61">{escape(x_label)}</text>'
-        )
-    if y_label:
-        parts.append(
-            f'<text class="chart-axis-name" x="4" y="{_TOP - 18}" text-anchor="start"'
-            f' fill="#555b61">{escape(y_label)}</text>'
-        )
+    parts += _axis_names(left + plot_w / 2, baseline, x_label, y_label)
     parts.append("</g></svg>")
 
     rows = "".join(
@@ -327,16 +318,7 @@ def line_chart(
             f'<text{wide_only} x="{_num(x_of(i))}" y="{baseline + 4}" dy="1em"'
             f' text-anchor="middle" fill="#1d1d1f">{escape(_shorten(label))}</text>'
         )
-    if x_label:
-        parts.append(
-            f'<text class="chart-axis-name" x="{_num(left + plot_w / 2)}" y="{baseline + 4}"'
-            f' dy="2.25em" text-anchor="middle" fill="#555b61">{escape(x_label)}</text>'
-        )
-    if y_label:
-        parts.append(
-            f'<text class="chart-axis-name" x="4" y="{_TOP - 18}" text-anchor="start"'
-            f' fill="#555b61">{escape(y_label)}</text>'
-        )
+    parts += _axis_names(left + plot_w / 2, baseline, x_label, y_label)
     parts.append("</g></svg>")
     return mark_safe(  # noqa: S308  (every piece of text above is escaped)
         f'<figure class="chart" id="{chart_id}">{"".join(parts)}</figure>'
@@ -411,3 +393,19 @@ def _peak(values: list[float | None], labels: list[str], fmt) -> str:
         return "no data"
     value, label = max(known, key=lambda item: item[0])
     return f"highest {fmt(value)} in {label}"
+
+
+def _axis_names(x_middle: float, baseline: float, x_label: str, y_label: str) -> list[str]:
+    """The axes' names, under the x axis and above the y axis (either may be empty)."""
+    names = []
+    if x_label:
+        names.append(
+            f'<text class="chart-axis-name" x="{_num(x_middle)}" y="{baseline + 4}"'
+            f' dy="2.25em" text-anchor="middle" fill="#555b61">{escape(x_label)}</text>'
+        )
+    if y_label:
+        names.append(
+            f'<text class="chart-axis-name" x="4" y="{_TOP - 18}" text-anchor="start"'
+            f' fill="#555b61">{escape(y_label)}</text>'
+        )
+    return names
