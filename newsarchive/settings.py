@@ -164,6 +164,8 @@ REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Search: the embedded Whoosh index by default.
+# New articles an import stores per transaction (articles/ingest/bulk.py).
+IMPORT_BATCH_SIZE = int(os.environ.get("IMPORT_BATCH_SIZE", "500"))
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
 # Seconds one call of the search engine may take; a query that needs longer is answered
 # with a message (too costly) instead of holding a worker.

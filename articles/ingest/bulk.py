@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -54,9 +55,6 @@ from articles.search import indexing
 
 log = logging.getLogger(__name__)
 
-# Records stored in one transaction. Larger batches save little more and hold more rows
-# (and, on SQLite, the write lock) for longer.
-BATCH_SIZE = 500
 # The slugs of the same base ("results", "results-2", ...) looked at once when titles
 # collide: more collisions than this fall back to one query per slug.
 SLUG_PROBE = 10_000
@@ -369,7 +367,11 @@ def _forget_created(cache: RunCache) -> None:
     cache.sections.clear()
 
 
-def batches(records, size: int = BATCH_SIZE):
+def batches(records, size: int | None = None):
+    """``records`` in lists of ``size`` (``IMPORT_BATCH_SIZE``: larger batches save little
+    more and hold more rows, and on SQLite the write lock, for longer; a killed import loses
+    the batch it was storing, which the next run stores)."""
+    size = size or settings.IMPORT_BATCH_SIZE
     batch = []
     for record in records:
         batch.append(record)

@@ -187,6 +187,13 @@ def _word_zipf() -> dict[str, dict[str, float]]:
     return lists
 
 
+def warm_up() -> None:
+    """Load the word lists compounds are judged by (wordfreq: about 1.5 s). A web process
+    does it at start (``newsarchive/wsgi.py``): otherwise the first Persian search of each
+    worker would spend its time budget (``SEARCH_TIME_LIMIT``) loading them."""
+    _word_zipf()
+
+
 @functools.lru_cache(maxsize=200_000)
 def is_compound(left: str, right: str) -> bool:
     """Whether two folded words written apart with a space are one word (see above)."""

@@ -29,7 +29,8 @@ def test_an_import_killed_midway_and_run_again_loses_and_doubles_nothing(site):
     documents = write_documents(site.root / "documents", DOCUMENTS)
     command = site.command("import_articles", str(site.root / "documents"), "--no-progress")
 
-    first = site.start(command, "killed-import")
+    # Batches of ten, so that the kill falls between commits of one run, not after the end.
+    first = site.start(command, "killed-import", {**site.env, "IMPORT_BATCH_SIZE": "10"})
     wait_for_articles(site, first, KILL_AFTER)
     os.kill(first.pid, signal.SIGKILL)
     assert first.wait(timeout=30) == -signal.SIGKILL

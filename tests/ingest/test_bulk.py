@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 from haystack.query import SearchQuerySet
 
-from articles.ingest import bulk
 from articles.ingest.pipeline import import_records
 from articles.ingest.record import ArticleRecord, EntityRef
 from articles.models import Article, Author, Entity, Mention, Publication
@@ -58,8 +57,8 @@ def test_titles_alike_get_slugs_of_their_own_within_a_batch_and_beside_stored_on
     assert slugs == ["tide-tables", "tide-tables-2", "tide-tables-3", "tide-tables-4"]
 
 
-def test_names_are_reused_whatever_their_case_across_batches(search_index, monkeypatch):
-    monkeypatch.setattr(bulk, "BATCH_SIZE", 2)
+def test_names_are_reused_whatever_their_case_across_batches(search_index, settings):
+    settings.IMPORT_BATCH_SIZE = 2
     Author.objects.create(name="Ada Quay")
     records = [story(n, authors=["ADA QUAY", "Bo Pier"]) for n in range(5)]
     import_records(records, find_entities=False)
