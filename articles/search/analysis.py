@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from whoosh.lang.snowball.english import EnglishStemmer
 
@@ -214,11 +214,17 @@ def _arabic_script(word: str) -> bool:
     return "\u0600" <= word[0] <= "\u06ff"
 
 
-def compound_spans(text: str) -> Iterator[tuple[int, int, int, str]]:
+def compound_spans(
+    text: str, could_start: Callable[[str], bool] | None = None
+) -> Iterator[tuple[int, int, int, str]]:
     """``(position, start, end, word)`` for each word of ``text`` (``word_spans``, at
     positions 0, 1, 2, ...) and, right after the second of two adjacent words that are one
     word (see above), the joined word at the position of its first part, its span covering
-    both. What both backends index and the highlighter marks."""
+    both. What both backends index and the highlighter marks.
+
+    ``could_start(word)``: whether a compound beginning with ``word`` could matter to the
+    caller (the highlighter asks only about words its query's terms begin like); words it
+    says no to are not looked up as the first part of a compound."""
     if not _ARABIC_SCRIPT.search(text):  # English and the like: no compounds to look for
         for position, (start, end, word) in enumerate(word_spans(text)):
             yield position, start, end, word
@@ -229,7 +235,7 @@ def compound_spans(text: str) -> Iterator[tuple[int, int, int, str]]:
         if not _arabic_script(word):
             previous = None
             continue
-        if previous is not None:
+        if previous is not None and (could_start is None or could_start(previous[2])):
             p_start, p_end, p_word = previous
             gap = text[p_end:start]
             if gap and not gap.strip(_APART) and (_JOINED & set(gap) or is_compound(p_word, word)):

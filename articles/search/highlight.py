@@ -43,7 +43,14 @@ class QueryTerms:
         if not self:
             return []
         spans: list[tuple[int, int]] = []
-        for _, start, end, word in compound_spans(text):
+        # A compound can only be marked if a term begins as its first part does: the
+        # others are not looked up (most of the cost of marking a long Persian text).
+        beginnings = {term[:3] for term in self.terms} | {p[:3] for p in self.prefixes}
+
+        def could_start(word: str) -> bool:
+            return word[:3] in beginnings or any(b.startswith(word) for b in beginnings)
+
+        for _, start, end, word in compound_spans(text, could_start):
             if term_of(word) in self.terms or (self.prefixes and word.startswith(self.prefixes)):
                 if spans and start < spans[-1][1]:
                     # A compound written apart ('کتاب خانه'): one mark over its parts
