@@ -31,12 +31,14 @@ UNAVAILABLE_MESSAGE = (
 )
 
 
+def _facet_label(name: str, value: str) -> str:
+    return f"{dict(FACETS)[name]}: {display_value(name, value)}"
+
+
 def describe_filters(filters: SearchParams) -> str:
     """Facet filters and a date range as a reader reads them: 'Publication: Reuters,
     2010-01-01 to 2015-12-31'; empty when there are none."""
-    parts = [
-        f"{dict(FACETS)[name]}: {display_value(name, value)}" for name, value in filters.facets
-    ]
+    parts = [_facet_label(name, value) for name, value in filters.facets]
     start, end = filters.date_from, filters.date_to
     if start and end:
         parts.append(f"{start.isoformat()} to {end.isoformat()}")
@@ -47,12 +49,15 @@ def describe_filters(filters: SearchParams) -> str:
     return ", ".join(parts)
 
 
+def query_name(text: str, own: SearchParams) -> str:
+    """The query, then its own filters (if any) in brackets."""
+    described = describe_filters(own)
+    return f"{text} [{described}]" if described else text
+
+
 def series_name(series, split: str | None) -> str:
-    """The query, then its own filters in brackets, then the value of a split."""
-    name = series.query
-    own = describe_filters(series.own)
-    if own:
-        name = f"{name} [{own}]"
+    """The query with its own filters, then the value of a split."""
+    name = query_name(series.query, series.own)
     if series.value is None or split is None:
         return name
     return f"{name} — {display_value(split, series.value) or '(none)'}"
@@ -73,10 +78,7 @@ def _query_rows(params: TrendParams) -> list[dict]:
                 "number": n + 1,
                 "value": one.text if one else "",
                 "filters": [
-                    {
-                        "token": token,
-                        "display": f"{dict(FACETS)[name]}: {display_value(name, value)}",
-                    }
+                    {"token": token, "display": _facet_label(name, value)}
                     for token, (name, value) in zip(_filter_tokens(own), own.facets, strict=True)
                 ],
                 "date_from": own.date_from,
@@ -98,10 +100,7 @@ def trends(request):
         "params": params,
         "errors": params.errors,
         "query_inputs": _query_rows(params),
-        "title": ", ".join(
-            f"{q.text} [{describe_filters(q.own)}]" if q.has_own_filters else q.text
-            for q in params.queries
-        ),
+        "title": ", ".join(query_name(q.text, q.own) for q in params.queries),
         "facet_names": [name for name, _ in FACETS],
         "intervals": INTERVALS,
         "splits": list(SPLIT_FIELDS),
