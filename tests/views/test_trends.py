@@ -381,3 +381,24 @@ def test_downloads_carry_each_querys_filters(client, archive):
     }
     assert floods_json["filters"] == floods_json["own_filters"]
     assert floods_json["articles_in_filters"][:3] == [0, 0, 1]
+
+
+def test_see_this_over_time_gives_the_searchs_filters_as_shared_ones(client, archive):
+    """The search's filters come as shared filters: a query added beside it on the form
+    is compared in the same filters (the choice the README explains)."""
+    html = client.get(
+        reverse("articles:search"), {"q": "drought", "f": "publication:The Herald"}
+    ).content.decode()
+    link = html.split(">See this over time<", 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    link = link.replace("&amp;", "&")
+    page = client.get(link).content.decode()
+    assert "Remove filter Publication The Herald" in page
+    assert 'id="q1" type="search" name="q1" value="drought"' in page
+    assert '<input type="hidden" name="f" value="publication:The Herald">' in page
+    # The form sent back with a second query: both in The Herald's articles.
+    rows = table_rows(
+        client.get(
+            URL, {"q1": "drought", "q2": "floods", "f": "publication:The Herald"}
+        ).content.decode()
+    )
+    assert rows["2010"] == ["1", "0", "0%", "1", "100%"]
