@@ -64,7 +64,8 @@ def series_name(series, split: str | None) -> str:
 
 
 def _filter_tokens(filters: SearchParams) -> list[str]:
-    return [f"{name}:{value}" for name, value in filters.facets]
+    """The facet filters as the search page's ``f=`` values."""
+    return filters.as_query().get("f", [])
 
 
 def _query_rows(params: TrendParams) -> list[dict]:
