@@ -179,3 +179,20 @@ def test_own_filters_and_a_split(archive):
     result = compared(q1="floods OR drought", f1="publication:The Herald", split="language")
     values = {s.value: (s.counts, s.totals) for s in result.series}
     assert values == {"en": ([1], [1]), "fa": ([1], [1])}
+
+
+def test_the_range_runs_from_the_first_querys_start_to_the_last_querys_end(archive):
+    # The Herald's articles start in 2020; the Daily Record's end in 2019: by month, the
+    # chart runs from the Record's first month to the Herald's last, found week by week.
+    result = compared(
+        interval="month",
+        q1="drought",
+        f1="publication:The Herald",
+        q2="floods",
+        f2="publication:The Daily Record",
+    )
+    assert result.buckets[0] == dt.date(2018, 3, 1) and result.buckets[-1] == dt.date(2020, 2, 1)
+    assert len(result.buckets) == 24
+    herald, record = result.series
+    assert herald.counts[-2:] == [1, 0] and herald.totals[-2:] == [1, 1]
+    assert record.counts[0] == 1 and record.totals[0] == 3 and sum(record.totals) == 4
