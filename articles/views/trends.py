@@ -20,6 +20,7 @@ from articles.search.service import (
     OVER_BUDGET_MESSAGE,
     RETRY_AFTER_SECONDS,
     SearchOverBudget,
+    SearchParams,
     SearchUnavailable,
 )
 from articles.search.trends import MAX_QUERIES, MEASURES, TrendParams, Trends, compare
@@ -30,10 +31,64 @@ UNAVAILABLE_MESSAGE = (
 )
 
 
+def _facet_label(name: str, value: str) -> str:
+    return f"{dict(FACETS)[name]}: {display_value(name, value)}"
+
+
+def describe_filters(filters: SearchParams) -> str:
+    """Facet filters and a date range as a reader reads them: 'Publication: Reuters,
+    2010-01-01 to 2015-12-31'; empty when there are none."""
+    parts = [_facet_label(name, value) for name, value in filters.facets]
+    start, end = filters.date_from, filters.date_to
+    if start and end:
+        parts.append(f"{start.isoformat()} to {end.isoformat()}")
+    elif start:
+        parts.append(f"from {start.isoformat()}")
+    elif end:
+        parts.append(f"to {end.isoformat()}")
+    return ", ".join(parts)
+
+
+def query_name(text: str, own: SearchParams) -> str:
+    """The query, then its own filters (if any) in brackets."""
+    described = describe_filters(own)
+    return f"{text} [{described}]" if described else text
+
+
 def series_name(series, split: str | None) -> str:
+    """The query with its own filters, then the value of a split."""
+    name = query_name(series.query, series.own)
     if series.value is None or split is None:
-        return series.query
-    return f"{series.query} — {display_value(split, series.value) or '(none)'}"
+        return name
+    return f"{name} — {display_value(split, series.value) or '(none)'}"
+
+
+def _filter_tokens(filters: SearchParams) -> list[str]:
+    """The facet filters as the search page's ``f=`` values."""
+    return filters.as_query().get("f", [])
+
+
+def _query_rows(params: TrendParams) -> list[dict]:
+    """The form's rows: one per query that can be compared, filled from ``params``."""
+    rows = []
+    for n in range(MAX_QUERIES):
+        one = params.queries[n] if n < len(params.queries) else None
+        own = one.own if one else SearchParams()
+        rows.append(
+            {
+                "number": n + 1,
+                "value": one.text if one else "",
+                "filters": [
+                    {"token": token, "display": _facet_label(name, value)}
+                    for token, (name, value) in zip(_filter_tokens(own), own.facets, strict=True)
+                ],
+                "date_from": own.date_from,
+                "date_to": own.date_to,
+                "described": describe_filters(own),
+                "open": bool(one and one.has_own_filters),
+            }
+        )
+    return rows
 
 
 def _link(params: TrendParams, **changes) -> str:
@@ -45,10 +100,9 @@ def trends(request):
     context = {
         "params": params,
         "errors": params.errors,
-        "query_inputs": [
-            {"number": n + 1, "value": params.queries[n] if n < len(params.queries) else ""}
-            for n in range(MAX_QUERIES)
-        ],
+        "query_inputs": _query_rows(params),
+        "title": ", ".join(query_name(q.text, q.own) for q in params.queries),
+        "facet_names": [name for name, _ in FACETS],
         "intervals": INTERVALS,
         "splits": list(SPLIT_FIELDS),
         "measures": MEASURES,
@@ -109,7 +163,12 @@ def _result_context(params: TrendParams, result: Trends) -> dict:
                 "label": label,
                 "total": result.totals[i],
                 "cells": [
-                    {"count": s.counts[i], "share": format_share(s.shares[i])}
+                    {
+                        "count": s.counts[i],
+                        # Its own denominator, for a query counted in filters of its own.
+                        "total": None if s.own.is_empty else s.totals[i],
+                        "share": format_share(s.shares[i]),
+                    }
                     for s in result.series
                 ],
             }
@@ -131,7 +190,11 @@ def _result_context(params: TrendParams, result: Trends) -> dict:
         "interval": interval,
         "chart": chart,
         "legend": legend,
-        "columns": names,
+        "columns": [
+            {"name": name, "own": not s.own.is_empty}
+            for name, s in zip(names, result.series, strict=True)
+        ],
+        "own_filters": any(not s.own.is_empty for s in result.series),
         "rows": rows,
         "measure_links": [
             {"measure": m, "url": _link(params, measure=m), "current": m == params.measure}
@@ -167,13 +230,16 @@ def trends_csv(request):
         return error
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    header = ["period", "period_start", "query"]
+    # Each row says what it counts in: the query's filters (its own, else the shared
+    # ones), as the search page's f= values joined by "; ", and its date range.
+    header = ["period", "period_start", "query", "filters", "from", "to"]
     if params.split:
         header.append(params.split)
     writer.writerow([*header, "articles_matching", "articles_in_filters", "share"])
     for i, (label, day) in enumerate(zip(result.labels, result.buckets, strict=True)):
         for s in result.series:
-            cells = [label, day.isoformat(), s.query]
+            cells = [label, day.isoformat(), s.query, "; ".join(_filter_tokens(s.filters))]
+            cells += [_iso(s.filters.date_from), _iso(s.filters.date_to)]
             if params.split:
                 cells.append(s.value)
             share = s.shares[i]
@@ -184,6 +250,18 @@ def trends_csv(request):
     return response
 
 
+def _iso(day) -> str:
+    return day.isoformat() if day else ""
+
+
+def _filters_json(filters: SearchParams) -> dict:
+    return {
+        "f": _filter_tokens(filters),
+        "from": filters.date_from and filters.date_from.isoformat(),
+        "to": filters.date_to and filters.date_to.isoformat(),
+    }
+
+
 def trends_json(request):
     params = TrendParams.from_query(request.GET)
     result, error = _data(params)
@@ -191,7 +269,7 @@ def trends_json(request):
         return error
     data = {
         "interval": result.interval,
-        "filters": params.filters.as_query(),
+        "filters": params.filters.as_query(),  # shared by the queries without their own
         "split": params.split,
         "periods": [
             {"label": label, "start": day.isoformat()}
@@ -201,6 +279,9 @@ def trends_json(request):
         "series": [
             {
                 "query": s.query,
+                # The query's own filters as asked, and all it counts in (with the shared).
+                "own_filters": _filters_json(s.own),
+                "filters": _filters_json(s.filters),
                 **({params.split: s.value} if params.split else {}),
                 "articles_matching": s.counts,
                 "articles_in_filters": s.totals,

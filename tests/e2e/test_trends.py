@@ -13,6 +13,11 @@ from playwright.sync_api import expect  # noqa: E402  (only once the browser is 
 from tests.e2e.test_accessibility import assert_none_blocking  # noqa: E402
 
 TRENDS = "/trends/?q=Idlib&q=NATO&q=%22safe+passage%22"
+# The same with filters of each query's own (the numbered form, as the page's form sends).
+OWN = (
+    "/trends/?q1=Idlib&f1=publication%3AThe+Daily+Record&q2=Idlib"
+    "&f2=publication%3ATehran+Chronicle&q3=NATO&from3=2019-01-01"
+)
 
 
 @pytest.mark.parametrize("split", ["", "&split=language"])
@@ -23,6 +28,36 @@ def test_no_serious_or_critical_violations(page, archive, axe, screenshot, conso
     screenshot(page, f"trends{split.replace('&split=', '-')}")
     assert_none_blocking(axe(page, f"trends{split.replace('&split=', '-')}"))
     assert not console.errors
+
+
+def test_queries_with_filters_of_their_own_have_no_violations(page, archive, axe, screenshot):
+    assert page.goto(OWN).status == 200
+    expect(page.get_by_role("group", name="Query 2")).to_be_visible()
+    expect(
+        page.locator(".trend-legend .series-name", has_text="Idlib [Publication: Tehran Chronicle]")
+    ).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Publication: Tehran Chronicle")).to_be_checked()
+    screenshot(page, "trends-own-filters")
+    assert_none_blocking(axe(page, "trends-own-filters"))
+
+
+def test_a_query_gets_its_own_filter_from_the_form_without_javascript(
+    phone_without_script, archive
+):
+    phone = phone_without_script
+    assert phone.goto("/trends/?q=Idlib").status == 200
+    query = phone.get_by_role("group", name="Query 2")
+    query.get_by_label("Words, phrase or query").fill("Idlib")
+    query.locator("summary").click()  # the details element opens without script
+    query.get_by_label("Add a filter").fill("publication:Tehran Chronicle")
+    query.get_by_label("Add a filter").press("Enter")
+    phone.wait_for_url("**f2=publication%3ATehran+Chronicle**")
+    expect(
+        phone.locator(
+            ".trend-legend .series-name", has_text="Idlib [Publication: Tehran Chronicle]"
+        )
+    ).to_have_count(1)
+    expect(phone.locator(".trend-legend .series-name")).to_have_count(2)
 
 
 def test_the_empty_form_has_no_violations(page, archive, axe):

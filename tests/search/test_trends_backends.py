@@ -10,6 +10,7 @@ from django.http import QueryDict
 from articles.models import Article
 from articles.search.backends.base import bucket_start, date_histogram, ordered_ids
 from articles.search.service import SearchParams, build_queryset, run_search
+from articles.search.trends import TrendParams, compare
 from tests import builders
 from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
 
@@ -121,3 +122,77 @@ def test_ordered_ids_follow_the_search_order(archive):
         ordered_ids(build_queryset(params(q="drought")))[:3]
         == [h.article.pk for h in page.hits][:3]
     )
+
+
+def compared(**values):
+    """``compare`` for these parameters (lists for repeated ones), counted by year."""
+    query = QueryDict(mutable=True)
+    for key, value in {"interval": "year", **values}.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    trend_params = TrendParams.from_query(query)
+    assert trend_params.errors == []
+    return compare(trend_params)
+
+
+def test_a_query_counts_in_its_own_filters(archive):
+    result = compared(q1="drought", f1="publication:The Herald", q2="drought", q3="floods")
+    result_fa = compared(q1="floods", f1="language:fa", f="publication:The Herald")
+    assert result.buckets == [dt.date(2018, 1, 1), dt.date(2019, 1, 1), dt.date(2020, 1, 1)]
+    herald, everywhere, floods = result.series
+    # The Herald's drought articles among the Herald's articles: its own denominator.
+    assert (herald.counts, herald.totals) == ([0, 0, 1], [0, 0, 2])
+    assert herald.shares == [None, None, 0.5]
+    assert (everywhere.counts, everywhere.totals) == ([2, 1, 1], [3, 1, 2])
+    assert result.totals == everywhere.totals  # the shared filters: none
+    assert floods.counts == [1, 0, 2] and floods.own.is_empty
+    # A shared filter on another field stays: the Herald's Persian articles only.
+    (fa,) = result_fa.series
+    assert result_fa.buckets == [dt.date(2020, 1, 1)]
+    assert (fa.counts, fa.totals) == ([1], [1])
+    assert fa.filters.facets == [("publication", "The Herald"), ("language", "fa")]
+
+
+def test_an_own_filter_replaces_the_shared_one_on_its_field(archive):
+    result = compared(
+        f="publication:The Daily Record", q1="floods", q2="floods", f2="publication:The Herald"
+    )
+    daily, herald = result.series
+    assert result.buckets[0] == dt.date(2018, 1, 1) and result.buckets[-1] == dt.date(2020, 1, 1)
+    assert (daily.counts, daily.totals) == ([1, 0, 0], [3, 1, 0])
+    assert (herald.counts, herald.totals) == ([0, 0, 2], [0, 0, 2])
+    assert herald.filters.facets == [("publication", "The Herald")]
+
+
+def test_an_own_date_range_replaces_the_shared_one(archive):
+    result = compared(
+        **{"from": "2020", "q1": "drought", "q2": "drought", "from2": "2018", "to2": "2019"}
+    )
+    late, early = result.series
+    # The chart spans both ranges; each query counts (and divides) in its own.
+    assert result.buckets == [dt.date(2018, 1, 1), dt.date(2019, 1, 1), dt.date(2020, 1, 1)]
+    assert (late.counts, late.totals) == ([0, 0, 1], [0, 0, 2])
+    assert (early.counts, early.totals) == ([2, 1, 0], [3, 1, 0])
+    assert result.totals == [0, 0, 2]  # the shared range's articles
+
+
+def test_own_filters_and_a_split(archive):
+    result = compared(q1="floods OR drought", f1="publication:The Herald", split="language")
+    values = {s.value: (s.counts, s.totals) for s in result.series}
+    assert values == {"en": ([1], [1]), "fa": ([1], [1])}
+
+
+def test_the_range_runs_from_the_first_querys_start_to_the_last_querys_end(archive):
+    # The Herald's articles start in 2020; the Daily Record's end in 2019: by month, the
+    # chart runs from the Record's first month to the Herald's last, found week by week.
+    result = compared(
+        interval="month",
+        q1="drought",
+        f1="publication:The Herald",
+        q2="floods",
+        f2="publication:The Daily Record",
+    )
+    assert result.buckets[0] == dt.date(2018, 3, 1) and result.buckets[-1] == dt.date(2020, 2, 1)
+    assert len(result.buckets) == 24
+    herald, record = result.series
+    assert herald.counts[-2:] == [1, 0] and herald.totals[-2:] == [1, 1]
+    assert record.counts[0] == 1 and record.totals[0] == 3 and sum(record.totals) == 4
