@@ -380,6 +380,7 @@ class EntityPage(Page[EntitySummary]):
 class SearchPage(Page[SearchHit]):
     """A page of search results, with facets and warnings."""
 
+    # Facets is a model pydantic makes at run time (create_model): no type mypy can see.
     facets: Facets  # type: ignore[valid-type]
     warnings: list[str] = Field(
         description="Parameters that were ignored or changed, and why (the search page "
