@@ -1,6 +1,8 @@
 """Curation: correct, tag, publish and withdraw articles; keep the lists tidy."""
 
+from collections.abc import Mapping
 from functools import partial
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -31,7 +33,9 @@ from articles.models import (
 )
 
 # A bare domain typed into a URL field means https (Django 6's default, chosen now).
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class SectionInline(admin.TabularInline):

@@ -111,9 +111,9 @@ def bar_chart(
         if i % every:
             continue
         wide_only = ' class="chart-wide-only"' if i % every_narrow else ""
-        x = _num(left + (i + 0.5) * slot)
+        label_x = _num(left + (i + 0.5) * slot)
         parts.append(
-            f'<text{wide_only} x="{x}" y="{baseline + 4}" dy="1em" text-anchor="middle"'
+            f'<text{wide_only} x="{label_x}" y="{baseline + 4}" dy="1em" text-anchor="middle"'
             f' fill="#1d1d1f">{escape(_shorten(label))}</text>'
         )
     parts += _axis_names(left + plot_w / 2, baseline, x_label, y_label)
@@ -288,7 +288,7 @@ def line_chart(
         colour, dash, marker = line_style(index)
         parts.append(f'<g class="chart-line chart-series-{index}"><title>{escape(name)}</title>')
         for run in _runs(values):
-            points = " ".join(f"{_num(x_of(i))},{_num(y_of(values[i]))}" for i in run)
+            points = " ".join(f"{_num(x_of(i))},{_num(y_of(value))}" for i, value in run)
             dashes = f' stroke-dasharray="{dash}"' if dash else ""
             parts.append(
                 f'<polyline points="{points}" fill="none" stroke="{colour}"'
@@ -307,9 +307,9 @@ def line_chart(
         f'<line x1="{left}" y1="{baseline}" x2="{width - _RIGHT}" y2="{baseline}"'
         f' stroke="#555b61" stroke-width="1"/>'
     )
-    points = [(label, 0) for label in labels]
-    every = _label_every(points, plot_w, _FONT_SIZE)
-    every_narrow = _label_every(points, plot_w, _NARROW_FONT_SIZE, multiple_of=every)
+    label_slots = [(label, 0) for label in labels]
+    every = _label_every(label_slots, plot_w, _FONT_SIZE)
+    every_narrow = _label_every(label_slots, plot_w, _NARROW_FONT_SIZE, multiple_of=every)
     for i, label in enumerate(labels):
         if i % every:
             continue
@@ -348,16 +348,17 @@ def _line_scale(largest: float, percent: bool):
     return top, step, lambda v: format_share(v, digits + 1)
 
 
-def _runs(values: list[float | None]) -> list[list[int]]:
-    """Indexes of the stretches of consecutive values that are not None."""
-    runs, current = [], []
+def _runs(values: list[float | None]) -> list[list[tuple[int, float]]]:
+    """The stretches of consecutive values that are not None, each value with its index."""
+    runs: list[list[tuple[int, float]]] = []
+    current: list[tuple[int, float]] = []
     for i, value in enumerate(values):
         if value is None:
             if current:
                 runs.append(current)
             current = []
         else:
-            current.append(i)
+            current.append((i, value))
     if current:
         runs.append(current)
     return runs

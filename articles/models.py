@@ -146,7 +146,10 @@ class Article(models.Model):
     section = models.ForeignKey(
         Section, on_delete=models.SET_NULL, related_name="articles", null=True, blank=True
     )
-    authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
+    # Annotated: the stubs cannot follow a through model named by a string.
+    authors: models.ManyToManyField[Author, Byline] = models.ManyToManyField(
+        Author, through="Byline", related_name="articles", blank=True
+    )
     published_on = models.DateField(
         "publication date", null=True, blank=True, help_text="When the source published it."
     )
@@ -353,9 +356,10 @@ class Entity(models.Model):
     def survivor(self) -> Entity:
         """The entity this one lives on as: itself, or the end of its merge chain."""
         entity, seen = self, {self.pk}
-        while entity.merged_into_id and entity.merged_into_id not in seen:
-            seen.add(entity.merged_into_id)
+        # The id is checked first, so that a loop ends without loading the entity again.
+        while entity.merged_into_id not in seen and entity.merged_into is not None:
             entity = entity.merged_into
+            seen.add(entity.pk)
         return entity
 
 

@@ -86,10 +86,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         )
 
     def prepare_publication(self, obj: Article) -> str:
-        return obj.publication.name if obj.publication_id else ""
+        return obj.publication.name if obj.publication is not None else ""
 
     def prepare_section(self, obj: Article) -> str:
-        return obj.section.name if obj.section_id else ""
+        return obj.section.name if obj.section is not None else ""
 
     def prepare_authors(self, obj: Article) -> list[str]:
         bylines = getattr(obj, "indexed_bylines", None)  # from index_queryset

@@ -17,6 +17,7 @@ import shutil
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -50,7 +51,9 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(
+    # The stubs take a field named "files" for BaseForm.files; the form's metaclass moves
+    # declared fields into base_fields, so the two never meet.
+    files = MultipleFileField(  # type: ignore[assignment]
         help_text="PDF-to-text dumps (.txt), PDF, HTML, Markdown or text files; several at once."
     )
     publish = forms.BooleanField(
@@ -116,7 +119,7 @@ def preview(folder: Path) -> list[dict]:
     (an upload over the size limit most of all)."""
     rows = []
     for path in sorted(folder.iterdir()):
-        row = {"name": path.name}
+        row: dict[str, Any] = {"name": path.name}
         try:
             record = read_document(path)
             if not record.body.strip():

@@ -29,7 +29,7 @@ from ninja.renderers import JSONRenderer
 
 from articles.api import archive, search
 from articles.api.params import MAX_PAGE_SIZE, PAGE_SIZE
-from articles.api.schemas import Index
+from articles.api.schemas import Endpoints, Index
 from articles.search.service import (
     OVER_BUDGET_MESSAGE,
     RETRY_AFTER_SECONDS,
@@ -143,12 +143,12 @@ def index(request: HttpRequest):
         description="Read-only: published articles, their authors, the entities they "
         "mention, and full-text search.",
         openapi=link("articles:api-openapi"),
-        endpoints={
-            "articles": link("articles:api-articles"),
-            "authors": link("articles:api-authors"),
-            "entities": link("articles:api-entities"),
-            "search": link("articles:api-search"),
-        },
+        endpoints=Endpoints(
+            articles=link("articles:api-articles"),
+            authors=link("articles:api-authors"),
+            entities=link("articles:api-entities"),
+            search=link("articles:api-search"),
+        ),
     )
 
 
@@ -169,7 +169,9 @@ def openapi(request: HttpRequest):
 def _openapi_json() -> str:
     # Made from the operations once per process: they do not change while it runs.
     schema = api.get_openapi_schema(path_prefix=reverse("articles:api-index"))
-    return api.renderer.render(None, schema, response_status=200)
+    # No request: the document is made once for all of them, and the JSON renderer reads none
+    # (ninja types the argument HttpRequest all the same).
+    return api.renderer.render(None, schema, response_status=200)  # type: ignore[arg-type]
 
 
 def openapi_document() -> dict:
@@ -207,10 +209,16 @@ def urlpatterns(prefix: str) -> list[URLPattern]:
     ``articles`` namespace like every other page."""
     patterns, _app, _namespace = api.urls
     return [
-        path(prefix + str(pattern.pattern), read_only(pattern.callback), name=pattern.name)
+        path(
+            prefix + str(pattern.pattern),
+            read_only(pattern.callback),
+            # Django takes name=None (no name); the stubs ask for a str.
+            name=pattern.name,  # type: ignore[arg-type]
+        )
         for pattern in patterns
         # ninja's own root address only serves to reverse its docs' prefix; /api/ is ours.
-        if pattern.name != "api-root"
+        # Each is a URLPattern: ninja includes no other URL conf.
+        if isinstance(pattern, URLPattern) and pattern.name != "api-root"
     ]
 
 

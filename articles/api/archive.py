@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -54,9 +55,13 @@ _DATE_HELP = (
 )
 _NO_PAGE = {"description": "No such page (past the last)."}
 
-DateFrom = partial_date()
-DateTo = partial_date(end=True)
-EntityKind = one_of(list(Entity.Kind.values), f"A kind is one of {', '.join(Entity.Kind.values)}.")
+# Types built at run time (Annotated with their reader): Any to mypy, declared so here
+# because an inferred variable is not accepted as a type.
+DateFrom: Any = partial_date()
+DateTo: Any = partial_date(end=True)
+EntityKind: Any = one_of(
+    list(Entity.Kind.values), f"A kind is one of {', '.join(Entity.Kind.values)}."
+)
 
 
 def _slug_of(what: str):
@@ -230,7 +235,7 @@ def author_detail(request: HttpRequest, slug: str = _slug_of("author")):
     author = public.authors().filter(slug=slug).first()
     if author is None:
         raise Http404(f"No author of a published article has the slug “{slug[:80]}”.")
-    return AuthorDetail.of(
+    return AuthorDetail.with_latest(
         request,
         author,
         articles_url=_articles_url(request, author=author.slug),
@@ -307,7 +312,7 @@ def entity_detail(request: HttpRequest, response: HttpResponse, slug: str = _slu
     if entity is None:
         # Known only from drafts or rejected mentions: nothing public to show.
         raise Http404(f"No published article mentions the entity “{slug[:80]}”.")
-    return EntityDetail.of(
+    return EntityDetail.with_latest(
         request,
         entity,
         articles_url=_articles_url(request, entity=entity.slug),

@@ -72,6 +72,7 @@ def one_of(choices: list[str], message: str, default: str = "") -> Any:
             raise _bad(message, value=raw[:20])
         return raw
 
+    # A Literal of choices known at run time, read by pydantic for the OpenAPI document only.
     documented = Literal[tuple(choices)] | _EMPTY  # type: ignore[valid-type]
     return Annotated[str, PlainValidator(read, json_schema_input_type=documented)]
 

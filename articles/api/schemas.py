@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar, cast
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -196,6 +196,16 @@ def _latest() -> Any:
 # --- authors and entities ------------------------------------------------------------
 
 
+class _Counted(Protocol):
+    article_count: int
+
+
+def _article_count(row: Author | Entity) -> int:
+    """The count of public articles ``articles.public.authors()`` and ``entities()`` annotate
+    on each row (their QuerySet[Author] / QuerySet[Entity] types do not carry it)."""
+    return cast(_Counted, row).article_count
+
+
 class AuthorSummary(Payload):
     name: str
     slug: str
@@ -210,7 +220,7 @@ class AuthorSummary(Payload):
             "slug": author.slug,
             "url": _absolute(request, author.get_absolute_url()),
             "api_url": _absolute(request, reverse("articles:api-author", args=[author.slug])),
-            "article_count": author.article_count,
+            "article_count": _article_count(author),
         }
 
     @classmethod
@@ -224,7 +234,9 @@ class AuthorDetail(AuthorSummary):
     latest_articles: list[ArticleSummary] = _latest()
 
     @classmethod
-    def of(cls, request: HttpRequest, author: Author, *, articles_url: str, latest) -> AuthorDetail:
+    def with_latest(
+        cls, request: HttpRequest, author: Author, *, articles_url: str, latest
+    ) -> AuthorDetail:
         return cls(
             **cls.fields_of(request, author),
             aliases=_aliases(author),
@@ -251,7 +263,7 @@ class EntitySummary(Payload):
             "kind": entity.kind,
             "url": _absolute(request, entity.get_absolute_url()),
             "api_url": _absolute(request, reverse("articles:api-entity", args=[entity.slug])),
-            "article_count": entity.article_count,
+            "article_count": _article_count(entity),
         }
 
     @classmethod
@@ -270,7 +282,9 @@ class EntityDetail(EntitySummary):
     latest_articles: list[ArticleSummary] = _latest()
 
     @classmethod
-    def of(cls, request: HttpRequest, entity: Entity, *, articles_url: str, latest) -> EntityDetail:
+    def with_latest(
+        cls, request: HttpRequest, entity: Entity, *, articles_url: str, latest
+    ) -> EntityDetail:
         return cls(
             **cls.fields_of(request, entity),
             aliases=_aliases(entity),
@@ -298,7 +312,7 @@ class SearchHit(ArticleSummary):
     score: float = Field(description="Relevance (0 when sorted by date).")
 
     @classmethod
-    def of(cls, request: HttpRequest, hit: Hit) -> SearchHit:
+    def of_hit(cls, request: HttpRequest, hit: Hit) -> SearchHit:
         score = float(hit.score or 0)
         return cls(
             **cls.fields_of(request, hit.article),
@@ -314,22 +328,25 @@ class FacetValue(Payload):
 
 
 # One list per facet of the search page, named as its filters name them (f=<field>:<value>).
+# Typed Any: unpacked as **kwargs, a dict of tuples would be checked against create_model's
+# own keyword arguments (__config__, __validators__, ...) too.
+_FACET_FIELDS: dict[str, Any] = {
+    name: (
+        list[FacetValue],
+        Field(
+            max_length=FACET_VALUES,
+            description=f"{label}: values among all the results, with how many results "
+            "have each; most frequent first.",
+        ),
+    )
+    for name, label in FACETS
+}
 Facets = create_model(
     "Facets",
     __base__=Payload,
     __doc__=f"Up to {FACET_VALUES} values of each facet. A value goes back into the search "
     "as f=<field>:<value>.",
-    **{
-        name: (
-            list[FacetValue],
-            Field(
-                max_length=FACET_VALUES,
-                description=f"{label}: values among all the results, with how many results "
-                "have each; most frequent first.",
-            ),
-        )
-        for name, label in FACETS
-    },
+    **_FACET_FIELDS,
 )
 
 
@@ -363,6 +380,7 @@ class EntityPage(Page[EntitySummary]):
 class SearchPage(Page[SearchHit]):
     """A page of search results, with facets and warnings."""
 
+    # Facets is a model pydantic makes at run time (create_model): no type mypy can see.
     facets: Facets  # type: ignore[valid-type]
     warnings: list[str] = Field(
         description="Parameters that were ignored or changed, and why (the search page "

@@ -114,5 +114,5 @@ def search(request: HttpRequest, query: Query[SearchQuery]):
         pages=outcome.num_pages,
         page_size=params.per_page,
     )
-    results = [SearchHit.of(request, hit) for hit in outcome.hits]
+    results = [SearchHit.of_hit(request, hit) for hit in outcome.hits]
     return SearchPage(**page, results=results, facets=facets, warnings=warnings)

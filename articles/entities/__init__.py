@@ -146,7 +146,9 @@ def extract_many(
         for index, text in enumerate(texts)
         for offset, piece in _chunks(text)
     )
-    current, current_text, spans = None, "", []
+    current: int | None = None
+    current_text = ""
+    spans: list[Span] = []
     for doc, (index, offset, text) in english_pipeline().pipe(
         pieces, as_tuples=True, batch_size=batch_size
     ):

@@ -18,6 +18,7 @@ automatic merge again for good.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -27,9 +28,16 @@ from articles.models import Entity, Mention
 from articles.search.analysis import normalise_persian_arabic
 from articles.search.indexing import deferred_indexing
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # A full name takes a short one when it has at least this share of all the candidates'
 # mentions ("Bush": George W. Bush in 95 articles, Jeb Bush in 5).
 DOMINANT_SHARE = 0.9
+
+
+class _Mentioned(TypedDict):
+    n: int  # the entity's mentions that stand
 
 
 def resolve_across_archive() -> tuple[int, int]:
@@ -83,7 +91,7 @@ def resolve_short_names() -> int:
         .annotate(n=Count("mentions", filter=Q(mentions__rejected=False)))
         .filter(n__gt=0)
     )
-    full_names: dict[str, list[Entity]] = defaultdict(list)
+    full_names: dict[str, list[WithAnnotations[Entity, _Mentioned]]] = defaultdict(list)
     short_names = []
     for entity in people:
         if len(entity.name.split()) > 1:
@@ -138,9 +146,9 @@ def undo_automatic_merge(entity: Entity) -> int:
     the survivor's automatic mentions of articles found since that name the person only
     by the short name (as extraction would have given them to ``entity``). Returns how
     many articles' mentions came back; 0 if ``entity`` was not merged automatically."""
-    if not entity.merged_automatically or entity.merged_into_id is None:
+    survivor = entity.merged_into if entity.merged_automatically else None
+    if survivor is None:
         return 0
-    survivor = entity.merged_into
     record = entity.resolution or {}
     names = {_key(a) for a in [entity.name, *record.get("aliases", [])]}
     articles = set()

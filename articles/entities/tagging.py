@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.entities import extract_many, is_english
+from articles.entities import Span, extract_many, is_english
 from articles.entities.cleanup import is_name
 from articles.entities.gazetteer import Gazetteer
 from articles.entities.normalise import group
@@ -49,9 +49,9 @@ class EntityResolver:
     @staticmethod
     def _survivor(pk: int, survivors: dict[int, int | None]) -> int:
         seen = set()
-        while survivors.get(pk) and pk not in seen:
+        while (following := survivors.get(pk)) and pk not in seen:
             seen.add(pk)
-            pk = survivors[pk]
+            pk = following
         return pk
 
     def _remember(self, label: str, kind: str, pk: int) -> None:
@@ -160,7 +160,7 @@ class ArchiveExtractor:
     def gazetteer(self, language: str):
         return self.curated if is_english(language) else self.everything
 
-    def extract_many(self, texts: Iterable[str], language: str) -> Iterator[list]:
+    def extract_many(self, texts: Iterable[str], language: str) -> Iterator[list[Span]]:
         """``articles.entities.extract_many`` with the archive's gazetteer for ``language``."""
         return extract_many(texts, language, gazetteer=self.gazetteer(language))
 
@@ -176,7 +176,7 @@ def extract_articles(articles: Iterable[Article], *, on_each=None, resolve: bool
     done = 0
     with deferred_indexing():
         for batch in _batches(articles, BATCH_SIZE):
-            spans = {}
+            spans: dict[int, list[Span]] = {}
             languages = dict.fromkeys(
                 "en" if a.language in ("en", "") else a.language for a in batch
             )

@@ -102,7 +102,8 @@ def excerpt(
     """``text[start:end]`` as escaped HTML, the ``spans`` inside it in ``<mark>``, with "…"
     where the text goes on. ``spans``: sorted, non-overlapping (start, end) offsets.
     ``squeeze``: line breaks and runs of spaces read as one space."""
-    out, pos = [], start
+    out: list[str] = []
+    pos = start
     for s, e in spans:
         if s < pos or e > end:
             continue
@@ -120,7 +121,8 @@ def excerpt(
 
 def highlight_words(text: str, query: str) -> SafeString:
     """All of ``text`` (a title, say), escaped, with matching words marked."""
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     for start, end in QueryTerms(query).spans(text):
         out.append(escape(text[pos:start]))
         out.append(f"<mark>{escape(text[start:end])}</mark>")

@@ -21,8 +21,9 @@ PostgreSQL order the same articles the same way.
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 from articles.search import syntax
@@ -81,7 +82,8 @@ def _narrow_best(node: syntax.Best, frequency) -> tuple[syntax.Node, list[str]]:
     if len(words) < 2:
         return node, []
     known = frequency(list(dict.fromkeys(words.values())))
-    keep, total = set(), 0
+    keep: set[syntax.Term] = set()
+    total = 0
     for child, term in sorted(words.items(), key=lambda item: known.get(item[1], 0)):
         held = known.get(term, 0)
         if keep and total + held > MAX_SCORED:
@@ -106,7 +108,8 @@ def expansion(
     (never added again); ``frequency(terms)``: how many documents hold each term. Digits,
     one-letter terms and terms in more than ``FEEDBACK_MAX_SHARE`` of the documents are left
     out."""
-    weights: Counter[str] = Counter()
+    # Float weights: a Counter is typed for whole counts.
+    weights: defaultdict[str, float] = defaultdict(float)
     for counts, score in top:
         length = sum(counts.values())
         for term, count in counts.items():
@@ -114,7 +117,7 @@ def expansion(
     asked = set(asked)
     candidates = [
         term
-        for term, _ in weights.most_common(FEEDBACK_TERMS * 5)
+        for term in heapq.nlargest(FEEDBACK_TERMS * 5, weights, key=weights.__getitem__)
         if term not in asked and len(term) > 1 and not term.replace(".", "").isdigit()
     ]
     known = frequency(candidates) if candidates else {}

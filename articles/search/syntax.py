@@ -145,10 +145,10 @@ class _Parser:
         while self.peek() == ("word", "OR"):
             self.take()
             alternatives.append(self.parse_and(depth))
-        alternatives = [node for node in alternatives if node is not None]
-        if not alternatives:
+        found = [node for node in alternatives if node is not None]
+        if not found:
             return None
-        return alternatives[0] if len(alternatives) == 1 else Or(tuple(alternatives))
+        return found[0] if len(found) == 1 else Or(tuple(found))
 
     def parse_and(self, depth: int) -> Node | None:
         items: list[list] = []  # [node, strict]
@@ -325,7 +325,7 @@ def plain_words(node: Node | None) -> list[str]:
     if isinstance(node, Term):
         return [node.text]
     if isinstance(node, Best) and all(isinstance(child, Term) for child in node.nodes):
-        return [child.text for child in node.nodes]
+        return [child.text for child in node.nodes if isinstance(child, Term)]
     return []
 
 

@@ -84,7 +84,12 @@ def _years_chart(years: list[tuple[int, int]]):
 
 def year_archive(request, year: int):
     published = public.articles().filter(published_on__year=year)
-    months = [(dt.date(year, month, 1), n) for month, n in _counts_by(published, _month)]
+    # Every article of a year has a date: the None of the undated never comes here.
+    months = [
+        (dt.date(year, month, 1), n)
+        for month, n in _counts_by(published, _month)
+        if month is not None
+    ]
     if not months:
         raise Http404("No articles that year.")
     return render(request, "articles/archive_year.html", {"year": year, "months": months})

@@ -6,6 +6,8 @@ is a 404.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -29,7 +31,8 @@ def _citation(request, slug: str) -> tuple[Article, citations.Citation]:
 
 def _download(text: str, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # A str whenever a filename is given (None only without one).
+    response["Content-Disposition"] = cast(str, content_disposition_header(True, filename))
     return response
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
+from typing import cast
 from urllib.parse import quote
 
 from django.conf import settings
@@ -47,8 +48,12 @@ def original_file(request, name: str):
     # Always a download: an imported HTML page must never run as a page of this site. The PNG
     # page images OCR made are ours, and shown inline in the admin.
     inline = stored.endswith(".png") and ScannedPage.objects.filter(image=stored).exists()
-    disposition = content_disposition_header(as_attachment=not inline, filename=path.name)
+    # A str whenever a filename is given (None only without one).
+    disposition = cast(
+        str, content_disposition_header(as_attachment=not inline, filename=path.name)
+    )
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    response: HttpResponse | FileResponse
     if settings.ORIGINALS_X_ACCEL_REDIRECT:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = quote(

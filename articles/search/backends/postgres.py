@@ -452,7 +452,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         self.setup()
 
     # --- writing ------------------------------------------------------------------
-    def _row(self, index, obj) -> list | None:
+    def _row(self, index, obj) -> _Row | None:
         try:
             doc = index.full_prepare(obj)
         except SkipDocument:
@@ -505,7 +505,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         return sql
 
     @staticmethod
-    def _words_of(row: list) -> set[str]:
+    def _words_of(row: _Row) -> set[str]:
         """The document's words as written (for "did you mean"): its full text's."""
         return row.words
 
