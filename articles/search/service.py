@@ -165,6 +165,9 @@ class SearchOutcome:
     total: int
     page: int
     facets: dict[str, list[tuple[str, int]]]
+    # False when ``total`` is a lower bound ("more than 10,000") and the facets were counted
+    # over a sample of that many matches rather than over them all (``_counted_exactly``).
+    total_exact: bool = True
     suggestion: str | None = None  # "did you mean", offered only when little was found
     # With one result per story: how many articles matched, and whether there were more
     # than the stories were gathered from (``COLLAPSE_LIMIT``).
@@ -196,6 +199,13 @@ def _fetch(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
     start = (page - 1) * per_page
     results = list(sqs[start : start + per_page])
     return results, sqs.count(), sqs.facet_counts().get("fields", {})
+
+
+def _counted_exactly(sqs: ArchiveSearchQuerySet) -> bool:
+    """Whether the engine counted every match, or stopped at a bound (the PostgreSQL
+    backend past ``COUNT_LIMIT`` matches: the total is then "more than" it, and the
+    facets count a bounded sample of the matches)."""
+    return getattr(sqs.query, "hits_exact", True)
 
 
 # One result per story (the stories themselves: ``articles.stories``).
@@ -315,6 +325,7 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
         total=total,
         page=page,
         facets=facets,
+        total_exact=_counted_exactly(sqs),
         suggestion=suggestion,
         articles_total=articles_total,
         grouped_within=grouped_within,

@@ -100,6 +100,13 @@ NAMED_FIELDS = {
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 MAX_PREFIX_TERMS = 32  # terms a prefix ranks by (``_expand_prefixes``)
 MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
+# Matches a search counts one by one (issue 18). Past it the total is "more than" this, the
+# facets count these matches only, and a relevance-ordered page ranks ``CANDIDATES`` of them
+# rather than every match: at a million articles a common word holds a hundred thousand,
+# and reading each one's stored vector to rank it took seconds. The search page shows no
+# deeper than 500 pages of 20 (``service.MAX_PAGE``): the same ten thousand.
+COUNT_LIMIT = 10_000
+CANDIDATES = 10_000
 SUGGEST_MAX_DISTANCE = 2
 BATCH = 500
 
@@ -804,10 +811,18 @@ class PostgresSearchBackend(BaseSearchBackend):
             if built is None:
                 return empty
             where, params, rank = built
+            hits, exact, facet_counts = self._counts(cursor, where, params, facets)
             rows = self._ranked(
-                cursor, where, params, rank, sort_by, start_offset, end_offset, kwargs
+                cursor,
+                where,
+                params,
+                rank,
+                sort_by,
+                start_offset,
+                end_offset,
+                kwargs,
+                bounded=not exact,
             )
-            hits, facet_counts = self._counts(cursor, where, params, facets)
         results = []
         cls = result_class or SearchResult
         for ct, pk, value in rows:
@@ -816,6 +831,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         return {
             "results": results,
             "hits": hits,
+            "hits_exact": exact,
             "facets": {"fields": facet_counts} if facets else {},
             "spelling_suggestion": None,
         }
@@ -829,8 +845,22 @@ class PostgresSearchBackend(BaseSearchBackend):
         documents = max(documents, 1)
         return documents, length / documents, title_length / documents, frequency
 
-    def _ranked(self, cursor, where, params, rank, sort_by, start_offset, end_offset, kwargs):
+    def _ranked(
+        self,
+        cursor,
+        where,
+        params,
+        rank,
+        sort_by,
+        start_offset,
+        end_offset,
+        kwargs,
+        bounded=False,
+    ):
         """The page's rows ``(django_ct, django_id, score)``, best first (or as sorted).
+
+        ``bounded`` (a search with more than ``COUNT_LIMIT`` matches): in relevance order,
+        only ``CANDIDATES`` of the matches are ranked, the first the index gives.
 
         Plain-word queries are re-ranked by feedback (``ranking.expansion``) within the
         first ``FEEDBACK_WINDOW`` results: the words of the best few are scored on those
@@ -843,8 +873,21 @@ class PostgresSearchBackend(BaseSearchBackend):
         score, score_params = self.score_sql(cursor, weighted)
         node = syntax.parse(kwargs["archive_query"]) if kwargs.get("archive_query") else None
         words = syntax.plain_words(node) if rank and not sort_by else []
+        source = TABLE
+        if rank and not sort_by:
+            # Each term's score reads the row's stored vector: read (and decompressed) once
+            # per row here, its title and full text only, rather than once per term (a
+            # prefix ranks by up to 32 terms). OFFSET 0 keeps PostgreSQL from folding the
+            # sub-select back into a read per term.
+            bound = f"LIMIT {int(CANDIDATES)}" if bounded else "OFFSET 0"
+            source = (
+                "(SELECT id, django_ct, django_id, published_on, length, "
+                f"ts_filter(document, '{{a,d}}') AS document FROM {TABLE} WHERE {where} "
+                f"{bound}) AS c"
+            )
+            where = "TRUE"
         select = (
-            f"SELECT django_ct, django_id, {score} AS score, id FROM {TABLE} WHERE {where} "
+            f"SELECT django_ct, django_id, {score} AS score, id FROM {source} WHERE {where} "
             f"ORDER BY {self._order(sort_by)}"
         )
         if len(words) < ranking.FEEDBACK_MIN_WORDS or start_offset >= ranking.FEEDBACK_WINDOW:
@@ -920,8 +963,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         )
 
     def _counts(self, cursor, where, params, facets):
-        """The number of matches and, per requested facet, its values with counts, by one
-        aggregation over the matching set."""
+        """``(matches, exact, {facet: [(value, count)]})`` by one aggregation over the
+        matching set, read no further than ``COUNT_LIMIT`` + 1 rows: past that, ``exact`` is
+        False, the number is ``COUNT_LIMIT`` (a lower bound) and the facets count those
+        rows only."""
         selects = ["SELECT NULL::text, NULL::text, count(*) FROM m"]
         select_params = []
         for name in facets or ():
@@ -938,9 +983,9 @@ class PostgresSearchBackend(BaseSearchBackend):
                 )
                 select_params += [name, name, name, MAX_FACET_VALUES]
         cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT facets FROM {TABLE} WHERE {where}) "
+            f"WITH m AS MATERIALIZED (SELECT facets FROM {TABLE} WHERE {where} LIMIT %s) "
             + " UNION ALL ".join(selects),
-            [*params, *select_params],
+            [*params, COUNT_LIMIT + 1, *select_params],
         )
         hits, counts = 0, {name: [] for name in facets or ()}
         for name, value, count in cursor.fetchall():
@@ -948,7 +993,9 @@ class PostgresSearchBackend(BaseSearchBackend):
                 hits = count
             else:
                 counts[name].append((value, count))
-        return hits, counts
+        if hits > COUNT_LIMIT:
+            return COUNT_LIMIT, False, counts
+        return hits, True, counts
 
     def suggest(self, text: str) -> str | None:
         """The query with its unknown words replaced by the closest words of the archive's
@@ -1063,7 +1110,21 @@ def empty_copy(cursor, table: str, copy: str) -> list[str]:
 
 class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
     """Haystack's filters (``sqs.filter(published_on__gte=...)``, ``auto_query``) as one
-    parameterised SQL condition (``Condition``)."""
+    parameterised SQL condition (``Condition``). ``hits_exact``: whether the last run counted
+    every match (``COUNT_LIMIT``)."""
+
+    hits_exact = True
+
+    def run(self, spelling_query=None, **kwargs):
+        # haystack's own run(), keeping the answer's ``hits_exact`` beside the count.
+        search_kwargs = self.build_params(spelling_query=spelling_query)
+        search_kwargs.update(kwargs)
+        results = self.backend.search(self.build_query(), **search_kwargs)
+        self._results = results.get("results", [])
+        self._hit_count = results.get("hits", 0)
+        self.hits_exact = results.get("hits_exact", True)
+        self._facet_counts = self.post_process_facets(results)
+        self._spelling_suggestion = results.get("spelling_suggestion", None)
 
     def build_query(self):
         self._fragments: list[tuple[str, list, str | None]] = []
