@@ -2,10 +2,30 @@
 
 - (publication, status, published_on) takes the place of (publication, status), which it
   covers: the previous / next article of a publication read every public article of it.
-- (updated_at): the newest change, which keys the sitemaps' cache (``articles.sitemaps``).
+- (updated_at): the newest change, which keys the caches of whole-archive counts
+  (``articles.public.remembered``).
+- On PostgreSQL, the search table (migration 0009) gets (published_on DESC NULLS LAST, id):
+  browsing by a facet and searches sorted newest first read the newest matches off it, where
+  they sorted every match (a second at a million articles for a publication's articles).
+  ``manage.py reindex`` copies it with the table's other indexes.
 """
 
 from django.db import migrations, models
+
+NEWEST = (
+    "CREATE INDEX IF NOT EXISTS search_document_newest_idx "
+    "ON search_document (published_on DESC NULLS LAST, id)"
+)
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(NEWEST)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS search_document_newest_idx")
 
 
 class Migration(migrations.Migration):
@@ -28,4 +48,5 @@ class Migration(migrations.Migration):
             model_name="article",
             name="article_publication_status",
         ),
+        migrations.RunPython(create, drop),
     ]

@@ -102,11 +102,11 @@ MAX_PREFIX_TERMS = 32  # terms a prefix ranks by (``_expand_prefixes``)
 MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
 # Matches a search counts one by one (issue 18). Past it the total is "more than" this, the
 # facets count these matches only, and a relevance-ordered page ranks ``CANDIDATES`` of them
-# rather than every match: at a million articles a common word holds a hundred thousand,
-# and reading each one's stored vector to rank it took seconds. The search page shows no
-# deeper than 500 pages of 20 (``service.MAX_PAGE``): the same ten thousand.
+# (the first the index gives) rather than every match: at a million articles a common word
+# holds a hundred thousand, and reading each one's stored vector to rank it took seconds.
+# The search page shows no deeper than 500 pages of 20 (``service.MAX_PAGE``): ten thousand.
 COUNT_LIMIT = 10_000
-CANDIDATES = 10_000
+CANDIDATES = 2_000  # (or as many as the page asked for reaches)
 MLT_TERMS = 12  # words "more like this" looks for
 MLT_MAX_SHARE = 0.05  # words in more of the documents than this tell nothing of a subject
 MLT_CANDIDATES = 2_000  # documents holding them that it ranks
@@ -882,16 +882,19 @@ class PostgresSearchBackend(BaseSearchBackend):
             # per row here, its title and full text only, rather than once per term (a
             # prefix ranks by up to 32 terms). OFFSET 0 keeps PostgreSQL from folding the
             # sub-select back into a read per term.
-            bound = f"LIMIT {int(CANDIDATES)}" if bounded else "OFFSET 0"
+            bound = f"LIMIT {max(CANDIDATES, end_offset or 0)}" if bounded else "OFFSET 0"
             source = (
                 "(SELECT id, django_ct, django_id, published_on, length, "
                 f"ts_filter(document, '{{a,d}}') AS document FROM {TABLE} WHERE {where} "
                 f"{bound}) AS c"
             )
             where = "TRUE"
+        # Nothing to rank by (browsing by facet or date): newest first, which the
+        # (published_on DESC NULLS LAST, id) index of migration 0013 answers without a sort.
+        order = self._order(sort_by) if rank or sort_by else self._order(["-published_on"])
         select = (
             f"SELECT django_ct, django_id, {score} AS score, id FROM {source} WHERE {where} "
-            f"ORDER BY {self._order(sort_by)}"
+            f"ORDER BY {order}"
         )
         if len(words) < ranking.FEEDBACK_MIN_WORDS or start_offset >= ranking.FEEDBACK_WINDOW:
             cursor.execute(
