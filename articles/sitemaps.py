@@ -58,17 +58,23 @@ class ArchiveSitemap(Sitemap):
     def items(self):
         # Read once per request: the sitemap index asks for the count, the pages and the
         # latest change, and each of these lists is an aggregate over every article.
+        # Kept as (address, last change) pairs: the sitemap index reads the lists of every
+        # section, and model instances by the ten thousand were slow to take from the cache.
         if not hasattr(self, "_items_read"):
             self._items_read = public.remembered(
-                f"sitemap-{type(self).__name__}", lambda: list(self.listed())
+                f"sitemap-{type(self).__name__}",
+                lambda: [(item.get_absolute_url(), item.last_updated) for item in self.listed()],
             )
         return self._items_read
 
     def listed(self):
         raise NotImplementedError
 
+    def location(self, item):
+        return item[0]
+
     def lastmod(self, item):
-        return item.last_updated
+        return item[1]
 
 
 class _YearPages(Paginator):
@@ -103,6 +109,9 @@ class ArticleSitemap(ArchiveSitemap):
     @cached_property
     def paginator(self):
         return _YearPages(self.limit)
+
+    def location(self, article: Article) -> str:
+        return article.get_absolute_url()
 
     def lastmod(self, article: Article):
         return article.updated_at

@@ -338,12 +338,19 @@ def more_like_this(article: Article, count: int = 5) -> list[Article]:
     The engine's answer (ids) is kept for ``RELATED_CACHE_SECONDS`` per version of the
     article: scoring a dozen of its words against a large archive is most of an article
     page's time, and a reader of a popular article asks the same. The articles themselves
-    are loaded afresh, published only, so one withdrawn meanwhile is never shown."""
+    are loaded afresh, published only, so one withdrawn meanwhile is never shown. An
+    engine out of time (``SearchOverBudget``) is remembered as no answer for as long: the
+    caller shows its own related articles, and a popular page does not wait the time
+    limit on every view."""
     key = f"related:{article.pk}:{article.updated_at.timestamp() if article.updated_at else 0}"
     ids = cache.get(key)
     if ids is None:
         results = ArchiveSearchQuerySet().models(Article).more_like_this(article)
-        ids = [int(r.pk) for r in results[: count + 1] if int(r.pk) != article.pk][:count]
+        try:
+            ids = [int(r.pk) for r in results[: count + 1] if int(r.pk) != article.pk][:count]
+        except SearchOverBudget:
+            log.warning("More like this over its time budget for article %s", article.pk)
+            ids = []
         cache.set(key, ids, RELATED_CACHE_SECONDS)
     found = public.articles().for_listing().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]

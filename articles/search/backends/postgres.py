@@ -109,7 +109,7 @@ COUNT_LIMIT = 10_000
 CANDIDATES = 2_000  # (or as many as the page asked for reaches)
 MLT_TERMS = 12  # words "more like this" looks for
 MLT_MAX_SHARE = 0.05  # words in more of the documents than this tell nothing of a subject
-MLT_CANDIDATES = 2_000  # documents holding them that it ranks
+MLT_CANDIDATES = 500  # documents holding them that it ranks
 SUGGEST_MAX_DISTANCE = 2
 BATCH = 500
 
