@@ -71,6 +71,16 @@ def test_the_search_page_says_more_than(budgets, monkeypatch, client):
     assert "6 results" in page and "More than" not in page
 
 
+def test_the_api_says_the_count_is_a_lower_bound(budgets, monkeypatch, client):
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
+    page = client.get("/api/search/", {"q": "budget"}).json()
+    assert page["count"] == 4
+    assert any("count is a lower bound" in warning for warning in page["warnings"])
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 10)
+    page = client.get("/api/search/", {"q": "budget"}).json()
+    assert page["count"] == 6 and not page["warnings"]
+
+
 def test_a_broad_query_ranks_a_bounded_candidate_set(budgets, monkeypatch):
     from articles.models import Article
     from articles.search.backends.base import ArchiveSearchQuerySet
