@@ -325,7 +325,8 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
         total=total,
         page=page,
         facets=facets,
-        total_exact=_counted_exactly(sqs),
+        # One result per story counts stories among the best COLLAPSE_LIMIT, exactly.
+        total_exact=params.one_per_story or _counted_exactly(sqs),
         suggestion=suggestion,
         articles_total=articles_total,
         grouped_within=grouped_within,
