@@ -216,8 +216,17 @@ class Article(models.Model):
         ordering = ["-published_on", "-id"]
         indexes = [
             models.Index(fields=["status", "published_on"], name="article_status_date"),
-            models.Index(fields=["publication", "status"], name="article_publication_status"),
+            # Previous / next within a publication and its date listings (issue 18): the
+            # date is in the index, so a step to the neighbour reads a few index entries
+            # rather than every public article of the publication.
+            models.Index(
+                fields=["publication", "status", "published_on"],
+                name="article_publication_date",
+            ),
             models.Index(fields=["section", "status"], name="article_section_status"),
+            # The newest change, one step down this index: what the sitemaps' cache is
+            # keyed by (``articles.sitemaps``).
+            models.Index(fields=["updated_at"], name="article_updated"),
             models.Index(fields=["source_url"], name="article_source_url"),
             models.Index(fields=["source_name"], name="article_source_name"),
         ]

@@ -49,12 +49,13 @@ def parse_wrk(output: str) -> dict:
         value, unit = float(re.match(r"[\d.]+", text).group()), re.sub(r"[\d.]", "", text)
         return value * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.M))
+    latency = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", output, re.M))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": ms(latency["50"]),
+        "p90": ms(latency["90"]),
         "p99": ms(latency["99"]),
         "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "errors": errors + (int(non2xx.group(1)) if non2xx else 0),

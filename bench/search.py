@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/search.py [--limit N] [--queries N] [--repeat R] [--workdir DIR]
                                      [--profile search|rebuild|both]
+    .venv/bin/python bench/search.py --database-url postgres://…/archive [--repeat R]
+                                     [--profile search] [--only REGEX]
 
 In one run, on the whole corpus (every reader; about 110,000 articles) or its first N records
 (``--limit``, the corpora taking turns):
@@ -34,6 +36,10 @@ other work shares, CPU times are the steadier comparison; the load average is pr
 ``--profile`` adds cProfile listings (top functions by cumulative time) of one pass of the
 project's query mix and/or of a project rebuild (main process only: the writer processes
 are not profiled); they take extra time.
+
+With ``--database-url``, only the project's side of the mix (without the rare words, which
+come from the raw index) runs against an archive already in PostgreSQL, such as one of
+bench/scale.py or bench/multiply.py: per query its hits and p50, then the mix's p50 / p95.
 """
 
 from __future__ import annotations
@@ -60,7 +66,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import describe, prepare_archive  # noqa: E402
+from bench.corpus import describe, prepare_archive, setup_django  # noqa: E402
 
 PROCS = 2
 LIMITMB = 256
@@ -444,8 +450,70 @@ def profile(label: str, func, top: int = 30) -> str:
     return out.getvalue()
 
 
+def archive_mix(database_url: str, repeat: int, profiled: bool, only: str | None) -> None:
+    """The project's query mix only, as the search page runs it, against an archive already
+    in PostgreSQL (``--database-url``: one made by bench/scale.py or bench/multiply.py):
+    per query its hits and p50 of wall and CPU time, then p50 / p95 of the whole mix."""
+    os.environ["SEARCH_BACKEND"] = "postgres"
+    # Time every query to its end: the site's own limit (1 s) would cut the slowest short.
+    os.environ.setdefault("SEARCH_TIME_LIMIT", "120")
+    var_dir = Path(tempfile.mkdtemp(prefix="newsarchive-search-mix-"))
+    setup_django(var_dir, database_url)
+    from django.db import connection
+
+    from articles.models import Article
+
+    mix = [item for item in MIX if only is None or re.search(only, item[1])]
+    articles = Article.objects.published().count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        server = Path(f"/proc/{cursor.fetchone()[0]}/stat")  # None of ours if not local
+
+    def cpu_now() -> float:
+        """CPU seconds of this process and of its PostgreSQL server process: on a machine
+        other work shares, steadier than wall time (both sides of a search are counted)."""
+        own = time.process_time()
+        if server.exists():
+            fields = server.read_text().rsplit(")", 1)[1].split()
+            own += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return own
+
+    load = [os.getloadavg()[0]]
+    totals = [project_search(qs).total for _, qs in mix]  # the warm-up
+    times: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    for _ in range(repeat):
+        for i, (_, qs) in enumerate(mix):
+            wall, cpu = time.perf_counter(), cpu_now()
+            project_search(qs)
+            times[i].append(((time.perf_counter() - wall) * 1000, (cpu_now() - cpu) * 1000))
+    load.append(os.getloadavg()[0])
+    print(f"{articles:,} published articles, PostgreSQL, {len(mix)} queries × {repeat} passes")
+    print(f"{'query':52} {'hits':>9} {'p50 ms':>7} {'CPU p50':>7}")
+    for i, (kind, qs) in enumerate(mix):
+        wall = percentile([t[0] for t in times[i]], 50)
+        cpu = percentile([t[1] for t in times[i]], 50)
+        print(f"{kind + ' ' + qs:52.52} {totals[i]:9,} {wall:7.1f} {cpu:7.1f}")
+    wall = [t[0] for ts in times.values() for t in ts]
+    cpu = [t[1] for ts in times.values() for t in ts]
+    print(
+        f"mix: p50 {percentile(wall, 50):.1f} ms, p95 {percentile(wall, 95):.1f} ms; CPU "
+        f"(this process + its PostgreSQL server process, 10 ms ticks) p50 "
+        f"{percentile(cpu, 50):.1f}, p95 {percentile(cpu, 95):.1f} ms; "
+        f"load average {load[0]:.1f} → {load[1]:.1f} on {os.cpu_count()} CPUs"
+    )
+    if profiled:
+        print(profile("project search, one pass", lambda: [project_search(qs) for _, qs in mix]))
+    shutil.rmtree(var_dir, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="only the project's mix, on this PostgreSQL archive (no load, no raw side)",
+    )
+    parser.add_argument("--only", default=None, help="with --database-url: queries matching")
     parser.add_argument("--limit", type=int, default=None, help="records to load (default all)")
     parser.add_argument("--queries", type=int, default=None, help="queries in the mix (all)")
     parser.add_argument("--repeat", type=int, default=5, help="passes over the mix (5)")
@@ -453,6 +521,9 @@ def main() -> None:
     parser.add_argument("--profile", choices=["search", "rebuild", "both"], default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = parser.parse_args()
+    if args.database_url:
+        archive_mix(args.database_url, args.repeat, args.profile is not None, args.only)
+        return
 
     run_started = time.perf_counter()
     keep = args.workdir is not None

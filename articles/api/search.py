@@ -100,6 +100,12 @@ def search(request: HttpRequest, query: Query[SearchQuery]):
         return SearchPage(**page, results=[], facets=facets, warnings=warnings)
     # SearchOverBudget and SearchUnavailable are answered in articles.api (422, 503).
     outcome = run_search(params)
+    if not outcome.total_exact:
+        warnings.append(
+            f"More than {outcome.total:,} articles match: count is a lower bound, and the "
+            f"facets count {outcome.total:,} of the matches. Add words or filters for exact "
+            "figures."
+        )
     for name in facets:
         values = sorted(outcome.facets.get(name, []), key=lambda item: (-item[1], str(item[0])))
         facets[name] = [

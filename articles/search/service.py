@@ -165,6 +165,9 @@ class SearchOutcome:
     total: int
     page: int
     facets: dict[str, list[tuple[str, int]]]
+    # False when ``total`` is a lower bound ("more than 10,000") and the facets were counted
+    # over a sample of that many matches rather than over them all (``_counted_exactly``).
+    total_exact: bool = True
     suggestion: str | None = None  # "did you mean", offered only when little was found
     # With one result per story: how many articles matched, and whether there were more
     # than the stories were gathered from (``COLLAPSE_LIMIT``).
@@ -196,6 +199,13 @@ def _fetch(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
     start = (page - 1) * per_page
     results = list(sqs[start : start + per_page])
     return results, sqs.count(), sqs.facet_counts().get("fields", {})
+
+
+def _counted_exactly(sqs: ArchiveSearchQuerySet) -> bool:
+    """Whether the engine counted every match, or stopped at a bound (the PostgreSQL
+    backend past ``COUNT_LIMIT`` matches: the total is then "more than" it, and the
+    facets count a bounded sample of the matches)."""
+    return getattr(sqs.query, "hits_exact", True)
 
 
 # One result per story (the stories themselves: ``articles.stories``).
@@ -315,6 +325,8 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
         total=total,
         page=page,
         facets=facets,
+        # One result per story counts stories among the best COLLAPSE_LIMIT, exactly.
+        total_exact=params.one_per_story or _counted_exactly(sqs),
         suggestion=suggestion,
         articles_total=articles_total,
         grouped_within=grouped_within,
@@ -327,12 +339,19 @@ def more_like_this(article: Article, count: int = 5) -> list[Article]:
     The engine's answer (ids) is kept for ``RELATED_CACHE_SECONDS`` per version of the
     article: scoring a dozen of its words against a large archive is most of an article
     page's time, and a reader of a popular article asks the same. The articles themselves
-    are loaded afresh, published only, so one withdrawn meanwhile is never shown."""
+    are loaded afresh, published only, so one withdrawn meanwhile is never shown. An
+    engine out of time (``SearchOverBudget``) is remembered as no answer for as long: the
+    caller shows its own related articles, and a popular page does not wait the time
+    limit on every view."""
     key = f"related:{article.pk}:{article.updated_at.timestamp() if article.updated_at else 0}"
     ids = cache.get(key)
     if ids is None:
         results = ArchiveSearchQuerySet().models(Article).more_like_this(article)
-        ids = [int(r.pk) for r in results[: count + 1] if int(r.pk) != article.pk][:count]
+        try:
+            ids = [int(r.pk) for r in results[: count + 1] if int(r.pk) != article.pk][:count]
+        except SearchOverBudget:
+            log.warning("More like this over its time budget for article %s", article.pk)
+            ids = []
         cache.set(key, ids, RELATED_CACHE_SECONDS)
     found = public.articles().for_listing().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]

@@ -18,13 +18,18 @@ from articles.views.listing import initial, initials, paginate
 def home(request):
     published = public.articles()
     latest = published.for_listing().newest_first()[:12]
-    counts = {
-        "articles": published.count(),
-        "publications": public.publications(counts=False).count(),
-        "authors": public.authors(counts=False).count(),
-        "entities": public.entities(counts=False).count(),
-    }
-    years = _counts_by(published.exclude(published_on=None), _year)
+
+    def totals():
+        counts = {
+            "articles": published.count(),
+            "publications": public.publications(counts=False).count(),
+            "authors": public.authors(counts=False).count(),
+            "entities": public.entities(counts=False).count(),
+        }
+        return counts, _counts_by(published.exclude(published_on=None), _year)
+
+    # Each a walk over every article, byline or mention: kept until the archive changes.
+    counts, years = public.remembered("home-totals", totals)
     return render(
         request,
         "articles/home.html",

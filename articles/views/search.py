@@ -93,6 +93,7 @@ def search(request):
         searched=True,
         page=page,
         total=outcome.total,
+        total_exact=outcome.total_exact,
         facets=_facet_groups(query, outcome.facets, selected),
         suggestion=outcome.suggestion,
         articles_total=outcome.articles_total,

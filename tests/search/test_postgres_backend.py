@@ -201,6 +201,7 @@ def test_reindex_swaps_in_a_table_with_its_indexes(search_index):
         "search_document_document_idx",
         "search_document_facets_idx",
         "search_document_labels_idx",
+        "search_document_newest_idx",
         "search_document_pkey",
         "search_document_published_idx",
     ]

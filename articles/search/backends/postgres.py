@@ -100,6 +100,16 @@ NAMED_FIELDS = {
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 MAX_PREFIX_TERMS = 32  # terms a prefix ranks by (``_expand_prefixes``)
 MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
+# Matches a search counts one by one (issue 18). Past it the total is "more than" this, the
+# facets count these matches only, and a relevance-ordered page ranks ``CANDIDATES`` of them
+# (the first the index gives) rather than every match: at a million articles a common word
+# holds a hundred thousand, and reading each one's stored vector to rank it took seconds.
+# The search page shows no deeper than 500 pages of 20 (``service.MAX_PAGE``): ten thousand.
+COUNT_LIMIT = 10_000
+CANDIDATES = 2_000  # (or as many as the page asked for reaches)
+MLT_TERMS = 12  # words "more like this" looks for
+MLT_MAX_SHARE = 0.05  # words in more of the documents than this tell nothing of a subject
+MLT_CANDIDATES = 500  # documents holding them that it ranks
 SUGGEST_MAX_DISTANCE = 2
 BATCH = 500
 
@@ -804,10 +814,18 @@ class PostgresSearchBackend(BaseSearchBackend):
             if built is None:
                 return empty
             where, params, rank = built
+            hits, exact, facet_counts = self._counts(cursor, where, params, facets)
             rows = self._ranked(
-                cursor, where, params, rank, sort_by, start_offset, end_offset, kwargs
+                cursor,
+                where,
+                params,
+                rank,
+                sort_by,
+                start_offset,
+                end_offset,
+                kwargs,
+                bounded=not exact,
             )
-            hits, facet_counts = self._counts(cursor, where, params, facets)
         results = []
         cls = result_class or SearchResult
         for ct, pk, value in rows:
@@ -816,6 +834,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         return {
             "results": results,
             "hits": hits,
+            "hits_exact": exact,
             "facets": {"fields": facet_counts} if facets else {},
             "spelling_suggestion": None,
         }
@@ -829,8 +848,22 @@ class PostgresSearchBackend(BaseSearchBackend):
         documents = max(documents, 1)
         return documents, length / documents, title_length / documents, frequency
 
-    def _ranked(self, cursor, where, params, rank, sort_by, start_offset, end_offset, kwargs):
+    def _ranked(
+        self,
+        cursor,
+        where,
+        params,
+        rank,
+        sort_by,
+        start_offset,
+        end_offset,
+        kwargs,
+        bounded=False,
+    ):
         """The page's rows ``(django_ct, django_id, score)``, best first (or as sorted).
+
+        ``bounded`` (a search with more than ``COUNT_LIMIT`` matches): in relevance order,
+        only ``CANDIDATES`` of the matches are ranked, the first the index gives.
 
         Plain-word queries are re-ranked by feedback (``ranking.expansion``) within the
         first ``FEEDBACK_WINDOW`` results: the words of the best few are scored on those
@@ -843,9 +876,25 @@ class PostgresSearchBackend(BaseSearchBackend):
         score, score_params = self.score_sql(cursor, weighted)
         node = syntax.parse(kwargs["archive_query"]) if kwargs.get("archive_query") else None
         words = syntax.plain_words(node) if rank and not sort_by else []
+        source = TABLE
+        if rank and not sort_by:
+            # Each term's score reads the row's stored vector: read (and decompressed) once
+            # per row here, its title and full text only, rather than once per term (a
+            # prefix ranks by up to 32 terms). OFFSET 0 keeps PostgreSQL from folding the
+            # sub-select back into a read per term.
+            bound = f"LIMIT {max(CANDIDATES, end_offset or 0)}" if bounded else "OFFSET 0"
+            source = (
+                "(SELECT id, django_ct, django_id, published_on, length, "
+                f"ts_filter(document, '{{a,d}}') AS document FROM {TABLE} WHERE {where} "
+                f"{bound}) AS c"
+            )
+            where = "TRUE"
+        # Nothing to rank by (browsing by facet or date): newest first, which the
+        # (published_on DESC NULLS LAST, id) index of migration 0013 answers without a sort.
+        order = self._order(sort_by) if rank or sort_by else self._order(["-published_on"])
         select = (
-            f"SELECT django_ct, django_id, {score} AS score, id FROM {TABLE} WHERE {where} "
-            f"ORDER BY {self._order(sort_by)}"
+            f"SELECT django_ct, django_id, {score} AS score, id FROM {source} WHERE {where} "
+            f"ORDER BY {order}"
         )
         if len(words) < ranking.FEEDBACK_MIN_WORDS or start_offset >= ranking.FEEDBACK_WINDOW:
             cursor.execute(
@@ -920,8 +969,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         )
 
     def _counts(self, cursor, where, params, facets):
-        """The number of matches and, per requested facet, its values with counts, by one
-        aggregation over the matching set."""
+        """``(matches, exact, {facet: [(value, count)]})`` by one aggregation over the
+        matching set, read no further than ``COUNT_LIMIT`` + 1 rows: past that, ``exact`` is
+        False, the number is ``COUNT_LIMIT`` (a lower bound) and the facets count those
+        rows only."""
         selects = ["SELECT NULL::text, NULL::text, count(*) FROM m"]
         select_params = []
         for name in facets or ():
@@ -938,9 +989,9 @@ class PostgresSearchBackend(BaseSearchBackend):
                 )
                 select_params += [name, name, name, MAX_FACET_VALUES]
         cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT facets FROM {TABLE} WHERE {where}) "
+            f"WITH m AS MATERIALIZED (SELECT facets FROM {TABLE} WHERE {where} LIMIT %s) "
             + " UNION ALL ".join(selects),
-            [*params, *select_params],
+            [*params, COUNT_LIMIT + 1, *select_params],
         )
         hits, counts = 0, {name: [] for name in facets or ()}
         for name, value, count in cursor.fetchall():
@@ -948,7 +999,9 @@ class PostgresSearchBackend(BaseSearchBackend):
                 hits = count
             else:
                 counts[name].append((value, count))
-        return hits, counts
+        if hits > COUNT_LIMIT:
+            return COUNT_LIMIT, False, counts
+        return hits, True, counts
 
     def suggest(self, text: str) -> str | None:
         """The query with its unknown words replaced by the closest words of the archive's
@@ -1000,27 +1053,38 @@ class PostgresSearchBackend(BaseSearchBackend):
         result_class=None,
         **kwargs,
     ):
-        """Documents like this one: its most frequent telling words (no English stop words,
-        longer than two letters), OR-ed, ranked as a search."""
+        """Documents like this one: its ``MLT_TERMS`` most telling words (no English stop
+        words, longer than two letters; by how often it uses each and how rare the word is
+        in the archive, no word held by more than ``MLT_MAX_SHARE`` of the documents once
+        there are thousands), and ``MLT_CANDIDATES`` of the documents holding two of them
+        at least ranked by them all: at a
+        million articles a dozen common words matched most of the archive, and ranking it
+        took seconds on every article page (issue 18)."""
         empty = no_results()
         if not self.setup_complete:
             self.setup()
         identifier = get_identifier(model_instance)
         with _time_limited(self._read_alias()) as cursor:
+            documents, _, _, _ = self._statistics(cursor, [])
             cursor.execute(
-                f"SELECT t.lexeme FROM {TABLE} d, unnest(d.document) t "
+                f"SELECT t.lexeme FROM {TABLE} d CROSS JOIN unnest(d.document) t "
+                f"LEFT JOIN {TERMS} s ON s.term = t.lexeme "
                 "WHERE d.id = %s AND length(t.lexeme) > 2 "
                 "AND numnode(plainto_tsquery('english', t.lexeme)) > 0 "
-                "ORDER BY array_length(t.positions, 1) DESC, length(t.lexeme) DESC, t.lexeme "
-                "LIMIT 12",
-                [identifier],
+                "AND coalesce(s.documents, 0) <= %s "
+                "ORDER BY array_length(t.positions, 1) "
+                "* ln(%s::float / (coalesce(s.documents, 0) + 1)) DESC, t.lexeme "
+                "LIMIT %s",
+                [identifier, max(100, int(documents * MLT_MAX_SHARE)), documents, MLT_TERMS],
             )
             terms = [lexeme for (lexeme,) in cursor.fetchall() if _WORD.fullmatch(lexeme)]
             if not terms:
                 return empty
             query = " | ".join(f"'{lexeme}'" for lexeme in terms)
+            # Candidates hold two of the words at least: one word alone is no subject.
+            pairs = [f"'{a}' & '{b}'" for i, a in enumerate(terms) for b in terms[i + 1 :]]
             clauses = ["document @@ %s::tsquery", "id <> %s"]
-            params = [query, identifier]
+            params = [" | ".join(f"({pair})" for pair in pairs) or query, identifier]
             if models:
                 clauses.append("django_ct = ANY(%s)")
                 params.append(sorted(get_model_ct(model) for model in models))
@@ -1028,9 +1092,10 @@ class PostgresSearchBackend(BaseSearchBackend):
             cursor.execute(
                 f"SELECT django_ct, django_id, "
                 f"ts_rank_cd('{RANK_WEIGHTS}', document, %s::tsquery, 1) AS score "
-                f"FROM {TABLE} WHERE {' AND '.join(clauses)} "
+                f"FROM (SELECT id, django_ct, django_id, document FROM {TABLE} "
+                f"WHERE {' AND '.join(clauses)} LIMIT %s) AS c "
                 "ORDER BY score DESC, id LIMIT %s OFFSET %s",
-                [query, *params, max(top, 0), start_offset],
+                [query, *params, MLT_CANDIDATES, max(top, 0), start_offset],
             )
             rows = cursor.fetchall()
         cls = result_class or SearchResult
@@ -1063,7 +1128,21 @@ def empty_copy(cursor, table: str, copy: str) -> list[str]:
 
 class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
     """Haystack's filters (``sqs.filter(published_on__gte=...)``, ``auto_query``) as one
-    parameterised SQL condition (``Condition``)."""
+    parameterised SQL condition (``Condition``). ``hits_exact``: whether the last run counted
+    every match (``COUNT_LIMIT``)."""
+
+    hits_exact = True
+
+    def run(self, spelling_query=None, **kwargs):
+        # haystack's own run(), keeping the answer's ``hits_exact`` beside the count.
+        search_kwargs = self.build_params(spelling_query=spelling_query)
+        search_kwargs.update(kwargs)
+        results = self.backend.search(self.build_query(), **search_kwargs)
+        self._results = results.get("results", [])
+        self._hit_count = results.get("hits", 0)
+        self.hits_exact = results.get("hits_exact", True)
+        self._facet_counts = self.post_process_facets(results)
+        self._spelling_suggestion = results.get("spelling_suggestion", None)
 
     def build_query(self):
         self._fragments: list[tuple[str, list, str | None]] = []

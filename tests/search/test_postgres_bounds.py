@@ -1,0 +1,100 @@
+"""The PostgreSQL backend past ``COUNT_LIMIT`` matches (issue 18): the total is a lower bound
+the page says as such, the facets count the matches read, and a relevance-ordered page ranks
+``CANDIDATES`` of them. The bounds are lowered here so that a handful of articles cross them.
+
+Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on SQLite.
+"""
+
+import pytest
+from django.http import QueryDict
+
+from articles.search.backends import postgres
+from articles.search.service import SearchParams, run_search
+from tests import builders
+from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES),
+]
+
+
+@pytest.fixture
+def indexed(db, _search_index_in_tmp, django_capture_on_commit_callbacks):
+    with search_engine(POSTGRES_ENGINE):
+        yield lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def search(q, **extra):
+    params = QueryDict(mutable=True)
+    params["q"] = q
+    for key, value in extra.items():
+        params.setlist(key, value if isinstance(value, list) else [value])
+    return run_search(SearchParams.from_query(params))
+
+
+@pytest.fixture
+def budgets(indexed):
+    with indexed():
+        for n in range(6):
+            builders.article(
+                title=f"Budget {n}",
+                body="budget " * (n + 1) + "debate",
+                pub=builders.publication("Daily" if n % 2 else "Weekly"),
+            )
+        builders.article(title="Weather", body="Rain tomorrow.")
+
+
+def test_up_to_the_limit_the_count_and_facets_are_exact(budgets, monkeypatch):
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 6)
+    outcome = search("budget")
+    assert outcome.total == 6 and outcome.total_exact
+    assert dict(outcome.facets["publication"]) == {"Daily": 3, "Weekly": 3}
+
+
+def test_past_the_limit_the_total_is_a_lower_bound(budgets, monkeypatch):
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
+    outcome = search("budget")
+    assert outcome.total == 4 and not outcome.total_exact
+    # The facets count the five matches read (the limit and one more), not all six.
+    assert sum(n for _, n in outcome.facets["publication"]) == 5
+    assert search("weather").total_exact
+
+
+def test_the_search_page_says_more_than(budgets, monkeypatch, client):
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
+    page = client.get("/search/", {"q": "budget"}).content.decode()
+    assert "More than 4 results" in page
+    assert "Counts among 4 of the matching articles" in page
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 10)
+    page = client.get("/search/", {"q": "budget"}).content.decode()
+    assert "6 results" in page and "More than" not in page
+
+
+def test_the_api_says_the_count_is_a_lower_bound(budgets, monkeypatch, client):
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
+    page = client.get("/api/search/", {"q": "budget"}).json()
+    assert page["count"] == 4
+    assert any("count is a lower bound" in warning for warning in page["warnings"])
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 10)
+    page = client.get("/api/search/", {"q": "budget"}).json()
+    assert page["count"] == 6 and not page["warnings"]
+
+
+def test_a_broad_query_ranks_a_bounded_candidate_set(budgets, monkeypatch):
+    from articles.models import Article
+    from articles.search.backends.base import ArchiveSearchQuerySet
+
+    def best_two():
+        found = ArchiveSearchQuerySet().models(Article).archive("budget").load_all()[:2]
+        return [result.object.title for result in found]
+
+    assert best_two() == ["Budget 5", "Budget 4"]  # the most budgets, of every match
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(postgres, "CANDIDATES", 3)
+    # Three candidates ranked, the first three the index gives (those stored first here).
+    assert best_two() == ["Budget 2", "Budget 1"]
+    # A page reaching past the candidates ranks as many as it shows.
+    assert len(search("budget").hits) == 6
+    # Sorted by date, nothing is scored: the page comes from every match.
+    assert len(search("budget", sort="newest").hits) == 6
