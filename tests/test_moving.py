@@ -145,7 +145,9 @@ def new_postgres_database(forget_target):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="needs the archive on PostgreSQL (DATABASE_URL=postgres://…)")
+@pytest.mark.skipif(
+    not ON_POSTGRES, reason="needs the archive on PostgreSQL (DATABASE_URL=postgres://…)"
+)
 def test_moves_to_postgresql_and_builds_its_search_index(new_postgres_database):
     first, _, _, editor = _archive()
     out = move(new_postgres_database)
