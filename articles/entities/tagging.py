@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from articles.entities import Span, extract_many, is_english
 from articles.entities.cleanup import is_name
+from articles.entities.english import pipeline as english_pipeline
 from articles.entities.gazetteer import Gazetteer
-from articles.entities.normalise import group
+from articles.entities.normalise import Found, group
+from articles.entities.parallel import in_parallel
 from articles.entities.resolution import resolve_across_archive
 from articles.models import Article, Entity, Mention
 from articles.search.indexing import deferred_indexing
@@ -164,30 +166,39 @@ class ArchiveExtractor:
         """``articles.entities.extract_many`` with the archive's gazetteer for ``language``."""
         return extract_many(texts, language, gazetteer=self.gazetteer(language))
 
+    def find(self, texts: list[str], language: str) -> list[list[Found]]:
+        """The distinct entities of each text (``articles.entities.normalise.group``), as
+        ``tag_article`` stores them: all the pure work, for a worker process to do."""
+        gazetteer = self.gazetteer(language)
+        return [group(spans, gazetteer) for spans in self.extract_many(texts, language)]
 
-def extract_articles(articles: Iterable[Article], *, on_each=None, resolve: bool = True) -> int:
+
+def extract_articles(
+    articles: Iterable[Article],
+    *,
+    on_each=None,
+    resolve: bool = True,
+    processes: int | None = None,
+) -> int:
     """Find and store the entities of each article's body; returns how many were done.
 
-    Articles go through ``ArchiveExtractor`` a batch at a time, grouped by language. Then,
-    with ``resolve``, names are resolved across the archive
-    (``articles.entities.resolution``)."""
+    Articles go through ``ArchiveExtractor`` a batch at a time, grouped by language, on
+    every core (``articles.entities.parallel``; ``processes`` caps the workers, 1 keeps
+    everything in this process) while this process stores the mentions. Then, with
+    ``resolve``, names are resolved across the archive (``articles.entities.resolution``)."""
     resolver = EntityResolver()
     extractor = ArchiveExtractor()
+    articles = iter(articles)
+    first = list(islice(articles, BATCH_SIZE))
+    if any(is_english(a.language) for a in first):
+        english_pipeline()  # loaded before the workers fork, so that they share it
     done = 0
     with deferred_indexing():
-        for batch in _batches(articles, BATCH_SIZE):
-            spans: dict[int, list[Span]] = {}
-            languages = dict.fromkeys(
-                "en" if a.language in ("en", "") else a.language for a in batch
-            )
-            for language in languages:
-                same = [a for a in batch if (a.language or "en") == language]
-                found = extractor.extract_many([a.body for a in same], language)
-                spans.update(zip((a.pk for a in same), found, strict=True))
-            for article in batch:
-                gazetteer = extractor.gazetteer(article.language)
+        jobs = _jobs(chain(first, articles))
+        for same, found in in_parallel(jobs, extractor.find, processes):
+            for article, entities in zip(same, found, strict=True):
                 try:
-                    tag_article(article, group(spans[article.pk], gazetteer), resolver)
+                    tag_article(article, entities, resolver)
                 except Exception:
                     log.exception("Entities of article %s could not be stored", article.pk)
                     continue
@@ -197,3 +208,16 @@ def extract_articles(articles: Iterable[Article], *, on_each=None, resolve: bool
     if resolve and done:
         resolve_across_archive()
     return done
+
+
+def _jobs(articles: Iterable[Article]) -> Iterator[tuple[list[Article], list[str], str]]:
+    """``(articles, their bodies, language)`` a batch at a time, each batch by language."""
+    for batch in _batches(articles, BATCH_SIZE):
+        languages = dict.fromkeys(_language(a) for a in batch)
+        for language in languages:
+            same = [a for a in batch if _language(a) == language]
+            yield same, [a.body for a in same], language
+
+
+def _language(article: Article) -> str:
+    return "en" if is_english(article.language) else article.language

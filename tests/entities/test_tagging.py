@@ -113,3 +113,29 @@ def test_a_source_keyword_that_is_no_name_is_never_found_in_texts(search_index):
     fa = builders.article(body="ارشاد در سال ۲۰۲۲ گزارش داد.", language="fa")
     extract_articles([fa])
     assert "؛ ارشاد" not in names(fa) and "۲۰۲۲" not in names(fa)
+
+
+def test_articles_found_by_workers_get_what_one_process_gives(search_index, monkeypatch):
+    from articles.entities import tagging
+
+    monkeypatch.setattr(tagging, "BATCH_SIZE", 2)
+    bodies = [
+        BODY,
+        "Angela Merkel spoke in Berlin. The Bundesbank said nothing.",
+        "Vladimir Putin flew to Ankara. Putin met Erdogan there.",
+        "The United Nations met in Geneva on Monday.",
+        "Boris Johnson left London for Paris.",
+    ]
+    articles = [builders.article(title=f"Story {i}", body=body) for i, body in enumerate(bodies)]
+
+    def stored():
+        return {
+            (m.article_id, m.entity.name, m.count, tuple(map(tuple, m.positions)))
+            for m in Mention.objects.select_related("entity")
+        }
+
+    assert extract_articles(articles, processes=1) == 5
+    alone = stored()
+    Mention.objects.all().delete()
+    assert extract_articles(articles, processes=2) == 5
+    assert stored() == alone and len(alone) > 10
