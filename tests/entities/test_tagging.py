@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from articles.entities import extract
 from articles.entities.merge import merge_entities
+from articles.entities.normalise import group
 from articles.entities.tagging import extract_articles
 from articles.models import Article, Entity, Mention
 from tests import builders
@@ -139,3 +141,37 @@ def test_articles_found_by_workers_get_what_one_process_gives(search_index, monk
     Mention.objects.all().delete()
     assert extract_articles(articles, processes=2) == 5
     assert stored() == alone and len(alone) > 10
+
+
+def test_a_batch_names_a_new_entity_once_however_many_articles_name_it(search_index):
+    from articles.entities.tagging import EntityResolver, tag_articles
+    from articles.search.indexing import deferred_indexing
+
+    builders.entity("Angela-Merkel", Entity.Kind.OTHER)  # takes the slug "angela-merkel"
+    one = builders.article(title="One", body="Angela Merkel spoke in Berlin.")
+    two = builders.article(title="Two", body="Angela Merkel left Berlin for Paris.")
+    found = {a.pk: group(extract(a.body, "en")) for a in (one, two)}
+    with deferred_indexing() as scheduled:
+        tag_articles([(a, found[a.pk]) for a in (one, two)], EntityResolver())
+        assert {one.pk, two.pk} <= scheduled  # the entity facet of both changes
+    merkel = Entity.objects.get(name="Angela Merkel")
+    assert merkel.slug == "angela-merkel-2" and merkel.kind == Entity.Kind.PERSON
+    assert Entity.objects.filter(name="Berlin").count() == 1
+    assert names(one) == {"Angela Merkel", "Berlin"}
+    assert names(two) == {"Angela Merkel", "Berlin", "Paris"}
+    one.refresh_from_db()
+    assert one.entities_found_at is not None
+
+
+# Committed for real: a mention's article is checked when its transaction commits.
+@pytest.mark.django_db(transaction=True)
+def test_an_article_that_cannot_be_stored_costs_only_itself(search_index, caplog):
+    from articles.entities.tagging import EntityResolver, _store
+
+    good = builders.article(title="Good", body="Angela Merkel spoke in Berlin.")
+    gone = builders.article(title="Gone", body="Vladimir Putin spoke in Moscow.")
+    found = [(a, group(extract(a.body, "en"))) for a in (good, gone)]
+    Article.objects.filter(pk=gone.pk).delete()  # its mentions can no longer be written
+    assert _store(found, EntityResolver()) == [good]
+    assert names(good) == {"Angela Merkel", "Berlin"}
+    assert f"Entities of article {gone.pk} could not be stored" in caplog.text
