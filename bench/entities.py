@@ -17,7 +17,9 @@ Prints:
   neither right nor wrong (our places include facilities; Arman's loc does not).
 - ``manage.py entities --json`` on N MB of English news on standard input (Reuters stories,
   repeated to the size): wall time, characters per second and the peak resident memory of
-  that process.
+  that process; the CPU time of the command with its worker processes (characters per
+  CPU-second, which says more on a loaded machine) and the peak of their summed
+  proportional memory (PSS: pages the workers share with the command counted once).
 - With ``--archive``: the database's entities (DATABASE_URL, or the development SQLite):
   names that are a number, amount or time, or start with punctuation; and one-word person
   names that stand apart although exactly one full person name in the archive ends in them.
@@ -301,9 +303,13 @@ def read_arman(limit: int | None) -> tuple[str, set[tuple[str, int, int]], set[t
     return text, gold, facilities
 
 
-def _run_command(args: list[str], text: str) -> tuple[str, float, float]:
+def _run_command(
+    args: list[str], text: str, tree: dict[str, float] | None = None
+) -> tuple[str, float, float]:
     """Run ``manage.py entities`` with ``text`` on standard input: (its output, seconds, its
-    peak resident memory in MB)."""
+    peak resident memory in MB). With ``tree``, also fills in ``tree["cpu"]``: the CPU
+    seconds of the command and its worker processes, and ``tree["pss"]``: the peak of their
+    summed proportional memory in MB (shared pages counted once across them)."""
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -322,12 +328,21 @@ def _run_command(args: list[str], text: str) -> tuple[str, float, float]:
     peak = [0]
     watcher = threading.Thread(target=_watch_peak, args=(process, peak))
     watcher.start()
+    pss = [0]
+    if tree is not None:
+        threading.Thread(target=_watch_tree, args=(process, pss), daemon=True).start()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process.stdin.write(text.encode("utf-8"))
     process.stdin.close()
     reader.join()
     status = process.wait()
     watcher.join()
     seconds = time.perf_counter() - start
+    if tree is not None:
+        # The command waits for its workers, so its children's CPU counts in its own.
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        tree["cpu"] = sum(getattr(after, f) - getattr(before, f) for f in ("ru_utime", "ru_stime"))
+        tree["pss"] = pss[0] / 1024
     if status:
         raise SystemExit(f"manage.py entities {' '.join(args)} failed ({status})")
     return b"".join(chunks).decode("utf-8"), seconds, peak[0] / 1024
@@ -344,6 +359,28 @@ def _watch_peak(process: subprocess.Popen, peak: list[int]) -> None:
         except (FileNotFoundError, ProcessLookupError, ValueError):
             pass
         time.sleep(0.05)
+
+
+def _watch_tree(process: subprocess.Popen, peak: list[int]) -> None:
+    """Keep in ``peak[0]`` the largest sum of Pss (kB) over ``process`` and its children
+    (the workers of ``articles.entities.parallel``) until it ends."""
+    while process.poll() is None:
+        total = 0
+        pids = [process.pid]
+        try:
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
+            pids += [int(pid) for pid in children.split()]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+        for pid in pids:
+            try:
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+            except (FileNotFoundError, ProcessLookupError, ValueError):
+                pass
+        peak[0] = max(peak[0], total)
+        time.sleep(0.2)
 
 
 def arman(limit: int | None) -> None:
@@ -375,11 +412,15 @@ def stdin_memory(megabytes: float) -> None:
             if length >= size:
                 break
     text = "".join(parts)[:size]
-    output, seconds, peak = _run_command(["--json"], text)
+    tree: dict[str, float] = {}
+    output, seconds, peak = _run_command(["--json"], text, tree)
     print(
         f"\nmanage.py entities --json, {len(text) / 1e6:.1f} M chars of Reuters on stdin: "
         f"{seconds:.0f} s = {len(text) / seconds:,.0f} chars/s, "
-        f"{output.count(chr(10)):,} entities, peak resident memory {peak:.0f} MB"
+        f"{output.count(chr(10)):,} entities, peak resident memory {peak:.0f} MB\n"
+        f"  CPU {tree['cpu']:.0f} s with its workers = {len(text) / tree['cpu']:,.0f} chars "
+        f"per CPU-second; peak memory of the command and its workers together (PSS) "
+        f"{tree['pss']:.0f} MB; load average {os.getloadavg()[0]:.1f}"
     )
 
 

@@ -34,7 +34,9 @@ from typing import Any, TypeVar
 Context = TypeVar("Context")
 Work = Callable[[list[str], str], list[Any]]
 
-JOBS_PER_WORKER = 200
+# A worker is replaced after this many jobs (about 3,200 articles): over the 18,119 articles
+# of Reuters and BBC 2005 a worker never replaced grew from about 200 to 390 MB (PSS).
+JOBS_PER_WORKER = 50
 _IN_FLIGHT_PER_WORKER = 2
 
 # What the workers run: set before they are forked, so that it is theirs without pickling.

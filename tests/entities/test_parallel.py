@@ -82,3 +82,10 @@ def test_a_workers_error_reaches_the_caller(two_cores):
 
     with pytest.raises(ValueError, match="seven"):
         list(in_parallel(jobs(10), fails_on_seven, processes=2))
+
+
+def test_workers_are_replaced_after_their_share_of_jobs(two_cores, monkeypatch):
+    monkeypatch.setattr(parallel, "JOBS_PER_WORKER", 2)
+    results = list(in_parallel(jobs(13), where, processes=2))
+    workers = {found[0][0] for _, found in results[1:]}
+    assert len(workers) >= 6  # 12 jobs, at most 2 each: a fresh fork for every 2
