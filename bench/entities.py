@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/entities.py [--reuters N] [--gazetteer-names N] [--stdin-mb N]
                                        [--arman-sentences N] [--archive] [--skip ...]
+                                       [--extract-articles N]
 
 Prints:
 - CoNLL-2003 eng.testb and eng.testa apart: precision, recall and F1 of ``extract`` per type
@@ -20,6 +21,10 @@ Prints:
   that process; the CPU time of the command with its worker processes (characters per
   CPU-second, which says more on a loaded machine) and the peak of their summed
   proportional memory (PSS: pages the workers share with the command counted once).
+- With ``--extract-articles N``: ``extract_articles`` over N articles of the database
+  (DATABASE_URL) never looked at, then resolution: characters per second and per CPU-second
+  (this process, its worker processes and its PostgreSQL backend). It writes to that
+  database: use a throw-away one (import a corpus with ``--skip-entities`` into it).
 - With ``--archive``: the database's entities (DATABASE_URL, or the development SQLite):
   names that are a number, amount or time, or start with punctuation; and one-word person
   names that stand apart although exactly one full person name in the archive ends in them.
@@ -424,6 +429,55 @@ def stdin_memory(megabytes: float) -> None:
     )
 
 
+def archive_extraction(limit: int) -> None:
+    """``extract_articles`` over the first ``limit`` articles of the database (DATABASE_URL)
+    whose entities were never looked for, as ``extract_entities --not-yet`` runs it, then
+    resolution across the archive: wall and CPU time (this process, its workers, its
+    PostgreSQL backend). It writes to that database: use a throw-away one."""
+    from django.db import connection
+
+    from articles.entities.resolution import resolve_across_archive
+    from articles.entities.tagging import extract_articles
+    from articles.models import Article
+
+    def backend_cpu() -> float:
+        if connection.vendor != "postgresql":
+            return 0.0
+        connection.ensure_connection()
+        stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> tuple[float, float, float]:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (
+            own.ru_utime + own.ru_stime,
+            children.ru_utime + children.ru_stime,
+            backend_cpu(),
+        )
+
+    todo = Article.objects.exclude(body="").filter(entities_found_at__isnull=True)
+    ids = list(todo.order_by("pk").values_list("pk", flat=True)[:limit])
+    chars = sum(map(len, Article.objects.filter(pk__in=ids).values_list("body", flat=True)))
+    articles = Article.objects.filter(pk__in=ids).order_by("pk").prefetch_related("mentions")
+    load = os.getloadavg()[0]
+    start, before = time.perf_counter(), cpu()
+    done = extract_articles(articles.iterator(chunk_size=500), resolve=False)
+    middle, after = time.perf_counter(), cpu()
+    resolve_across_archive()
+    end, last = time.perf_counter(), cpu()
+    used = [b - a for a, b in zip(before, after, strict=True)]
+    print(
+        f"\nextract_articles, {done:,} articles, {chars:,} chars (load {load:.1f} to "
+        f"{os.getloadavg()[0]:.1f}): {middle - start:.0f} s = {chars / (middle - start):,.0f} "
+        f"chars/s; CPU {used[0]:.1f} s here + {used[1]:.1f} s workers + {used[2]:.1f} s "
+        f"PostgreSQL = {chars / sum(used):,.0f} chars per CPU-second\n"
+        f"  resolution across the archive: {end - middle:.1f} s, CPU "
+        f"{sum(b - a for a, b in zip(after, last, strict=True)):.1f} s"
+    )
+
+
 # What the archive report counts as junk: a name that is a number, an amount or a time
 # ("107bn", "4,161.0", "$5m", "01:45 Heysham"), or that starts with punctuation ("- Elon Musk").
 NUMBER_NAME = re.compile(r"^[$\u00a3\u20ac\u00a5]?\d[\d.,:]*(?:bn|m|k|tn|pc|%)?(?:\s|$)")
@@ -484,6 +538,13 @@ def main() -> None:
     parser.add_argument("--arman-sentences", type=int, help="Only the first N Arman sentences.")
     parser.add_argument("--archive", action="store_true", help="Report on the database too.")
     parser.add_argument(
+        "--extract-articles",
+        type=int,
+        metavar="N",
+        help="Time extract_articles over N articles of the database not yet looked at "
+        "(writes to it: a throw-away database).",
+    )
+    parser.add_argument(
         "--skip",
         nargs="*",
         default=[],
@@ -508,6 +569,8 @@ def main() -> None:
         arman(args.arman_sentences)
     if "stdin" not in args.skip:
         stdin_memory(args.stdin_mb)
+    if args.extract_articles:
+        archive_extraction(args.extract_articles)
     if args.archive:
         archive_report()
 
