@@ -175,3 +175,27 @@ def test_an_article_that_cannot_be_stored_costs_only_itself(search_index, caplog
     assert _store(found, EntityResolver()) == [good]
     assert names(good) == {"Angela Merkel", "Berlin"}
     assert f"Entities of article {gone.pk} could not be stored" in caplog.text
+
+
+def test_the_index_keeps_up_as_a_long_run_goes(search_index, monkeypatch):
+    from articles.entities import tagging
+    from articles.search import indexing
+
+    monkeypatch.setattr(tagging, "BATCH_SIZE", 1)
+    monkeypatch.setattr(tagging, "INDEX_EVERY", 2)
+    applied = []
+    update = indexing._update_retrying
+
+    def watched(ids):
+        applied.append(set(ids))
+        return update(ids)
+
+    monkeypatch.setattr(indexing, "_update_retrying", watched)
+    articles = [
+        builders.article(title=f"Story {i}", body=f"Vladimir Putin met Erdogan in Ankara ({i}).")
+        for i in range(5)
+    ]
+    extract_articles(articles, resolve=False, processes=1)
+    # Five batches indexed two at a time: three updates, not one at the end.
+    assert [len(ids) for ids in applied] == [2, 2, 1]
+    assert set().union(*applied) == {a.pk for a in articles}
