@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/entities.py [--reuters N] [--gazetteer-names N] [--stdin-mb N]
                                        [--arman-sentences N] [--archive] [--skip ...]
+                                       [--extract-articles N]
 
 Prints:
 - CoNLL-2003 eng.testb and eng.testa apart: precision, recall and F1 of ``extract`` per type
@@ -17,7 +18,13 @@ Prints:
   neither right nor wrong (our places include facilities; Arman's loc does not).
 - ``manage.py entities --json`` on N MB of English news on standard input (Reuters stories,
   repeated to the size): wall time, characters per second and the peak resident memory of
-  that process.
+  that process; the CPU time of the command with its worker processes (characters per
+  CPU-second, which says more on a loaded machine) and the peak of their summed
+  proportional memory (PSS: pages the workers share with the command counted once).
+- With ``--extract-articles N``: ``extract_articles`` over N articles of the database
+  (DATABASE_URL) never looked at, then resolution: characters per second and per CPU-second
+  (this process, its worker processes and its PostgreSQL backend). It writes to that
+  database: use a throw-away one (import a corpus with ``--skip-entities`` into it).
 - With ``--archive``: the database's entities (DATABASE_URL, or the development SQLite):
   names that are a number, amount or time, or start with punctuation; and one-word person
   names that stand apart although exactly one full person name in the archive ends in them.
@@ -301,9 +308,13 @@ def read_arman(limit: int | None) -> tuple[str, set[tuple[str, int, int]], set[t
     return text, gold, facilities
 
 
-def _run_command(args: list[str], text: str) -> tuple[str, float, float]:
+def _run_command(
+    args: list[str], text: str, tree: dict[str, float] | None = None
+) -> tuple[str, float, float]:
     """Run ``manage.py entities`` with ``text`` on standard input: (its output, seconds, its
-    peak resident memory in MB)."""
+    peak resident memory in MB). With ``tree``, also fills in ``tree["cpu"]``: the CPU
+    seconds of the command and its worker processes, and ``tree["pss"]``: the peak of their
+    summed proportional memory in MB (shared pages counted once across them)."""
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -322,12 +333,21 @@ def _run_command(args: list[str], text: str) -> tuple[str, float, float]:
     peak = [0]
     watcher = threading.Thread(target=_watch_peak, args=(process, peak))
     watcher.start()
+    pss = [0]
+    if tree is not None:
+        threading.Thread(target=_watch_tree, args=(process, pss), daemon=True).start()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process.stdin.write(text.encode("utf-8"))
     process.stdin.close()
     reader.join()
     status = process.wait()
     watcher.join()
     seconds = time.perf_counter() - start
+    if tree is not None:
+        # The command waits for its workers, so its children's CPU counts in its own.
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        tree["cpu"] = sum(getattr(after, f) - getattr(before, f) for f in ("ru_utime", "ru_stime"))
+        tree["pss"] = pss[0] / 1024
     if status:
         raise SystemExit(f"manage.py entities {' '.join(args)} failed ({status})")
     return b"".join(chunks).decode("utf-8"), seconds, peak[0] / 1024
@@ -344,6 +364,28 @@ def _watch_peak(process: subprocess.Popen, peak: list[int]) -> None:
         except (FileNotFoundError, ProcessLookupError, ValueError):
             pass
         time.sleep(0.05)
+
+
+def _watch_tree(process: subprocess.Popen, peak: list[int]) -> None:
+    """Keep in ``peak[0]`` the largest sum of Pss (kB) over ``process`` and its children
+    (the workers of ``articles.entities.parallel``) until it ends."""
+    while process.poll() is None:
+        total = 0
+        pids = [process.pid]
+        try:
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
+            pids += [int(pid) for pid in children.split()]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+        for pid in pids:
+            try:
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+            except (FileNotFoundError, ProcessLookupError, ValueError):
+                pass
+        peak[0] = max(peak[0], total)
+        time.sleep(0.2)
 
 
 def arman(limit: int | None) -> None:
@@ -375,11 +417,64 @@ def stdin_memory(megabytes: float) -> None:
             if length >= size:
                 break
     text = "".join(parts)[:size]
-    output, seconds, peak = _run_command(["--json"], text)
+    tree: dict[str, float] = {}
+    output, seconds, peak = _run_command(["--json"], text, tree)
     print(
         f"\nmanage.py entities --json, {len(text) / 1e6:.1f} M chars of Reuters on stdin: "
         f"{seconds:.0f} s = {len(text) / seconds:,.0f} chars/s, "
-        f"{output.count(chr(10)):,} entities, peak resident memory {peak:.0f} MB"
+        f"{output.count(chr(10)):,} entities, peak resident memory {peak:.0f} MB\n"
+        f"  CPU {tree['cpu']:.0f} s with its workers = {len(text) / tree['cpu']:,.0f} chars "
+        f"per CPU-second; peak memory of the command and its workers together (PSS) "
+        f"{tree['pss']:.0f} MB; load average {os.getloadavg()[0]:.1f}"
+    )
+
+
+def archive_extraction(limit: int) -> None:
+    """``extract_articles`` over the first ``limit`` articles of the database (DATABASE_URL)
+    whose entities were never looked for, as ``extract_entities --not-yet`` runs it, then
+    resolution across the archive: wall and CPU time (this process, its workers, its
+    PostgreSQL backend). It writes to that database: use a throw-away one."""
+    from django.db import connection
+
+    from articles.entities.resolution import resolve_across_archive
+    from articles.entities.tagging import extract_articles
+    from articles.models import Article
+
+    def backend_cpu() -> float:
+        if connection.vendor != "postgresql":
+            return 0.0
+        connection.ensure_connection()
+        stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> tuple[float, float, float]:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (
+            own.ru_utime + own.ru_stime,
+            children.ru_utime + children.ru_stime,
+            backend_cpu(),
+        )
+
+    todo = Article.objects.exclude(body="").filter(entities_found_at__isnull=True)
+    ids = list(todo.order_by("pk").values_list("pk", flat=True)[:limit])
+    chars = sum(map(len, Article.objects.filter(pk__in=ids).values_list("body", flat=True)))
+    articles = Article.objects.filter(pk__in=ids).order_by("pk").prefetch_related("mentions")
+    load = os.getloadavg()[0]
+    start, before = time.perf_counter(), cpu()
+    done = extract_articles(articles.iterator(chunk_size=500), resolve=False)
+    middle, after = time.perf_counter(), cpu()
+    resolve_across_archive()
+    end, last = time.perf_counter(), cpu()
+    used = [b - a for a, b in zip(before, after, strict=True)]
+    print(
+        f"\nextract_articles, {done:,} articles, {chars:,} chars (load {load:.1f} to "
+        f"{os.getloadavg()[0]:.1f}): {middle - start:.0f} s = {chars / (middle - start):,.0f} "
+        f"chars/s; CPU {used[0]:.1f} s here + {used[1]:.1f} s workers + {used[2]:.1f} s "
+        f"PostgreSQL = {chars / sum(used):,.0f} chars per CPU-second\n"
+        f"  resolution across the archive: {end - middle:.1f} s, CPU "
+        f"{sum(b - a for a, b in zip(after, last, strict=True)):.1f} s"
     )
 
 
@@ -443,6 +538,13 @@ def main() -> None:
     parser.add_argument("--arman-sentences", type=int, help="Only the first N Arman sentences.")
     parser.add_argument("--archive", action="store_true", help="Report on the database too.")
     parser.add_argument(
+        "--extract-articles",
+        type=int,
+        metavar="N",
+        help="Time extract_articles over N articles of the database not yet looked at "
+        "(writes to it: a throw-away database).",
+    )
+    parser.add_argument(
         "--skip",
         nargs="*",
         default=[],
@@ -467,6 +569,8 @@ def main() -> None:
         arman(args.arman_sentences)
     if "stdin" not in args.skip:
         stdin_memory(args.stdin_mb)
+    if args.extract_articles:
+        archive_extraction(args.extract_articles)
     if args.archive:
         archive_report()
 

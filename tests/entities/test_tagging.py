@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from articles.entities import extract
 from articles.entities.merge import merge_entities
+from articles.entities.normalise import group
 from articles.entities.tagging import extract_articles
 from articles.models import Article, Entity, Mention
 from tests import builders
@@ -113,3 +115,87 @@ def test_a_source_keyword_that_is_no_name_is_never_found_in_texts(search_index):
     fa = builders.article(body="ارشاد در سال ۲۰۲۲ گزارش داد.", language="fa")
     extract_articles([fa])
     assert "؛ ارشاد" not in names(fa) and "۲۰۲۲" not in names(fa)
+
+
+def test_articles_found_by_workers_get_what_one_process_gives(search_index, monkeypatch):
+    from articles.entities import tagging
+
+    monkeypatch.setattr(tagging, "BATCH_SIZE", 2)
+    bodies = [
+        BODY,
+        "Angela Merkel spoke in Berlin. The Bundesbank said nothing.",
+        "Vladimir Putin flew to Ankara. Putin met Erdogan there.",
+        "The United Nations met in Geneva on Monday.",
+        "Boris Johnson left London for Paris.",
+    ]
+    articles = [builders.article(title=f"Story {i}", body=body) for i, body in enumerate(bodies)]
+
+    def stored():
+        return {
+            (m.article_id, m.entity.name, m.count, tuple(map(tuple, m.positions)))
+            for m in Mention.objects.select_related("entity")
+        }
+
+    assert extract_articles(articles, processes=1) == 5
+    alone = stored()
+    Mention.objects.all().delete()
+    assert extract_articles(articles, processes=2) == 5
+    assert stored() == alone and len(alone) > 10
+
+
+def test_a_batch_names_a_new_entity_once_however_many_articles_name_it(search_index):
+    from articles.entities.tagging import EntityResolver, tag_articles
+    from articles.search.indexing import deferred_indexing
+
+    builders.entity("Angela-Merkel", Entity.Kind.OTHER)  # takes the slug "angela-merkel"
+    one = builders.article(title="One", body="Angela Merkel spoke in Berlin.")
+    two = builders.article(title="Two", body="Angela Merkel left Berlin for Paris.")
+    found = {a.pk: group(extract(a.body, "en")) for a in (one, two)}
+    with deferred_indexing() as scheduled:
+        tag_articles([(a, found[a.pk]) for a in (one, two)], EntityResolver())
+        assert {one.pk, two.pk} <= scheduled  # the entity facet of both changes
+    merkel = Entity.objects.get(name="Angela Merkel")
+    assert merkel.slug == "angela-merkel-2" and merkel.kind == Entity.Kind.PERSON
+    assert Entity.objects.filter(name="Berlin").count() == 1
+    assert names(one) == {"Angela Merkel", "Berlin"}
+    assert names(two) == {"Angela Merkel", "Berlin", "Paris"}
+    one.refresh_from_db()
+    assert one.entities_found_at is not None
+
+
+# Committed for real: a mention's article is checked when its transaction commits.
+@pytest.mark.django_db(transaction=True)
+def test_an_article_that_cannot_be_stored_costs_only_itself(search_index, caplog):
+    from articles.entities.tagging import EntityResolver, _store
+
+    good = builders.article(title="Good", body="Angela Merkel spoke in Berlin.")
+    gone = builders.article(title="Gone", body="Vladimir Putin spoke in Moscow.")
+    found = [(a, group(extract(a.body, "en"))) for a in (good, gone)]
+    Article.objects.filter(pk=gone.pk).delete()  # its mentions can no longer be written
+    assert _store(found, EntityResolver()) == [good]
+    assert names(good) == {"Angela Merkel", "Berlin"}
+    assert f"Entities of article {gone.pk} could not be stored" in caplog.text
+
+
+def test_the_index_keeps_up_as_a_long_run_goes(search_index, monkeypatch):
+    from articles.entities import tagging
+    from articles.search import indexing
+
+    monkeypatch.setattr(tagging, "BATCH_SIZE", 1)
+    monkeypatch.setattr(tagging, "INDEX_EVERY", 2)
+    applied = []
+    update = indexing._update_retrying
+
+    def watched(ids):
+        applied.append(set(ids))
+        return update(ids)
+
+    monkeypatch.setattr(indexing, "_update_retrying", watched)
+    articles = [
+        builders.article(title=f"Story {i}", body=f"Vladimir Putin met Erdogan in Ankara ({i}).")
+        for i in range(5)
+    ]
+    extract_articles(articles, resolve=False, processes=1)
+    # Five batches indexed two at a time: three updates, not one at the end.
+    assert [len(ids) for ids in applied] == [2, 2, 1]
+    assert set().union(*applied) == {a.pk for a in articles}

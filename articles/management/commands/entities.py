@@ -5,10 +5,12 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
 from articles.entities import language_of, read_pieces
+from articles.entities.parallel import in_parallel
 from articles.entities.tagging import ArchiveExtractor
 
 # Pieces of the input that go through the model together: small enough that memory stays
-# flat however long the input (about 8 x 10,000 characters in the model at once).
+# flat however long the input (about 8 x 10,000 characters in the model at once, in each
+# worker process; see articles.entities.parallel).
 PIECE = 10_000
 PIECES_AT_ONCE = 8
 
@@ -42,20 +44,28 @@ class Command(BaseCommand):
             extractor = ArchiveExtractor(empty=True)
         if not options["json"]:
             self.stdout.write(f"{'start':>7} {'end':>7}  {'kind':<12}  text")
+        jobs = self._jobs(stream, options["language"])
+        for batch, found in in_parallel(
+            jobs, lambda texts, language: list(extractor.extract_many(texts, language))
+        ):
+            self._write(batch, found, options["json"])
+
+    @staticmethod
+    def _jobs(stream, language_given):
+        """The input a few pieces at a time, each group in one language."""
         batch: list[tuple[int, str]] = []
         batch_language = None
         for offset, piece in read_pieces(stream, PIECE):
-            language = options["language"] or language_of(piece)
+            language = language_given or language_of(piece)
             if batch and (language != batch_language or len(batch) == PIECES_AT_ONCE):
-                self._write(extractor, batch, batch_language, options["json"])
+                yield batch, [piece for _, piece in batch], batch_language
                 batch = []
             batch.append((offset, piece))
             batch_language = language
         if batch:
-            self._write(extractor, batch, batch_language, options["json"])
+            yield batch, [piece for _, piece in batch], batch_language
 
-    def _write(self, extractor, batch, language, as_json):
-        found = extractor.extract_many([piece for _, piece in batch], language)
+    def _write(self, batch, found, as_json):
         for (offset, _piece), spans in zip(batch, found, strict=True):
             for span in spans:
                 start, end = offset + span.start, offset + span.end

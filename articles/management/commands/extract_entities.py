@@ -67,6 +67,9 @@ class Command(BaseCommand):
         if not_yet:
             articles = articles.filter(entities_found_at__isnull=True)
         total = articles.count()
+        # No monitor thread beside the bar: extraction forks its workers only from a process
+        # without other threads (articles.entities.parallel).
+        tqdm.monitor_interval = 0
         with tqdm(
             total=total,
             unit="article",
