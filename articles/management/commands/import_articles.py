@@ -84,7 +84,9 @@ class Command(BaseCommand):
         except ImportSourceError as exc:
             raise CommandError(str(exc)) from exc
 
-        # tqdm shows itself only on a terminal, unless switched off.
+        # tqdm shows itself only on a terminal, unless switched off; no monitor thread beside
+        # it, so that extraction may fork its workers (articles.entities.parallel).
+        tqdm.monitor_interval = 0
         with tqdm(
             total=total,
             unit="article",
