@@ -338,7 +338,7 @@ def _story_of_deleted_article(sender, instance: Article, **kwargs) -> None:
         .values_list("story_id", flat=True)
         .first()
     )
-    setattr(instance, "_story_id", story_id)  # noqa: B010 (not a field of Article)
+    setattr(instance, "_story_id", story_id)  # noqa: B010 (no such field for mypy)
 
 
 def _article_deleted(sender, instance: Article, **kwargs) -> None:
