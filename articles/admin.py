@@ -432,6 +432,15 @@ class StoryVersionForm(forms.ModelForm):
         model = StoryVersion
         fields = ["article"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A tabular inline labels its columns, not its inputs: each input is named here,
+        # with the article it stands for, for screen readers.
+        article = self.instance.article if self.instance.article_id else None
+        name = f"“{article.title[:80]}”" if article else "this article"
+        self.fields["article"].widget.attrs["aria-label"] = f"Article (id) of version: {name}"
+        self.fields["split_out"].widget.attrs["aria-label"] = f"Split out {name}"
+
 
 class StoryVersionInline(admin.TabularInline):
     model = StoryVersion
@@ -503,6 +512,9 @@ class StoryAdmin(admin.ModelAdmin):
     readonly_fields = ["confirmed"]
     inlines = [StoryVersionInline]
     actions = ["confirm_selected", "merge_selected"]
+
+    class Media:
+        css = {"all": ["css/admin-stories.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(version_count=Count("versions"))
