@@ -131,8 +131,14 @@ def numbers(text: str) -> list[str]:
     return sorted(set(_NUMBER.findall(normalise_persian_arabic(text))))[:MAX_NUMBERS]
 
 
-def figures_agree(a: set[str], b: set[str]) -> bool:
-    """Whether two texts' numbers allow them to be one story (see ``NUMBERS_SHARED``)."""
+def figures_agree(a: set[str], b: set[str], short: bool = False) -> bool:
+    """Whether two texts' numbers allow them to be one story (see ``NUMBERS_SHARED``).
+    Two ``short`` texts (either under ``SHORT_SIZE`` shingles) that both hold numbers must
+    hold the same ones: a headline and its line of description made from a template (a
+    game's recap, a daily price) differ in nothing else, and in a text that short a changed
+    figure is a changed fact (GNews: the same two teams' games on two days)."""
+    if short and a and b:
+        return a == b
     if len(a) < MIN_NUMBERS or len(b) < MIN_NUMBERS:
         return True
     return len(a & b) / min(len(a), len(b)) >= NUMBERS_SHARED
@@ -409,7 +415,9 @@ def candidates(
                 (score, o)
                 for score, o in scored
                 if same_story(score, sizes[pk], sizes[o])
-                and figures_agree(figures[pk], figures[o])
+                and figures_agree(
+                    figures[pk], figures[o], short=min(sizes[pk], sizes[o]) < SHORT_SIZE
+                )
                 and close_in_time(dates[pk], dates[o])
             ),
             key=lambda item: (-item[0], item[1]),

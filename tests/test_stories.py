@@ -102,6 +102,23 @@ def test_short_texts_differing_in_one_name_are_two_stories(db):
     assert story_of(second) is None
 
 
+def test_short_templated_texts_differing_in_a_figure_are_two_stories(db):
+    recap = (
+        "Harwick Rovers vs. Elmstead Town: results, stats and recap. Live coverage, scoring "
+        "and expert picks for the match between Harwick Rovers and Elmstead Town on May {}, 2025"
+    )
+    first = builders.article("Rovers v Town", recap.format(16), published_on=dt.date(2025, 5, 16))
+    next_day = builders.article(
+        "Rovers v Town", recap.format(17), published_on=dt.date(2025, 5, 17)
+    )
+    again = builders.article(
+        "Rovers v Town recap", recap.format(16), published_on=dt.date(2025, 5, 17)
+    )
+    stories.find_stories()
+    assert story_of(first) == story_of(again) is not None
+    assert story_of(next_day) is None
+
+
 def test_recurring_reports_with_other_figures_are_two_stories(db):
     report = (
         "Floor traders at the Harbour Exchange estimate today's hog slaughter at about "
