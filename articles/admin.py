@@ -432,6 +432,15 @@ class StoryVersionForm(forms.ModelForm):
         model = StoryVersion
         fields = ["article"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A tabular inline labels its columns, not its inputs: each input is named here,
+        # with the article it stands for, for screen readers.
+        article = self.instance.article if self.instance.article_id else None
+        name = f"“{article.title[:80]}”" if article else "this article"
+        self.fields["article"].widget.attrs["aria-label"] = f"Article (id) of version: {name}"
+        self.fields["split_out"].widget.attrs["aria-label"] = f"Split out {name}"
+
 
 class StoryVersionInline(admin.TabularInline):
     model = StoryVersion
@@ -461,18 +470,51 @@ class StoryVersionInline(admin.TabularInline):
         return version.article.get_status_display() if version.article_id else "—"
 
 
+class StoryVersionsFilter(admin.SimpleListFilter):
+    """Stories of two versions or more, unless asked: a story an editor split down to one
+    version is kept for what it keeps apart (``stories.drop_lone_stories``), not to be
+    listed among the stories to check."""
+
+    title = "versions"
+    parameter_name = "versions"
+
+    def lookups(self, request, model_admin):
+        return [("one", "one left after a split")]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "two or more",
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "one":
+            return queryset.filter(version_count__lt=2)
+        return queryset.filter(version_count__gte=2)
+
+
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
     """Stories found automatically, for editors to confirm, split and merge; what they
     decide stands against every later automatic pass (``articles.stories``)."""
 
     list_display = ["__str__", "version_count", "confirmed", "updated_at"]
-    list_filter = ["confirmed"]
+    list_filter = [StoryVersionsFilter, "confirmed"]
     search_fields = ["title", "versions__article__title"]
     fields = ["title", "confirmed"]
     readonly_fields = ["confirmed"]
     inlines = [StoryVersionInline]
     actions = ["confirm_selected", "merge_selected"]
+
+    class Media:
+        css = {"all": ["css/admin-stories.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(version_count=Count("versions"))

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from datasketch import MinHash
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, signals
 from django.utils import timezone
 
 from articles import public
@@ -131,8 +131,15 @@ def numbers(text: str) -> list[str]:
     return sorted(set(_NUMBER.findall(normalise_persian_arabic(text))))[:MAX_NUMBERS]
 
 
-def figures_agree(a: set[str], b: set[str]) -> bool:
-    """Whether two texts' numbers allow them to be one story (see ``NUMBERS_SHARED``)."""
+def figures_agree(a: set[str], b: set[str], short: bool = False) -> bool:
+    """Whether two texts' numbers allow them to be one story (see ``NUMBERS_SHARED``).
+    Of two ``short`` texts (either under ``SHORT_SIZE`` shingles), one's numbers must all be
+    in the other: a headline and its line of description made from a template (a game's
+    recap, a daily price) differ in nothing else, and in a text that short a changed figure
+    is a changed fact (GNews: the same two teams' games on two days). A cut version may
+    have lost a figure, not changed one."""
+    if short:
+        return a <= b or b <= a
     if len(a) < MIN_NUMBERS or len(b) < MIN_NUMBERS:
         return True
     return len(a & b) / min(len(a), len(b)) >= NUMBERS_SHARED
@@ -219,7 +226,7 @@ def find_stories(
     if rebuild:
         with transaction.atomic():
             StoryVersion.objects.filter(by_editor=False).delete()
-            _drop_lone_stories(Story.objects.all())
+            drop_lone_stories(Story.objects.all())
             Fingerprint.objects.update(grouped=False)
     todo = Article.objects.filter(pending()).order_by("pk").values_list("pk", flat=True)
     if ids is None:
@@ -310,13 +317,49 @@ def _pass_batch(ids: list[int], report: StoryReport, placed_now: set[int]) -> No
 def _leave(version: StoryVersion) -> None:
     story = version.story
     version.delete()
-    _drop_lone_stories(Story.objects.filter(pk=story.pk))
+    drop_lone_stories(Story.objects.filter(pk=story.pk))
 
 
-def _drop_lone_stories(stories) -> None:
-    """An unconfirmed story of fewer than two versions is no story: it goes (and its one
-    version is free again)."""
-    stories.filter(confirmed=False).annotate(n=Count("versions")).filter(n__lt=2).delete()
+def drop_lone_stories(stories) -> int:
+    """A story of fewer than two versions (one was deleted, or left when its text
+    changed) is no story: it goes, and its one version is free again for the next pass
+    to place. One that an editor split is kept, though, while it has a version: its
+    exclusions are what keeps the split-out articles from being put back with that version
+    (it is not shown: ``public_version_counts``, the admin's list). Returns how many went."""
+    lone = stories.annotate(n=Count("versions", distinct=True)).filter(
+        Q(n=0) | Q(n=1, exclusions__isnull=True)
+    )
+    ids = list(lone.values_list("pk", flat=True).distinct())
+    if not ids:
+        return 0
+    freed = StoryVersion.objects.filter(story_id__in=ids).values_list("article_id", flat=True)
+    Fingerprint.objects.filter(pk__in=list(freed)).update(grouped=False)
+    Story.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def _story_of_deleted_article(sender, instance: Article, **kwargs) -> None:
+    # pre_delete: the article's version goes with it, so its story is noted first.
+    story_id = (
+        StoryVersion.objects.filter(article_id=instance.pk)
+        .values_list("story_id", flat=True)
+        .first()
+    )
+    setattr(instance, "_story_id", story_id)  # noqa: B010 (no such field for mypy)
+
+
+def _article_deleted(sender, instance: Article, **kwargs) -> None:
+    story_id = getattr(instance, "_story_id", None)
+    if story_id is not None:
+        drop_lone_stories(Story.objects.filter(pk=story_id))
+
+
+def connect_signals() -> None:
+    """An article deleted (in the admin, by a command, in bulk) takes its story with it
+    when it leaves fewer than two versions (``drop_lone_stories``). Called by the app's
+    ``ready()``."""
+    signals.pre_delete.connect(_story_of_deleted_article, sender=Article)
+    signals.post_delete.connect(_article_deleted, sender=Article)
 
 
 def same_story(score: float, size_a: int, size_b: int) -> bool:
@@ -373,7 +416,9 @@ def candidates(
                 (score, o)
                 for score, o in scored
                 if same_story(score, sizes[pk], sizes[o])
-                and figures_agree(figures[pk], figures[o])
+                and figures_agree(
+                    figures[pk], figures[o], short=min(sizes[pk], sizes[o]) < SHORT_SIZE
+                )
                 and close_in_time(dates[pk], dates[o])
             ),
             key=lambda item: (-item[0], item[1]),
@@ -518,6 +563,29 @@ MAX_DIFF_WORDS = 1500  # words of each text compared (difflib is quadratic at wo
 MAX_CHANGES = 8  # changes shown per version
 MAX_CHANGE_WORDS = 30  # words shown of one removed or added passage
 CONTEXT_WORDS = 4  # unchanged words shown before a change
+
+
+def public_version_counts(article_ids: Iterable[int]) -> dict[int, int]:
+    """For each of ``article_ids``, how many public versions its story has, itself
+    included: 1 for an article in no story, or whose other versions are all withdrawn (or
+    not published yet). One query per 900 ids."""
+    ids = list(dict.fromkeys(article_ids))
+    public_in_story = (
+        public.articles()
+        .filter(story_version__story_id=OuterRef("story_id"))
+        .order_by()
+        .values("story_version__story_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counts: dict[int, int] = {}
+    for chunk in _chunks(ids):
+        counts.update(
+            StoryVersion.objects.filter(article_id__in=chunk)
+            .annotate(n=Subquery(public_in_story))
+            .values_list("article_id", "n")
+        )
+    return {pk: max(counts.get(pk) or 0, 1) for pk in ids}
 
 
 def versions_of(article: Article):

@@ -15,6 +15,9 @@ comparison, the buckets, p50 / p95 / max in milliseconds; and a check that each 
 counts add up to the search page's total (``run_search``) for the same range, and that
 both backends give the same numbers.
 
+Comparisons of queries with filters of their own (``q1``, ``f1``, ``from1``, ``to1`` …, as
+the page's form sends them) are timed and checked the same way.
+
 Target (issue 19): a five-query, 30-year comparison under a second on both backends.
 """
 
@@ -28,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +40,21 @@ sys.path.insert(0, str(ROOT))
 BACKENDS = ("whoosh", "postgres")
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsarchive_bench_trends"
 FIVE = ["oil", "government", '"prime minister"', "iran OR iraq", "market -stock"]
+# The five with filters of their own: a language, a stretch of years, both, or none; the
+# same word twice in two languages (two series of one query text).
+OWN = {
+    "q1": "oil",
+    "f1": "language:en",
+    "q2": "government",
+    "from2": "2000",
+    "to2": "2010",
+    "q3": "government",
+    "f3": "language:fa",
+    "q4": "iran OR iraq",
+    "f4": "language:en",
+    "from4": "2003",
+    "q5": "market -stock",
+}
 # (name, query string); 1995-2025 is the 30 years the shared corpus spans most of.
 COMPARISONS = [
     ("5 queries, 30 years, by year", {"q": FIVE, "from": "1995", "to": "2025"}),
@@ -53,6 +72,16 @@ COMPARISONS = [
         {"q": ["said"], "from": "1995", "to": "2025", "interval": "week"},
     ),
     ("5 queries, a language filter", {"q": FIVE, "from": "1995", "to": "2025", "f": "language:en"}),
+    # Each query with filters of its own (the page's numbered form: q1, f1, from1, to1 …).
+    (
+        "5 queries, each with its own filters, 30 years",
+        {"from": "1995", "to": "2025", **OWN},
+    ),
+    ("5 queries, each with its own filters, whole range", OWN),
+    (
+        "5 queries, own filters within a shared one, by month",
+        {**OWN, "f": "language:en", "from": "1995", "to": "2025", "interval": "month"},
+    ),
 ]
 
 
@@ -84,7 +113,7 @@ def side(backend: str, args) -> dict:
 
     from articles.models import Article
     from articles.search.indexing import rebuild_index
-    from articles.search.service import SearchParams, run_search
+    from articles.search.service import run_search
     from articles.search.trends import TrendParams, compare
 
     search_backend = connections["default"].get_backend()
@@ -109,7 +138,7 @@ def side(backend: str, args) -> dict:
             started = time.perf_counter()
             compare(params)
             times.append((time.perf_counter() - started) * 1000)
-        numbers = {f"{s.query}|{s.value or ''}": s.counts for s in result.series}
+        numbers = {series_key(s): s.counts for s in result.series}
         out["comparisons"].append(
             {
                 "name": name,
@@ -128,17 +157,27 @@ def side(backend: str, args) -> dict:
             f"p50 {statistics.median(times):.0f} ms, max {max(times):.0f} ms",
             flush=True,
         )
-    # Each query's yearly counts add up to the search page's total for the same range.
+    # Each query's counts add up to the search page's total for the same query, range and
+    # filters (its own and the shared ones), where the range is given.
     differ = []
-    first = out["comparisons"][0]
-    for text in FIVE:
-        total = run_search(
-            SearchParams.from_query(query_dict({"q": text, "from": "1995", "to": "2025"}))
-        ).total
-        if sum(first["numbers"][f"{text}|"]) != total:
-            differ.append((text, sum(first["numbers"][f"{text}|"]), total))
+    for name, values in COMPARISONS:
+        if "from" not in values or values.get("split"):
+            continue
+        for series in compare(TrendParams.from_query(query_dict(values))).series:
+            total = run_search(replace(series.filters, q=series.query)).total
+            if series.count != total:
+                differ.append((name, series_key(series), series.count, total))
     out["differ_from_search"] = differ
     return out
+
+
+def series_key(series) -> str:
+    """A series by its query, the filters it counts in and its split value: one query text
+    may be asked twice with filters of its own."""
+    from urllib.parse import urlencode
+
+    filters = urlencode(sorted(series.filters.as_query().items()), doseq=True)
+    return f"{series.query}|{filters}|{series.value or ''}"
 
 
 def main() -> None:

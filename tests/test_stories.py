@@ -102,6 +102,23 @@ def test_short_texts_differing_in_one_name_are_two_stories(db):
     assert story_of(second) is None
 
 
+def test_short_templated_texts_differing_in_a_figure_are_two_stories(db):
+    recap = (
+        "Harwick Rovers vs. Elmstead Town: results, stats and recap. Live coverage, scoring "
+        "and expert picks for the match between Harwick Rovers and Elmstead Town on May {}, 2025"
+    )
+    first = builders.article("Rovers v Town", recap.format(16), published_on=dt.date(2025, 5, 16))
+    next_day = builders.article(
+        "Rovers v Town", recap.format(17), published_on=dt.date(2025, 5, 17)
+    )
+    again = builders.article(
+        "Rovers v Town recap", recap.format(16), published_on=dt.date(2025, 5, 17)
+    )
+    stories.find_stories()
+    assert story_of(first) == story_of(again) is not None
+    assert story_of(next_day) is None
+
+
 def test_recurring_reports_with_other_figures_are_two_stories(db):
     report = (
         "Floor traders at the Harbour Exchange estimate today's hog slaughter at about "
@@ -470,6 +487,108 @@ def test_a_withdrawn_version_is_not_counted_in_search(searchable, indexed):
     assert sorted(hit.versions for hit in collapsed.hits) == [1, 2]
 
 
+def test_the_api_counts_published_versions(client, wire):
+    original, cut, corrected, other, _ = wire
+    stories.find_stories()
+
+    def counted(article):
+        url = reverse("articles:api-article", args=[article.slug])
+        return client.get(url).json()["story_versions"]
+
+    assert counted(original) == counted(cut) == 3
+    assert counted(other) == 1  # in no story
+    cut.withdraw()
+    assert counted(original) == counted(corrected) == 2
+    corrected.withdraw()
+    assert counted(original) == 1
+    cut.publish()
+    assert counted(original) == 2
+
+
+def test_api_search_results_count_published_versions(client, searchable, indexed):
+    def counts():
+        results = client.get(reverse("articles:api-search"), {"q": "channel"}).json()["results"]
+        return sorted(hit["story_versions"] for hit in results)
+
+    assert counts() == [1, 3, 3, 3]
+    with indexed():
+        searchable[1].withdraw()
+    assert counts() == [1, 2, 2]
+
+
+# --- a story left with one version --------------------------------------------------------
+
+
+def listed_stories(admin_client, **filters):
+    page = admin_client.get(reverse("admin:articles_story_changelist"), filters)
+    assert page.status_code == 200
+    return {
+        story.pk
+        for story in Story.objects.all()
+        if reverse("admin:articles_story_change", args=[story.pk]) in page.content.decode()
+    }
+
+
+def test_deleting_versions_down_to_one_drops_the_story(client, admin_client, wire):
+    original, cut, corrected, *_ = wire
+    stories.find_stories()
+    story = Story.objects.get()
+    cut.delete()
+    assert Story.objects.filter(pk=story.pk).exists()  # two versions left
+    corrected.delete()
+    assert not Story.objects.exists() and story_of(original) is None
+    page = client.get(original.get_absolute_url()).content.decode()
+    assert "Other versions of this story" not in page
+    assert listed_stories(admin_client) == set()
+    # The version left is free again: the next pass puts it with a new reprint.
+    reprint = make(WIRE[1:], title="Channel works", published_on=dt.date(2020, 3, 5))
+    stories.find_stories()
+    assert story_of(original) == story_of(reprint) is not None
+
+
+def test_deleting_in_bulk_drops_the_story_too(wire):
+    original, cut, corrected, *_ = wire
+    stories.find_stories()
+    stories.confirm(Story.objects.all())  # a confirmed story of one version is no story either
+    Article.objects.filter(pk__in=[cut.pk, corrected.pk]).delete()
+    assert not Story.objects.exists() and story_of(original) is None
+
+
+def test_a_story_split_down_to_one_keeps_the_split_but_is_not_shown(client, admin_client, wire):
+    original, cut, corrected, *_ = wire
+    stories.find_stories()
+    story = Story.objects.get()
+    new = stories.split_out(story, [cut.pk, corrected.pk])
+    assert story_of(original) == story.pk  # alone, kept for what it keeps apart
+    assert listed_stories(admin_client) == {new.pk}
+    assert listed_stories(admin_client, versions="one") == {story.pk}
+    page = client.get(original.get_absolute_url()).content.decode()
+    assert "Other versions of this story" not in page
+    api = client.get(reverse("articles:api-article", args=[original.slug])).json()
+    assert api["story_versions"] == 1
+    stories.find_stories(rebuild=True)
+    assert story_of(cut) == story_of(corrected) == new.pk != story_of(original)
+    # A new reprint of it joins it, and it is a story again.
+    reprint = make(WIRE[1:], title="Channel works", published_on=dt.date(2020, 3, 5))
+    stories.find_stories()
+    assert story_of(reprint) in {story.pk, new.pk}  # (the most similar version's story)
+    # Its last version deleted, the lone story goes.
+    for article in (original, reprint):
+        article.delete()
+    assert not Story.objects.filter(pk=story.pk).exists()
+
+
+def test_a_split_of_one_from_two_leaves_no_listed_story(admin_client, wire):
+    original, cut, corrected, *_ = wire
+    corrected.delete()
+    stories.find_stories()
+    story = Story.objects.get()
+    stories.split_out(story, [cut.pk])
+    assert listed_stories(admin_client) == set()
+    stories.find_stories(rebuild=True)
+    assert story_of(cut) is None and story_of(original) == story.pk
+
+
 # --- admin --------------------------------------------------------------------------------
 
 
@@ -484,9 +603,10 @@ def test_admin_confirm_and_merge_actions(admin_client, wire):
     assert story.confirmed and not story.versions.filter(by_editor=False).exists()
     side = Story.objects.create(title="Libraries")
     StoryVersion.objects.create(story=side, article=wire[3])
+    StoryVersion.objects.create(story=side, article=wire[4])
     admin_client.post(url, {"action": "merge_selected", "_selected_action": [story.pk, side.pk]})
     assert Story.objects.count() == 1
-    assert story_of(wire[3]) == story.pk
+    assert story_of(wire[3]) == story_of(wire[4]) == story.pk
 
 
 def test_admin_split_out_selected_versions(admin_client, wire):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
-from articles import public
+from articles import public, stories
 from articles.api.params import (
     ORDERINGS,
     PAGE_SIZE,
@@ -200,7 +200,8 @@ def article_detail(request: HttpRequest, slug: str = _slug_of("article")):
         .select_related("entity")
         .order_by("-count", "entity__name")
     )
-    return ArticleDetail.of(request, article, mentions)
+    versions = stories.public_version_counts([article.pk])[article.pk]
+    return ArticleDetail.of(request, article, mentions, versions)
 
 
 @router.get(

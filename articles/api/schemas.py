@@ -28,6 +28,15 @@ FACET_VALUES = 50  # the most frequent values of each search facet
 
 Url = Annotated[str, Field(json_schema_extra={"format": "uri"})]
 Count = Annotated[int, Field(ge=0)]
+StoryVersions = Annotated[
+    int,
+    Field(
+        ge=1,
+        description="How many published versions its story has, this one included (one "
+        "more than the page's other versions of this story): 1 for an article in no story. "
+        "Withdrawn versions are never counted.",
+    ),
+]
 # Entity.Kind's values as the API's enum (the model's choices, in the model's order).
 Kind = Entity.Kind
 
@@ -164,12 +173,17 @@ class ArticleDetail(ArticleSummary):
         description="Entities the article mentions (accepted mentions of entities not "
         "merged away), most mentioned first."
     )
+    story_versions: StoryVersions
 
     @classmethod
-    def of(cls, request: HttpRequest, article: Article, mentions=()) -> ArticleDetail:
-        """``mentions``: the article's public mentions, their entities joined."""
+    def of(
+        cls, request: HttpRequest, article: Article, mentions=(), story_versions: int = 1
+    ) -> ArticleDetail:
+        """``mentions``: the article's public mentions, their entities joined;
+        ``story_versions``: ``articles.stories.public_version_counts``'s for it."""
         return cls(
             **cls.fields_of(request, article),
+            story_versions=story_versions,
             body=article.body,
             paragraphs=article.paragraphs,
             entities=[
@@ -310,12 +324,14 @@ class SearchHit(ArticleSummary):
         "no other markup; … where the body was cut."
     )
     score: float = Field(description="Relevance (0 when sorted by date).")
+    story_versions: StoryVersions
 
     @classmethod
-    def of_hit(cls, request: HttpRequest, hit: Hit) -> SearchHit:
+    def of_hit(cls, request: HttpRequest, hit: Hit, story_versions: int = 1) -> SearchHit:
         score = float(hit.score or 0)
         return cls(
             **cls.fields_of(request, hit.article),
+            story_versions=story_versions,
             title_html=str(hit.title),
             snippet=str(hit.snippet),
             score=score if math.isfinite(score) else 0.0,

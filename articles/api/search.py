@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, Query, Router, Schema
 
+from articles import stories
 from articles.api.params import PAGE_SIZE, PageSize, envelope
 from articles.api.schemas import FACET_VALUES, Error, SearchHit, SearchPage
 from articles.search.facets import FACETS
@@ -120,5 +121,6 @@ def search(request: HttpRequest, query: Query[SearchQuery]):
         pages=outcome.num_pages,
         page_size=params.per_page,
     )
-    results = [SearchHit.of_hit(request, hit) for hit in outcome.hits]
+    versions = stories.public_version_counts(hit.article.pk for hit in outcome.hits)
+    results = [SearchHit.of_hit(request, hit, versions[hit.article.pk]) for hit in outcome.hits]
     return SearchPage(**page, results=results, facets=facets, warnings=warnings)

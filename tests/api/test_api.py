@@ -176,7 +176,7 @@ def test_a_page_past_the_last_is_404(client, archive):
 def test_article_detail_in_full(client, archive):
     seedlike = archive["seedlike"]
     data = get(client, "api-article", seedlike.slug)
-    assert set(data) == ARTICLE_SUMMARY | {"body", "paragraphs", "entities"}
+    assert set(data) == ARTICLE_SUMMARY | {"body", "paragraphs", "entities", "story_versions"}
     assert data["title"] == seedlike.title
     assert data["kicker"] == "Ankara and Moscow"
     assert data["summary"] == "Closer ties despite objections."
@@ -188,6 +188,7 @@ def test_article_detail_in_full(client, archive):
     ]
     assert data["word_count"] == len(seedlike.body.split()) == 18
     assert data["language"] == "en"
+    assert data["story_versions"] == 1  # in no story (tests/test_stories.py: in one)
     # The rejected mention is not there; the merged entity's mention is its survivor's.
     assert data["entities"] == [
         {
@@ -327,7 +328,8 @@ def test_search_hits_facets_and_no_warnings(client, archive):
     assert data["count"] == 2
     assert data["warnings"] == []
     hit = next(h for h in data["results"] if h["slug"] == archive["seedlike"].slug)
-    assert set(hit) == ARTICLE_SUMMARY | {"title_html", "snippet", "score"}
+    assert set(hit) == ARTICLE_SUMMARY | {"title_html", "snippet", "score", "story_versions"}
+    assert hit["story_versions"] == 1
     assert "<mark>Erdogan</mark>" in hit["snippet"]
     assert hit["title_html"] == hit["title"]  # no match in the title, nothing marked
     assert hit["score"] > 0
@@ -522,4 +524,4 @@ def test_article_detail_queries_do_not_grow_with_entities(client):
     with CaptureQueriesContext(connection) as many:
         data = client.get(url).json()
     assert len(data["authors"]) == 12 and len(data["entities"]) == 11
-    assert len(many) == len(few) <= 3
+    assert len(many) == len(few) <= 4  # article, bylines, mentions, its story's versions
