@@ -9,8 +9,9 @@ URL and publication; see ``checksum``) is the same article and is skipped. The s
 updates the article, except for the fields an editor corrected by hand
 (``Article.edited_fields``, kept by the admin), which stay as the editor left them.
 
-The search index follows through ``articles.search.indexing``: once, in batches, at the
-end of an import (``deferred_indexing``), never per article.
+The search index follows through ``articles.search.indexing``: each batch of new articles
+as soon as it is stored, the rest in batches at the end of an import (``deferred_indexing``),
+never per article.
 
 What the readers skip while the import reads them (``articles.ingest.record.skip``: a
 malformed row, an unreadable document) is reported as failed, beside the records that could
@@ -239,13 +240,16 @@ def import_records(
     publish_complete: bool = True,
     dry_run: bool = False,
     find_entities: bool = True,
+    group_stories: bool = True,
     on_each: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Store every record (new ones a batch per transaction, the rest each in its own);
     one that fails is reported and the rest go on. New and changed articles then have
-    their entities found (in batches, ``articles.entities``). With ``dry_run`` nothing is
-    written: the report says what would be. Items the readers skip while they are read
-    here count as failed."""
+    their entities found (in batches, ``articles.entities``) and are grouped into stories
+    (``articles.stories``); without ``find_entities`` / ``group_stories``,
+    ``manage.py extract_entities --not-yet`` / ``manage.py find_stories`` catch up
+    afterwards. With ``dry_run`` nothing is written: the report says what would be. Items
+    the readers skip while they are read here count as failed."""
     report = ImportReport(dry_run=dry_run)
     with deferred_indexing():
         with reporting_skips(report.fail):
@@ -260,7 +264,7 @@ def import_records(
             todo = [*created, *report.updated, *_never_tagged(report.unchanged)]
             if todo:
                 extract_articles(_articles(todo))
-        if not dry_run:
+        if group_stories and not dry_run:
             # Reprints and re-sends join their story (articles.stories). Unchanged articles
             # already placed are skipped there; those a stopped run never placed are not.
             try:

@@ -53,7 +53,13 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
 from articles.search import ranking, syntax
-from articles.search.analysis import WORD_PATTERN, compound_spans, index_words, stem
+from articles.search.analysis import (
+    _ARABIC_SCRIPT,  # text without it holds no compounds (``compound_spans``)
+    WORD_PATTERN,
+    compound_spans,
+    index_words,
+    stem,
+)
 from articles.search.backends.base import (
     SUGGEST_SHARE,
     ArchiveQueryMixin,
@@ -118,9 +124,14 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
     letters, digits and inner dots: nothing to escape (no quote, no backslash)."""
     # Words at positions 1, 2, ...; a compound written apart at its first part's position
     # (``compound_spans``); every term counts towards the length, as Whoosh counts them.
+    text = force_str(text or "")
+    if _ARABIC_SCRIPT.search(text):
+        found = ((position, word) for position, _, _, word in compound_spans(text))
+    else:  # no compounds to look for: the words alone, without their spans (a third faster)
+        found = enumerate(index_words(text))
     words = 0
     positions: dict[str, list[str]] = {}
-    for position, _, _, word in compound_spans(force_str(text or "")):
+    for position, word in found:
         words += 1
         position += 1
         at = positions.get(word)
