@@ -352,10 +352,14 @@ def store_batch(
     publish_complete: bool,
     add: Callable[[int, str, ArticleRecord], None],
     one: Callable[[ArticleRecord], None],
+    index_now: bool = True,
 ) -> None:
     """Store a batch of records: new ones in bulk, in one transaction, the rest through
     ``one`` (each in its own); ``add(id, outcome, record)`` is told what became of each
-    stored in bulk. When the bulk part fails, each record goes through ``one`` instead."""
+    stored in bulk. When the bulk part fails, each record goes through ``one`` instead.
+    The new articles are indexed as soon as the batch commits, unless ``index_now`` is
+    false (entities found later would change them again): then with the rest, at the end
+    of the caller's ``deferred_indexing``."""
     prepared, fallback = [], []
     for record in batch:
         try:
@@ -376,7 +380,10 @@ def store_batch(
     # batch, so that memory stays flat and nothing waits for the end of a long run. A run
     # killed before this line leaves the batch stored and not indexed: the next run finds
     # it unchanged and indexes it (``indexing.schedule_out_of_step``).
-    indexing.index_now(ids)
+    if index_now:
+        indexing.index_now(ids)
+    else:
+        indexing.schedule(ids)
     for pk, item in zip(ids, new, strict=True):
         add(pk, CREATED, item.record)
     for record in [*fallback, *(item.record for item in one_by_one)]:

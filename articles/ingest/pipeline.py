@@ -9,9 +9,9 @@ URL and publication; see ``checksum``) is the same article and is skipped. The s
 updates the article, except for the fields an editor corrected by hand
 (``Article.edited_fields``, kept by the admin), which stay as the editor left them.
 
-The search index follows through ``articles.search.indexing``: each batch of new articles
-as soon as it is stored, the rest in batches at the end of an import (``deferred_indexing``),
-never per article.
+The search index follows through ``articles.search.indexing``: in batches at the end of an
+import (``deferred_indexing``), never per article; an import without entity extraction
+indexes each batch of new articles as soon as it is stored.
 
 What the readers skip while the import reads them (``articles.ingest.record.skip``: a
 malformed row, an unreadable document) is reported as failed, beside the records that could
@@ -253,7 +253,10 @@ def import_records(
     report = ImportReport(dry_run=dry_run)
     with deferred_indexing():
         with reporting_skips(report.fail):
-            _store_all(records, report, publish_complete, dry_run, on_each)
+            # Each batch is indexed as it is stored, unless entities found at the end
+            # would change its articles again (indexing them twice).
+            index_now = not find_entities
+            _store_all(records, report, publish_complete, dry_run, on_each, index_now)
         if not dry_run:
             # A run stopped before its end (where it indexes) left articles stored but not
             # indexed; this run finds them unchanged, and indexes those the index lacks.
@@ -295,7 +298,7 @@ def _articles(ids: list[int]) -> Iterator[Article]:
         yield from (found[pk] for pk in batch if pk in found)
 
 
-def _store_all(records, report, publish_complete, dry_run, on_each) -> None:
+def _store_all(records, report, publish_complete, dry_run, on_each, index_now) -> None:
     def one(record: ArticleRecord) -> None:
         source = record.source_name or record.source_url or record.title[:80]
         try:
@@ -323,7 +326,14 @@ def _store_all(records, report, publish_complete, dry_run, on_each) -> None:
     # New articles a batch at a time (``articles.ingest.bulk``); the rest one by one.
     cache = RunCache()
     for batch in batches(records):
-        store_batch(batch, cache, publish_complete=publish_complete, add=added, one=one)
+        store_batch(
+            batch,
+            cache,
+            publish_complete=publish_complete,
+            add=added,
+            one=one,
+            index_now=index_now,
+        )
 
 
 def import_files(paths: Iterable[Path], **options) -> ImportReport:
