@@ -334,6 +334,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--resume-from",
+        type=int,
+        default=0,
+        help="Keep the database of an earlier run that read this many records, and grow it.",
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if not args.skip_pages and not shutil.which("wrk"):
@@ -341,25 +347,28 @@ def main() -> None:
 
     os.environ["SEARCH_BACKEND"] = "postgres"
     var_dir = Path(tempfile.mkdtemp(prefix="newsarchive-scale-"))
-    recreate_database(args.database_url)
+    if not args.resume_from:
+        recreate_database(args.database_url)
     setup_django(var_dir, args.database_url)
     from django.core.management import call_command
     from django.db import connection
 
+    from articles.models import Article
     from articles.search.indexing import check_index, rebuild_index
 
     call_command("migrate", verbosity=0)
-    have = 0
-    for size in sizes:
+    have = args.resume_from
+    for size in (s for s in sizes if s > have):
         print(f"== growing to {size:,} articles", flush=True)
         grown = grow(have, size)
         created = grown["created"]
-        have += created
+        have = size  # records read so far (a few of them skipped or failed)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(
-            f"size {have:,}: import {created / grown['wall']:,.0f} articles/s wall "
-            f"(read + store + index, load {os.getloadavg()[0]:.1f}); CPU s per 1,000 "
+            f"size {Article.objects.count():,}: import "
+            f"{created / grown['wall']:,.0f} articles/s wall (read + store + index, "
+            f"load {os.getloadavg()[0]:.1f}); CPU s per 1,000 "
             + ", ".join(
                 f"{name} {grown[name] * 1000 / max(created, 1):.2f}"
                 for name in ("importer cpu", "reader cpu", "postgres cpu")
