@@ -12,20 +12,23 @@ archive spans decades), with about one sentence in ten dropped and one title wor
 by a word of its own body (so that each copy is a document of its own, with the corpus's
 own vocabulary and word statistics), a source name of its own, and the same authors,
 publication, section and source entities (so that facet and author cardinalities stay
-those of real archives rather than growing with each copy). Copies are imported through
-``articles.ingest.pipeline.import_records`` in runs of ``RUN`` records (each run stores in
-batches and indexes its articles at its end, as ``manage.py import_articles`` does),
-without entity extraction (``--skip-entities``: measured on its own by bench/entities.py).
+those of real archives rather than growing with each copy). A second process reads and
+cleans the copies (``read_ahead``, a bounded queue between the two) while this one imports
+them through ``articles.ingest.pipeline.import_records`` in runs of ``RUN`` records (each
+stores and indexes a batch at a time, as ``manage.py import_articles`` does), without
+entity extraction and story grouping (``--skip-entities --skip-stories``: extraction is
+measured on its own by bench/entities.py).
 
-At each size it prints: the import rate of the last stretch (store + index, articles/s) and
-the peak memory of this process; ``check_index`` time; the search mix of bench/search.py
-and the 20 Persian dev queries, each as the search page runs it (facets, highlights and the
-page's articles included), p50 / p95 over ``--repeat`` runs after a warm-up; then, unless
-``--skip-pages``, the pages under gunicorn (2 workers, DEBUG off) with wrk, 4 connections
-for ``--wrk-seconds`` each: home, an article, search, an entity, an author, a year of the
-date archive, the sitemap index and one sitemap — requests/s, p50, p99, errors — and the
-peak memory of the gunicorn processes. ``--rebuild`` also times a whole rebuild of the
-search index (articles/s).
+At each size it prints: the import rate of the last stretch (read + store + index,
+articles/s, wall) with the CPU seconds per 1,000 articles of the importer, the reader and
+the PostgreSQL backend, and the peak memory of this process and the reader; ``check_index``
+time; the search mix of bench/search.py and the 20 Persian dev queries, each as the search
+page runs it (facets, highlights and the page's articles included), p50 / p95 over
+``--repeat`` runs after a warm-up; then, unless ``--skip-pages``, the pages under gunicorn
+(2 workers, DEBUG off) with wrk, 4 connections for ``--wrk-seconds`` each: home, an article,
+search, an entity, an author, a year of the date archive, the sitemap index and one sitemap
+— requests/s, p50, p99, errors — and the peak memory of the gunicorn processes.
+``--rebuild`` also times a whole rebuild of the search index (articles/s).
 """
 
 from __future__ import annotations
@@ -104,22 +107,92 @@ def copies(limit: int, start: int = 0):
         copy += 1
 
 
-def grow(start: int, size: int) -> tuple[int, float]:
-    """Import records ``start`` .. ``size``; returns (articles created, seconds)."""
+READ_AHEAD = 8  # batches of records the reading process may be ahead of the storing one
+READ_BATCH = 500
+
+
+def _read(start: int, size: int, ready) -> None:
+    """The reading process: records ``start`` .. ``size`` in lists of ``READ_BATCH``, then
+    None; its CPU seconds and peak memory (MiB) last."""
+    batch = []
+    for record in copies(size, start):
+        batch.append(record)
+        if len(batch) >= READ_BATCH:
+            ready.put(batch)
+            batch = []
+    if batch:
+        ready.put(batch)
+    ready.put(None)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    ready.put((usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024))
+
+
+def read_ahead(start: int, size: int, spent: dict):
+    """Records ``start`` .. ``size``, read and cleaned in a second process while this one
+    stores (2 cores: one reads, one stores and indexes); a bounded queue keeps memory flat.
+    ``spent`` is given the reader's CPU seconds and peak memory at the end."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # the child must not share this process's connections
+    context = multiprocessing.get_context("fork")
+    ready = context.Queue(maxsize=READ_AHEAD)
+    reader = context.Process(target=_read, args=(start, size, ready), daemon=True)
+    reader.start()
+    try:
+        while (batch := ready.get()) is not None:
+            yield from batch
+        spent["reader cpu"], spent["reader peak"] = ready.get()
+    finally:
+        reader.join(timeout=5)
+        if reader.is_alive():  # stopped early: it may be blocked on a full queue
+            reader.terminate()
+            reader.join()
+
+
+def _postgres_cpu() -> float:
+    """CPU seconds of this process's PostgreSQL backend so far (the server is local)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def grow(start: int, size: int) -> dict:
+    """Import records ``start`` .. ``size`` through the project's import, without entity
+    extraction and story grouping (``--skip-entities --skip-stories``); returns articles
+    created, wall seconds, and CPU seconds of each process (importer, reader, PostgreSQL)."""
     from articles.ingest.pipeline import import_records
 
-    created, began = 0, time.perf_counter()
-    stream = copies(size, start)
+    spent: dict = {}
+    stream = read_ahead(start, size, spent)
+    created, began, cpu = 0, time.perf_counter(), time.process_time()
+    server = _postgres_cpu()
     while True:
         run = [record for _, record in zip(range(RUN), stream, strict=False)]
         if not run:
             break
-        report = import_records(run, find_entities=False)
+        report = import_records(run, find_entities=False, group_stories=False)
         created += len(report.created)
         done = start + created
         rate = created / (time.perf_counter() - began)
-        print(f"  … {done:,} articles, {rate:,.0f}/s, failed {report.failed_count}", flush=True)
-    return created, time.perf_counter() - began
+        print(
+            f"  … {done:,} articles, {rate:,.0f}/s, failed {report.failed_count}, "
+            f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB, "
+            f"load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+    return {
+        "created": created,
+        "wall": time.perf_counter() - began,
+        "importer cpu": time.process_time() - cpu,
+        "postgres cpu": _postgres_cpu() - server,
+        **spent,
+    }
 
 
 # --- measures ---------------------------------------------------------------------------
@@ -261,6 +334,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--resume-from",
+        type=int,
+        default=0,
+        help="Keep the database of an earlier run that read this many records, and grow it.",
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if not args.skip_pages and not shutil.which("wrk"):
@@ -268,22 +347,35 @@ def main() -> None:
 
     os.environ["SEARCH_BACKEND"] = "postgres"
     var_dir = Path(tempfile.mkdtemp(prefix="newsarchive-scale-"))
-    recreate_database(args.database_url)
+    if not args.resume_from:
+        recreate_database(args.database_url)
     setup_django(var_dir, args.database_url)
     from django.core.management import call_command
     from django.db import connection
 
+    from articles.models import Article
     from articles.search.indexing import check_index, rebuild_index
 
     call_command("migrate", verbosity=0)
-    have = 0
-    for size in sizes:
+    have = args.resume_from
+    for size in (s for s in sizes if s > have):
         print(f"== growing to {size:,} articles", flush=True)
-        created, seconds = grow(have, size)
-        have += created
+        grown = grow(have, size)
+        created = grown["created"]
+        have = size  # records read so far (a few of them skipped or failed)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        print(f"size {have:,}: import {created / seconds:,.0f} articles/s (store + index)")
+        print(
+            f"size {Article.objects.count():,}: import "
+            f"{created / grown['wall']:,.0f} articles/s wall (read + store + index, "
+            f"load {os.getloadavg()[0]:.1f}); CPU s per 1,000 "
+            + ", ".join(
+                f"{name} {grown[name] * 1000 / max(created, 1):.2f}"
+                for name in ("importer cpu", "reader cpu", "postgres cpu")
+                if name in grown
+            )
+            + f"; reader peak {grown.get('reader peak', 0):.0f} MiB"
+        )
         print(f"  check_index: {timed(check_index) / 1000:.1f} s")
         if args.rebuild:
             began = time.perf_counter()

@@ -101,9 +101,8 @@ class RunCache:
         wanted = {n.lower(): n for n in names if n.lower() not in self.authors}
         if wanted:
             self._load(Author.objects, wanted, self.authors)
-            for key, name in wanted.items():
-                if key not in self.authors:
-                    self.authors[key] = Author.objects.create(name=name).pk
+            new = {key: name for key, name in wanted.items() if key not in self.authors}
+            self._create(Author, Author.objects, new, {}, self.authors)
         return {name: self.authors[name.lower()] for name in names}
 
     def entity_ids(self, refs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -117,12 +116,32 @@ class RunCache:
         for kind in {kind for _, kind in missing}:
             names = {key: name for (key, k), name in missing.items() if k == kind}
             found: dict[str, int] = {}
-            self._load(Entity.objects.filter(kind=kind), names, found)
+            queryset = Entity.objects.filter(kind=kind)
+            self._load(queryset, names, found)
+            new = {key: name for key, name in names.items() if key not in found}
+            self._create(Entity, queryset, new, {"kind": kind}, found)
             self.entities.update({(key, kind): pk for key, pk in found.items()})
-        for (key, kind), name in missing.items():
-            if (key, kind) not in self.entities:
-                self.entities[key, kind] = Entity.objects.create(name=name, kind=kind).pk
         return {(name, kind): self.entities[name.lower(), kind] for name, kind in refs}
+
+    @classmethod
+    def _create(cls, model, queryset, new: dict[str, str], fields: dict, into: dict) -> None:
+        """Create ``new`` (lower-cased name → name) in one insert, slugs as ``save`` gives
+        them, and add their ids to ``into``. A slug another import took meanwhile makes
+        its row fail alone (``ignore_conflicts``); it is then created one by one."""
+        if not new:
+            return
+        slugs = Slugs(list(new.values()), model).allocate()
+        model.objects.bulk_create(
+            [
+                model(name=name, slug=slug, **fields)
+                for name, slug in zip(new.values(), slugs, strict=True)
+            ],
+            ignore_conflicts=True,
+        )
+        cls._load(queryset, new, into)
+        for key, name in new.items():
+            if key not in into:
+                into[key] = model.objects.create(name=name, **fields).pk
 
     @staticmethod
     def _load(queryset, wanted: dict[str, str], into: dict[str, int]) -> None:
@@ -198,11 +217,13 @@ def settle(batch: list[Prepared]) -> tuple[dict[str, int], list[Prepared], list[
 
 
 class Slugs:
-    """Unique article slugs for a batch of titles, with a query or two for the batch."""
+    """Unique slugs of ``model`` (articles, authors, entities) for a batch of titles or
+    names, with a query or two for the batch: what ``unique_slug`` gives one by one."""
 
-    def __init__(self, titles: list[str]) -> None:
+    def __init__(self, titles: list[str], model=Article) -> None:
+        self.model = model
         self.bases = [slug_base(title) for title in titles]
-        taken = set(Article.objects.filter(slug__in=set(self.bases)).values_list("slug", flat=True))
+        taken = set(model.objects.filter(slug__in=set(self.bases)).values_list("slug", flat=True))
         self.used: set[str] = set()
         self.probed: set[str] = set()
         self.taken = taken
@@ -221,10 +242,10 @@ class Slugs:
         stem = base[: 80 - 6]  # room for a suffix up to "-99999"
         if stem not in self.probed:
             self.probed.add(stem)
-            found = Article.objects.filter(slug__startswith=stem).values_list("slug", flat=True)
+            found = self.model.objects.filter(slug__startswith=stem).values_list("slug", flat=True)
             self.taken.update(found[:SLUG_PROBE])
             if len(self.taken) > SLUG_PROBE:
-                return unique_slug(Article, base)
+                return unique_slug(self.model, base)
         n = 2
         while True:
             suffix = f"-{n}"
@@ -321,8 +342,6 @@ def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool)
             keep_original(article, item.record.original_path)
         if item.record.scanned_pages:
             save_pages(article, item.record.scanned_pages)
-    # No save signals fire for bulk inserts: the index learns of them here.
-    indexing.schedule(ids)
     return ids
 
 
@@ -333,10 +352,14 @@ def store_batch(
     publish_complete: bool,
     add: Callable[[int, str, ArticleRecord], None],
     one: Callable[[ArticleRecord], None],
+    index_now: bool = True,
 ) -> None:
     """Store a batch of records: new ones in bulk, in one transaction, the rest through
     ``one`` (each in its own); ``add(id, outcome, record)`` is told what became of each
-    stored in bulk. When the bulk part fails, each record goes through ``one`` instead."""
+    stored in bulk. When the bulk part fails, each record goes through ``one`` instead.
+    The new articles are indexed as soon as the batch commits, unless ``index_now`` is
+    false (entities found later would change them again): then with the rest, at the end
+    of the caller's ``deferred_indexing``."""
     prepared, fallback = [], []
     for record in batch:
         try:
@@ -353,6 +376,14 @@ def store_batch(
         for record in batch:
             one(record)
         return
+    # No save signals fire for bulk inserts: the index learns of them here, batch by
+    # batch, so that memory stays flat and nothing waits for the end of a long run. A run
+    # killed before this line leaves the batch stored and not indexed: the next run finds
+    # it unchanged and indexes it (``indexing.schedule_out_of_step``).
+    if index_now:
+        indexing.index_now(ids)
+    else:
+        indexing.schedule(ids)
     for pk, item in zip(ids, new, strict=True):
         add(pk, CREATED, item.record)
     for record in [*fallback, *(item.record for item in one_by_one)]:

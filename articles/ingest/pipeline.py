@@ -9,8 +9,9 @@ URL and publication; see ``checksum``) is the same article and is skipped. The s
 updates the article, except for the fields an editor corrected by hand
 (``Article.edited_fields``, kept by the admin), which stay as the editor left them.
 
-The search index follows through ``articles.search.indexing``: once, in batches, at the
-end of an import (``deferred_indexing``), never per article.
+The search index follows through ``articles.search.indexing``: in batches at the end of an
+import (``deferred_indexing``), never per article; an import without entity extraction
+indexes each batch of new articles as soon as it is stored.
 
 What the readers skip while the import reads them (``articles.ingest.record.skip``: a
 malformed row, an unreadable document) is reported as failed, beside the records that could
@@ -239,17 +240,23 @@ def import_records(
     publish_complete: bool = True,
     dry_run: bool = False,
     find_entities: bool = True,
+    group_stories: bool = True,
     on_each: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Store every record (new ones a batch per transaction, the rest each in its own);
     one that fails is reported and the rest go on. New and changed articles then have
-    their entities found (in batches, ``articles.entities``). With ``dry_run`` nothing is
-    written: the report says what would be. Items the readers skip while they are read
-    here count as failed."""
+    their entities found (in batches, ``articles.entities``) and are grouped into stories
+    (``articles.stories``); without ``find_entities`` / ``group_stories``,
+    ``manage.py extract_entities --not-yet`` / ``manage.py find_stories`` catch up
+    afterwards. With ``dry_run`` nothing is written: the report says what would be. Items
+    the readers skip while they are read here count as failed."""
     report = ImportReport(dry_run=dry_run)
     with deferred_indexing():
         with reporting_skips(report.fail):
-            _store_all(records, report, publish_complete, dry_run, on_each)
+            # Each batch is indexed as it is stored, unless entities found at the end
+            # would change its articles again (indexing them twice).
+            index_now = not find_entities
+            _store_all(records, report, publish_complete, dry_run, on_each, index_now)
         if not dry_run:
             # A run stopped before its end (where it indexes) left articles stored but not
             # indexed; this run finds them unchanged, and indexes those the index lacks.
@@ -260,7 +267,7 @@ def import_records(
             todo = [*created, *report.updated, *_never_tagged(report.unchanged)]
             if todo:
                 extract_articles(_articles(todo))
-        if not dry_run:
+        if group_stories and not dry_run:
             # Reprints and re-sends join their story (articles.stories). Unchanged articles
             # already placed are skipped there; those a stopped run never placed are not.
             try:
@@ -291,7 +298,7 @@ def _articles(ids: list[int]) -> Iterator[Article]:
         yield from (found[pk] for pk in batch if pk in found)
 
 
-def _store_all(records, report, publish_complete, dry_run, on_each) -> None:
+def _store_all(records, report, publish_complete, dry_run, on_each, index_now) -> None:
     def one(record: ArticleRecord) -> None:
         source = record.source_name or record.source_url or record.title[:80]
         try:
@@ -319,7 +326,14 @@ def _store_all(records, report, publish_complete, dry_run, on_each) -> None:
     # New articles a batch at a time (``articles.ingest.bulk``); the rest one by one.
     cache = RunCache()
     for batch in batches(records):
-        store_batch(batch, cache, publish_complete=publish_complete, add=added, one=one)
+        store_batch(
+            batch,
+            cache,
+            publish_complete=publish_complete,
+            add=added,
+            one=one,
+            index_now=index_now,
+        )
 
 
 def import_files(paths: Iterable[Path], **options) -> ImportReport:

@@ -5,7 +5,8 @@ alter what the index holds for an article (the article itself, its bylines, its
 mentions, a renamed author or entity) schedules that article; the index is updated
 once per transaction, after it commits, so a rolled-back save never reaches search
 and an admin save with five inlines writes the index once.
-Bulk imports wrap their work in ``deferred_indexing()`` and index once at the end.
+Bulk imports wrap their work in ``deferred_indexing()`` and index once at the end, except
+the batches of new articles, which they index as each is stored (``index_now``).
 
 ``check_index()`` compares the index with the database (missing, stale and extra
 documents) and ``sync_index()`` repairs what it finds; `manage.py check_index` runs both.
@@ -55,8 +56,9 @@ def _batches(ids: list[int]) -> Iterable[list[int]]:
         yield ids[start : start + BATCH_SIZE]
 
 
-def update_articles(ids: Iterable[int]) -> tuple[int, int]:
-    """Index the given articles if published, remove them otherwise.
+def update_articles(ids: Iterable[int], *, new: bool = False) -> tuple[int, int]:
+    """Index the given articles if published, remove them otherwise (unless ``new``:
+    articles just created, which no index can hold yet, since ids are never reused).
 
     Returns ``(indexed, removed)``. Reads the database's current state, so calling
     it twice, or for an article that no longer exists, is harmless.
@@ -70,7 +72,7 @@ def update_articles(ids: Iterable[int]) -> tuple[int, int]:
     indexed = removed = 0
     for chunk in _batches(ids):
         for _ in range(MAX_ROUNDS):
-            written = _write(chunk)
+            written = _write(chunk, remove=not new)
             indexed += sum(rev is not None for rev in written.values())
             removed += sum(rev is None for rev in written.values())
             now = current_revisions(chunk)
@@ -82,8 +84,9 @@ def update_articles(ids: Iterable[int]) -> tuple[int, int]:
     return indexed, removed
 
 
-def _write(ids: list[int]) -> dict[int, str | None]:
-    """Index or remove each of ``ids``; returns the revision written, None for a removal."""
+def _write(ids: list[int], *, remove: bool = True) -> dict[int, str | None]:
+    """Index or remove each of ``ids``; returns the revision written, None for a removal
+    (or, without ``remove``, for an article left out)."""
     index = _article_index()
     backend = connections["default"].get_backend()
     public = list(index.index_queryset().using(_primary()).filter(pk__in=ids))
@@ -93,7 +96,7 @@ def _write(ids: list[int]) -> dict[int, str | None]:
     for article in public:
         written[article.pk] = revision(article.pk, article.updated_at)
     for pk in ids:
-        if written[pk] is None:
+        if remove and written[pk] is None:
             backend.remove(get_identifier_for(pk))
     return written
 
@@ -180,14 +183,14 @@ def _pending() -> set[int]:
     return _state.pending
 
 
-def _update_retrying(ids: set[int]) -> None:
+def _update_retrying(ids: set[int], *, new: bool = False) -> None:
     """``update_articles``, tried again after a pause when it fails: another process may
     hold the index for longer than a writer waits, or a server may be restarting; and a
     Whoosh index opened just as another process commits can find the file it was about to
     read deleted."""
     for delay in RETRY_DELAYS:
         try:
-            update_articles(ids)
+            update_articles(ids, new=new)
             return
         except IndexMissing:
             raise  # waiting will not bring it back
@@ -200,7 +203,7 @@ def _update_retrying(ids: set[int]) -> None:
                 delay,
             )
             time.sleep(delay)
-    update_articles(ids)
+    update_articles(ids, new=new)
 
 
 def _listed(ids: Iterable[int], most: int = 20) -> str:
@@ -212,9 +215,23 @@ def _listed(ids: Iterable[int], most: int = 20) -> str:
 def _flush() -> None:
     pending = _pending()
     ids, _state.pending = set(pending), set()
+    _apply(ids)
+
+
+def index_now(article_ids: Iterable[int]) -> None:
+    """Index these new articles at once, even inside ``deferred_indexing``: for a batch an
+    import has just created (those not published are only left out: no index holds them),
+    so that a run of any length keeps no growing list of what it has yet to index, and
+    searches find each batch as it lands. A failure is logged, as after a save (`manage.py
+    check_index --repair` repairs it; an import run again indexes the articles it finds
+    stored but not indexed)."""
+    _apply(set(article_ids), new=True)
+
+
+def _apply(ids: set[int], *, new: bool = False) -> None:
     if ids:
         try:
-            _update_retrying(ids)
+            _update_retrying(ids, new=new)
         except IndexMissing as exc:
             # Nothing broke: there is no index to update (the exception says what builds it).
             log.error("Search index not updated for articles %s: %s", _listed(ids), exc)

@@ -63,6 +63,12 @@ class Command(BaseCommand):
             help="Store and index without looking for entities (much faster for a large "
             "corpus); `manage.py extract_entities --not-yet` finds them afterwards.",
         )
+        parser.add_argument(
+            "--skip-stories",
+            action="store_true",
+            help="Do not group the new articles into stories (reprints, re-sends) yet; "
+            "`manage.py find_stories` does it afterwards.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, **options):
@@ -99,6 +105,7 @@ class Command(BaseCommand):
                 publish_complete=not options["review"],
                 dry_run=options["dry_run"],
                 find_entities=not options["skip_entities"],
+                group_stories=not options["skip_stories"],
                 on_each=lambda _: bar.update(1),
             )
         for source, reason in report.failed:

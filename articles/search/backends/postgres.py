@@ -53,7 +53,13 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
 from articles.search import ranking, syntax
-from articles.search.analysis import WORD_PATTERN, compound_spans, index_words, stem
+from articles.search.analysis import (
+    _ARABIC_SCRIPT,  # text without it holds no compounds (``compound_spans``)
+    WORD_PATTERN,
+    compound_spans,
+    index_words,
+    stem,
+)
 from articles.search.backends.base import (
     SUGGEST_SHARE,
     ArchiveQueryMixin,
@@ -128,21 +134,28 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
     letters, digits and inner dots: nothing to escape (no quote, no backslash)."""
     # Words at positions 1, 2, ...; a compound written apart at its first part's position
     # (``compound_spans``); every term counts towards the length, as Whoosh counts them.
-    words = 0
-    positions: dict[str, list[str]] = {}
-    for position, _, _, word in compound_spans(force_str(text or "")):
-        words += 1
-        position += 1
+    text = force_str(text or "")
+    if _ARABIC_SCRIPT.search(text):
+        found = [(position, word) for position, _, _, word in compound_spans(text)]
+    else:  # no compounds to look for: the words alone, without their spans (a third faster)
+        found = list(enumerate(index_words(text)))
+    words = len(found)
+    positions: dict[str, list[int]] = {}
+    for position, word in found:
         at = positions.get(word)
-        if at is None:  # past MAX_POSITION, as PostgreSQL does: the last position
-            positions[word] = [str(min(position, MAX_POSITION))]
-        elif len(at) < MAX_POSITIONS and position <= MAX_POSITION:
-            at.append(str(position))
+        if at is None:
+            positions[word] = [position + 1]
+        else:
+            at.append(position + 1)
     # Words sharing a term (plural and singular) merge here; their positions stay apart.
-    merged: dict[str, list[str]] = {}
+    merged: dict[str, list[int]] = {}
     for word, at in positions.items():
-        merged.setdefault(stem(word), []).extend(at)
-    literal = " ".join(f"'{term}':{','.join(at[:MAX_POSITIONS])}" for term, at in merged.items())
+        if words > MAX_POSITION:  # as PostgreSQL does: a first position past it is the last
+            at = [min(at[0], MAX_POSITION), *(p for p in at[1:] if p <= MAX_POSITION)]
+        merged.setdefault(stem(word), []).extend(at[:MAX_POSITIONS])
+    literal = " ".join(
+        f"'{term}':{','.join(map(str, at[:MAX_POSITIONS]))}" for term, at in merged.items()
+    )
     return literal, words, list(positions), list(merged)
 
 
