@@ -88,6 +88,7 @@ def cldr_gazetteer() -> Gazetteer:
     entries += [(name, "place", ()) for name in lists.PLACES.split()]
     entries += [(name, "place", ()) for name in lists.PLACE_PHRASES]
     entries += [(name, "organisation", ()) for name in lists.ORGANISATIONS.split()]
+    entries += [(name, "organisation", ()) for name in lists.ORGANISATION_PHRASES]
     return Gazetteer(entries)
 
 
@@ -104,7 +105,9 @@ ORGANISATION_CUES = _words(
     "فدراسیون سپاه ارتش جبهه جنبش صندوق خبرگزاریهای تیم سفارت سفارتخانه دولت بیمه "
     "اتاق نهاد مرکز کانون هیات هیئت هیأت دبیرخانه فرمانداری استانداری شهرداری دادگستری "
     "دادگاه کارخانه نیروی قوه پارلمان کنگره آژانس تلویزیون رادیو مجمع رژیم دفتر شبکه "
-    "اداره فراکسیون "
+    "اداره فراکسیون دیوان پلیس گروهک ائتلاف فرهنگستان پژوهشکده "
+    "لیگ گمرک بورس کمیساریای سندیکای کنفدراسیون آکادمی "
+    "نهضت قرارگاه کنسرسیوم "
     "وكالة وزارة منظمة شركة بنك حزب لجنة هيئة جمعية اتحاد مؤسسة صحيفة نادي حركة جبهة "
     "ئاژانسی وەزارەتی زانکۆی پارتی ڕێکخراوی کۆمپانیای"
 )
