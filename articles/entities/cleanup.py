@@ -23,18 +23,27 @@ import re
 from articles.language import NAME_PARTICLES
 from articles.search.analysis import normalise_persian_arabic
 
-# Quotation marks, brackets, dashes, bullets and the like around a name.
-_EDGE_PUNCTUATION = re.compile(r"^[^\w$\u00a3\u20ac]+|[^\w.]+$")
+# Quotation marks, brackets, dashes, bullets and the like around a name; an Arabic-script
+# word's last vowel mark ("سابقاً") is part of it.
+_EDGE_PUNCTUATION = re.compile(r"^[^\w$\u00a3\u20ac]+|[^\w.\u064b-\u065f\u0670]+$")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+(?=\S)")
 _POSSESSIVE = re.compile(r"['\u2019][sS]$")
-# A clock time or a number before a name: "01:45 Heysham", "2 Leeds".
-_LEADING_NUMBER = re.compile(r"^\d[\d.,:]*\s+(?=[^\W\d_])")
+# Clock times or numbers before a name: "01:45 Heysham", "2 Leeds", "36 5363 System Unit".
+_LEADING_NUMBER = re.compile(r"^(?:\d[\d.,:]*\s+)+(?=[^\W\d_])")
 # A score after a team's name: a number up to 20 without a leading zero ("Schalke 04" and
 # "Hannover 96" are names); or a year or date after a dateline's place ("Milan 1996-08-30").
 _TRAILING_SCORE = re.compile(r"\s+(?:1?\d|20|\d{4}(?:[-/.]\d{1,2}){0,2})$")
 # An amount and what it counts: "440bn rupees", "$5m deal".
 _AMOUNT_PHRASE = re.compile(
     r"^[$\u00a3\u20ac\u00a5]?\d[\d.,]*\s?(?:bn|m|mn|tn|k|billion|million|trillion)\b",
+    re.IGNORECASE,
+)
+# A number and a unit: a quantity or a duration, not a name ("60 Minutes", "3 Days",
+# "12 Percent" in a headline's capitals).
+_QUANTITY = re.compile(
+    r"^[$\u00a3\u20ac\u00a5]?\d[\d.,]*\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|"
+    r"years?|decades?|centuries|per\s?cent|percent|points?|pounds|dollars|euros|miles?|"
+    r"kilomet(?:re|er)s?|km|tonnes?|tons?|barrels?|shares?)$",
     re.IGNORECASE,
 )
 _TRAILING_NUMBER = re.compile(r"\s+\d[\d.,/-]*$")
@@ -101,12 +110,13 @@ def clean(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, st
 
 def is_name(name: str) -> bool:
     """Whether ``name`` can name an entity: it has a letter, is more than one character and
-    is not an amount, number or time."""
+    is not an amount, number, quantity or time."""
     return (
         len(name) > 1
         and any(c.isalpha() for c in name)
         and _AMOUNT.match(name) is None
         and _AMOUNT_PHRASE.match(name) is None
+        and _QUANTITY.match(name) is None
         and name[:1].isalnum()
     )
 
@@ -197,6 +207,8 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
                 start += match.end()
                 continue
         if kind in KINDS_WITH_NAMES:
+            if _QUANTITY.match(name):
+                break  # "90 Minutes" is a duration, not "Minutes"
             if match := _LEADING_NUMBER.match(name):
                 start += match.end()
                 continue

@@ -25,6 +25,7 @@ def names(text, kind="person"):
         ("A. Lovelace 109", "person", "A. Lovelace"),
         ("st Lovelace", "person", "Lovelace"),
         ("de Lovelace", "person", "de Lovelace"),
+        ("36 5363 Widget Unit", "organisation", "Widget Unit"),
     ],
 )
 def test_edges_scores_and_times_are_trimmed(span, kind, name):
@@ -37,7 +38,8 @@ def test_numbers_that_are_part_of_a_club_name_stay(span):
 
 
 @pytest.mark.parametrize(
-    "span", ["107bn", "860bn", "4,161.0", "63.7", "$5m", "\u00a312.5bn", "12%"]
+    "span",
+    ["107bn", "860bn", "4,161.0", "63.7", "$5m", "\u00a312.5bn", "12%", "90 Minutes", "3 DAYS"],
 )
 def test_amounts_and_numbers_are_no_names(span):
     assert not is_name(span)
@@ -142,3 +144,9 @@ def test_a_source_keyword_is_stored_only_when_it_names_something(name, kind, sto
     from articles.entities.cleanup import source_entity
 
     assert source_entity(name, kind) == stored
+
+
+def test_an_arabic_script_word_keeps_its_last_vowel_mark():
+    assert names("\u0633\u0627\u0628\u0642\u0627\u064b\u060c", "organisation") == [
+        ("\u0633\u0627\u0628\u0642\u0627\u064b", "organisation")
+    ]
