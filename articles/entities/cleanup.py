@@ -6,7 +6,7 @@ of names in it (usually one, sometimes none or two), each as ``(start, end, kind
 - punctuation, brackets and list dashes around the name go ("- Elon Musk", "<Camco Inc>",
   "Trump]."), as do a leading "the", a trailing possessive "'s" and, for people,
   organisations and places, a score after the name ("Bochum 2") or a clock time before it
-  ("01:45 Heysham");
+  ("01:45 Heysham"), and for other names (events) a year before it ("2026 Masters");
 - what is left must have a letter and must not be an amount ("107bn", "$5m", "4,161.0");
 - a span running over a paragraph break, a whole line, a bracket, a spaced dash or the end
   of a sentence is two names ("Trump].Zelensky", 'BBC."We', "SOCCER - JAPAN"), and
@@ -38,6 +38,8 @@ _AMOUNT_PHRASE = re.compile(
     r"^[$\u00a3\u20ac\u00a5]?\d[\d.,]*\s?(?:bn|m|mn|tn|k|billion|million|trillion)\b",
     re.IGNORECASE,
 )
+# A year before an event's name: "2026 Masters" is the Masters (of 2026), as "2022 World Cup".
+_LEADING_YEAR = re.compile(r"^(?:1[89]|20)\d\d\s+(?=[^\W\d_])")
 # A number and a unit: a quantity or a duration, not a name ("60 Minutes", "3 Days",
 # "12 Percent" in a headline's capitals).
 _QUANTITY = re.compile(
@@ -206,6 +208,9 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
             if (match := _LEADING_LOWER.match(name)) and match.group(1) not in NAME_PARTICLES:
                 start += match.end()
                 continue
+        if kind == "other" and (match := _LEADING_YEAR.match(name)):
+            start += match.end()
+            continue
         if kind in KINDS_WITH_NAMES:
             if _QUANTITY.match(name):
                 break  # "90 Minutes" is a duration, not "Minutes"

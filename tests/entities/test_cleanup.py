@@ -26,6 +26,7 @@ def names(text, kind="person"):
         ("st Lovelace", "person", "Lovelace"),
         ("de Lovelace", "person", "de Lovelace"),
         ("36 5363 Widget Unit", "organisation", "Widget Unit"),
+        ("2030 Kirkwall Games", "other", "Kirkwall Games"),
     ],
 )
 def test_edges_scores_and_times_are_trimmed(span, kind, name):
