@@ -394,7 +394,7 @@ def archive_report() -> None:
     publication)."""
     from django.db.models import Count, Q
 
-    from articles.entities.resolution import surname
+    from articles.entities.resolution import given_name, surname
     from articles.models import Article, Entity, Mention
 
     rows = list(
@@ -403,15 +403,24 @@ def archive_report() -> None:
         .filter(n__gt=0)
         .values_list("pk", "name", "kind", "n", "reviewed", "aliases")
     )
-    full_names: Counter = Counter(
-        surname(name) for _, name, kind, *_ in rows if kind == "person" and len(name.split()) > 1
-    )
+    full_names: Counter = Counter()
+    weight: Counter = Counter()  # the mentions of the full name ending in a word
+    given: Counter = Counter()  # and of those beginning with it
+    for _, name, kind, n, *_ in rows:
+        if kind == "person" and len(name.split()) > 1:
+            full_names[surname(name)] += 1
+            weight[surname(name)] += n
+            given[given_name(name)] += n
     # One-word person names with exactly one full person name ending in them: those that
-    # stand apart (an editor's doing when reviewed or given aliases, else resolution's) ...
+    # stand apart (an editor's doing when reviewed or given aliases, else resolution's;
+    # by resolution's rule when the word is mostly a given name) ...
     apart = {
         pk: (name, reviewed or bool(aliases))
         for pk, name, kind, _, reviewed, aliases in rows
         if kind == "person" and len(name.split()) == 1 and full_names[surname(name)] == 1
+    }
+    as_given_name = {
+        name for name, _ in apart.values() if weight[surname(name)] < given[surname(name)]
     }
     # ... and those resolution merged into it (where their mentions were: its record).
     merged = {
@@ -441,9 +450,10 @@ def archive_report() -> None:
         separated = [name for name, by_editor in mine.values() if not by_editor]
         single = len(mine) + sum(1 for pk in merged if keep(pk))
         share = len(separated) / single if single else 0.0
+        given_names = sum(1 for name in separated if name in as_given_name)
         print(
             f"  {label:<12} {len(entities):>8,} {len(numbers):>7} {len(punctuation):>7} "
-            f"{single:>7} {len(separated):>6} ({share:5.1%}) "
+            f"{single:>7} {len(separated):>6} ({share:5.1%}) {given_names:>6} "
             f"{(numbers + punctuation)[:3]} {separated[:4]}"
         )
 
@@ -452,7 +462,8 @@ def archive_report() -> None:
     print(
         "  columns: entities, names that are a number/amount/time, names starting with "
         "punctuation,\n  one-word person names with a single full-name candidate, of those "
-        "separated (not by an editor)"
+        "separated (not by an editor),\n  of those a word mostly used as a given name "
+        "(resolution keeps them apart)"
     )
     report("all", lambda pk: True)
     for corpus in sorted(set(corpus_of.values())):
