@@ -148,3 +148,8 @@ def test_bodies_known_by_a_name_no_cue_begins():
         ("پنتاگون", "organisation"),
         ("صلیب سرخ", "organisation"),
     ]
+
+
+def test_a_verb_of_saying_in_any_person_and_a_preposition_end_a_name():
+    assert found("دکتر کیوانفر گفتند که") == [("کیوانفر", "person")]
+    assert found("دکتر کیوانفر درخصوص بودجه") == [("کیوانفر", "person")]
