@@ -386,6 +386,8 @@ def stdin_memory(megabytes: float) -> None:
 # What the archive report counts as junk: a name that is a number, an amount or a time
 # ("107bn", "4,161.0", "$5m", "01:45 Heysham"), or that starts with punctuation ("- Elon Musk").
 NUMBER_NAME = re.compile(r"^[$\u00a3\u20ac\u00a5]?\d[\d.,:]*(?:bn|m|k|tn|pc|%)?(?:\s|$)")
+# Of those, names of kind "other" with a word in capitals or a number after the number.
+NUMBERED_TITLE = re.compile(r"^\d[\d.,:]*\s+[A-Z0-9]")
 
 
 def archive_report() -> None:
@@ -445,6 +447,10 @@ def archive_report() -> None:
     def report(label: str, keep) -> None:
         entities = [(name, kind) for pk, name, kind, *_ in rows if keep(pk)]
         numbers = [(n, k) for n, k in entities if NUMBER_NAME.match(n)]
+        # "3 Series", "747 SP", "007 First Light": a product's or a work's name (kind
+        # other) may begin with its number; counted apart, for information.
+        numbered = [(n, k) for n, k in numbers if k == "other" and NUMBERED_TITLE.match(n)]
+        numbers = [item for item in numbers if item not in numbered]
         punctuation = [(n, k) for n, k in entities if not n[:1].isalnum()]
         mine = {pk: v for pk, v in apart.items() if keep(pk)}
         separated = [name for name, by_editor in mine.values() if not by_editor]
@@ -454,7 +460,7 @@ def archive_report() -> None:
         print(
             f"  {label:<12} {len(entities):>8,} {len(numbers):>7} {len(punctuation):>7} "
             f"{single:>7} {len(separated):>6} ({share:5.1%}) {given_names:>6} "
-            f"{(numbers + punctuation)[:3]} {separated[:4]}"
+            f"{len(numbered):>5} {(numbers + punctuation)[:3]} {separated[:4]} {numbered[:3]}"
         )
 
     kinds = Counter(kind for _, _, kind, *_ in rows)
@@ -463,7 +469,8 @@ def archive_report() -> None:
         "  columns: entities, names that are a number/amount/time, names starting with "
         "punctuation,\n  one-word person names with a single full-name candidate, of those "
         "separated (not by an editor),\n  of those a word mostly used as a given name "
-        "(resolution keeps them apart)"
+        "(resolution keeps them apart),\n  other names (products, works) beginning with "
+        "their number"
     )
     report("all", lambda pk: True)
     for corpus in sorted(set(corpus_of.values())):

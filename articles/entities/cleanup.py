@@ -95,6 +95,9 @@ _PEOPLE_SUFFIXES = ("ians", "eans", "cans", "ists", "ites", "crats")
 _ADJECTIVE_SUFFIXES = ("ese", "ish")
 
 KINDS_WITH_NAMES = ("person", "organisation", "place")
+# Blessings abbreviated in brackets after a name in Persian and Arabic: "امام خمینی(ره)",
+# "امام علی (ع)", "پیامبر (ص)"; the bracket cuts them off, and they are no name.
+_HONORIFICS = frozenset(["ره", "ع", "ص", "س", "عج", "رض", "قده"])
 
 
 def clean(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, str]]:
@@ -104,7 +107,7 @@ def clean(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, st
     for part_start, part_end in _pieces(text, start, end, kind):
         part_start, part_end = _trim(text, part_start, part_end, kind)
         name = text[part_start:part_end]
-        if not is_name(name):
+        if not is_name(name) or normalise_persian_arabic(name) in _HONORIFICS:
             continue
         result.append((part_start, part_end, group_kind(name, kind)))
     return result

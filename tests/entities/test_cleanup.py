@@ -151,3 +151,9 @@ def test_an_arabic_script_word_keeps_its_last_vowel_mark():
     assert names("\u0633\u0627\u0628\u0642\u0627\u064b\u060c", "organisation") == [
         ("\u0633\u0627\u0628\u0642\u0627\u064b", "organisation")
     ]
+
+
+def test_a_blessing_in_brackets_after_a_name_is_no_second_name():
+    assert names(
+        "\u0627\u0645\u0627\u0645 \u062e\u0645\u06cc\u0646\u06cc(\u0631\u0647)", "other"
+    ) == [("\u0627\u0645\u0627\u0645 \u062e\u0645\u06cc\u0646\u06cc", "other")]
