@@ -44,7 +44,8 @@ _LEADING_YEAR = re.compile(r"^(?:1[89]|20)\d\d\s+(?=[^\W\d_])")
 # "12 Percent" in a headline's capitals).
 _QUANTITY = re.compile(
     r"^[$\u00a3\u20ac\u00a5]?\d[\d.,]*\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|"
-    r"years?|decades?|centuries|per\s?cent|percent|points?|pounds|dollars|euros|miles?|"
+    r"years?|decades?|centuries|per\s?cent|percent|points?|pounds|dollars|euros|yen|yuan|"
+    r"rupees|francs|marks|roubles|rubles|pesos|dinars|riyals|rials|tomans|miles?|"
     r"kilomet(?:re|er)s?|km|tonnes?|tons?|barrels?|shares?)$",
     re.IGNORECASE,
 )

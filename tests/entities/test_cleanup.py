@@ -40,7 +40,18 @@ def test_numbers_that_are_part_of_a_club_name_stay(span):
 
 @pytest.mark.parametrize(
     "span",
-    ["107bn", "860bn", "4,161.0", "63.7", "$5m", "\u00a312.5bn", "12%", "90 Minutes", "3 DAYS"],
+    [
+        "107bn",
+        "860bn",
+        "4,161.0",
+        "63.7",
+        "$5m",
+        "\u00a312.5bn",
+        "12%",
+        "90 Minutes",
+        "3 DAYS",
+        "19,800 yen",
+    ],
 )
 def test_amounts_and_numbers_are_no_names(span):
     assert not is_name(span)
