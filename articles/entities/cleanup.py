@@ -99,6 +99,7 @@ KINDS_WITH_NAMES = ("person", "organisation", "place")
 # Blessings abbreviated in brackets after a name in Persian and Arabic: "امام خمینی(ره)",
 # "امام علی (ع)", "پیامبر (ص)"; the bracket cuts them off, and they are no name.
 _HONORIFICS = frozenset(["ره", "ع", "ص", "س", "عج", "رض", "قده"])
+_BLESSING = re.compile(r"\s*[(\[]\s*(?:" + "|".join(_HONORIFICS) + r")\s*[)\]]$")
 
 
 def clean(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, str]]:
@@ -239,7 +240,7 @@ def source_entity(name: str, kind: str) -> tuple[str, str] | None:
     their kind: "خبرگزاری فارس" an organisation) or not made of everyday words only
     ("اقتصاد", economy, is a topic), and not a headline (beginning with a number or ending
     with a verb); in other scripts one with a capital letter."""
-    name = " ".join(_EDGE_PUNCTUATION.sub("", name.strip()).split())
+    name = " ".join(_EDGE_PUNCTUATION.sub("", _BLESSING.sub("", name.strip())).split())
     if not is_name(name):
         return None
     if kind != "other":

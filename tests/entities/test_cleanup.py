@@ -140,6 +140,7 @@ def test_a_name_broken_over_two_lines_in_running_text_stays_whole():
     ("name", "kind", "stored"),
     [
         ("؛ ارشاد", "other", None),  # punctuation, then a topic word
+        ("دکتر مصدق (ره)", "person", ("دکتر مصدق", "person")),  # a blessing, no bracket left
         ("۲۰۲۲", "other", None),
         ("/", "other", None),
         ("اقتصاد", "other", None),  # economy: a topic
