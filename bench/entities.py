@@ -481,51 +481,95 @@ def archive_extraction(limit: int) -> None:
 # What the archive report counts as junk: a name that is a number, an amount or a time
 # ("107bn", "4,161.0", "$5m", "01:45 Heysham"), or that starts with punctuation ("- Elon Musk").
 NUMBER_NAME = re.compile(r"^[$\u00a3\u20ac\u00a5]?\d[\d.,:]*(?:bn|m|k|tn|pc|%)?(?:\s|$)")
+# Of those, names of kind "other" with a word in capitals or a number after the number.
+NUMBERED_TITLE = re.compile(r"^\d[\d.,:]*\s+[A-Z0-9]")
 
 
 def archive_report() -> None:
+    """The archive's junk names and separated surnames, in all and per corpus (an article's
+    ``source_format``, "corpus:reuters" as ``bench/corpus.py`` loads them; else its
+    publication)."""
     from django.db.models import Count, Q
 
-    from articles.entities.resolution import surname
-    from articles.models import Entity
+    from articles.entities.resolution import given_name, surname
+    from articles.models import Article, Entity, Mention
 
     rows = list(
         Entity.objects.current()
         .annotate(n=Count("mentions", filter=Q(mentions__rejected=False)))
         .filter(n__gt=0)
-        .values_list("name", "kind", "n", "reviewed", "aliases")
+        .values_list("pk", "name", "kind", "n", "reviewed", "aliases")
     )
-    entities = [(name, kind, n) for name, kind, n, _, _ in rows]
-    numbers = [(name, kind) for name, kind, _ in entities if NUMBER_NAME.match(name)]
-    punctuation = [(name, kind) for name, kind, _ in entities if not name[:1].isalnum()]
-    full_names: Counter = Counter(
-        surname(name) for name, kind, _ in entities if kind == "person" and len(name.split()) > 1
-    )
+    full_names: Counter = Counter()
+    weight: Counter = Counter()  # the mentions of the full name ending in a word
+    given: Counter = Counter()  # and of those beginning with it
+    for _, name, kind, n, *_ in rows:
+        if kind == "person" and len(name.split()) > 1:
+            full_names[surname(name)] += 1
+            weight[surname(name)] += n
+            given[given_name(name)] += n
     # One-word person names with exactly one full person name ending in them: those that
-    # stand apart (an editor's doing when reviewed or given aliases, else resolution's) ...
-    apart = [
-        (name, reviewed or bool(aliases))
-        for name, kind, _, reviewed, aliases in rows
+    # stand apart (an editor's doing when reviewed or given aliases, else resolution's;
+    # by resolution's rule when the word is mostly a given name) ...
+    apart = {
+        pk: (name, reviewed or bool(aliases))
+        for pk, name, kind, _, reviewed, aliases in rows
         if kind == "person" and len(name.split()) == 1 and full_names[surname(name)] == 1
-    ]
-    separated = [name for name, by_editor in apart if not by_editor]
-    # ... and those resolution merged into it.
-    merged = [
-        e
+    }
+    as_given_name = {
+        name for name, _ in apart.values() if weight[surname(name)] < given[surname(name)]
+    }
+    # ... and those resolution merged into it (where their mentions were: its record).
+    merged = {
+        e.pk: {m["article"] for m in (e.resolution or {}).get("mentions", [])}
         for e in Entity.objects.filter(merged_automatically=True, merged_into__isnull=False)
         if len(e.name.split()) == 1 and full_names[surname(e.name)] == 1
-    ]
-    single = len(apart) + len(merged)
-    kinds = Counter(kind for _, kind, _ in entities)
-    print(f"\nArchive: {len(entities)} entities with accepted mentions, by kind {dict(kinds)}")
-    print(f"  names that are a number, amount or time: {len(numbers)} {numbers[:8]}")
-    print(f"  names starting with punctuation:         {len(punctuation)} {punctuation[:8]}")
-    share = len(separated) / single if single else 0.0
+    }
+    corpus_of = {
+        pk: (source_format or "").removeprefix("corpus:") or publication or "-"
+        for pk, source_format, publication in Article.objects.values_list(
+            "pk", "source_format", "publication__name"
+        ).iterator()
+    }
+    in_corpus: dict[int, set[str]] = {}
+    for entity_id, article_id in (
+        Mention.objects.filter(rejected=False).values_list("entity_id", "article_id").iterator()
+    ):
+        in_corpus.setdefault(entity_id, set()).add(corpus_of.get(article_id, "-"))
+    for pk, articles in merged.items():
+        in_corpus[pk] = {corpus_of.get(a, "-") for a in articles}
+
+    def report(label: str, keep) -> None:
+        entities = [(name, kind) for pk, name, kind, *_ in rows if keep(pk)]
+        numbers = [(n, k) for n, k in entities if NUMBER_NAME.match(n)]
+        # "3 Series", "747 SP", "007 First Light": a product's or a work's name (kind
+        # other) may begin with its number; counted apart, for information.
+        numbered = [(n, k) for n, k in numbers if k == "other" and NUMBERED_TITLE.match(n)]
+        numbers = [item for item in numbers if item not in numbered]
+        punctuation = [(n, k) for n, k in entities if not n[:1].isalnum()]
+        mine = {pk: v for pk, v in apart.items() if keep(pk)}
+        separated = [name for name, by_editor in mine.values() if not by_editor]
+        single = len(mine) + sum(1 for pk in merged if keep(pk))
+        share = len(separated) / single if single else 0.0
+        given_names = sum(1 for name in separated if name in as_given_name)
+        print(
+            f"  {label:<12} {len(entities):>8,} {len(numbers):>7} {len(punctuation):>7} "
+            f"{single:>7} {len(separated):>6} ({share:5.1%}) {given_names:>6} "
+            f"{len(numbered):>5} {(numbers + punctuation)[:3]} {separated[:4]} {numbered[:3]}"
+        )
+
+    kinds = Counter(kind for _, _, kind, *_ in rows)
+    print(f"\nArchive: {len(rows)} entities with accepted mentions, by kind {dict(kinds)}")
     print(
-        f"  one-word person names with a single full-name candidate: {single}; merged into it "
-        f"{len(merged)}, kept apart by an editor {len(apart) - len(separated)}, separated "
-        f"{len(separated)} ({share:.1%}) {separated[:8]}"
+        "  columns: entities, names that are a number/amount/time, names starting with "
+        "punctuation,\n  one-word person names with a single full-name candidate, of those "
+        "separated (not by an editor),\n  of those a word mostly used as a given name "
+        "(resolution keeps them apart),\n  other names (products, works) beginning with "
+        "their number"
     )
+    report("all", lambda pk: True)
+    for corpus in sorted(set(corpus_of.values())):
+        report(corpus, lambda pk, corpus=corpus: corpus in in_corpus.get(pk, ()))
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ of names in it (usually one, sometimes none or two), each as ``(start, end, kind
 - punctuation, brackets and list dashes around the name go ("- Elon Musk", "<Camco Inc>",
   "Trump]."), as do a leading "the", a trailing possessive "'s" and, for people,
   organisations and places, a score after the name ("Bochum 2") or a clock time before it
-  ("01:45 Heysham");
+  ("01:45 Heysham"), and for other names (events) a year before it ("2026 Masters");
 - what is left must have a letter and must not be an amount ("107bn", "$5m", "4,161.0");
 - a span running over a paragraph break, a whole line, a bracket, a spaced dash or the end
   of a sentence is two names ("Trump].Zelensky", 'BBC."We', "SOCCER - JAPAN"), and
@@ -23,18 +23,30 @@ import re
 from articles.language import NAME_PARTICLES
 from articles.search.analysis import normalise_persian_arabic
 
-# Quotation marks, brackets, dashes, bullets and the like around a name.
-_EDGE_PUNCTUATION = re.compile(r"^[^\w$\u00a3\u20ac]+|[^\w.]+$")
+# Quotation marks, brackets, dashes, bullets and the like around a name; an Arabic-script
+# word's last vowel mark ("سابقاً") is part of it.
+_EDGE_PUNCTUATION = re.compile(r"^[^\w$\u00a3\u20ac]+|[^\w.\u064b-\u065f\u0670]+$")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+(?=\S)")
 _POSSESSIVE = re.compile(r"['\u2019][sS]$")
-# A clock time or a number before a name: "01:45 Heysham", "2 Leeds".
-_LEADING_NUMBER = re.compile(r"^\d[\d.,:]*\s+(?=[^\W\d_])")
+# Clock times or numbers before a name: "01:45 Heysham", "2 Leeds", "36 5363 System Unit".
+_LEADING_NUMBER = re.compile(r"^(?:\d[\d.,:]*\s+)+(?=[^\W\d_])")
 # A score after a team's name: a number up to 20 without a leading zero ("Schalke 04" and
 # "Hannover 96" are names); or a year or date after a dateline's place ("Milan 1996-08-30").
 _TRAILING_SCORE = re.compile(r"\s+(?:1?\d|20|\d{4}(?:[-/.]\d{1,2}){0,2})$")
 # An amount and what it counts: "440bn rupees", "$5m deal".
 _AMOUNT_PHRASE = re.compile(
     r"^[$\u00a3\u20ac\u00a5]?\d[\d.,]*\s?(?:bn|m|mn|tn|k|billion|million|trillion)\b",
+    re.IGNORECASE,
+)
+# A year before an event's name: "2026 Masters" is the Masters (of 2026), as "2022 World Cup".
+_LEADING_YEAR = re.compile(r"^(?:1[89]|20)\d\d\s+(?=[^\W\d_])")
+# A number and a unit: a quantity or a duration, not a name ("60 Minutes", "3 Days",
+# "12 Percent" in a headline's capitals).
+_QUANTITY = re.compile(
+    r"^[$\u00a3\u20ac\u00a5]?\d[\d.,]*\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|"
+    r"years?|decades?|centuries|per\s?cent|percent|points?|pounds|dollars|euros|yen|yuan|"
+    r"rupees|francs|marks|roubles|rubles|pesos|dinars|riyals|rials|tomans|miles?|"
+    r"kilomet(?:re|er)s?|km|tonnes?|tons?|barrels?|shares?)$",
     re.IGNORECASE,
 )
 _TRAILING_NUMBER = re.compile(r"\s+\d[\d.,/-]*$")
@@ -84,6 +96,10 @@ _PEOPLE_SUFFIXES = ("ians", "eans", "cans", "ists", "ites", "crats")
 _ADJECTIVE_SUFFIXES = ("ese", "ish")
 
 KINDS_WITH_NAMES = ("person", "organisation", "place")
+# Blessings abbreviated in brackets after a name in Persian and Arabic: "امام خمینی(ره)",
+# "امام علی (ع)", "پیامبر (ص)"; the bracket cuts them off, and they are no name.
+_HONORIFICS = frozenset(["ره", "ع", "ص", "س", "عج", "رض", "قده"])
+_BLESSING = re.compile(r"\s*[(\[]\s*(?:" + "|".join(_HONORIFICS) + r")\s*[)\]]$")
 
 
 def clean(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, str]]:
@@ -93,7 +109,7 @@ def clean(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, st
     for part_start, part_end in _pieces(text, start, end, kind):
         part_start, part_end = _trim(text, part_start, part_end, kind)
         name = text[part_start:part_end]
-        if not is_name(name):
+        if not is_name(name) or normalise_persian_arabic(name) in _HONORIFICS:
             continue
         result.append((part_start, part_end, group_kind(name, kind)))
     return result
@@ -101,12 +117,13 @@ def clean(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, st
 
 def is_name(name: str) -> bool:
     """Whether ``name`` can name an entity: it has a letter, is more than one character and
-    is not an amount, number or time."""
+    is not an amount, number, quantity or time."""
     return (
         len(name) > 1
         and any(c.isalpha() for c in name)
         and _AMOUNT.match(name) is None
         and _AMOUNT_PHRASE.match(name) is None
+        and _QUANTITY.match(name) is None
         and name[:1].isalnum()
     )
 
@@ -196,7 +213,12 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
             if (match := _LEADING_LOWER.match(name)) and match.group(1) not in NAME_PARTICLES:
                 start += match.end()
                 continue
+        if kind == "other" and (match := _LEADING_YEAR.match(name)):
+            start += match.end()
+            continue
         if kind in KINDS_WITH_NAMES:
+            if _QUANTITY.match(name):
+                break  # "90 Minutes" is a duration, not "Minutes"
             if match := _LEADING_NUMBER.match(name):
                 start += match.end()
                 continue
@@ -218,7 +240,7 @@ def source_entity(name: str, kind: str) -> tuple[str, str] | None:
     their kind: "خبرگزاری فارس" an organisation) or not made of everyday words only
     ("اقتصاد", economy, is a topic), and not a headline (beginning with a number or ending
     with a verb); in other scripts one with a capital letter."""
-    name = " ".join(_EDGE_PUNCTUATION.sub("", name.strip()).split())
+    name = " ".join(_EDGE_PUNCTUATION.sub("", _BLESSING.sub("", name.strip())).split())
     if not is_name(name):
         return None
     if kind != "other":

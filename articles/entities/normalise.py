@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from articles.entities import NAME_KINDS, Span
+from articles.entities.cleanup import is_name
 from articles.search.analysis import normalise_persian_arabic
 
 if TYPE_CHECKING:
@@ -167,8 +168,8 @@ def group(spans: Iterable[Span], gazetteer: Gazetteer | None = None) -> list[Fou
     groups: dict[str, _Group] = {}
     for span in sorted(spans):
         name = canonical(span.text, span.kind)
-        if not name:
-            continue
+        if not is_name(name):
+            continue  # what a title or a possessive leaves may be none: "Mr L's" -> "L"
         entry = gazetteer.lookup(name) if gazetteer is not None else None
         fixed = (entry.name, entry.kind) if entry is not None else alias_of(name)
         key = _key(fixed[0]) if fixed else _key(name)

@@ -88,6 +88,7 @@ def cldr_gazetteer() -> Gazetteer:
     entries += [(name, "place", ()) for name in lists.PLACES.split()]
     entries += [(name, "place", ()) for name in lists.PLACE_PHRASES]
     entries += [(name, "organisation", ()) for name in lists.ORGANISATIONS.split()]
+    entries += [(name, "organisation", ()) for name in lists.ORGANISATION_PHRASES]
     return Gazetteer(entries)
 
 
@@ -104,7 +105,9 @@ ORGANISATION_CUES = _words(
     "فدراسیون سپاه ارتش جبهه جنبش صندوق خبرگزاریهای تیم سفارت سفارتخانه دولت بیمه "
     "اتاق نهاد مرکز کانون هیات هیئت هیأت دبیرخانه فرمانداری استانداری شهرداری دادگستری "
     "دادگاه کارخانه نیروی قوه پارلمان کنگره آژانس تلویزیون رادیو مجمع رژیم دفتر شبکه "
-    "اداره فراکسیون "
+    "اداره فراکسیون دیوان پلیس گروهک ائتلاف فرهنگستان پژوهشکده "
+    "لیگ گمرک بورس کمیساریای سندیکای کنفدراسیون آکادمی "
+    "نهضت قرارگاه کنسرسیوم "
     "وكالة وزارة منظمة شركة بنك حزب لجنة هيئة جمعية اتحاد مؤسسة صحيفة نادي حركة جبهة "
     "ئاژانسی وەزارەتی زانکۆی پارتی ڕێکخراوی کۆمپانیای"
 )
@@ -131,7 +134,7 @@ FUNCTION_WORDS = set(
         "دارند داشتند کردند کنند کند شود شوند داد دادند گزارش خبر "
         "كه چند دو سه چهار پنج اول دوم سوم دیگر دیگری ولی بلکه همچنین اینکه آنکه اکنون "
         "هنوز حتی فقط تنها بسیار خیلی بیش کمتر بیشتر آنگاه سپس آنان ایشان درصدد خواستار "
-        "علی‌رغم طبق براساس بعد قبل "
+        "علی‌رغم طبق براساس بعد قبل درخصوص خصوص پیرامون "
         "في من إلى عن مع أن إن هذا هذه التي الذي قال كان و"
     )
 )
@@ -145,6 +148,17 @@ STOP_WORDS = FUNCTION_WORDS | TIME_WORDS
 ROLE_WORDS = set(_words(lists.ROLE_WORDS))
 # Verbs of saying, after the name of who said it.
 SPEECH_VERBS = set(_words("گفت افزود اظهار تصریح خاطرنشان تأکید تاکید نوشت می‌گوید گفته‌است"))
+# The other persons of those verbs, and "believes": no part of a name ("قالیباف گفتند").
+SAYING = SPEECH_VERBS | set(
+    _words(
+        "معتقد معتقدند "
+        + " ".join(
+            stem + ending
+            for stem in ("گفت", "افزود", "نوشت")
+            for ending in ("م", "ی", "یم", "ید", "ند", "ه")
+        )
+    )
+)
 LIGHT_VERBS = set(_words(lists.LIGHT_VERBS))
 GIVEN_NAMES = set(_words(lists.GIVEN_NAMES))
 # Family names often end so: "احمدی", "حسن‌زاده", "محمدپور", "کریم‌نیا", "ملکیان".
@@ -244,7 +258,7 @@ class _Reader:
         if not self.free(i):
             return False
         key = self.tokens[i].key
-        if key in STOP_WORDS or key in _CUES or key in ROLE_WORDS or key in SPEECH_VERBS:
+        if key in STOP_WORDS or key in _CUES or key in ROLE_WORDS or key in SAYING:
             return False
         if _verb(self.tokens, i):
             return False

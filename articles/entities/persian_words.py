@@ -12,7 +12,8 @@ from any annotated corpus).
   before one is the predicate, not the end of a name.
 - ``PLACES``: Iran's provinces and larger cities, and regions news names often, which CLDR
   (countries and time-zone cities only) does not have.
-- ``ORGANISATIONS``: news agencies and international bodies known by a short name.
+- ``ORGANISATIONS``, ``ORGANISATION_PHRASES``: news agencies, international bodies, parties,
+  armed groups, companies and clubs known by a name no cue word begins.
 """
 
 GIVEN_NAMES = """
@@ -118,4 +119,20 @@ PLACE_PHRASES = (
 ORGANISATIONS = """
 ایرنا ایسنا ایلنا رویتر رویترز آسوشیتدپرس یونایتدپرس ناتو اوپک یونسکو یونیسف
 فائو فیفا حماس حزب‌الله طالبان اف‌بی‌آی کا‌گ‌ب صداوسیما آسه‌آن اکو
+پنتاگون کرملین موساد اینترپل ساواک بسیج یوفا ایکائو آیسسکو یونیدو نفتا
+القاعده داعش لیکود پژاک الجزیره بی‌بی‌سی سی‌ان‌ان
+بوئینگ ایرباس سامسونگ مایکروسافت گوگل فیس‌بوک توییتر نوکیا زیمنس تویوتا گازپروم
+ایران‌خودرو سایپا مپنا پرسپولیس سپاهان تراکتورسازی ذوب‌آهن
 """
+
+# Organisations of more than one word that no cue word begins.
+ORGANISATION_PHRASES = (
+    "صلیب سرخ",
+    "هلال احمر",
+    "عفو بین‌الملل",
+    "دیده‌بان حقوق بشر",
+    "پزشکان بدون مرز",
+    "گزارشگران بدون مرز",
+    "جهاد اسلامی",
+    "مجاهدین خلق",
+)

@@ -8,7 +8,9 @@ the archive, after each extraction:
   person);
 - ``resolve_short_names``: a one-word person name ("Trump") is merged into the archive's
   full person name ending in that word ("Donald Trump") when there is exactly one, or one
-  with at least ``DOMINANT_SHARE`` of the candidates' mentions; otherwise it stays apart.
+  with at least ``DOMINANT_SHARE`` of the candidates' mentions, and it has at least as many
+  mentions as the full names beginning with the word ("Bill" is rather Bill Clinton's or
+  Bill Gates's given name than the surname of a "Buffalo Bill"); otherwise it stays apart.
 
 Editors win: reviewed entities and entities with aliases are never merged automatically,
 merges an editor made stay, and ``undo_automatic_merge`` (an admin action) separates an
@@ -82,6 +84,12 @@ def surname(name: str) -> str:
     return words[-1] if words else ""
 
 
+def given_name(name: str) -> str:
+    """The first word of ``name``, compared as ``surname`` compares the last."""
+    words = normalise_persian_arabic(name).casefold().split()
+    return words[0] if words else ""
+
+
 def resolve_short_names() -> int:
     """Merge each one-word person name into the archive's one (or one dominant) full
     person name ending in it; returns how many were merged."""
@@ -92,19 +100,26 @@ def resolve_short_names() -> int:
         .filter(n__gt=0)
     )
     full_names: dict[str, list[WithAnnotations[Entity, _Mentioned]]] = defaultdict(list)
+    # The mentions of full names that begin with a word: "Bill" alone is more likely Bill
+    # Clinton or Bill Gates, named by his given name, than the one "Buffalo Bill".
+    given_names: Counter = Counter()
     short_names = []
     for entity in people:
         if len(entity.name.split()) > 1:
             full_names[surname(entity.name)].append(entity)
+            given_names[given_name(entity.name)] += entity.n
         elif not entity.reviewed and not entity.aliases:
             short_names.append(entity)
     merged = 0
     for short in short_names:
-        candidates = sorted(full_names.get(surname(short.name), []), key=lambda e: -e.n)
+        word = surname(short.name)
+        candidates = sorted(full_names.get(word, []), key=lambda e: -e.n)
         if not candidates:
             continue
         if candidates[0].n < DOMINANT_SHARE * sum(c.n for c in candidates):
             continue
+        if candidates[0].n < given_names[word]:
+            continue  # the word is more often a given name than this one's surname
         with transaction.atomic():
             record = _resolution_record(short, candidates[0])
             merge_entities(candidates[0], [short])

@@ -25,6 +25,8 @@ def names(text, kind="person"):
         ("A. Lovelace 109", "person", "A. Lovelace"),
         ("st Lovelace", "person", "Lovelace"),
         ("de Lovelace", "person", "de Lovelace"),
+        ("36 5363 Widget Unit", "organisation", "Widget Unit"),
+        ("2030 Kirkwall Games", "other", "Kirkwall Games"),
     ],
 )
 def test_edges_scores_and_times_are_trimmed(span, kind, name):
@@ -37,7 +39,19 @@ def test_numbers_that_are_part_of_a_club_name_stay(span):
 
 
 @pytest.mark.parametrize(
-    "span", ["107bn", "860bn", "4,161.0", "63.7", "$5m", "\u00a312.5bn", "12%"]
+    "span",
+    [
+        "107bn",
+        "860bn",
+        "4,161.0",
+        "63.7",
+        "$5m",
+        "\u00a312.5bn",
+        "12%",
+        "90 Minutes",
+        "3 DAYS",
+        "19,800 yen",
+    ],
 )
 def test_amounts_and_numbers_are_no_names(span):
     assert not is_name(span)
@@ -126,6 +140,7 @@ def test_a_name_broken_over_two_lines_in_running_text_stays_whole():
     ("name", "kind", "stored"),
     [
         ("؛ ارشاد", "other", None),  # punctuation, then a topic word
+        ("دکتر مصدق (ره)", "person", ("دکتر مصدق", "person")),  # a blessing, no bracket left
         ("۲۰۲۲", "other", None),
         ("/", "other", None),
         ("اقتصاد", "other", None),  # economy: a topic
@@ -142,3 +157,15 @@ def test_a_source_keyword_is_stored_only_when_it_names_something(name, kind, sto
     from articles.entities.cleanup import source_entity
 
     assert source_entity(name, kind) == stored
+
+
+def test_an_arabic_script_word_keeps_its_last_vowel_mark():
+    assert names("\u0633\u0627\u0628\u0642\u0627\u064b\u060c", "organisation") == [
+        ("\u0633\u0627\u0628\u0642\u0627\u064b", "organisation")
+    ]
+
+
+def test_a_blessing_in_brackets_after_a_name_is_no_second_name():
+    assert names(
+        "\u0627\u0645\u0627\u0645 \u062e\u0645\u06cc\u0646\u06cc(\u0631\u0647)", "other"
+    ) == [("\u0627\u0645\u0627\u0645 \u062e\u0645\u06cc\u0646\u06cc", "other")]

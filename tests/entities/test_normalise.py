@@ -164,3 +164,10 @@ def test_entities_come_in_order_of_first_mention():
 
 def test_no_spans_no_entities():
     assert group([]) == []
+
+
+def test_what_a_title_leaves_must_still_be_a_name():
+    found = group(
+        spans(("Mr L", "person"), ("President X's", "person"), ("Ada Lovelace", "person"))
+    )
+    assert [f.name for f in found] == ["Ada Lovelace"]

@@ -132,3 +132,24 @@ def test_the_ministry_after_a_minister_is_an_organisation_without_the_office():
 def test_an_arabic_name_that_is_an_everyday_persian_word_is_no_place():
     # "ماهي" (Mahé in Arabic) is "fish" in Persian.
     assert found("او ماهی خرید") == []
+
+
+def test_courts_police_and_leagues_are_organisations_with_their_cue_but_not_buildings():
+    assert found("رای دیوان عدالت اداری را پلیس راهور اجرا کرد") == [
+        ("دیوان عدالت اداری", "organisation"),
+        ("پلیس راهور", "organisation"),
+    ]
+    # A hospital or a school is as much a building as a body: no cue of an organisation.
+    assert "organisation" not in {kind for _, kind in found("در بیمارستان مهر بستری شد")}
+
+
+def test_bodies_known_by_a_name_no_cue_begins():
+    assert found("پنتاگون و صلیب سرخ بیانیه دادند") == [
+        ("پنتاگون", "organisation"),
+        ("صلیب سرخ", "organisation"),
+    ]
+
+
+def test_a_verb_of_saying_in_any_person_and_a_preposition_end_a_name():
+    assert found("دکتر کیوانفر گفتند که") == [("کیوانفر", "person")]
+    assert found("دکتر کیوانفر درخصوص بودجه") == [("کیوانفر", "person")]

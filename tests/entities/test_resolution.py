@@ -53,6 +53,25 @@ def test_a_dominant_full_name_takes_the_short_one():
     assert short.merged_into == full
 
 
+def test_a_word_that_is_mostly_a_given_name_stays_apart():
+    mentioned(builders.entity("Buffalo Tomasz", PERSON), 2)
+    mentioned(builders.entity("Tomasz Nowak", PERSON), 2)
+    mentioned(builders.entity("Tomasz Lis", PERSON), 1)
+    short = mentioned(builders.entity("Tomasz", PERSON))
+    assert resolve_short_names() == 0
+    short.refresh_from_db()
+    assert short.merged_into is None
+
+
+def test_a_rare_given_name_does_not_hold_back_a_famous_surname():
+    pope = mentioned(builders.entity("Pope Tomasz", PERSON), 3)
+    mentioned(builders.entity("Tomasz Nowak", PERSON), 2)
+    short = mentioned(builders.entity("Tomasz", PERSON))
+    assert resolve_short_names() == 1
+    short.refresh_from_db()
+    assert short.merged_into == pope
+
+
 def test_reviewed_or_aliased_short_names_and_other_kinds_stay_apart():
     mentioned(builders.entity("Marta Kowalczyk", PERSON), 3)
     reviewed = mentioned(builders.entity("Kowalczyk", PERSON))
