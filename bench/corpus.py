@@ -12,8 +12,8 @@ pipeline's own speed is ``bench/import.py``'s business):
   source (URL, else file name or corpus key) was seen before: the pipeline would skip the
   first and update the article with the second, which leaves one article either way;
 - publications, sections, authors (by name, case aside) and the entities a source names
-  (by name and kind, case aside), each once; bylines in the source's order; the source's
-  entities as mentions;
+  (by name and kind, case aside; tags that name nothing left out, as import does), each
+  once; bylines in the source's order; the source's entities as mentions;
 - slugs, word counts and the other fields ``save()`` fills, computed here.
 
 With ``limit``, the readers take turns (one record from each in turn) so that a small
@@ -201,6 +201,16 @@ class _Slugs:
         return slug
 
 
+def _source_entities(record) -> Iterator[tuple[str, str, int]]:
+    """``(name, kind, count)`` of each source tag that names something, as import stores
+    them (``articles.entities.cleanup.source_entity``)."""
+    from articles.entities.cleanup import source_entity
+
+    for ref in record.entities:
+        if named := source_entity(ref.name.strip()[:300], ref.kind):
+            yield named[0], named[1], ref.count
+
+
 def load_corpus(
     corpus_root: Path = CORPUS_ROOT, limit: int | None = None, corpora: list[str] | None = None
 ) -> LoadStats:
@@ -268,13 +278,11 @@ def load_corpus(
 
             new = []
             for _, r, _ in batch:
-                for ref in r.entities:
-                    name = ref.name.strip()[:300]
-                    key = (name.lower(), ref.kind)
-                    if name and key not in entities:
-                        entities[key] = entity = Entity(
-                            name=name, kind=ref.kind, slug=entity_slugs(name)
-                        )
+                for name, kind, _ in _source_entities(r):
+                    key = (name.lower(), kind)
+                    if key not in entities:
+                        entity = Entity(name=name, kind=kind, slug=entity_slugs(name))
+                        entities[key] = entity
                         new.append(entity)
             Entity.objects.bulk_create(new)
 
@@ -314,11 +322,9 @@ def load_corpus(
                     for position, author in enumerate(people)
                 ]
                 counts: dict[int, int] = {}
-                for ref in r.entities:
-                    name = ref.name.strip()[:300]
-                    if name:
-                        pk = entities[(name.lower(), ref.kind)].pk
-                        counts[pk] = counts.get(pk, 0) + ref.count
+                for name, kind, count in _source_entities(r):
+                    pk = entities[(name.lower(), kind)].pk
+                    counts[pk] = counts.get(pk, 0) + count
                 mentions += [
                     Mention(article=article, entity_id=pk, count=n, origin=Mention.Origin.SOURCE)
                     for pk, n in counts.items()
