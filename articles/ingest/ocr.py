@@ -26,15 +26,21 @@ that file and goes on with the rest.
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +91,8 @@ BILINGUAL = "eng+fas"
 _ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff]")
 _ARABIC_MARKERS = re.compile(r"^ال|[ةى]")
 _PAGE_BREAK = "\f"
+# Where ``readings_kept_in`` keeps the pages recognised, while its block runs.
+_KEPT_IN: ContextVar[Path | None] = ContextVar("ocr_readings_kept_in", default=None)
 
 
 class OcrUnavailable(UnreadableDocument):
@@ -160,8 +168,7 @@ def read_image_text(data: bytes, scans: list[ScannedPage]) -> str:
     Tesseract.
     """
     images = page_images(data)
-    tesseract()
-    pages = recognise_pages(images)
+    pages = _recognise_file(data, lambda: images)
     scans.extend(pages)
     if not any(page.text.strip() for page in pages):
         raise UnreadableDocument("no text was recognised in the image")
@@ -174,13 +181,57 @@ def fill_scanned_pages(data: bytes, pages: list[str], scans: list[ScannedPage]) 
     blank = [number for number, text in enumerate(pages, start=1) if not text.split()]
     if not blank:
         return pages
-    tesseract()
-    recognised = recognise_pages(pdf_page_images(data, blank), numbers=blank)
+    recognised = _recognise_file(data, lambda: pdf_page_images(data, blank), blank)
     scans.extend(recognised)
     filled = list(pages)
     for page in recognised:
         filled[page.number - 1] = page.text
     return filled
+
+
+@contextmanager
+def readings_kept_in(folder: Path) -> Iterator[None]:
+    """Within this block, the pages recognised in a file are kept in ``folder`` under the
+    file's checksum, and a file whose pages are kept there is not recognised again.
+
+    The admin's upload reads a scan for its preview and imports it on confirmation, two
+    requests apart: the second reading would cost the editor the same seconds of Tesseract
+    again for the same text.
+    """
+    token = _KEPT_IN.set(Path(folder))
+    try:
+        yield
+    finally:
+        _KEPT_IN.reset(token)
+
+
+def _recognise_file(
+    data: bytes, images: Callable[[], list[Image.Image]], numbers: list[int] | None = None
+) -> list[ScannedPage]:
+    """The pages ``numbers`` of the file ``data`` recognised (``images`` gives them), or as
+    kept by ``readings_kept_in``."""
+    folder = _KEPT_IN.get()
+    kept = folder / f"{hashlib.sha256(data).hexdigest()}.json" if folder else None
+    if kept is not None and kept.is_file():
+        return [_page_of(entry) for entry in json.loads(kept.read_text(encoding="utf-8"))]
+    tesseract()
+    pages = recognise_pages(images(), numbers=numbers)
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(".partial")
+        partial.write_text(json.dumps([_entry_of(page) for page in pages]), encoding="utf-8")
+        partial.replace(kept)  # a reader never sees half a file
+    return pages
+
+
+def _entry_of(page: ScannedPage) -> dict[str, object]:
+    entry = asdict(page)
+    entry["image"] = base64.b64encode(page.image).decode("ascii")
+    return entry
+
+
+def _page_of(entry: dict) -> ScannedPage:
+    return ScannedPage(**{**entry, "image": base64.b64decode(entry["image"])})
 
 
 def review_reasons(scans: list[ScannedPage]) -> list[str]:
