@@ -6,12 +6,14 @@ it as they read every other document. Each recognised page is a ``ScannedPage``:
 (kept beside the article for the admin), its text, the models that read it and their
 confidence; a page read with low confidence sends the article to review with the reason.
 
-Per page: the image is brought to the text size Tesseract reads best (``text_scale``), the
-script (Latin or Arabic) is told by Tesseract's orientation and script detection (``--psm 0``
-with ``osd.traineddata``), and the page is read with the model of that script: ``eng`` for
-Latin; ``fas`` for Arabic script, or ``ara`` when the Persian reading shows Arabic (teh
-marbuta, the article al-); a page where many words were read poorly is read again with both
-scripts' models (``eng+fas``) and the better reading kept: a bilingual page.
+Per page: the image is brought to the text size Tesseract reads best (``text_scale``) and
+levelled (``skew_angle``); Tesseract's orientation and script detection (``--psm 0`` with
+``osd.traineddata``) tells whether the page lies sideways or upside down (it is then turned
+upright, scaled and levelled again) and its script (Latin or Arabic); and the page is read
+with the model of that script: ``eng`` for Latin; ``fas`` for Arabic script, or ``ara`` when
+the Persian reading shows Arabic (teh marbuta, the article al-); a page where many words were
+read poorly is read again with both scripts' models (``eng+fas``) and the better reading kept:
+a bilingual page.
 
 Why the ``tesseract`` command line rather than a binding: its TSV output gives every word with
 its box and confidence, which the layout (``lay_out_words``) and the review flag need, and
@@ -71,6 +73,10 @@ SCALE_LIMITS = (0.4, 2.5)
 # CER from 0.1% to 7.5% (bench/ocr.py).
 MAX_SKEW = 6.0
 MIN_SKEW = 0.3
+# Tesseract's orientation confidence below which a page is left as it is: upright and turned
+# pages typeset here score 19-29 (docs/performance.md); a page with too little text to tell
+# scores near 0, and turning a page wrongly loses all of it.
+MIN_ORIENTATION_CONFIDENCE = 5.0
 # Pages whose mean word confidence (0-100, weighted by characters) is below this are flagged
 # for review.
 LOW_CONFIDENCE = 80.0
@@ -405,16 +411,14 @@ def recognise_pages(
 def recognise_page(image: Image.Image, number: int = 1) -> ScannedPage:
     """Read one page image: scale, tell the script, read with that script's model (see the
     module's docstring), lay out the words."""
-    scale = text_scale(image)
-    if scale != 1.0:
-        size = (max(round(image.width * scale), 1), max(round(image.height * scale), 1))
-        image = image.resize(size, Image.Resampling.LANCZOS)
-    angle = skew_angle(image)
-    if angle:
-        image = image.rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    png = _png(image)
-    script = detect_script(png)
-    reading = _read(png, SCRIPT_MODELS.get(script, BILINGUAL))
+    png = _png(_levelled(image))
+    orientation = detect_orientation(png)
+    if orientation.turn:
+        # A page scanned sideways or upside down: its lines were not lines to the scale and
+        # deskew steps, so both are done again on the page turned upright.
+        turned = image.rotate(-orientation.turn, expand=True, fillcolor=255)
+        png = _png(_levelled(turned))
+    reading = _read(png, SCRIPT_MODELS.get(orientation.script, BILINGUAL))
     if reading.languages == "fas" and _looks_arabic(reading):
         reading = _better(reading, _read(png, "ara"))
     poor = reading.confidence < LOW_CONFIDENCE or reading.weak_share > MAX_WEAK_SHARE
@@ -430,12 +434,40 @@ def recognise_page(image: Image.Image, number: int = 1) -> ScannedPage:
     )
 
 
-def detect_script(png: bytes) -> str:
-    """ "Latin", "Arabic" (or another script Tesseract names), or "" when Tesseract's script
-    detection cannot tell (too little text)."""
+def _levelled(image: Image.Image) -> Image.Image:
+    """``image`` with its text brought to the size Tesseract reads best and its lines level."""
+    scale = text_scale(image)
+    if scale != 1.0:
+        size = (max(round(image.width * scale), 1), max(round(image.height * scale), 1))
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    angle = skew_angle(image)
+    if angle:
+        image = image.rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    return image
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """What Tesseract's orientation and script detection said of a page: ``turn`` is how
+    far (degrees clockwise: 0, 90, 180 or 270) the page must be turned to stand upright, 0
+    when it is unsure; ``script`` is "Latin", "Arabic" (or another script Tesseract names), or
+    "" when it cannot tell (too little text)."""
+
+    turn: int = 0
+    script: str = ""
+
+
+def detect_orientation(png: bytes) -> Orientation:
+    """One run of Tesseract's ``--psm 0`` (``osd.traineddata``): the page's orientation and
+    script (see ``Orientation``)."""
     result = _run_tesseract(png, ["--psm", "0"], check=False)
-    match = re.search(r"^Script: (\w+)", result, re.MULTILINE)
-    return match[1] if match else ""
+    script = re.search(r"^Script: (\w+)", result, re.MULTILINE)
+    turn = re.search(r"^Rotate: (\d+)", result, re.MULTILINE)
+    confidence = re.search(r"^Orientation confidence: ([\d.]+)", result, re.MULTILINE)
+    sure = confidence is not None and float(confidence[1]) >= MIN_ORIENTATION_CONFIDENCE
+    return Orientation(
+        turn=int(turn[1]) % 360 if turn and sure else 0, script=script[1] if script else ""
+    )
 
 
 def _read(png: bytes, languages: str) -> _Reading:

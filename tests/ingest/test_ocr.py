@@ -199,6 +199,19 @@ def test_a_skewed_scan_is_levelled_before_it_is_read():
 
 
 @needs_ocr
+@pytest.mark.slow  # two script detections and a reading per page
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_page_scanned_sideways_or_upside_down_is_turned_upright_before_it_is_read(turn):
+    (page,) = rasterise(typeset([ENGLISH]))
+    assert ocr.detect_orientation(png(page)).turn == 0
+    turned = page.rotate(turn, expand=True, fillcolor=255)  # counter-clockwise
+    assert ocr.detect_orientation(png(turned)) == ocr.Orientation(turn=turn, script="Latin")
+    text = " ".join(ocr.recognise_page(turned).text.split())
+    assert "The harbour board of the coastal town of Marrow met on Monday" in text
+    assert "which has stood empty since the last trawler company left" in text
+
+
+@needs_ocr
 def test_every_frame_of_a_multipage_tiff_is_read():
     first, second = rasterise(typeset([ENGLISH, ENGLISH_TWO]), pages=2)
     out = io.BytesIO()
