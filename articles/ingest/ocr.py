@@ -38,7 +38,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -181,10 +181,15 @@ def read_image_text(data: bytes, scans: list[ScannedPage]) -> str:
     return "".join(page.text + _PAGE_BREAK for page in pages)
 
 
-def fill_scanned_pages(data: bytes, pages: list[str], scans: list[ScannedPage]) -> list[str]:
-    """``pages`` (a PDF's text layer, page by page) with each page that has no text replaced
-    by its OCR; the recognised pages go to ``scans``. Pages with text are kept as they are."""
-    blank = [number for number, text in enumerate(pages, start=1) if not text.split()]
+def fill_scanned_pages(
+    data: bytes, pages: list[str], scans: list[ScannedPage], also: Collection[int] = ()
+) -> list[str]:
+    """``pages`` (a PDF's text layer, page by page) with each page that has no text, and
+    each page numbered (from 1) in ``also`` (scans under a stamp), replaced by its OCR; the
+    recognised pages go to ``scans``. Other pages are kept as they are."""
+    blank = [
+        number for number, text in enumerate(pages, start=1) if not text.split() or number in also
+    ]
     if not blank:
         return pages
     recognised = _recognise_file(data, lambda: pdf_page_images(data, blank), blank)

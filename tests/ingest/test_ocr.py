@@ -235,6 +235,45 @@ def test_a_pdf_with_a_text_layer_and_a_scanned_page_gets_both():
     assert [scan.number for scan in record.scanned_pages] == [2]
 
 
+def stamped_scan(image: Image.Image, stamp: str) -> bytes:
+    """A PDF page filled by the scan ``image``, with ``stamp`` as its only text layer."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.drawImage(ImageReader(image), 0, 0, WIDTH, HEIGHT)
+    pdf.setFont("Helvetica", 9)
+    pdf.drawRightString(WIDTH - 36, 24, stamp)
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+@needs_ocr
+@pytest.mark.slow  # a whole page read
+def test_a_scan_under_a_stamp_of_text_is_read_by_ocr():
+    (scanned,) = ocr.pdf_page_images(typeset([ENGLISH]), [1], 150)
+    record = read_document_bytes("stamped.pdf", stamped_scan(scanned, "Archive copy 0042"))
+    assert record.title == HEADLINE
+    assert "museum of the fleet" in record.body
+    assert [scan.number for scan in record.scanned_pages] == [1]
+
+
+@needs_ocr
+def test_a_page_of_text_beside_a_picture_is_not_read_by_ocr():
+    (picture,) = rasterise(typeset([ENGLISH_TWO]))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.drawImage(ImageReader(picture), 0, 0, WIDTH, HEIGHT / 2)
+    pdf.setFont("Helvetica", 14)
+    for number, line in enumerate(ENGLISH):
+        pdf.drawString(72, HEIGHT - 72 - 20 * number, line)
+    pdf.showPage()
+    pdf.save()
+    record = read_document_bytes("illustrated.pdf", out.getvalue())
+    assert record.title == HEADLINE
+    assert record.scanned_pages == []
+    assert "surveyed the market hall" not in record.body
+
+
 @needs_ocr
 @pytest.mark.slow  # three OCR passes over two pages
 @pytest.mark.django_db
