@@ -42,7 +42,7 @@ from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -84,9 +84,15 @@ LOW_CONFIDENCE = 80.0
 # with the models of both scripts (a bilingual page, or the wrong model).
 WEAK_WORD = 50.0
 MAX_WEAK_SHARE = 0.15
+# A line of which this share of the words was read below WEAK_WORD confidence is read again
+# with both scripts' models: words of the other script, which the page's model cannot read.
+WEAK_LINE_SHARE = 1 / 3
 # An Arabic-script page read with the Persian model is Arabic when this share of its words
 # hold teh marbuta or alef maksura or start with the article al-.
 ARABIC_SHARE = 0.2
+# Words of one recognised line further apart than this many word heights are parts of a
+# running header set apart on the page, not words of a sentence (a space is under half).
+COLUMN_GAP = 2.0
 # Seconds one Tesseract run may take before the page is given up.
 TIMEOUT = 120
 # Larger images than this (pixels) are refused: a decompression bomb, not a page.
@@ -429,6 +435,10 @@ def recognise_page(image: Image.Image, number: int = 1) -> ScannedPage:
     poor = reading.confidence < LOW_CONFIDENCE or reading.weak_share > MAX_WEAK_SHARE
     if poor and reading.languages != BILINGUAL:
         reading = _better(reading, _read(png, _bilingual(reading.languages)))
+    elif "+" not in reading.languages and _weak_lines(reading):
+        # A line of the other script on a page of one (a bilingual section label, a banner):
+        # only such lines are taken from a reading with both models.
+        reading = _with_lines_of(_read(png, _bilingual(reading.languages)), reading)
     return ScannedPage(
         number=number,
         image=png,
@@ -525,6 +535,53 @@ def _bilingual(languages: str) -> str:
     return "eng+fas" if languages == "eng" else f"{languages}+eng"
 
 
+def _lines(words: list[_Word]) -> dict[tuple[int, int, int], list[_Word]]:
+    lines: dict[tuple[int, int, int], list[_Word]] = {}
+    for word in words:
+        lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
+    return lines
+
+
+def _weak_lines(reading: _Reading) -> list[list[_Word]]:
+    """The lines of which at least ``WEAK_LINE_SHARE`` of the words were read poorly."""
+    return [
+        words
+        for words in _lines(reading.words).values()
+        if sum(word.confidence < WEAK_WORD for word in words) >= WEAK_LINE_SHARE * len(words)
+    ]
+
+
+def _with_lines_of(other: _Reading, reading: _Reading) -> _Reading:
+    """``reading`` with each of its weak lines replaced by the words ``other`` read in the
+    same place, where ``other`` read them with more confidence."""
+    words = list(reading.words)
+    replaced = False
+    for line in _weak_lines(reading):
+        top = min(word.top for word in line)
+        bottom = max(word.top + word.height for word in line)
+        left = min(word.left for word in line)
+        right = max(word.left + word.width for word in line)
+        there = [
+            word
+            for word in other.words
+            if top <= word.top + word.height / 2 <= bottom
+            and left <= word.left + word.width / 2 <= right
+        ]
+        if not there or _Reading("", there).confidence <= _Reading("", line).confidence:
+            continue
+        first = line[0]
+        at = words.index(first)
+        words = [word for word in words if word not in line]
+        words[at:at] = [
+            replace(word, block=first.block, paragraph=first.paragraph, line=first.line)
+            for word in there
+        ]
+        replaced = True
+    if not replaced:
+        return reading
+    return _Reading(other.languages, words)
+
+
 def _better(first: _Reading, second: _Reading) -> _Reading:
     return second if second.confidence > first.confidence else first
 
@@ -547,9 +604,7 @@ def lay_out_words(words: list[_Word]) -> str:
     and from the right one for right-to-left lines; a blank line where the page leaves a
     line's height of space.
     """
-    lines: dict[tuple[int, int, int], list[_Word]] = {}
-    for word in words:
-        lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
+    lines = _lines(words)
     if not lines:
         return ""
     boxes = [_LineBox.of(line_words) for line_words in lines.values()]
@@ -606,7 +661,16 @@ class _LineBox:
 
     @classmethod
     def of(cls, words: list[_Word]) -> _LineBox:
-        text = " ".join(word.text for word in words)
+        # Tesseract may give a running header's parts ("BBC News", far away its running title)
+        # as one line: a gap wider than COLUMN_GAP word heights parts them as the layout did.
+        heights = sorted(word.height for word in words)
+        column_gap = COLUMN_GAP * heights[len(heights) // 2]
+        text = words[0].text
+        for before, word in zip(words, words[1:], strict=False):
+            apart = max(
+                word.left - before.left - before.width, before.left - word.left - word.width
+            )
+            text += ("   " if apart > column_gap else " ") + word.text
         arabic = len(_ARABIC_LETTERS.findall(text))
         return cls(
             left=min(word.left for word in words),

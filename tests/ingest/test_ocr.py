@@ -180,6 +180,36 @@ def test_a_bilingual_page_is_read_with_both_models():
 
 
 @needs_ocr
+@needs_font
+def test_a_bilingual_section_label_on_an_english_page_is_read_with_both_models():
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.setFont("DejaVu", 14)
+    pdf.drawString(72, HEIGHT - 72, "Local News")
+    # "Local news", in Persian, beside it.
+    pdf.drawString(
+        72 + pdf.stringWidth("Local News ", "DejaVu", 14), HEIGHT - 72, _visual("اخبار محلی")
+    )
+    pdf.setFont("Helvetica", 14)
+    for number, line in enumerate(ENGLISH[:8], start=2):
+        pdf.drawString(72, HEIGHT - 72 - 20 * number, line)
+    pdf.showPage()
+    pdf.save()
+    (page,) = rasterise(out.getvalue())
+    record = read_document_bytes("clipping.png", png(page))
+    (scan,) = record.scanned_pages
+    assert scan.languages == "eng+fas"
+    assert record.section == "Local News"
+    assert record.title == HEADLINE
+    assert "argued for three hours about the cost of repairs" in record.body
+    assert "اخبار" in record.raw_text
+
+
+@needs_ocr
 def test_a_300_dpi_scan_is_brought_to_the_text_size_tesseract_reads_best():
     (page,) = rasterise(typeset([ENGLISH]), dpi=300)
     assert ocr.text_scale(page) < 1
@@ -358,13 +388,19 @@ def test_words_are_laid_out_as_printed():
         word(3, 1, 1, 170, 120, 60, 20, 95, "line"),
         word(3, 1, 2, 100, 145, 60, 20, 95, "second"),
         word(4, 1, 1, 800, 250, 100, 20, 95, "سلام"),
-        word(4, 1, 1, 600, 250, 100, 20, 95, "دنیا"),
+        word(4, 1, 1, 690, 250, 100, 20, 95, "دنیا"),
+        # A running header Tesseract gave as one line: its parts stay apart.
+        word(5, 1, 1, 100, 320, 50, 20, 95, "BBC"),
+        word(5, 1, 1, 158, 320, 60, 20, 95, "News"),
+        word(5, 1, 1, 500, 320, 70, 20, 95, "Direct"),
+        word(5, 1, 1, 578, 320, 40, 20, 95, "rule"),
     ]
     lines = ocr.lay_out_words(words).split("\n")
     assert lines[0].startswith("www.example.org   ") and lines[0].endswith("3")
     assert lines[1:4] == ["", "First line", "second"]
     assert lines[4] == ""
     assert lines[5].strip() == "سلام دنیا"
+    assert lines[7].split("   ") == ["BBC News", "Direct rule"]
 
 
 def _visual(line: str) -> str:
