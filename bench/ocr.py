@@ -118,7 +118,7 @@ def recognition(args, rng: random.Random) -> None:
 
 def typeset_articles(lang: str, count: int) -> list[tuple[bytes, str]]:
     """``count`` one-page PDFs of the language's corpus articles, and the lines typeset."""
-    from articles.ingest.readers import READERS
+    from articles.ingest.corpora import READERS
 
     name, wanted = CORPORA[lang]
     reader = READERS[name]
