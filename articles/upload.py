@@ -118,8 +118,9 @@ def stage(files) -> str:
 
 def readings_dir(folder: Path) -> Path:
     """Where the pages OCR read for the preview wait for the confirmation (see
-    ``ocr.readings_kept_in``); its files are of no format an import reads."""
-    return folder / ".ocr"
+    ``ocr.readings_kept_in``): a folder whose name no uploaded file can take (``stage``'s
+    names are ``get_valid_filename``'s, without "+"), holding no format an import reads."""
+    return folder / "+ocr"
 
 
 def staged_files(folder: Path) -> list[Path]:
