@@ -555,11 +555,14 @@ def _weak_lines(reading: _Reading) -> list[list[_Word]]:
 
 
 def _with_lines_of(other: _Reading, reading: _Reading) -> _Reading:
-    """``reading`` with each of its weak lines replaced by the words ``other`` read in the
-    same place, where ``other`` read them with more confidence."""
+    """``reading`` with each of its weak lines, and each line where ``other`` read Arabic
+    script and ``reading`` none (a label's Persian half read as Latin letters with some
+    confidence), replaced by the words ``other`` read in the same place, where ``other``
+    read them with more confidence."""
     words = list(reading.words)
     replaced = False
-    for line in _weak_lines(reading):
+    weak = _weak_lines(reading)
+    for line in _lines(reading.words).values():
         top = min(word.top for word in line)
         bottom = max(word.top + word.height for word in line)
         left = min(word.left for word in line)
@@ -571,6 +574,11 @@ def _with_lines_of(other: _Reading, reading: _Reading) -> _Reading:
             and left <= word.left + word.width / 2 <= right
         ]
         if not there or _Reading("", there).confidence <= _Reading("", line).confidence:
+            continue
+        if line not in weak and not (
+            any(_ARABIC_LETTERS.search(word.text) for word in there)
+            and not any(_ARABIC_LETTERS.search(word.text) for word in line)
+        ):
             continue
         first = line[0]
         at = words.index(first)
