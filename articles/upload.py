@@ -3,8 +3,10 @@ same pipeline as ``import_articles`` on confirmation.
 
 Uploaded files wait in a staging folder (``MEDIA_ROOT/uploads/<token>/``) between the
 preview and the confirmation, so nothing is read twice from the browser and nothing is
-stored before the editor says so. The pipeline keeps each file with its article; the
-staging folder goes once the import (or a cancel) is done. A file the preview refuses is
+stored before the editor says so; the pages of a scan that OCR read for the preview wait
+there too (``readings_dir``), so the confirmation does not read them again. The pipeline
+keeps each file with its article; the staging folder goes once the import (or a cancel) is
+done. A file the preview refuses is
 deleted at once (it can never be imported), and a preview nobody confirms or cancels
 expires after ``UPLOAD_PREVIEW_TTL`` seconds: ``expire_previews()`` removes it, on every
 visit to the upload page and from `manage.py expire_uploads` (cron).
@@ -27,6 +29,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.text import get_valid_filename
 
+from articles.ingest import ocr
 from articles.ingest.documents import MAX_BYTES, read_document
 from articles.ingest.pipeline import classify, import_files, missing_fields
 
@@ -113,15 +116,28 @@ def stage(files) -> str:
     return token
 
 
+def readings_dir(folder: Path) -> Path:
+    """Where the pages OCR read for the preview wait for the confirmation (see
+    ``ocr.readings_kept_in``): a folder whose name no uploaded file can take (``stage``'s
+    names are ``get_valid_filename``'s, without "+"), holding no format an import reads."""
+    return folder / "+ocr"
+
+
+def staged_files(folder: Path) -> list[Path]:
+    """The uploaded files waiting in a staging folder."""
+    return sorted(path for path in folder.iterdir() if path.is_file())
+
+
 def preview(folder: Path) -> list[dict]:
     """What importing each staged file would do, or why it cannot be imported. A refused
     file is deleted from the staging folder at once: it would only wait there for nothing
     (an upload over the size limit most of all)."""
     rows = []
-    for path in sorted(folder.iterdir()):
+    for path in staged_files(folder):
         row: dict[str, Any] = {"name": path.name}
         try:
-            record = read_document(path)
+            with ocr.readings_kept_in(readings_dir(folder)):
+                record = read_document(path)
             if not record.body.strip():
                 raise ValueError("no article text was found")
         except Exception as exc:
@@ -150,7 +166,10 @@ def import_view(model_admin, request):
             messages.error(request, "That upload is gone; please upload the files again.")
             return redirect("admin:articles_article_import")
         if request.POST["step"] == "confirm":
-            report = import_files([folder], publish_complete=request.POST.get("publish") == "1")
+            with ocr.readings_kept_in(readings_dir(folder)):
+                report = import_files(
+                    staged_files(folder), publish_complete=request.POST.get("publish") == "1"
+                )
             level = messages.WARNING if report.failed else messages.SUCCESS
             messages.add_message(request, level, report.summary())
             for source, reason in report.failed:
@@ -163,7 +182,7 @@ def import_view(model_admin, request):
         token = stage(form.cleaned_data["files"])
         folder = staging_dir(token)
         rows = preview(folder)
-        if not any(folder.iterdir()):  # every file refused: nothing to confirm
+        if not staged_files(folder):  # every file refused: nothing to confirm
             shutil.rmtree(folder, ignore_errors=True)
             token = ""
         context.update(rows=rows, token=token, publish=form.cleaned_data["publish"])

@@ -118,7 +118,7 @@ def recognition(args, rng: random.Random) -> None:
 
 def typeset_articles(lang: str, count: int) -> list[tuple[bytes, str]]:
     """``count`` one-page PDFs of the language's corpus articles, and the lines typeset."""
-    from articles.ingest.readers import READERS
+    from articles.ingest.corpora import READERS
 
     name, wanted = CORPORA[lang]
     reader = READERS[name]
@@ -276,7 +276,7 @@ def metadata(args) -> None:
 
     for kind in ("text layer", "OCR"):
         predictions = workdir / f"pred_{kind.replace(' ', '_')}.jsonl"
-        start, pages = time.perf_counter(), 0
+        start, pages, cpu = time.perf_counter(), 0, _children_cpu()
         with predictions.open("w", encoding="utf-8") as out:
             for path in pdfs:
                 data = path.read_bytes()
@@ -304,7 +304,12 @@ def metadata(args) -> None:
             check=True,
         )
         if pages:
-            print(f"{pages} pages rasterised and read in {seconds:.0f} s")
+            cpu = _children_cpu() - cpu
+            print(
+                f"{pages} pages rasterised and read in {seconds:.0f} s wall; pdftoppm and "
+                f"Tesseract CPU {cpu / pages:.2f} s a page = "
+                f"{60 * args.workers * pages / cpu:.1f} pages/min on {args.workers} idle cores"
+            )
 
 
 def _scored(name: str, record) -> dict:

@@ -14,8 +14,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from haystack.query import SearchQuerySet
 
+from articles.ingest import ocr
 from articles.ingest.documents import MAX_BYTES
 from articles.models import Article
+from tests.ingest.test_ocr import ENGLISH, HEADLINE, needs_ocr, png, rasterise, typeset
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +156,33 @@ def test_expire_uploads_command_removes_only_old_previews(admin_client, seed_pat
     assert (root / "not-a-preview").is_dir()  # only what upload.py made
     call_command("expire_uploads", "--older-than", "0", stdout=io.StringIO())
     assert not (root / recent).exists()
+
+
+# Scans ----------------------------------------------------------------------------------
+
+
+@needs_ocr
+def test_a_scan_is_read_once_for_the_preview_and_the_confirmation(
+    admin_client, search_index, no_staging, monkeypatch
+):
+    runs = []
+    real_run = ocr._run_tesseract
+
+    def counted(png_bytes, options, check=True):
+        runs.append(options)
+        return real_run(png_bytes, options, check)
+
+    monkeypatch.setattr(ocr, "_run_tesseract", counted)
+    (page,) = rasterise(typeset([ENGLISH]))
+    clipping = SimpleUploadedFile("clipping.png", png(page))
+    html = admin_client.post(URL, {"files": [clipping], "publish": "on"}).content.decode()
+    assert HEADLINE in html
+    read_for_the_preview = len(runs)
+    assert read_for_the_preview >= 2  # the page's script, then its text
+
+    admin_client.post(URL, {"step": "confirm", "token": token_of(html), "publish": "1"})
+    assert len(runs) == read_for_the_preview
+    article = Article.objects.get()
+    assert article.title == HEADLINE and article.source_name == "clipping.png"
+    assert [page.number for page in article.scanned_pages.all()] == [1]
+    assert staged() == []

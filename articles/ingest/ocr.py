@@ -6,12 +6,14 @@ it as they read every other document. Each recognised page is a ``ScannedPage``:
 (kept beside the article for the admin), its text, the models that read it and their
 confidence; a page read with low confidence sends the article to review with the reason.
 
-Per page: the image is brought to the text size Tesseract reads best (``text_scale``), the
-script (Latin or Arabic) is told by Tesseract's orientation and script detection (``--psm 0``
-with ``osd.traineddata``), and the page is read with the model of that script: ``eng`` for
-Latin; ``fas`` for Arabic script, or ``ara`` when the Persian reading shows Arabic (teh
-marbuta, the article al-); a page where many words were read poorly is read again with both
-scripts' models (``eng+fas``) and the better reading kept: a bilingual page.
+Per page: the image is brought to the text size Tesseract reads best (``text_scale``) and
+levelled (``skew_angle``); Tesseract's orientation and script detection (``--psm 0`` with
+``osd.traineddata``) tells whether the page lies sideways or upside down (it is then turned
+upright, scaled and levelled again) and its script (Latin or Arabic); and the page is read
+with the model of that script: ``eng`` for Latin; ``fas`` for Arabic script, or ``ara`` when
+the Persian reading shows Arabic (teh marbuta, the article al-); a page where many words were
+read poorly is read again with both scripts' models (``eng+fas``) and the better reading kept:
+a bilingual page.
 
 Why the ``tesseract`` command line rather than a binding: its TSV output gives every word with
 its box and confidence, which the layout (``lay_out_words``) and the review flag need, and
@@ -26,15 +28,21 @@ that file and goes on with the rest.
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +73,10 @@ SCALE_LIMITS = (0.4, 2.5)
 # CER from 0.1% to 7.5% (bench/ocr.py).
 MAX_SKEW = 6.0
 MIN_SKEW = 0.3
+# Tesseract's orientation confidence below which a page is left as it is: upright and turned
+# pages typeset here score 19-29 (docs/performance.md); a page with too little text to tell
+# scores near 0, and turning a page wrongly loses all of it.
+MIN_ORIENTATION_CONFIDENCE = 5.0
 # Pages whose mean word confidence (0-100, weighted by characters) is below this are flagged
 # for review.
 LOW_CONFIDENCE = 80.0
@@ -72,9 +84,15 @@ LOW_CONFIDENCE = 80.0
 # with the models of both scripts (a bilingual page, or the wrong model).
 WEAK_WORD = 50.0
 MAX_WEAK_SHARE = 0.15
+# A line of which this share of the words was read below WEAK_WORD confidence is read again
+# with both scripts' models: words of the other script, which the page's model cannot read.
+WEAK_LINE_SHARE = 1 / 3
 # An Arabic-script page read with the Persian model is Arabic when this share of its words
 # hold teh marbuta or alef maksura or start with the article al-.
 ARABIC_SHARE = 0.2
+# Words of one recognised line further apart than this many word heights are parts of a
+# running header set apart on the page, not words of a sentence (a space is under half).
+COLUMN_GAP = 2.0
 # Seconds one Tesseract run may take before the page is given up.
 TIMEOUT = 120
 # Larger images than this (pixels) are refused: a decompression bomb, not a page.
@@ -85,6 +103,8 @@ BILINGUAL = "eng+fas"
 _ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff]")
 _ARABIC_MARKERS = re.compile(r"^ال|[ةى]")
 _PAGE_BREAK = "\f"
+# Where ``readings_kept_in`` keeps the pages recognised, while its block runs.
+_KEPT_IN: ContextVar[Path | None] = ContextVar("ocr_readings_kept_in", default=None)
 
 
 class OcrUnavailable(UnreadableDocument):
@@ -160,27 +180,75 @@ def read_image_text(data: bytes, scans: list[ScannedPage]) -> str:
     Tesseract.
     """
     images = page_images(data)
-    tesseract()
-    pages = recognise_pages(images)
+    pages = _recognise_file(data, lambda: images)
     scans.extend(pages)
     if not any(page.text.strip() for page in pages):
         raise UnreadableDocument("no text was recognised in the image")
     return "".join(page.text + _PAGE_BREAK for page in pages)
 
 
-def fill_scanned_pages(data: bytes, pages: list[str], scans: list[ScannedPage]) -> list[str]:
-    """``pages`` (a PDF's text layer, page by page) with each page that has no text replaced
-    by its OCR; the recognised pages go to ``scans``. Pages with text are kept as they are."""
-    blank = [number for number, text in enumerate(pages, start=1) if not text.split()]
+def fill_scanned_pages(
+    data: bytes, pages: list[str], scans: list[ScannedPage], also: Collection[int] = ()
+) -> list[str]:
+    """``pages`` (a PDF's text layer, page by page) with each page that has no text, and
+    each page numbered (from 1) in ``also`` (scans under a stamp), replaced by its OCR; the
+    recognised pages go to ``scans``. Other pages are kept as they are."""
+    blank = [
+        number for number, text in enumerate(pages, start=1) if not text.split() or number in also
+    ]
     if not blank:
         return pages
-    tesseract()
-    recognised = recognise_pages(pdf_page_images(data, blank), numbers=blank)
+    recognised = _recognise_file(data, lambda: pdf_page_images(data, blank), blank)
     scans.extend(recognised)
     filled = list(pages)
     for page in recognised:
         filled[page.number - 1] = page.text
     return filled
+
+
+@contextmanager
+def readings_kept_in(folder: Path) -> Iterator[None]:
+    """Within this block, the pages recognised in a file are kept in ``folder`` under the
+    file's checksum, and a file whose pages are kept there is not recognised again.
+
+    The admin's upload reads a scan for its preview and imports it on confirmation, two
+    requests apart: the second reading would cost the editor the same seconds of Tesseract
+    again for the same text.
+    """
+    token = _KEPT_IN.set(Path(folder))
+    try:
+        yield
+    finally:
+        _KEPT_IN.reset(token)
+
+
+def _recognise_file(
+    data: bytes, images: Callable[[], list[Image.Image]], numbers: list[int] | None = None
+) -> list[ScannedPage]:
+    """The pages ``numbers`` of the file ``data`` recognised (``images`` gives them), or as
+    kept by ``readings_kept_in``."""
+    folder = _KEPT_IN.get()
+    kept = folder / f"{hashlib.sha256(data).hexdigest()}.json" if folder else None
+    if kept is not None and kept.is_file():
+        return [_page_of(entry) for entry in json.loads(kept.read_text(encoding="utf-8"))]
+    tesseract()
+    pages = recognise_pages(images(), numbers=numbers)
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(".partial")
+        partial.write_text(json.dumps([_entry_of(page) for page in pages]), encoding="utf-8")
+        partial.replace(kept)  # a reader never sees half a file
+    return pages
+
+
+def _entry_of(page: ScannedPage) -> dict[str, object]:
+    entry = asdict(page)
+    entry["image"] = base64.b64encode(page.image).decode("ascii")
+    return entry
+
+
+def _page_of(entry: dict) -> ScannedPage:
+    return ScannedPage(**{**entry, "image": base64.b64decode(entry["image"])})
 
 
 def review_reasons(scans: list[ScannedPage]) -> list[str]:
@@ -256,12 +324,13 @@ def pdf_page_images(data: bytes, numbers: list[int], dpi: int = PDF_DPI) -> list
         source.write_bytes(data)
         for number in numbers:
             out = Path(folder) / f"page{number}"
-            command = [pdftoppm, "-r", str(dpi), "-gray", "-png", "-singlefile"]
+            # Uncompressed PGM: writing PNG took 0.9-1.1 s of CPU a page at 300 dpi, PGM 0.03.
+            command = [pdftoppm, "-r", str(dpi), "-gray", "-singlefile"]
             command += ["-f", str(number), "-l", str(number), str(source), str(out)]
             try:
                 # A list of fixed options and our own temp paths, no shell.
                 subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT)  # noqa: S603
-                with Image.open(out.with_suffix(".png")) as image:
+                with Image.open(out.with_suffix(".pgm")) as image:
                     images.append(image.convert("L"))
             except (subprocess.SubprocessError, OSError) as error:
                 raise UnreadableDocument(
@@ -354,21 +423,25 @@ def recognise_pages(
 def recognise_page(image: Image.Image, number: int = 1) -> ScannedPage:
     """Read one page image: scale, tell the script, read with that script's model (see the
     module's docstring), lay out the words."""
-    scale = text_scale(image)
-    if scale != 1.0:
-        size = (max(round(image.width * scale), 1), max(round(image.height * scale), 1))
-        image = image.resize(size, Image.Resampling.LANCZOS)
-    angle = skew_angle(image)
-    if angle:
-        image = image.rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    png = _png(image)
-    script = detect_script(png)
-    reading = _read(png, SCRIPT_MODELS.get(script, BILINGUAL))
+    png = _png(_levelled(image))
+    orientation = detect_orientation(png)
+    if orientation.turn:
+        # A page scanned sideways or upside down: its lines were not lines to the scale and
+        # deskew steps, so both are done again on the page turned upright.
+        turned = image.rotate(-orientation.turn, expand=True, fillcolor=255)
+        png = _png(_levelled(turned))
+    reading = _read(png, SCRIPT_MODELS.get(orientation.script, BILINGUAL))
     if reading.languages == "fas" and _looks_arabic(reading):
         reading = _better(reading, _read(png, "ara"))
     poor = reading.confidence < LOW_CONFIDENCE or reading.weak_share > MAX_WEAK_SHARE
     if poor and reading.languages != BILINGUAL:
         reading = _better(reading, _read(png, _bilingual(reading.languages)))
+    elif reading.languages == "eng" and _weak_lines(reading):
+        # A line of Arabic script on a Latin page (a bilingual section label, a banner): only
+        # such lines are taken from a reading with both models. Not the other way round: on
+        # Arabic pages, ara+eng read the lines holding a Latin acronym more confidently but
+        # worse (CER 3.6% -> 4.1%, docs/performance.md).
+        reading = _with_lines_of(_read(png, BILINGUAL), reading)
     return ScannedPage(
         number=number,
         image=png,
@@ -379,12 +452,40 @@ def recognise_page(image: Image.Image, number: int = 1) -> ScannedPage:
     )
 
 
-def detect_script(png: bytes) -> str:
-    """ "Latin", "Arabic" (or another script Tesseract names), or "" when Tesseract's script
-    detection cannot tell (too little text)."""
+def _levelled(image: Image.Image) -> Image.Image:
+    """``image`` with its text brought to the size Tesseract reads best and its lines level."""
+    scale = text_scale(image)
+    if scale != 1.0:
+        size = (max(round(image.width * scale), 1), max(round(image.height * scale), 1))
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    angle = skew_angle(image)
+    if angle:
+        image = image.rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    return image
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """What Tesseract's orientation and script detection said of a page: ``turn`` is how
+    far (degrees clockwise: 0, 90, 180 or 270) the page must be turned to stand upright, 0
+    when it is unsure; ``script`` is "Latin", "Arabic" (or another script Tesseract names), or
+    "" when it cannot tell (too little text)."""
+
+    turn: int = 0
+    script: str = ""
+
+
+def detect_orientation(png: bytes) -> Orientation:
+    """One run of Tesseract's ``--psm 0`` (``osd.traineddata``): the page's orientation and
+    script (see ``Orientation``)."""
     result = _run_tesseract(png, ["--psm", "0"], check=False)
-    match = re.search(r"^Script: (\w+)", result, re.MULTILINE)
-    return match[1] if match else ""
+    script = re.search(r"^Script: (\w+)", result, re.MULTILINE)
+    turn = re.search(r"^Rotate: (\d+)", result, re.MULTILINE)
+    confidence = re.search(r"^Orientation confidence: ([\d.]+)", result, re.MULTILINE)
+    sure = confidence is not None and float(confidence[1]) >= MIN_ORIENTATION_CONFIDENCE
+    return Orientation(
+        turn=int(turn[1]) % 360 if turn and sure else 0, script=script[1] if script else ""
+    )
 
 
 def _read(png: bytes, languages: str) -> _Reading:
@@ -437,6 +538,61 @@ def _bilingual(languages: str) -> str:
     return "eng+fas" if languages == "eng" else f"{languages}+eng"
 
 
+def _lines(words: list[_Word]) -> dict[tuple[int, int, int], list[_Word]]:
+    lines: dict[tuple[int, int, int], list[_Word]] = {}
+    for word in words:
+        lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
+    return lines
+
+
+def _weak_lines(reading: _Reading) -> list[list[_Word]]:
+    """The lines of which at least ``WEAK_LINE_SHARE`` of the words were read poorly."""
+    return [
+        words
+        for words in _lines(reading.words).values()
+        if sum(word.confidence < WEAK_WORD for word in words) >= WEAK_LINE_SHARE * len(words)
+    ]
+
+
+def _with_lines_of(other: _Reading, reading: _Reading) -> _Reading:
+    """``reading`` with each of its weak lines, and each line where ``other`` read Arabic
+    script and ``reading`` none (a label's Persian half read as Latin letters with some
+    confidence), replaced by the words ``other`` read in the same place, where ``other``
+    read them with more confidence."""
+    words = list(reading.words)
+    replaced = False
+    weak = _weak_lines(reading)
+    for line in _lines(reading.words).values():
+        top = min(word.top for word in line)
+        bottom = max(word.top + word.height for word in line)
+        left = min(word.left for word in line)
+        right = max(word.left + word.width for word in line)
+        there = [
+            word
+            for word in other.words
+            if top <= word.top + word.height / 2 <= bottom
+            and left <= word.left + word.width / 2 <= right
+        ]
+        if not there or _Reading("", there).confidence <= _Reading("", line).confidence:
+            continue
+        if line not in weak and not (
+            any(_ARABIC_LETTERS.search(word.text) for word in there)
+            and not any(_ARABIC_LETTERS.search(word.text) for word in line)
+        ):
+            continue
+        first = line[0]
+        at = words.index(first)
+        words = [word for word in words if word not in line]
+        words[at:at] = [
+            replace(word, block=first.block, paragraph=first.paragraph, line=first.line)
+            for word in there
+        ]
+        replaced = True
+    if not replaced:
+        return reading
+    return _Reading(other.languages, words)
+
+
 def _better(first: _Reading, second: _Reading) -> _Reading:
     return second if second.confidence > first.confidence else first
 
@@ -459,9 +615,7 @@ def lay_out_words(words: list[_Word]) -> str:
     and from the right one for right-to-left lines; a blank line where the page leaves a
     line's height of space.
     """
-    lines: dict[tuple[int, int, int], list[_Word]] = {}
-    for word in words:
-        lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
+    lines = _lines(words)
     if not lines:
         return ""
     boxes = [_LineBox.of(line_words) for line_words in lines.values()]
@@ -518,7 +672,16 @@ class _LineBox:
 
     @classmethod
     def of(cls, words: list[_Word]) -> _LineBox:
-        text = " ".join(word.text for word in words)
+        # Tesseract may give a running header's parts ("BBC News", far away its running title)
+        # as one line: a gap wider than COLUMN_GAP word heights parts them as the layout did.
+        heights = sorted(word.height for word in words)
+        column_gap = COLUMN_GAP * heights[len(heights) // 2]
+        text = words[0].text
+        for before, word in zip(words, words[1:], strict=False):
+            apart = max(
+                word.left - before.left - before.width, before.left - word.left - word.width
+            )
+            text += ("   " if apart > column_gap else " ") + word.text
         arabic = len(_ARABIC_LETTERS.findall(text))
         return cls(
             left=min(word.left for word in words),

@@ -180,6 +180,36 @@ def test_a_bilingual_page_is_read_with_both_models():
 
 
 @needs_ocr
+@needs_font
+def test_a_bilingual_section_label_on_an_english_page_is_read_with_both_models():
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.setFont("DejaVu", 14)
+    pdf.drawString(72, HEIGHT - 72, "Local News")
+    # "Local news", in Persian, beside it.
+    pdf.drawString(
+        72 + pdf.stringWidth("Local News ", "DejaVu", 14), HEIGHT - 72, _visual("اخبار محلی")
+    )
+    pdf.setFont("Helvetica", 14)
+    for number, line in enumerate(ENGLISH[:8], start=2):
+        pdf.drawString(72, HEIGHT - 72 - 20 * number, line)
+    pdf.showPage()
+    pdf.save()
+    (page,) = rasterise(out.getvalue())
+    record = read_document_bytes("clipping.png", png(page))
+    (scan,) = record.scanned_pages
+    assert scan.languages == "eng+fas"
+    assert record.section == "Local News"
+    assert record.title == HEADLINE
+    assert "argued for three hours about the cost of repairs" in record.body
+    assert "اخبار" in record.raw_text
+
+
+@needs_ocr
 def test_a_300_dpi_scan_is_brought_to_the_text_size_tesseract_reads_best():
     (page,) = rasterise(typeset([ENGLISH]), dpi=300)
     assert ocr.text_scale(page) < 1
@@ -194,6 +224,19 @@ def test_a_skewed_scan_is_levelled_before_it_is_read():
     skewed = page.rotate(3, Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     assert ocr.skew_angle(skewed) == pytest.approx(-3, abs=0.3)
     text = " ".join(ocr.recognise_page(skewed).text.split())
+    assert "The harbour board of the coastal town of Marrow met on Monday" in text
+    assert "which has stood empty since the last trawler company left" in text
+
+
+@needs_ocr
+@pytest.mark.slow  # two script detections and a reading per page
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_page_scanned_sideways_or_upside_down_is_turned_upright_before_it_is_read(turn):
+    (page,) = rasterise(typeset([ENGLISH]))
+    assert ocr.detect_orientation(png(page)).turn == 0
+    turned = page.rotate(turn, expand=True, fillcolor=255)  # counter-clockwise
+    assert ocr.detect_orientation(png(turned)) == ocr.Orientation(turn=turn, script="Latin")
+    text = " ".join(ocr.recognise_page(turned).text.split())
     assert "The harbour board of the coastal town of Marrow met on Monday" in text
     assert "which has stood empty since the last trawler company left" in text
 
@@ -220,6 +263,45 @@ def test_a_pdf_with_a_text_layer_and_a_scanned_page_gets_both():
     assert "museum of the fleet" in record.body  # the text layer of page 1
     assert "surveyed the market hall" in record.body  # OCR of page 2
     assert [scan.number for scan in record.scanned_pages] == [2]
+
+
+def stamped_scan(image: Image.Image, stamp: str) -> bytes:
+    """A PDF page filled by the scan ``image``, with ``stamp`` as its only text layer."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.drawImage(ImageReader(image), 0, 0, WIDTH, HEIGHT)
+    pdf.setFont("Helvetica", 9)
+    pdf.drawRightString(WIDTH - 36, 24, stamp)
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+@needs_ocr
+@pytest.mark.slow  # a whole page read
+def test_a_scan_under_a_stamp_of_text_is_read_by_ocr():
+    (scanned,) = ocr.pdf_page_images(typeset([ENGLISH]), [1], 150)
+    record = read_document_bytes("stamped.pdf", stamped_scan(scanned, "Archive copy 0042"))
+    assert record.title == HEADLINE
+    assert "museum of the fleet" in record.body
+    assert [scan.number for scan in record.scanned_pages] == [1]
+
+
+@needs_ocr
+def test_a_page_of_text_beside_a_picture_is_not_read_by_ocr():
+    (picture,) = rasterise(typeset([ENGLISH_TWO]))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.drawImage(ImageReader(picture), 0, 0, WIDTH, HEIGHT / 2)
+    pdf.setFont("Helvetica", 14)
+    for number, line in enumerate(ENGLISH):
+        pdf.drawString(72, HEIGHT - 72 - 20 * number, line)
+    pdf.showPage()
+    pdf.save()
+    record = read_document_bytes("illustrated.pdf", out.getvalue())
+    assert record.title == HEADLINE
+    assert record.scanned_pages == []
+    assert "surveyed the market hall" not in record.body
 
 
 @needs_ocr
@@ -306,13 +388,19 @@ def test_words_are_laid_out_as_printed():
         word(3, 1, 1, 170, 120, 60, 20, 95, "line"),
         word(3, 1, 2, 100, 145, 60, 20, 95, "second"),
         word(4, 1, 1, 800, 250, 100, 20, 95, "سلام"),
-        word(4, 1, 1, 600, 250, 100, 20, 95, "دنیا"),
+        word(4, 1, 1, 690, 250, 100, 20, 95, "دنیا"),
+        # A running header Tesseract gave as one line: its parts stay apart.
+        word(5, 1, 1, 100, 320, 50, 20, 95, "BBC"),
+        word(5, 1, 1, 158, 320, 60, 20, 95, "News"),
+        word(5, 1, 1, 500, 320, 70, 20, 95, "Direct"),
+        word(5, 1, 1, 578, 320, 40, 20, 95, "rule"),
     ]
     lines = ocr.lay_out_words(words).split("\n")
     assert lines[0].startswith("www.example.org   ") and lines[0].endswith("3")
     assert lines[1:4] == ["", "First line", "second"]
     assert lines[4] == ""
     assert lines[5].strip() == "سلام دنیا"
+    assert lines[7].split("   ") == ["BBC News", "Direct rule"]
 
 
 def _visual(line: str) -> str:

@@ -35,7 +35,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTPage, LTTextBox, LTTextLine
+from pdfminer.layout import LAParams, LTFigure, LTImage, LTPage, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from articles.ingest.formats.dump import parse_dump
@@ -50,6 +50,10 @@ _LIGATURES = re.compile("[\ufb00-\ufb06]")
 _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 # Above this share of unmapped glyphs the text is gibberish, not an article.
 MAX_UNMAPPED_SHARE = 0.1
+# A page that images cover this much of, with text lines over this little of it, is a scan
+# under a stamp or a page number: read by OCR (a page of text has lines over a third of it).
+SCAN_IMAGE_SHARE = 0.5
+STAMP_TEXT_SHARE = 0.02
 
 
 def extract_text(data: bytes, scans: list | None = None) -> str:
@@ -58,15 +62,17 @@ def extract_text(data: bytes, scans: list | None = None) -> str:
     wide gaps, a blank line where the print leaves a line's height of space; each page followed
     by a form feed (see ``lay_out_page``).
 
-    Pages without a text layer (scans) are read by OCR when ``scans`` is given
+    Pages without a text layer (scans), and scans under a text layer of a few words (a page
+    number, a stamp: ``is_stamped_scan``), are read by OCR when ``scans`` is given
     (``articles.ingest.ocr.fill_scanned_pages``), which adds them to it.
 
     Raises ``UnreadableDocument`` when the PDF is damaged or cut short, needs a password, or has
     no text to read (a scan without a text layer, or fonts with no mapping to characters).
     """
     try:
-        laid_out = extract_pages(io.BytesIO(data), laparams=LAParams())
+        laid_out = list(extract_pages(io.BytesIO(data), laparams=LAParams()))
         pages = [lay_out_page(page) for page in laid_out]
+        stamped = [number for number, page in enumerate(laid_out, start=1) if is_stamped_scan(page)]
     except PDFPasswordIncorrect as error:
         raise UnreadableDocument("the PDF is protected by a password") from error
     except PDFEncryptionError as error:
@@ -75,7 +81,7 @@ def extract_text(data: bytes, scans: list | None = None) -> str:
         # pdfminer raises many kinds of error (its own, KeyError, TypeError...) on broken files.
         raise UnreadableDocument("the PDF is damaged or incomplete and cannot be read") from error
     if scans is not None:
-        pages = fill_scanned_pages(data, pages, scans)
+        pages = fill_scanned_pages(data, pages, scans, also=stamped)
     text = "".join(page + PAGE_BREAK for page in pages)
     words = text.split()
     if not words:
@@ -86,6 +92,42 @@ def extract_text(data: bytes, scans: list | None = None) -> str:
     if unmapped > MAX_UNMAPPED_SHARE * len(words):
         raise UnreadableDocument("the PDF's fonts do not say which letters they draw")
     return text
+
+
+def is_stamped_scan(page: LTPage) -> bool:
+    """Whether the page is a scan with a few words of text layer over it: images cover at
+    least ``SCAN_IMAGE_SHARE`` of it and text lines at most ``STAMP_TEXT_SHARE``. Its text is
+    on the image, not in the text layer (a page number or a stamp added after scanning)."""
+    area = page.width * page.height
+    if area <= 0:
+        return False
+    images = sum(_clipped_area(image, page) for image in _images(page))
+    if images < SCAN_IMAGE_SHARE * area:
+        return False
+    lines = sum(
+        _clipped_area(line, page)
+        for box in page
+        if isinstance(box, LTTextBox)
+        for line in box
+        if isinstance(line, LTTextLine) and line.get_text().strip()
+    )
+    return lines <= STAMP_TEXT_SHARE * area
+
+
+def _images(container) -> list[LTImage]:
+    found = []
+    for item in container:
+        if isinstance(item, LTImage):
+            found.append(item)
+        elif isinstance(item, LTFigure):
+            found.extend(_images(item))
+    return found
+
+
+def _clipped_area(item, page: LTPage) -> float:
+    width = min(item.x1, page.x1) - max(item.x0, page.x0)
+    height = min(item.y1, page.y1) - max(item.y0, page.y0)
+    return max(width, 0) * max(height, 0)
 
 
 @dataclass
