@@ -5,12 +5,14 @@ message (the page) or a 422 (the API, the feeds), never a long wait; a missing i
 503 with Retry-After everywhere search is asked, never an empty index made in its place.
 """
 
+import datetime as dt
 import shutil
 
 import pytest
 from django.urls import reverse
 from haystack import connections
 
+from articles.models import Article
 from articles.search.backends.base import SearchOverBudget
 from articles.search.service import OVER_BUDGET_MESSAGE
 from tests import builders
@@ -126,8 +128,16 @@ def test_an_import_without_an_index_keeps_its_articles_and_makes_no_index(index_
     from articles.ingest.pipeline import import_records
     from articles.ingest.record import ArticleRecord
 
-    record = ArticleRecord(title="New harbour", body="A new harbour opened.", language="en")
+    # A complete record, published at once: the import must index it, and tells why it could not.
+    record = ArticleRecord(
+        title="New harbour",
+        body="A new harbour opened.",
+        language="en",
+        published=dt.date(2024, 5, 2),
+        publication="The Harbour Post",
+    )
     report = import_records([record], find_entities=False)
+    assert Article.objects.get(pk=report.created[0]).status == Article.Status.PUBLISHED
     assert len(report.created) == 1
     assert not os.path.exists(index_gone)
     assert "Search index not updated" in caplog.text
