@@ -4,7 +4,10 @@ table when the suite runs on PostgreSQL (DATABASE_URL=postgres://...)."""
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.http import QueryDict
 from haystack import connections
+
+from articles.search.service import SearchParams, run_search
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 POSTGRES_ENGINE = "articles.search.backends.postgres.PostgresEngine"
@@ -33,3 +36,12 @@ def search_engine(engine: str | None = None):
         config.clear()
         config.update(original)
         connections.reload("default")
+
+
+def search(q, **extra):
+    """The search page's search for ``q`` with ``extra`` parameters (a list: repeated)."""
+    params = QueryDict(mutable=True)
+    params["q"] = q
+    for key, value in extra.items():
+        params.setlist(key, value if isinstance(value, list) else [value])
+    return run_search(SearchParams.from_query(params))

@@ -10,13 +10,17 @@ import json
 
 import pytest
 from django.db import connection
-from django.http import QueryDict
 from haystack import connections
 from haystack.query import SearchQuerySet
 
-from articles.search.service import SearchParams, run_search
 from tests import builders
-from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
+from tests.search.engines import (
+    NOT_ON_POSTGRES,
+    ON_POSTGRES,
+    POSTGRES_ENGINE,
+    search,
+    search_engine,
+)
 from tests.search.test_compounds import (  # noqa: F401
     libraries,
     test_a_verb_with_its_prefix_apart_or_together,
@@ -95,14 +99,6 @@ def search_index(_search_index_in_tmp):
 @pytest.fixture
 def indexed(search_index, django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def search(q, **extra):
-    params = QueryDict(mutable=True)
-    params["q"] = q
-    for key, value in extra.items():
-        params.setlist(key, value if isinstance(value, list) else [value])
-    return run_search(SearchParams.from_query(params))
 
 
 def titles(q, **extra):

@@ -6,12 +6,16 @@ Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on
 """
 
 import pytest
-from django.http import QueryDict
 
 from articles.search.backends import postgres
-from articles.search.service import SearchParams, run_search
 from tests import builders
-from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
+from tests.search.engines import (
+    NOT_ON_POSTGRES,
+    ON_POSTGRES,
+    POSTGRES_ENGINE,
+    search,
+    search_engine,
+)
 
 pytestmark = [
     pytest.mark.django_db,
@@ -23,14 +27,6 @@ pytestmark = [
 def indexed(db, _search_index_in_tmp, django_capture_on_commit_callbacks):
     with search_engine(POSTGRES_ENGINE):
         yield lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def search(q, **extra):
-    params = QueryDict(mutable=True)
-    params["q"] = q
-    for key, value in extra.items():
-        params.setlist(key, value if isinstance(value, list) else [value])
-    return run_search(SearchParams.from_query(params))
 
 
 @pytest.fixture
