@@ -41,6 +41,19 @@ TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="package")
+def live_server():
+    """pytest-django's live server, for this package only (pytest-django keeps it for the
+    session): its thread stops when the browser tests are done, so that the rest of the suite
+    runs in a process without other threads, where extraction may fork its workers
+    (articles.entities.parallel) and its tests do not skip."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="package")
 def browser():
     """One Chromium for the package, closed when the package is done.
 
