@@ -41,6 +41,9 @@
     if (!mark) return;
     // The address changes as a link would, so Back returns to the previous mark.
     window.location.hash = "match-" + n;
+    // hashchange comes later, as a task: a key pressed before it would step from the
+    // old mark, so the bar follows the address now.
+    show(n);
     mark.setAttribute("tabindex", "-1");
     mark.focus({ preventScroll: true });
   }
