@@ -15,11 +15,13 @@ unless asked for ``counts=False``, which keeps a bare ``.count()`` or ``.exists(
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from articles.models import (
     Article,
@@ -146,9 +148,28 @@ T = TypeVar("T")
 def version() -> str:
     """Changes whenever an article is added or saved (any status): its newest change and its
     highest id, one step down the (updated_at) index and the primary key each."""
-    found = Article.objects.aggregate(changed=Max("updated_at"), last=Max("pk"))
-    changed = found["changed"].isoformat() if found["changed"] else ""
-    return f"{changed}:{found['last']}"
+    _, changed, last = _state()
+    return f"{changed.isoformat() if changed else ''}:{last}"
+
+
+def _state() -> tuple:
+    """``(the first article's id and creation, newest change, highest id)`` in one query,
+    each one step down an index; ``(None, None, None)`` for an empty archive. The first
+    article tells one archive from another (a test's, a restored backup) under the same
+    cache; the other two change whenever an article is added or saved."""
+    found = (
+        Article.objects.order_by("pk")
+        .annotate(
+            changed=Subquery(Article.objects.order_by("-updated_at").values("updated_at")[:1]),
+            last=Subquery(Article.objects.order_by("-pk").values("pk")[:1]),
+        )
+        .values_list("pk", "created_at", "changed", "last")
+        .first()
+    )
+    if found is None:
+        return None, None, None
+    first, created, changed, last = found
+    return (first, created), changed, last
 
 
 def remembered(name: str, read: Callable[[], T]) -> T:
@@ -159,3 +180,67 @@ def remembered(name: str, read: Callable[[], T]) -> T:
         value = read()
         cache.set(key, value, REMEMBER_SECONDS)
     return value
+
+
+# --- Kept up to date from the articles that changed ---------------------------------------
+# Where a save touches a small part of what is remembered (one year of the sitemap, the few
+# authors and entities of one article), reading it all again after every save makes the first
+# reader after it pay for the whole archive (16 s for the sitemap index at a million articles,
+# issue 18). ``maintained`` reads it all once, then patches it from the articles changed since.
+
+# What a save touches shows at once; what none does (an entity merged, a mention rejected, an
+# article deleted) shows when the whole is read again, at least this often.
+MAINTAIN_SECONDS = 24 * 3600
+
+# Articles changed up to this long before the newest change seen are taken as changed again:
+# a transaction that saved an article earlier than another but committed after it would
+# otherwise be missed.
+OVERLAP = timedelta(minutes=1)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def changed_articles(changed, last) -> ArticleQuerySet:
+    """Articles of any status added since the highest id was ``last`` or saved since the
+    newest change was ``changed`` (and in the ``OVERLAP`` before it)."""
+    new = Q(pk__gt=last) if last is not None else Q(pk__isnull=False)
+    if changed is None:
+        return Article.objects.filter(new)
+    return Article.objects.filter(new | Q(updated_at__gte=changed - OVERLAP))
+
+
+def maintained(
+    name: str,
+    read: Callable[[], dict[K, V]],
+    refresh: Callable[[ArticleQuerySet, dict[K, V]], None],
+) -> dict[K, V]:
+    """A mapping over the whole archive, ``read()`` once and kept in the cache; when articles
+    have been added or saved since, ``refresh(changed articles, mapping)`` patches it in place
+    (from those articles alone) before it is returned and kept again."""
+    key = f"public:maintained:{name}"
+    now = _state()
+    kept = cache.get(key)
+    if kept is not None and kept[0] == now:
+        return kept[1]
+    if kept is not None and _follows(kept[0], now):
+        (_, changed, last), value, read_at = kept
+        refresh(changed_articles(changed, last), value)
+    else:  # nothing kept, or kept for another archive
+        value, read_at = read(), time.time()
+    # Patching does not put off the next whole read: the entry expires MAINTAIN_SECONDS
+    # after the whole was read.
+    left = MAINTAIN_SECONDS - (time.time() - read_at)
+    cache.set(key, (now, value, read_at), max(1, int(left)))
+    return value
+
+
+def _follows(before: tuple, now: tuple) -> bool:
+    """Whether the archive in state ``now`` can be the one of ``before`` with articles added
+    or saved since: the same first article, and neither the newest change nor the highest id
+    gone back."""
+    first, changed, last = before
+    first_now, changed_now, last_now = now
+    if first is None or first != first_now:
+        return False
+    return changed <= changed_now and last <= last_now

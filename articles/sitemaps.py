@@ -9,9 +9,12 @@ left out.
 Articles come one year to a sitemap page (``?p=`` numbers the years, oldest first; a year
 with more than ``limit`` articles takes several pages), each page read through the
 (status, published_on) index. What the index and the lists need from every article (counts
-per year, latest changes, the lists of authors and entities with their counts) is kept in
-the cache until an article changes (``public.remembered``): at a million articles each of
-these was a walk over every article or byline on every request (issue 18).
+per year, latest changes, the lists of authors and entities with their latest changes) is
+read once and kept in the cache (``public.maintained``); when articles are added or saved,
+only the years they are dated in, and the authors, entities, publications and sections they
+lead to, are read again. At a million articles each list was a walk over every article,
+byline or mention, and the first request after any save paid for all of it (16 s, issue 18).
+Year pages are read on each request, from the index, so they are always current.
 """
 
 from functools import cached_property
@@ -22,32 +25,50 @@ from django.db.models import Count, Max
 from django.urls import reverse
 
 from articles import public
-from articles.models import Article
+from articles.models import Article, Byline, Mention
 
 
 def article_years() -> list[tuple[int | None, int, object]]:
     """``(year or None for undated, public articles, their latest change)``, oldest first."""
+    years = public.maintained("sitemap-years", _read_years, _refresh_years)
+    dated = sorted(year for year in years if year is not None)
+    order = dated + ([None] if None in years else [])
+    return [(year, *years[year]) for year in order]
 
-    def read():
-        # Grouped by date in SQL and folded into years here: SQLite extracts a year through
-        # a Python function per row (a third of a second per call on the whole corpus).
-        years: dict[int | None, list] = {}
-        days = (
-            public.articles()
-            .order_by()
-            .values_list("published_on")
-            .annotate(n=Count("pk"), latest=Max("updated_at"))
-        )
-        for day, n, latest in days:
-            year = day.year if day else None
-            found = years.setdefault(year, [0, latest])
-            found[0] += n
-            found[1] = max(found[1], latest)
-        dated = sorted(year for year in years if year is not None)
-        order = dated + ([None] if None in years else [])
-        return [(year, *years[year]) for year in order]
 
-    return public.remembered("article-years", read)
+def _read_years() -> dict[int | None, tuple[int, object]]:
+    # Grouped by date in SQL and folded into years here: SQLite extracts a year through a
+    # Python function per row (a third of a second per call on the whole corpus).
+    years: dict[int | None, tuple[int, object]] = {}
+    days = (
+        public.articles()
+        .order_by()
+        .values_list("published_on")
+        .annotate(n=Count("pk"), latest=Max("updated_at"))
+    )
+    for day, n, latest in days:
+        year = day.year if day else None
+        count, newest = years.get(year, (0, latest))
+        years[year] = (count + n, max(newest, latest))
+    return years
+
+
+def _refresh_years(changed, years: dict[int | None, tuple[int, object]]) -> None:
+    """Count again the years of the ``changed`` articles only, each a range of the
+    (status, published_on) index. An article moved to another year is counted in its new
+    year at once and leaves the old one's count when the whole is read again."""
+    dates = changed.order_by().values_list("published_on", flat=True).distinct()
+    for year in {day.year if day else None for day in dates}:
+        articles = public.articles()
+        if year is None:
+            articles = articles.filter(published_on=None)
+        else:
+            articles = articles.filter(published_on__year=year)
+        found = articles.aggregate(n=Count("pk"), latest=Max("updated_at"))
+        if found["n"]:
+            years[year] = (found["n"], found["latest"])
+        else:
+            years.pop(year, None)
 
 
 class ArchiveSitemap(Sitemap):
@@ -57,18 +78,33 @@ class ArchiveSitemap(Sitemap):
 
     def items(self):
         # Read once per request: the sitemap index asks for the count, the pages and the
-        # latest change, and each of these lists is an aggregate over every article.
-        # Kept as (address, last change) pairs: the sitemap index reads the lists of every
-        # section, and model instances by the ten thousand were slow to take from the cache.
+        # latest change. Kept as (address, last change) pairs by id, patched for the things
+        # that changed articles lead to (``touched_by``): each list is an aggregate over
+        # every article, byline or mention, and model instances by the ten thousand were
+        # slow to take from the cache.
         if not hasattr(self, "_items_read"):
-            self._items_read = public.remembered(
-                f"sitemap-{type(self).__name__}",
-                lambda: [(item.get_absolute_url(), item.last_updated) for item in self.listed()],
+            kept = public.maintained(
+                f"sitemap-{type(self).__name__}", self._read_all, self._refresh
             )
+            self._items_read = [kept[pk] for pk in sorted(kept)]
         return self._items_read
 
     def listed(self):
         raise NotImplementedError
+
+    def touched_by(self, changed):
+        """Ids of the listed things that the ``changed`` articles lead to."""
+        raise NotImplementedError
+
+    def _read_all(self) -> dict:
+        return {item.pk: (item.get_absolute_url(), item.last_updated) for item in self.listed()}
+
+    def _refresh(self, changed, kept: dict) -> None:
+        touched = set(self.touched_by(changed.order_by()))
+        for pk in touched:
+            kept.pop(pk, None)
+        for item in self.listed().filter(pk__in=touched):
+            kept[item.pk] = (item.get_absolute_url(), item.last_updated)
 
     def location(self, item):
         return item[0]
@@ -124,15 +160,24 @@ class AuthorSitemap(ArchiveSitemap):
     def listed(self):
         return public.authors().only("slug").order_by("pk")
 
+    def touched_by(self, changed):
+        return Byline.objects.filter(article__in=changed).values_list("author_id", flat=True)
+
 
 class EntitySitemap(ArchiveSitemap):
     def listed(self):
         return public.entities().only("slug").order_by("pk")
 
+    def touched_by(self, changed):
+        return Mention.objects.filter(article__in=changed).values_list("entity_id", flat=True)
+
 
 class PublicationSitemap(ArchiveSitemap):
     def listed(self):
         return public.publications().only("slug").order_by("pk")
+
+    def touched_by(self, changed):
+        return changed.values_list("publication_id", flat=True)
 
 
 class SectionSitemap(ArchiveSitemap):
@@ -143,6 +188,9 @@ class SectionSitemap(ArchiveSitemap):
             .only("slug", "publication__slug")
             .order_by("pk")
         )
+
+    def touched_by(self, changed):
+        return changed.values_list("section_id", flat=True)
 
 
 class ArchiveYearSitemap(ArchiveSitemap):

@@ -3,6 +3,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.entities.merge import merge_entities
 from articles.models import Article, Entity, Mention
@@ -165,3 +166,94 @@ def test_robots_txt_sends_crawlers_to_the_sitemaps_and_keeps_them_off_search(cli
     assert f"Sitemap: {HOST}/sitemap.xml" in lines
     assert {"Disallow: /search/", "Disallow: /admin/", "Disallow: /api/search/"} <= set(lines)
     assert "Disallow: /" not in lines  # articles, browsing and feeds stay open
+
+
+def archive_years(client) -> list[str]:
+    return [loc.text for loc in xml(client, "/sitemap-archive.xml").iter(f"{SM}loc")]
+
+
+def year(y: int) -> str:
+    return HOST + reverse("articles:archive-year", args=[y])
+
+
+def test_a_save_reads_again_only_the_year_and_the_things_it_leads_to(client, archive):
+    """After a save the sitemap patches what it keeps from the changed article alone: what
+    changed outside any save (here an update that bypasses it) is not read again, which is
+    what keeps the first request after a save from walking the whole archive (issue 18)."""
+    old = builders.article(title="Old", authors=["Old Writer"], published_on=dt.date(1999, 1, 2))
+    # Last saved long ago (saves within a minute of the newest are taken as changed again).
+    Article.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(hours=2))
+    assert year(1999) in archive_years(client)
+    assert HOST + "/authors/old-writer/" in listed(client)
+    # Withdrawn without a save: the kept lists do not see it.
+    Article.objects.filter(pk=old.pk).update(status=Article.Status.WITHDRAWN)
+    fresh = builders.article(
+        title="Fresh", authors=["New Writer"], published_on=dt.date(2024, 3, 1)
+    )
+    urls = listed(client)
+    assert year(2024) in urls and year(1999) in urls
+    assert HOST + "/authors/new-writer/" in urls and HOST + "/authors/old-writer/" in urls
+    assert HOST + fresh.get_absolute_url() in urls
+    # Saved: its year and its author are read again, and leave the sitemap.
+    Article.objects.get(pk=old.pk).save()
+    urls = listed(client)
+    assert year(1999) not in urls
+    assert HOST + "/authors/old-writer/" not in urls
+    assert year(2024) in urls and year(2019) in urls
+
+
+def test_the_index_after_a_save_does_not_read_every_year(client, django_assert_max_num_queries):
+    articles = [
+        builders.article(
+            authors=[f"Writer {y}"],
+            entities=[(f"Place {y}", "place")],
+            published_on=dt.date(y, 5, 1),
+        )
+        for y in range(1990, 2010)
+    ]
+    for i, article in enumerate(articles):  # saved an hour apart
+        Article.objects.filter(pk=article.pk).update(
+            updated_at=timezone.now() - dt.timedelta(hours=i + 1)
+        )
+    section_urls(client)  # read whole once
+    articles[3].title = "Retitled"
+    articles[3].save()
+    # The state (once more for each reader of the years) and the changed articles' dates,
+    # then the two years changed (this one and that of the newest save before it, taken
+    # again as a precaution); the state, the touched things and their counts for each of
+    # the four lists: none for the eighteen years unchanged, no count over every article.
+    with django_assert_max_num_queries(18) as captured:
+        section_urls(client)
+    grouped = [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"].upper()]
+    assert all("IN (" in sql.upper() for sql in grouped), grouped
+
+
+def test_sitemap_follows_saves_in_every_list(client, archive):
+    listed(client)
+    sec = builders.section("Economy", builders.publication("New Paper"))
+    added = builders.article(
+        title="Added",
+        authors=["Added Writer"],
+        entities=[("Kabul", "place")],
+        pub=sec.publication,
+        sec=sec,
+        published_on=dt.date(2011, 4, 4),
+    )
+    urls = listed(client)
+    for url in (
+        added.get_absolute_url(),
+        "/authors/added-writer/",
+        "/entities/kabul/",
+        sec.publication.get_absolute_url(),
+        sec.get_absolute_url(),
+        reverse("articles:archive-year", args=[2011]),
+    ):
+        assert HOST + url in urls
+    added.refresh_from_db()
+    assert urls[HOST + "/entities/kabul/"] == f"{added.updated_at:%Y-%m-%d}"
+    added.withdraw()
+    urls = listed(client)
+    for url in (added.get_absolute_url(), "/authors/added-writer/", "/entities/kabul/"):
+        assert HOST + url not in urls
+    assert HOST + sec.get_absolute_url() not in urls
+    assert HOST + reverse("articles:archive-year", args=[2011]) not in urls
