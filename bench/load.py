@@ -1,9 +1,12 @@
 """Load test: the home, an article and the search page under gunicorn, with wrk.
 
     .venv/bin/python bench/load.py [--seconds 60] [--connections 8] [--workers 2]
-                                   [--pages home,article,search]
+                                   [--pages home,article,search,entity,author,sitemap]
+                                   [--database-url postgres://…/newsarchive_query_1m]
 
-Uses the archive under var/ (run `make run` once, or `make sample index`, first), starts
+Uses the archive under var/ (run `make run` once, or `make sample index`, first), or with
+``--database-url`` a PostgreSQL archive searched by the PostgreSQL backend (one made by
+bench/scale.py or bench/multiply.py), starts
 gunicorn on a free loopback port with DEBUG off, runs wrk against each page for the given
 time (loopback only, bounded), prints requests/s, p50 / p99 latency and errors per page,
 and stops gunicorn. Needs Debian's wrk (`apt-get install wrk`).
@@ -23,6 +26,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,23 +91,31 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pages", default="home,article,search", help="comma-separated")
+    parser.add_argument("--database-url", default=None, help="a PostgreSQL archive instead")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+        os.environ["SEARCH_BACKEND"] = "postgres"
     env = server_env()
     python = sys.executable
-    slug = (
+    # An English article, and the entity and author of the most public articles (the
+    # heaviest of their pages), through the public selectors.
+    article, entity, author = (
         subprocess.run(  # noqa: S603
             [
                 python,
                 "manage.py",
                 "shell",
                 "-c",
-                "from articles.models import Article; "
-                "print(Article.objects.published().filter(language='en').first().slug)",
+                "from articles import public; "
+                "print(public.articles().filter(language='en').first().slug); "
+                "print(public.entities().order_by('-article_count').first().slug); "
+                "print(public.authors().order_by('-article_count').first().slug)",
             ],
             cwd=ROOT,
             env=env,
@@ -112,12 +124,15 @@ def main() -> None:
             text=True,
         )
         .stdout.strip()
-        .splitlines()[-1]
+        .splitlines()[-3:]
     )
     pages = {
         "home": "/",
-        "article": f"/articles/{slug}/",
+        "article": f"/articles/{quote(article)}/",
         "search": "/search/?q=oil+prices",
+        "entity": f"/entities/{quote(entity)}/",
+        "author": f"/authors/{quote(author)}/",
+        "sitemap": "/sitemap.xml",
     }
     wanted = args.pages.split(",")
     if unknown := set(wanted) - set(pages):
@@ -146,6 +161,10 @@ def main() -> None:
         wait_for(base + "/")
         rows = []
         for name, path in pages.items():
+            # Warm: each worker's first request fills its own cache (a second or more at a
+            # million articles), which is not what a reader of a running site waits.
+            for _ in range(2 * args.workers):
+                urllib.request.urlopen(base + path, timeout=120).read()  # noqa: S310
             out = subprocess.run(  # noqa: S603
                 [
                     "wrk",
@@ -169,10 +188,11 @@ def main() -> None:
         f"Load: gunicorn {args.workers} workers, wrk 2 threads {args.connections} "
         f"connections, {args.seconds} s per page, loopback"
     )
-    print(f"{'page':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}")
+    header = f"{'page':8} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}"
+    print(f"{header} {'requests':>9} {'errors':>7}")
     for name, r in rows:
         print(
-            f"{name:8} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} "
+            f"{name:8} {r['rps']:8.1f} {r['p50']:8.1f} {r['p90']:8.1f} {r['p99']:8.1f} "
             f"{r['requests']:9d} {r['errors']:7d}"
         )
 

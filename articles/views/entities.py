@@ -77,18 +77,30 @@ def entity_detail(request, slug: str):
     articles = public.articles_mentioning(entity).annotate(
         mention_positions=F("mentions__positions")
     )
-    page = paginate(request, articles.for_listing().newest_first())
-    if not page.paginator.count:
+    listing = articles.for_listing().newest_first()
+    # Each of these reads every public mention of the entity, and the page's articles are
+    # the newest of them: at a million articles a country's page took over a second
+    # (issue 18). Kept until the archive changes, as the home page's totals are.
+    count, months, co_mentions = public.remembered(
+        f"entity:{entity.pk}",
+        lambda: (listing.count(), mentions_per_month(entity), co_mentioned(entity)),
+    )
+    if not count:
         # Known only from drafts or rejected mentions: nothing public to show.
         raise Http404("No published article mentions this entity.")
+    page = paginate(request, listing, count=count)
+    ids = public.remembered(
+        f"entity:{entity.pk}:page:{page.number}",
+        lambda: list(page.object_list.values_list("pk", flat=True)),
+    )
+    found = listing.in_bulk(ids)
+    page.object_list = [found[pk] for pk in ids if pk in found]
     names = [entity.name, *(alias for alias in entity.aliases if isinstance(alias, str))]
     cards = [
         (article, mention_snippet(article.body, article.mention_positions, names))
         for article in page.object_list
     ]
-
-    months = mentions_per_month(entity)
-    undated = page.paginator.count - sum(n for _, n in months)
+    undated = count - sum(n for _, n in months)
     return render(
         request,
         "articles/entity_detail.html",
@@ -97,7 +109,7 @@ def entity_detail(request, slug: str):
             "page": page,
             "cards": cards,
             "timeline": _timeline_chart(entity, months, undated),
-            "co_mentions": co_mentioned(entity),
+            "co_mentions": co_mentions,
         },
     )
 

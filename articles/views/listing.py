@@ -6,10 +6,14 @@ from django.db.models.functions import Substr, Upper
 PER_PAGE = 20
 
 
-def paginate(request, object_list, per_page: int = PER_PAGE) -> Page:
+def paginate(request, object_list, per_page: int = PER_PAGE, count: int | None = None) -> Page:
     """The page named by ``?page=``; a missing, malformed or out-of-range number gives
-    the nearest real page rather than an error."""
-    return Paginator(object_list, per_page).get_page(request.GET.get("page"))
+    the nearest real page rather than an error. ``count``: the list's length when the
+    caller knows it (a count kept in the cache), so that it is not counted again."""
+    paginator = Paginator(object_list, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not computed
+    return paginator.get_page(request.GET.get("page"))
 
 
 def initial(request) -> str:

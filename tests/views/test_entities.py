@@ -393,7 +393,10 @@ def test_entity_page_queries_do_not_grow_with_articles_or_co_mentions():
     few = _queries(builders.entity(*few_entity).get_absolute_url())
     many = _queries(builders.entity(*many_entity).get_absolute_url())
     assert few == many
-    assert many <= 7
+    # The first reader counts, charts, finds co-mentions and the page's articles (each
+    # kept until the archive changes); the next reads the articles only.
+    assert many <= 9
+    assert _queries(builders.entity(*many_entity).get_absolute_url()) <= 5
 
 
 def test_entity_index_queries_do_not_grow_with_entities():

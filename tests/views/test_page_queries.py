@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 # Queries per page once a first reader has filled the caches (the home page's totals, an
 # article's related articles).
-QUERIES = {"home": 3, "article": 9, "entity": 6, "author": 4}
+QUERIES = {"home": 3, "article": 9, "entity": 5, "author": 4}
 
 
 def grow(n: int, start: int = 0) -> None:
