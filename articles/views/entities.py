@@ -89,9 +89,10 @@ def entity_detail(request, slug: str):
         # Known only from drafts or rejected mentions: nothing public to show.
         raise Http404("No published article mentions this entity.")
     page = paginate(request, listing, count=count)
+    start = (page.number - 1) * page.paginator.per_page
     ids = public.remembered(
         f"entity:{entity.pk}:page:{page.number}",
-        lambda: list(page.object_list.values_list("pk", flat=True)),
+        lambda: list(listing.values_list("pk", flat=True)[start : start + page.paginator.per_page]),
     )
     found = listing.in_bulk(ids)
     page.object_list = [found[pk] for pk in ids if pk in found]
