@@ -135,8 +135,8 @@ def mention_stands_via(path: str) -> Q:
 
 
 # --- Counts over the whole archive, kept until it changes ------------------------------------
-# The home page's totals, the sitemaps' lists and counts per year walk every article, byline
-# or mention: at a million articles each took from a tenth of a second to seconds (issue 18).
+# The home page's totals and an entity page's counts walk every article, byline or mention:
+# at a million articles each took from a tenth of a second to seconds (issue 18).
 # They are kept in the cache under the archive's version, which any new or saved article
 # changes; what no article's save touches (an entity merged, a mention rejected) shows after
 # at most ``REMEMBER_SECONDS``.
