@@ -75,6 +75,9 @@ class ArchiveSitemap(Sitemap):
     # Django pages a section past this many URLs (the protocol allows 50,000); smaller
     # pages keep each response quick and light on memory.
     limit = 10_000
+    # Past this many things touched by the articles changed since the last request, the
+    # list is read whole again (an IN list of them would be as slow, and SQLite caps it).
+    reread_above = 5_000
 
     def items(self):
         # Read once per request: the sitemap index asks for the count, the pages and the
@@ -101,6 +104,11 @@ class ArchiveSitemap(Sitemap):
 
     def _refresh(self, changed, kept: dict) -> None:
         touched = set(self.touched_by(changed.order_by()))
+        if len(touched) > self.reread_above:
+            # After an import: one read of the whole list rather than a lookup of each.
+            kept.clear()
+            kept.update(self._read_all())
+            return
         for pk in touched:
             kept.pop(pk, None)
         for item in self.listed().filter(pk__in=touched):

@@ -257,3 +257,15 @@ def test_sitemap_follows_saves_in_every_list(client, archive):
         assert HOST + url not in urls
     assert HOST + sec.get_absolute_url() not in urls
     assert HOST + reverse("articles:archive-year", args=[2011]) not in urls
+
+
+def test_many_things_touched_at_once_read_the_list_whole(client, archive, monkeypatch):
+    from articles.sitemaps import AuthorSitemap
+
+    listed(client)
+    monkeypatch.setattr(AuthorSitemap, "reread_above", 1)
+    builders.article(authors=["First Added", "Second Added"])
+    archive["published"].withdraw()
+    urls = listed(client)
+    assert HOST + "/authors/first-added/" in urls and HOST + "/authors/second-added/" in urls
+    assert HOST + "/authors/ulas-atesci/" not in urls
