@@ -190,7 +190,7 @@ def remembered(name: str, read: Callable[[], T]) -> T:
 
 # What a save touches shows at once; what none does (an entity merged, a mention rejected, an
 # article deleted) shows when the whole is read again, at least this often.
-MAINTAIN_SECONDS = 24 * 3600
+MAINTAIN_SECONDS = 3600
 
 # Articles changed up to this long before the newest change seen are taken as changed again:
 # a transaction that saved an article earlier than another but committed after it would
