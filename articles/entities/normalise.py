@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from articles.entities import NAME_KINDS, Span
-from articles.entities.cleanup import is_name
+from articles.entities.cleanup import is_function_word, is_name
 from articles.search.analysis import normalise_persian_arabic
 
 if TYPE_CHECKING:
@@ -155,7 +155,9 @@ def _most_common(counts: Counter, order: list[str]) -> str:
     return next(item for item in order if counts.get(item) == best)
 
 
-def group(spans: Iterable[Span], gazetteer: Gazetteer | None = None) -> list[Found]:
+def group(
+    spans: Iterable[Span], gazetteer: Gazetteer | None = None, language: str = ""
+) -> list[Found]:
     """The distinct entities among the spans of one document, in order of first mention.
 
     Spans name the same entity when their canonical names are the same (case and
@@ -168,7 +170,7 @@ def group(spans: Iterable[Span], gazetteer: Gazetteer | None = None) -> list[Fou
     groups: dict[str, _Group] = {}
     for span in sorted(spans):
         name = canonical(span.text, span.kind)
-        if not is_name(name):
+        if not is_name(name) or is_function_word(name, language):
             continue  # what a title or a possessive leaves may be none: "Mr L's" -> "L"
         entry = gazetteer.lookup(name) if gazetteer is not None else None
         fixed = (entry.name, entry.kind) if entry is not None else alias_of(name)

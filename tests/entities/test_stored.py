@@ -24,8 +24,10 @@ def _index(search_index):
     return search_index
 
 
-def mention(entity, body="Plain body text.", positions=(), kind=None, origin="auto", **extra):
-    article = builders.article(body=body)
+def mention(
+    entity, body="Plain body text.", positions=(), kind=None, origin="auto", language="en", **extra
+):
+    article = builders.article(body=body, language=language)
     return Mention.objects.create(
         article=article,
         entity=entity,
@@ -185,3 +187,17 @@ def test_names_today_s_rules_keep_stay_as_they_are():
     report = clean_stored_entities()
     assert report.changes == []
     assert Entity.objects.count() == len(kept)
+
+
+def test_counts_in_arabic_script_and_function_words_go():
+    count = builders.entity("۱۴ رشته", OTHER)  # 14 fields: a source's keyword
+    mention(count, origin="source", kind="", body="متن", language="fa")
+    found = builders.entity("۳ نفر", PERSON)  # three people
+    mention(found, body="متن", language="fa")
+    which = builders.entity("التي", PERSON)  # which
+    mention(which, body="نص", language="ar")
+    kyiv = builders.entity("كيف", PLACE)  # Kyiv in Persian, "how" in Arabic
+    mention(kyiv, body="متن", language="fa")
+    report = clean_stored_entities()
+    assert report.counts() == {"removed": 3}
+    assert list(Entity.objects.values_list("name", flat=True)) == ["كيف"]
