@@ -25,6 +25,8 @@ Prints:
   (DATABASE_URL) never looked at, then resolution: characters per second and per CPU-second
   (this process, its worker processes and its PostgreSQL backend). It writes to that
   database: use a throw-away one (import a corpus with ``--skip-entities`` into it).
+  With ``--resolve`` instead: resolution alone, on the database as it is (wall time, CPU
+  of this process and of its PostgreSQL backend; it writes too).
 - With ``--archive``: the database's entities (DATABASE_URL, or the development SQLite):
   names that are a number, amount or time, or start with punctuation; and one-word person
   names that stand apart although exactly one full person name in the archive ends in them.
@@ -429,52 +431,66 @@ def stdin_memory(megabytes: float) -> None:
     )
 
 
+def _backend_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend (0 on other databases)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    connection.ensure_connection()
+    stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text()
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu() -> tuple[float, float, float]:
+    """CPU seconds so far of this process, its children (the workers) and its backend."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime, _backend_cpu()
+
+
 def archive_extraction(limit: int) -> None:
     """``extract_articles`` over the first ``limit`` articles of the database (DATABASE_URL)
     whose entities were never looked for, as ``extract_entities --not-yet`` runs it, then
     resolution across the archive: wall and CPU time (this process, its workers, its
     PostgreSQL backend). It writes to that database: use a throw-away one."""
-    from django.db import connection
-
-    from articles.entities.resolution import resolve_across_archive
     from articles.entities.tagging import extract_articles
     from articles.models import Article
-
-    def backend_cpu() -> float:
-        if connection.vendor != "postgresql":
-            return 0.0
-        connection.ensure_connection()
-        stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text()
-        fields = stat.rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def cpu() -> tuple[float, float, float]:
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return (
-            own.ru_utime + own.ru_stime,
-            children.ru_utime + children.ru_stime,
-            backend_cpu(),
-        )
 
     todo = Article.objects.exclude(body="").filter(entities_found_at__isnull=True)
     ids = list(todo.order_by("pk").values_list("pk", flat=True)[:limit])
     chars = sum(map(len, Article.objects.filter(pk__in=ids).values_list("body", flat=True)))
     articles = Article.objects.filter(pk__in=ids).order_by("pk").prefetch_related("mentions")
     load = os.getloadavg()[0]
-    start, before = time.perf_counter(), cpu()
+    start, before = time.perf_counter(), _cpu()
     done = extract_articles(articles.iterator(chunk_size=500), resolve=False)
-    middle, after = time.perf_counter(), cpu()
-    resolve_across_archive()
-    end, last = time.perf_counter(), cpu()
+    middle, after = time.perf_counter(), _cpu()
     used = [b - a for a, b in zip(before, after, strict=True)]
     print(
         f"\nextract_articles, {done:,} articles, {chars:,} chars (load {load:.1f} to "
         f"{os.getloadavg()[0]:.1f}): {middle - start:.0f} s = {chars / (middle - start):,.0f} "
         f"chars/s; CPU {used[0]:.1f} s here + {used[1]:.1f} s workers + {used[2]:.1f} s "
-        f"PostgreSQL = {chars / sum(used):,.0f} chars per CPU-second\n"
-        f"  resolution across the archive: {end - middle:.1f} s, CPU "
-        f"{sum(b - a for a, b in zip(after, last, strict=True)):.1f} s"
+        f"PostgreSQL = {chars / sum(used):,.0f} chars per CPU-second"
+    )
+    archive_resolution()
+
+
+def archive_resolution() -> None:
+    """Resolution across the archive of the database (DATABASE_URL) alone: what it changed,
+    wall and CPU time (this process and its PostgreSQL backend). It writes to that
+    database: use a throw-away one (a copy, ``CREATE DATABASE … TEMPLATE …``, to compare
+    two versions on the same entities)."""
+    from articles.entities.resolution import resolve_across_archive
+
+    load = os.getloadavg()[0]
+    start, before = time.perf_counter(), _cpu()
+    kinds, merged = resolve_across_archive()
+    end, after = time.perf_counter(), _cpu()
+    print(
+        f"  resolution across the archive: {kinds:,} kinds changed, {merged:,} short names "
+        f"merged; {end - start:.1f} s wall (load {load:.1f} to {os.getloadavg()[0]:.1f}), "
+        f"CPU {after[0] - before[0]:.1f} s here + {after[2] - before[2]:.1f} s PostgreSQL"
     )
 
 
@@ -589,6 +605,11 @@ def main() -> None:
         "(writes to it: a throw-away database).",
     )
     parser.add_argument(
+        "--resolve",
+        action="store_true",
+        help="Time resolution across the archive alone (writes to the database).",
+    )
+    parser.add_argument(
         "--skip",
         nargs="*",
         default=[],
@@ -615,6 +636,8 @@ def main() -> None:
         stdin_memory(args.stdin_mb)
     if args.extract_articles:
         archive_extraction(args.extract_articles)
+    elif args.resolve:
+        archive_resolution()
     if args.archive:
         archive_report()
 
