@@ -64,6 +64,12 @@ _TITLES = (
     r"Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Prof\.?|Professor|Sir|Ayatollah"
 )
 _TITLE = re.compile(rf"^(?:[\w.'-]+\s+){{0,3}}?(?:{_TITLES})\s+(?=[A-Z])")
+# The titles of rank that stay (see above): the word after one is the name that person is
+# known by alone ("Harry" for Prince Harry, "Francis" for Pope Francis), given name or not.
+RANK_TITLES = frozenset(
+    ["king", "queen", "prince", "princess", "pope", "emperor", "empress", "sultan", "sheikh",
+     "emir", "duke", "duchess"]
+)  # fmt: skip
 # "F-35s": the plural of a designator is the same weapon.
 _PLURAL_DESIGNATOR = re.compile(r"^([A-Z][A-Za-z]{0,2}-\d{2,3}[A-Z]{0,3})s$")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201b": "'", "\u2032": "'",

@@ -10,7 +10,9 @@ the archive, after each extraction:
   full person name ending in that word ("Donald Trump") when there is exactly one, or one
   with at least ``DOMINANT_SHARE`` of the candidates' mentions, and it has at least as many
   mentions as the full names beginning with the word ("Bill" is rather Bill Clinton's or
-  Bill Gates's given name than the surname of a "Buffalo Bill"); otherwise it stays apart.
+  Bill Gates's given name than the surname of a "Buffalo Bill"), unless that full name is
+  a title of rank and the word ("Prince Harry": royals and popes are named by it alone);
+  otherwise it stays apart.
 
 Editors win: reviewed entities and entities with aliases are never merged automatically,
 merges an editor made stay, and ``undo_automatic_merge`` (an admin action) separates an
@@ -25,6 +27,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from articles.entities.merge import merge_in_bulk
+from articles.entities.normalise import RANK_TITLES
 from articles.models import Entity, Mention
 from articles.search.analysis import normalise_persian_arabic
 from articles.search.indexing import deferred_indexing
@@ -82,6 +85,14 @@ def given_name(name: str) -> str:
     return words[0] if words else ""
 
 
+def known_by_it(full_name: str) -> bool:
+    """Whether ``full_name`` is a title of rank and one word ("Prince Harry", "Pope
+    Francis"): that word alone names the person as news write it ("Harry and Meghan"),
+    however often others bear it as a given name."""
+    words = full_name.split()
+    return len(words) == 2 and words[0].casefold() in RANK_TITLES
+
+
 def resolve_short_names() -> int:
     """Merge each one-word person name into the archive's one (or one dominant) full
     person name ending in it; returns how many were merged. The candidates and their
@@ -94,14 +105,14 @@ def resolve_short_names() -> int:
         .filter(n__gt=0)
         .values_list("pk", "name", "reviewed", "aliases", "n")
     )
-    full_names: dict[str, list[tuple[int, int]]] = defaultdict(list)  # (mentions, pk)
+    full_names: dict[str, list[tuple[int, int, str]]] = defaultdict(list)  # (mentions, pk, name)
     # The mentions of full names that begin with a word: "Bill" alone is more likely Bill
     # Clinton or Bill Gates, named by his given name, than the one "Buffalo Bill".
     given_names: Counter = Counter()
     short_names = []
     for pk, name, reviewed, aliases, n in people.order_by("pk"):
         if len(name.split()) > 1:
-            full_names[surname(name)].append((n, pk))
+            full_names[surname(name)].append((n, pk, name))
             given_names[given_name(name)] += n
         elif not reviewed and not aliases:
             short_names.append((pk, name))
@@ -112,9 +123,9 @@ def resolve_short_names() -> int:
         candidates = sorted(full_names.get(word, []), key=lambda c: -c[0])
         if not candidates:
             continue
-        if candidates[0][0] < DOMINANT_SHARE * sum(n for n, _ in candidates):
+        if candidates[0][0] < DOMINANT_SHARE * sum(c[0] for c in candidates):
             continue
-        if candidates[0][0] < given_names[word]:
+        if candidates[0][0] < given_names[word] and not known_by_it(candidates[0][2]):
             continue  # the word is more often a given name than this one's surname
         merges.append((pk, candidates[0][1]))
     return merge_in_bulk(merges, automatic=True)

@@ -265,3 +265,18 @@ def test_the_index_follows_the_merges(indexed):
     )
     assert facets == {"Marta Kowalczyk": 1}
     assert full.mentions.count() == 3
+
+
+def test_a_name_after_a_title_of_rank_is_that_person_however_common_as_a_given_name():
+    prince = mentioned(builders.entity("Prince Tomasz", PERSON), 3)
+    mentioned(builders.entity("Tomasz Nowak", PERSON), 2)
+    mentioned(builders.entity("Tomasz Lis", PERSON), 2)
+    short = mentioned(builders.entity("Tomasz", PERSON))
+    # and a title that is no rank takes nothing so ("Uncle Ossie" is nobody's "Ossie")
+    mentioned(builders.entity("Uncle Bartosz", PERSON), 3)
+    mentioned(builders.entity("Bartosz Nowak", PERSON), 4)
+    other = mentioned(builders.entity("Bartosz", PERSON))
+    assert resolve_short_names() == 1
+    short.refresh_from_db()
+    other.refresh_from_db()
+    assert short.merged_into == prince and other.merged_into is None
