@@ -196,7 +196,7 @@ def is_function_word(name: str, language: str = "") -> bool:
     so no name: "the", "which" ("التي"), "did" ("قام"), "way" ("راه"). Arabic words may
     carry the conjunction "و" (and): "وقال", and said. English words in capitals are
     acronyms ("WHO", "US", "IS"), not the words. Languages without a list have none."""
-    if " " in name.strip() or not name:
+    if len(name.split()) != 1:
         return False
     language = function_word_language(name, language)
     if language == "en" and name.isupper():
