@@ -27,6 +27,8 @@ Prints:
   database: use a throw-away one (import a corpus with ``--skip-entities`` into it).
   With ``--resolve`` instead: resolution alone, on the database as it is (wall time, CPU
   of this process and of its PostgreSQL backend; it writes too).
+- With ``--one-word CORPUS …``: the one-word names the Persian/Arabic rules find in those
+  corpora, and those left out as counts or function words (each with its articles).
 - With ``--archive``: the database's entities (DATABASE_URL, or the development SQLite):
   names that are a number, amount or time, or start with punctuation; and one-word person
   names that stand apart although exactly one full person name in the archive ends in them.
@@ -431,6 +433,41 @@ def stdin_memory(megabytes: float) -> None:
     )
 
 
+def one_word_names(corpora: list[str]) -> None:
+    """The one-word names the rules of ``articles.entities.persian`` find in the Arabic-script
+    articles of ``corpora`` (read with the project's readers, each in its language), and
+    those of them that are counts or function words, which extraction leaves out
+    (``cleanup.is_name``, ``cleanup.is_function_word``): to see that none is a name."""
+    from articles.entities import persian
+    from articles.entities.cleanup import is_function_word, is_name, surnames_in
+    from articles.ingest.corpora import READERS
+
+    for corpus in corpora:
+        found: Counter = Counter()  # (name, kind, language) -> articles
+        left_out: Counter = Counter()
+        articles = 0
+        for record in READERS[corpus].read_from(CORPUS):
+            language = record.language or "fa"
+            if not record.body or language.split("-")[0] not in ("fa", "ar", "ku", "ckb"):
+                continue
+            articles += 1
+            names = {(s.text, s.kind) for s in persian.find(record.body)}
+            surnames = surnames_in(names)  # a function word may be a surname in this text
+            for name, kind in names:
+                if len(name.split()) == 1:
+                    found[name, kind, language] += 1
+                    if not is_name(name) or is_function_word(name, language, surnames):
+                        left_out[name, kind, language] += 1
+        dropped = left_out.most_common()
+        print(
+            f"\n{corpus}: {articles:,} Arabic-script articles, {len(found):,} one-word names; "
+            f"left out as counts or function words: {len(dropped)} names in "
+            f"{sum(n for _, n in dropped)} articles"
+        )
+        for (name, kind, language), n in dropped:
+            print(f"  {name} ({kind}, {language}): {n}")
+
+
 def _backend_cpu() -> float:
     """CPU seconds of this connection's PostgreSQL backend (0 on other databases)."""
     from django.db import connection
@@ -630,6 +667,13 @@ def main() -> None:
         "(writes to it: a throw-away database).",
     )
     parser.add_argument(
+        "--one-word",
+        nargs="+",
+        metavar="CORPUS",
+        help="List the one-word names the Persian/Arabic rules find in these corpora, and "
+        "those left out as counts or function words.",
+    )
+    parser.add_argument(
         "--resolve",
         action="store_true",
         help="Time resolution across the archive alone (writes to the database).",
@@ -659,6 +703,8 @@ def main() -> None:
         arman(args.arman_sentences)
     if "stdin" not in args.skip:
         stdin_memory(args.stdin_mb)
+    if args.one_word:
+        one_word_names(args.one_word)
     if args.extract_articles:
         archive_extraction(args.extract_articles)
     elif args.resolve:

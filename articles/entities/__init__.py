@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from articles.entities.cleanup import KINDS_WITH_NAMES as NAME_KINDS
-from articles.entities.cleanup import clean, is_function_word, is_name
+from articles.entities.cleanup import clean, is_function_word, is_name, surnames_in
 from articles.entities.english import (  # noqa: F401 (WEAPON_DESIGNATOR: part of the API)
     WEAPON_DESIGNATOR,
     defined_acronyms,
@@ -276,11 +276,14 @@ def _reconcile(
 ) -> list[Span]:
     """The model's (or the rules') spans with the gazetteer's matches merged in (see
     ``extract``), less those that name nothing: a count in Arabic script ("۳ نفر") or one
-    function word of ``language`` ("التي", "راه"; ``cleanup.is_function_word``)."""
+    function word of ``language`` ("التي", "راه"; ``cleanup.is_function_word``) but a
+    surname of a person the text names in full."""
+    spans = _merged(text, spans, gazetteer)
+    surnames = surnames_in((span.text, span.kind) for span in spans)
     return [
         span
-        for span in _merged(text, spans, gazetteer)
-        if is_name(span.text) and not is_function_word(span.text, language)
+        for span in spans
+        if is_name(span.text) and not is_function_word(span.text, language, surnames)
     ]
 
 

@@ -23,6 +23,7 @@ of names in it (usually one, sometimes none or two), each as ``(start, end, kind
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
 from articles.language import NAME_PARTICLES
@@ -191,12 +192,28 @@ def function_word_language(name: str, language: str = "") -> str:
     return "fa" if _ARABIC_SCRIPT.search(name) else "en"
 
 
-def is_function_word(name: str, language: str = "") -> bool:
+def surnames_in(names: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The last words of the fuller names of people among ``(name, kind)`` pairs, as
+    ``is_function_word`` compares them: a text naming "حسین کامل" shows that "کامل"
+    (complete) is a surname there."""
+    return frozenset(
+        _surname_key(name.split()[-1])
+        for name, kind in names
+        if kind == "person" and len(name.split()) > 1
+    )
+
+
+def _surname_key(word: str) -> str:
+    return normalise_persian_arabic(word).casefold()
+
+
+def is_function_word(name: str, language: str = "", surnames: frozenset[str] = frozenset()) -> bool:
     """Whether ``name`` is one word that is a function word (a stop word) of ``language``,
     so no name: "the", "which" ("التي"), "did" ("قام"), "way" ("راه"). Arabic words may
     carry the conjunction "و" (and): "وقال", and said. English words in capitals are
-    acronyms ("WHO", "US", "IS"), not the words. Languages without a list have none."""
-    if len(name.split()) != 1:
+    acronyms ("WHO", "US", "IS"), not the words; a word among ``surnames`` (the text's
+    own: ``surnames_in``) is that person's name. Languages without a list have none."""
+    if len(name.split()) != 1 or _surname_key(name) in surnames:
         return False
     language = function_word_language(name, language)
     if language == "en" and name.isupper():
@@ -312,17 +329,19 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
 _TOPIC_ZIPF = 4.5
 
 
-def source_entity(name: str, kind: str, language: str = "") -> tuple[str, str] | None:
+def source_entity(
+    name: str, kind: str, language: str = "", surnames: frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
     """What a source's own tag (a reader's ``EntityRef``) names, as ``(name, kind)``, or None
     for a tag that names nothing: punctuation around it goes ("؛ ارشاد"), and it must pass
     ``is_name`` and be no function word of ``language`` (the article's; by default told by
-    the script, ``is_function_word``). A keyword of kind "other", which sites use for
-    topics as much as for names, must also be a name: in Arabic script one the Persian
-    rules find whole (then of their kind: "خبرگزاری فارس" an organisation) or not made of
-    everyday words only ("اقتصاد", economy, is a topic), and not a headline (ending
-    with a verb); in other scripts one with a capital letter."""
+    the script) but one of ``surnames`` (``is_function_word``). A keyword of kind "other",
+    which sites use for topics as much as for names, must also be a name: in Arabic script
+    one the Persian rules find whole (then of their kind: "خبرگزاری فارس" an organisation)
+    or not made of everyday words only ("اقتصاد", economy, is a topic), and not a headline
+    (ending with a verb); in other scripts one with a capital letter."""
     name = " ".join(_EDGE_PUNCTUATION.sub("", _BLESSING.sub("", name.strip())).split())
-    if not is_name(name) or is_function_word(name, language):
+    if not is_name(name) or is_function_word(name, language, surnames):
         return None
     if kind != "other":
         return name, kind

@@ -31,7 +31,13 @@ from dataclasses import asdict, dataclass, field
 from django.db import transaction
 from django.db.models import Count, Q
 
-from articles.entities.cleanup import clean, group_kind, is_function_word, source_entity
+from articles.entities.cleanup import (
+    clean,
+    group_kind,
+    is_function_word,
+    source_entity,
+    surnames_in,
+)
 from articles.entities.normalise import canonical
 from articles.entities.resolution import resolve_across_archive, undo_automatic_merge
 from articles.models import Entity, Mention
@@ -92,15 +98,18 @@ def _key(name: str) -> str:
     return " ".join(normalise_persian_arabic(name).casefold().split())
 
 
-def verdict(name: str, kind: str, origin: str, language: str = "") -> tuple[str, str] | None:
+def verdict(
+    name: str, kind: str, origin: str, language: str = "", surnames: frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
     """What today's rules make of a stored ``name`` of ``kind`` whose mentions have
     ``origin`` in articles of ``language``: ``JUNK`` (no name, or a function word of that
-    language), ``SPLIT`` (two names glued), or ``(name, kind)`` (the same as given when
-    nothing changes)."""
+    language but one of ``surnames``, the archive's people's: ``cleanup.surnames_in``),
+    ``SPLIT`` (two names glued), or ``(name, kind)`` (the same as given when nothing
+    changes)."""
     if origin == Mention.Origin.SOURCE:
-        return source_entity(name, kind, language)
+        return source_entity(name, kind, language, surnames)
     pieces = clean(name, 0, len(name), kind)
-    if not pieces or is_function_word(name, language):
+    if not pieces or is_function_word(name, language, surnames):
         return JUNK
     if len(pieces) > 1:
         return SPLIT
@@ -152,6 +161,8 @@ def clean_stored_entities(*, dry_run: bool = False) -> CleanupReport:
 
 def _clean(report: CleanupReport) -> None:
     names = _Names()
+    # A function word that ends the full name of a person in the archive is a surname.
+    surnames = surnames_in((name, kind) for kind, name in names.by_kind)
     origins: dict[int, set[str]] = defaultdict(set)
     for entity_id, origin in Mention.objects.values_list("entity_id", "origin").distinct():
         origins[entity_id].add(origin)
@@ -186,7 +197,7 @@ def _clean(report: CleanupReport) -> None:
         # An entity with no mention but an editor's is judged as a name found in a text.
         found_by = origins.get(pk, set()) - {Mention.Origin.MANUAL} or {Mention.Origin.AUTO}
         language = languages[pk].most_common(1)[0][0] if languages[pk] else ""
-        wanted = {origin: verdict(name, kind, origin, language) for origin in found_by}
+        wanted = {origin: verdict(name, kind, origin, language, surnames) for origin in found_by}
         if all(target == (name, kind) for target in wanted.values()):
             continue
         if pk in edited:

@@ -9,6 +9,7 @@ from articles.entities.cleanup import (
     is_function_word,
     is_name,
     source_entity,
+    surnames_in,
 )
 from articles.entities.normalise import group
 
@@ -238,3 +239,14 @@ def test_grouping_leaves_function_words_out():
     spans = [Span(0, 3, "قام", "person"), Span(13, 16, "كيف", "place")]
     assert [(f.name, f.kind) for f in group(spans, language="ar")] == []
     assert ("كيف", "place") in [(f.name, f.kind) for f in group(spans, language="fa")]
+
+
+def test_a_function_word_that_is_the_surname_of_a_full_name_in_the_text_stays():
+    # "کامل" is "complete", and the surname of a man the text names in full
+    text = "حسین کامل به اردن رفت. کامل گفت که برمی‌گردد."
+    spans = [Span(0, 9, "حسین کامل", "person"), Span(23, 27, "کامل", "person")]
+    assert text[23:27] == "کامل"
+    found = group(spans, language="fa")
+    assert [(f.name, f.count) for f in found] == [("حسین کامل", 2)]
+    assert not is_function_word("کامل", "fa", surnames_in([("حسین کامل", "person")]))
+    assert is_function_word("کامل", "fa", surnames_in([("حسین کامل", "place")]))

@@ -198,6 +198,11 @@ def test_counts_in_arabic_script_and_function_words_go():
     mention(which, body="نص", language="ar")
     kyiv = builders.entity("كيف", PLACE)  # Kyiv in Persian, "how" in Arabic
     mention(kyiv, body="متن", language="fa")
+    kamel = builders.entity("کامل", PERSON)  # "complete", and Hussein Kamel's surname
+    mention(kamel, body="متن", language="fa")
+    mention(builders.entity("حسین کامل", PERSON), body="متن", language="fa")
     report = clean_stored_entities()
     assert report.counts() == {"removed": 3}
-    assert list(Entity.objects.values_list("name", flat=True)) == ["كيف"]
+    assert set(Entity.objects.current().values_list("name", flat=True)) == {"كيف", "حسین کامل"}
+    kamel.refresh_from_db()
+    assert kamel.merged_into.name == "حسین کامل"  # resolution, after the cleanup
