@@ -25,7 +25,13 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from articles.entities.cleanup import KINDS_WITH_NAMES as NAME_KINDS
-from articles.entities.cleanup import clean, is_function_word, is_name, surnames_in
+from articles.entities.cleanup import (
+    clean,
+    is_function_word,
+    is_name,
+    opens_sentence,
+    surnames_in,
+)
 from articles.entities.english import (  # noqa: F401 (WEAPON_DESIGNATOR: part of the API)
     WEAPON_DESIGNATOR,
     defined_acronyms,
@@ -283,7 +289,10 @@ def _reconcile(
     return [
         span
         for span in spans
-        if is_name(span.text) and not is_function_word(span.text, language, surnames)
+        if is_name(span.text)
+        and not is_function_word(
+            span.text, language, surnames, opens_sentence=opens_sentence(text, span.start)
+        )
     ]
 
 

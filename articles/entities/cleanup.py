@@ -207,22 +207,39 @@ def _surname_key(word: str) -> str:
     return normalise_persian_arabic(word).casefold()
 
 
-def is_function_word(name: str, language: str = "", surnames: frozenset[str] = frozenset()) -> bool:
+def is_function_word(
+    name: str,
+    language: str = "",
+    surnames: frozenset[str] = frozenset(),
+    *,
+    opens_sentence: bool = False,
+) -> bool:
     """Whether ``name`` is one word that is a function word (a stop word) of ``language``,
     so no name: "the", "which" ("التي"), "did" ("قام"), "way" ("راه"). Arabic words may
-    carry the conjunction "و" (and): "وقال", and said. English words in capitals are
-    acronyms ("WHO", "US", "IS"), not the words; a word among ``surnames`` (the text's
-    own: ``surnames_in``) is that person's name. Languages without a list have none."""
+    carry the conjunction "و" (and): "وقال", and said. A word among ``surnames`` (the
+    text's own: ``surnames_in``) is that person's name. In English, where names are
+    written with a capital, a capitalised word is a function word only where it
+    ``opens_sentence`` ("Now, it's…"), not inside one ("retailers like Next"), and words
+    in capitals are acronyms ("WHO", "US"). Languages without a list have none."""
     if len(name.split()) != 1 or _surname_key(name) in surnames:
         return False
     language = function_word_language(name, language)
-    if language == "en" and name.isupper():
+    if language == "en" and not name.islower() and (name.isupper() or not opens_sentence):
         return False
     words = _function_words(language)
     folded = _fold(name, language)
     if folded in words:
         return True
     return language == "ar" and folded.startswith("و") and folded[1:] in words
+
+
+# What may stand between the end of a sentence and the next one's first word.
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n])[\s\"'\u2018\u2019\u201c\u201d(\[-]*$")
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``text[start]`` is the first of a sentence, a line or the text."""
+    return _SENTENCE_END.search(text, max(0, start - 20), start) is not None
 
 
 def group_kind(name: str, kind: str) -> str:

@@ -109,13 +109,15 @@ def verdict(
     if origin == Mention.Origin.SOURCE:
         return source_entity(name, kind, language, surnames)
     pieces = clean(name, 0, len(name), kind)
-    if not pieces or is_function_word(name, language, surnames):
+    if not pieces:
         return JUNK
     if len(pieces) > 1:
         return SPLIT
     start, end, new_kind = pieces[0]
     new_name = canonical(name[start:end], new_kind)
-    return (new_name, new_kind) if new_name else JUNK
+    if not new_name or is_function_word(new_name, language, surnames):
+        return JUNK
+    return new_name, new_kind
 
 
 class _Names:

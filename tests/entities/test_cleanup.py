@@ -8,6 +8,7 @@ from articles.entities.cleanup import (
     group_kind,
     is_function_word,
     is_name,
+    opens_sentence,
     source_entity,
     surnames_in,
 )
@@ -205,7 +206,7 @@ def test_a_latin_name_with_its_number_and_a_number_after_words_stay_names(span):
         ("آنچه", ""),  # Arabic script without a language: Persian
         ("بۆ", "ckb"),  # for (Sorani)
         ("the", "en"),
-        ("Which", ""),
+        ("which", ""),
     ],
 )
 def test_a_function_word_is_no_name(word, language):
@@ -250,3 +251,12 @@ def test_a_function_word_that_is_the_surname_of_a_full_name_in_the_text_stays():
     assert [(f.name, f.count) for f in found] == [("حسین کامل", 2)]
     assert not is_function_word("کامل", "fa", surnames_in([("حسین کامل", "person")]))
     assert is_function_word("کامل", "fa", surnames_in([("حسین کامل", "place")]))
+
+
+def test_a_capitalised_english_function_word_is_none_only_where_a_sentence_opens():
+    text = 'He left.\n"Now, the shops." Buyers went to Next, and Still.'
+    for word, opens in [("He", True), ("Now", True), ("Next", False), ("Still", False)]:
+        start = text.index(word)
+        assert opens_sentence(text, start) == opens
+        assert is_function_word(word, "en", opens_sentence=opens) == opens
+    assert not is_function_word("WHO", "en", opens_sentence=True)

@@ -206,3 +206,15 @@ def test_counts_in_arabic_script_and_function_words_go():
     assert set(Entity.objects.current().values_list("name", flat=True)) == {"كيف", "حسین کامل"}
     kamel.refresh_from_db()
     assert kamel.merged_into.name == "حسین کامل"  # resolution, after the cleanup
+
+
+def test_english_function_words_go_and_a_name_written_with_a_capital_stays():
+    junk = builders.entity("the", PERSON)
+    mention(junk)
+    glued = builders.entity('X."which', ORG)  # what trimming leaves is a function word
+    mention(glued)
+    shop = builders.entity("Next", ORG)  # a retailer: the capital says it is a name
+    mention(shop)
+    report = clean_stored_entities()
+    assert report.counts() == {"removed": 2}
+    assert list(Entity.objects.values_list("name", flat=True)) == ["Next"]
