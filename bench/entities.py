@@ -25,6 +25,10 @@ Prints:
   (DATABASE_URL) never looked at, then resolution: characters per second and per CPU-second
   (this process, its worker processes and its PostgreSQL backend). It writes to that
   database: use a throw-away one (import a corpus with ``--skip-entities`` into it).
+  With ``--resolve`` instead: resolution alone, on the database as it is (wall time, CPU
+  of this process and of its PostgreSQL backend; it writes too).
+- With ``--one-word CORPUS …``: the one-word names the Persian/Arabic rules find in those
+  corpora, and those left out as counts or function words (each with its articles).
 - With ``--archive``: the database's entities (DATABASE_URL, or the development SQLite):
   names that are a number, amount or time, or start with punctuation; and one-word person
   names that stand apart although exactly one full person name in the archive ends in them.
@@ -429,52 +433,101 @@ def stdin_memory(megabytes: float) -> None:
     )
 
 
+def one_word_names(corpora: list[str]) -> None:
+    """The one-word names the rules of ``articles.entities.persian`` find in the Arabic-script
+    articles of ``corpora`` (read with the project's readers, each in its language), and
+    those of them that are counts or function words, which extraction leaves out
+    (``cleanup.is_name``, ``cleanup.is_function_word``): to see that none is a name."""
+    from articles.entities import persian
+    from articles.entities.cleanup import is_function_word, is_name, surnames_in
+    from articles.ingest.corpora import READERS
+
+    for corpus in corpora:
+        found: Counter = Counter()  # (name, kind, language) -> articles
+        left_out: Counter = Counter()
+        articles = 0
+        for record in READERS[corpus].read_from(CORPUS):
+            language = record.language or "fa"
+            if not record.body or language.split("-")[0] not in ("fa", "ar", "ku", "ckb"):
+                continue
+            articles += 1
+            names = {(s.text, s.kind) for s in persian.find(record.body)}
+            surnames = surnames_in(names)  # a function word may be a surname in this text
+            for name, kind in names:
+                if len(name.split()) == 1:
+                    found[name, kind, language] += 1
+                    if not is_name(name) or is_function_word(name, language, surnames):
+                        left_out[name, kind, language] += 1
+        dropped = left_out.most_common()
+        print(
+            f"\n{corpus}: {articles:,} Arabic-script articles, {len(found):,} one-word names; "
+            f"left out as counts or function words: {len(dropped)} names in "
+            f"{sum(n for _, n in dropped)} articles"
+        )
+        for (name, kind, language), n in dropped:
+            print(f"  {name} ({kind}, {language}): {n}")
+
+
+def _backend_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend (0 on other databases)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    connection.ensure_connection()
+    stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text()
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu() -> tuple[float, float, float]:
+    """CPU seconds so far of this process, its children (the workers) and its backend."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime, _backend_cpu()
+
+
 def archive_extraction(limit: int) -> None:
     """``extract_articles`` over the first ``limit`` articles of the database (DATABASE_URL)
     whose entities were never looked for, as ``extract_entities --not-yet`` runs it, then
     resolution across the archive: wall and CPU time (this process, its workers, its
     PostgreSQL backend). It writes to that database: use a throw-away one."""
-    from django.db import connection
-
-    from articles.entities.resolution import resolve_across_archive
     from articles.entities.tagging import extract_articles
     from articles.models import Article
-
-    def backend_cpu() -> float:
-        if connection.vendor != "postgresql":
-            return 0.0
-        connection.ensure_connection()
-        stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text()
-        fields = stat.rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def cpu() -> tuple[float, float, float]:
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return (
-            own.ru_utime + own.ru_stime,
-            children.ru_utime + children.ru_stime,
-            backend_cpu(),
-        )
 
     todo = Article.objects.exclude(body="").filter(entities_found_at__isnull=True)
     ids = list(todo.order_by("pk").values_list("pk", flat=True)[:limit])
     chars = sum(map(len, Article.objects.filter(pk__in=ids).values_list("body", flat=True)))
     articles = Article.objects.filter(pk__in=ids).order_by("pk").prefetch_related("mentions")
     load = os.getloadavg()[0]
-    start, before = time.perf_counter(), cpu()
+    start, before = time.perf_counter(), _cpu()
     done = extract_articles(articles.iterator(chunk_size=500), resolve=False)
-    middle, after = time.perf_counter(), cpu()
-    resolve_across_archive()
-    end, last = time.perf_counter(), cpu()
+    middle, after = time.perf_counter(), _cpu()
     used = [b - a for a, b in zip(before, after, strict=True)]
     print(
         f"\nextract_articles, {done:,} articles, {chars:,} chars (load {load:.1f} to "
         f"{os.getloadavg()[0]:.1f}): {middle - start:.0f} s = {chars / (middle - start):,.0f} "
         f"chars/s; CPU {used[0]:.1f} s here + {used[1]:.1f} s workers + {used[2]:.1f} s "
-        f"PostgreSQL = {chars / sum(used):,.0f} chars per CPU-second\n"
-        f"  resolution across the archive: {end - middle:.1f} s, CPU "
-        f"{sum(b - a for a, b in zip(after, last, strict=True)):.1f} s"
+        f"PostgreSQL = {chars / sum(used):,.0f} chars per CPU-second"
+    )
+    archive_resolution()
+
+
+def archive_resolution() -> None:
+    """Resolution across the archive of the database (DATABASE_URL) alone: what it changed,
+    wall and CPU time (this process and its PostgreSQL backend). It writes to that
+    database: use a throw-away one (a copy, ``CREATE DATABASE … TEMPLATE …``, to compare
+    two versions on the same entities)."""
+    from articles.entities.resolution import resolve_across_archive
+
+    load = os.getloadavg()[0]
+    start, before = time.perf_counter(), _cpu()
+    kinds, merged = resolve_across_archive()
+    end, after = time.perf_counter(), _cpu()
+    print(
+        f"  resolution across the archive: {kinds:,} kinds changed, {merged:,} short names "
+        f"merged; {end - start:.1f} s wall (load {load:.1f} to {os.getloadavg()[0]:.1f}), "
+        f"CPU {after[0] - before[0]:.1f} s here + {after[2] - before[2]:.1f} s PostgreSQL"
     )
 
 
@@ -491,7 +544,7 @@ def archive_report() -> None:
     publication)."""
     from django.db.models import Count, Q
 
-    from articles.entities.resolution import given_name, surname
+    from articles.entities.resolution import given_name, known_by_it, surname
     from articles.models import Article, Entity, Mention
 
     rows = list(
@@ -501,11 +554,13 @@ def archive_report() -> None:
         .values_list("pk", "name", "kind", "n", "reviewed", "aliases")
     )
     full_names: Counter = Counter()
+    full_name: dict[str, str] = {}  # a full name ending in the word
     weight: Counter = Counter()  # the mentions of the full name ending in a word
     given: Counter = Counter()  # and of those beginning with it
     for _, name, kind, n, *_ in rows:
         if kind == "person" and len(name.split()) > 1:
             full_names[surname(name)] += 1
+            full_name[surname(name)] = name
             weight[surname(name)] += n
             given[given_name(name)] += n
     # One-word person names with exactly one full person name ending in them: those that
@@ -516,15 +571,20 @@ def archive_report() -> None:
         for pk, name, kind, _, reviewed, aliases in rows
         if kind == "person" and len(name.split()) == 1 and full_names[surname(name)] == 1
     }
-    as_given_name = {
-        name for name, _ in apart.values() if weight[surname(name)] < given[surname(name)]
-    }
     # ... and those resolution merged into it (where their mentions were: its record).
     merged = {
-        e.pk: {m["article"] for m in (e.resolution or {}).get("mentions", [])}
+        e.pk: (e.name, {m["article"] for m in (e.resolution or {}).get("mentions", [])})
         for e in Entity.objects.filter(merged_automatically=True, merged_into__isnull=False)
         if len(e.name.split()) == 1 and full_names[surname(e.name)] == 1
     }
+
+    def as_given_name(name: str) -> bool:
+        """Whether the archive uses the word more as a given name (the full names beginning
+        with it) than as the one full name's surname: resolution keeps those apart, unless
+        the full name is a title of rank and the word ("Prince Harry")."""
+        word = surname(name)
+        return weight[word] < given[word] and not known_by_it(full_name[word])
+
     corpus_of = {
         pk: (source_format or "").removeprefix("corpus:") or publication or "-"
         for pk, source_format, publication in Article.objects.values_list(
@@ -536,7 +596,7 @@ def archive_report() -> None:
         Mention.objects.filter(rejected=False).values_list("entity_id", "article_id").iterator()
     ):
         in_corpus.setdefault(entity_id, set()).add(corpus_of.get(article_id, "-"))
-    for pk, articles in merged.items():
+    for pk, (_, articles) in merged.items():
         in_corpus[pk] = {corpus_of.get(a, "-") for a in articles}
 
     def report(label: str, keep) -> None:
@@ -547,25 +607,43 @@ def archive_report() -> None:
         numbered = [(n, k) for n, k in numbers if k == "other" and NUMBERED_TITLE.match(n)]
         numbers = [item for item in numbers if item not in numbered]
         punctuation = [(n, k) for n, k in entities if not n[:1].isalnum()]
-        mine = {pk: v for pk, v in apart.items() if keep(pk)}
-        separated = [name for name, by_editor in mine.values() if not by_editor]
-        single = len(mine) + sum(1 for pk in merged if keep(pk))
-        share = len(separated) / single if single else 0.0
-        given_names = sum(1 for name in separated if name in as_given_name)
+        # One-word names with a single full-name candidate, the word used mostly as a
+        # surname or mostly as a given name: (apart, not by an editor), all.
+        counts = {True: [0, 0], False: [0, 0]}
+        for name, by_editor in (v for pk, v in apart.items() if keep(pk)):
+            counts[as_given_name(name)][0] += not by_editor
+            counts[as_given_name(name)][1] += 1
+        for name, _ in (v for pk, v in merged.items() if keep(pk)):
+            counts[as_given_name(name)][1] += 1
+        # The issue's misses: surnames left apart, not by an editor.
+        missed = [
+            name
+            for pk, (name, by_editor) in apart.items()
+            if keep(pk) and not by_editor and not as_given_name(name)
+        ]
+
+        def share(apart_and_all) -> str:
+            n, of = apart_and_all
+            return f"{n:>4}/{of:<5} ({n / of if of else 0:5.1%})"
+
+        together = [counts[True][0] + counts[False][0], counts[True][1] + counts[False][1]]
         print(
             f"  {label:<12} {len(entities):>8,} {len(numbers):>7} {len(punctuation):>7} "
-            f"{single:>7} {len(separated):>6} ({share:5.1%}) {given_names:>6} "
-            f"{len(numbered):>5} {(numbers + punctuation)[:3]} {separated[:4]} {numbered[:3]}"
+            f"{share(counts[False])} {share(counts[True])} {share(together)} "
+            f"{len(numbered):>5} {(numbers + punctuation)[:3]} {missed[:4]} {numbered[:3]}"
         )
 
     kinds = Counter(kind for _, _, kind, *_ in rows)
     print(f"\nArchive: {len(rows)} entities with accepted mentions, by kind {dict(kinds)}")
     print(
         "  columns: entities, names that are a number/amount/time, names starting with "
-        "punctuation,\n  one-word person names with a single full-name candidate, of those "
-        "separated (not by an editor),\n  of those a word mostly used as a given name "
-        "(resolution keeps them apart),\n  other names (products, works) beginning with "
-        "their number"
+        "punctuation;\n  one-word person names with a single full-name candidate, apart "
+        "(not by an editor) / all:\n  the issue's figure, over words the archive uses "
+        "mostly as surnames or after a title of rank\n  ('Prince Harry') (target <= 5 %), "
+        "words it uses mostly as given names (resolution keeps them\n  apart on purpose: "
+        "'Bill' beside 'Banking Bill'), and all "
+        "together; other names (products, works) beginning with their number;\n  examples of "
+        "the junk names, of the surnames apart, of the numbered names"
     )
     report("all", lambda pk: True)
     for corpus in sorted(set(corpus_of.values())):
@@ -587,6 +665,18 @@ def main() -> None:
         metavar="N",
         help="Time extract_articles over N articles of the database not yet looked at "
         "(writes to it: a throw-away database).",
+    )
+    parser.add_argument(
+        "--one-word",
+        nargs="+",
+        metavar="CORPUS",
+        help="List the one-word names the Persian/Arabic rules find in these corpora, and "
+        "those left out as counts or function words.",
+    )
+    parser.add_argument(
+        "--resolve",
+        action="store_true",
+        help="Time resolution across the archive alone (writes to the database).",
     )
     parser.add_argument(
         "--skip",
@@ -613,8 +703,12 @@ def main() -> None:
         arman(args.arman_sentences)
     if "stdin" not in args.skip:
         stdin_memory(args.stdin_mb)
+    if args.one_word:
+        one_word_names(args.one_word)
     if args.extract_articles:
         archive_extraction(args.extract_articles)
+    elif args.resolve:
+        archive_resolution()
     if args.archive:
         archive_report()
 

@@ -25,7 +25,13 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from articles.entities.cleanup import KINDS_WITH_NAMES as NAME_KINDS
-from articles.entities.cleanup import clean
+from articles.entities.cleanup import (
+    clean,
+    is_function_word,
+    is_name,
+    opens_sentence,
+    surnames_in,
+)
 from articles.entities.english import (  # noqa: F401 (WEAPON_DESIGNATOR: part of the API)
     WEAPON_DESIGNATOR,
     defined_acronyms,
@@ -114,7 +120,8 @@ def extract(text: str, language: str, gazetteer: Gazetteer | None = None) -> lis
     they cover the same words, the gazetteer's (curated) kind wins. Persian, Arabic and
     Kurdish use the gazetteer and the rules of ``articles.entities.persian`` (place names
     from CLDR, cue words such as "خبرگزاری" or "وزارت"); other languages only
-    ``gazetteer``, and without one find nothing.
+    ``gazetteer``, and without one find nothing. Counts in Arabic script ("۳ نفر") and
+    single function words of ``language`` ("التي", "the") are no names, whoever found them.
     """
     return next(extract_many([text], language, gazetteer))
 
@@ -139,7 +146,7 @@ def extract_many(
             rules = persian.find
         for text in texts:
             found = rules(text) if rules else []
-            yield _reconcile(text, found, gazetteer)
+            yield _reconcile(text, found, gazetteer, language)
         return
     pieces = (
         (model_text(piece), (index, offset, text))
@@ -154,11 +161,13 @@ def extract_many(
     ):
         if index != current:
             if current is not None:
-                yield _reconcile(current_text, _english_rules(current_text, spans), gazetteer)
+                yield _reconcile(
+                    current_text, _english_rules(current_text, spans), gazetteer, language
+                )
             current, current_text, spans = index, text, []
         spans.extend(_model_spans(text, doc, offset))
     if current is not None:
-        yield _reconcile(current_text, _english_rules(current_text, spans), gazetteer)
+        yield _reconcile(current_text, _english_rules(current_text, spans), gazetteer, language)
 
 
 def _chunks(text: str, limit: int | None = None) -> Iterator[tuple[int, str]]:
@@ -268,9 +277,26 @@ def _most_frequent(counts: Counter, current: str) -> str:
     return current if counts[current] == best else counts.most_common(1)[0][0]
 
 
-def _reconcile(text: str, spans: list[Span], gazetteer: Gazetteer | None) -> list[Span]:
+def _reconcile(
+    text: str, spans: list[Span], gazetteer: Gazetteer | None, language: str = ""
+) -> list[Span]:
     """The model's (or the rules') spans with the gazetteer's matches merged in (see
-    ``extract``)."""
+    ``extract``), less those that name nothing: a count in Arabic script ("۳ نفر") or one
+    function word of ``language`` ("التي", "راه"; ``cleanup.is_function_word``) but a
+    surname of a person the text names in full."""
+    spans = _merged(text, spans, gazetteer)
+    surnames = surnames_in((span.text, span.kind) for span in spans)
+    return [
+        span
+        for span in spans
+        if is_name(span.text)
+        and not is_function_word(
+            span.text, language, surnames, opens_sentence=opens_sentence(text, span.start)
+        )
+    ]
+
+
+def _merged(text: str, spans: list[Span], gazetteer: Gazetteer | None) -> list[Span]:
     if gazetteer is None:
         return sorted(spans)
     result = list(spans)

@@ -8,6 +8,10 @@ of names in it (usually one, sometimes none or two), each as ``(start, end, kind
   organisations and places, a score after the name ("Bochum 2") or a clock time before it
   ("01:45 Heysham"), and for other names (events) a year before it ("2026 Masters");
 - what is left must have a letter and must not be an amount ("107bn", "$5m", "4,161.0");
+  in Arabic script a number before words is a quantity ("۳ نفر", three people; "14 رشته",
+  14 fields), never a name, where Latin "3 Series" keeps its number;
+- a one-word name that is a function word of its language ("التي", which; "قام", did;
+  "the"; see ``is_function_word``) is none;
 - a span running over a paragraph break, a whole line, a bracket, a spaced dash or the end
   of a sentence is two names ("Trump].Zelensky", 'BBC."We', "SOCCER - JAPAN"), and
   so is a person's name glued to the next ("Brooke RollinsRollins", "Marty MakaryTrump"),
@@ -19,10 +23,13 @@ of names in it (usually one, sometimes none or two), each as ``(start, end, kind
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import cache
 
 from articles.language import NAME_PARTICLES
 from articles.search.analysis import normalise_persian_arabic
 
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 # Quotation marks, brackets, dashes, bullets and the like around a name; an Arabic-script
 # word's last vowel mark ("سابقاً") is part of it.
 _EDGE_PUNCTUATION = re.compile(r"^[^\w$\u00a3\u20ac]+|[^\w.\u064b-\u065f\u0670]+$")
@@ -117,7 +124,8 @@ def clean(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, st
 
 def is_name(name: str) -> bool:
     """Whether ``name`` can name an entity: it has a letter, is more than one character and
-    is not an amount, number, quantity or time."""
+    is not an amount, number, quantity or time; in Arabic script it does not begin with a
+    number (Persian, Arabic or Latin digits): "۳ نفر", "14 رشته" count, they name nothing."""
     return (
         len(name) > 1
         and any(c.isalpha() for c in name)
@@ -125,7 +133,113 @@ def is_name(name: str) -> bool:
         and _AMOUNT_PHRASE.match(name) is None
         and _QUANTITY.match(name) is None
         and name[:1].isalnum()
+        and not (name[:1].isdigit() and _ARABIC_SCRIPT.search(name))
     )
+
+
+# Function words spaCy's lists lack, for the languages of the archive's Arabic-script text.
+# Arabic: verbs that open a news report's sentence ("قام", did; "أكد", stressed; "أضاف",
+# added) and the phrases that introduce who was there ("بحضور", in the presence of;
+# "برئاسة", headed by), which the rules after a title or before a name took for people in
+# the Kurdistan corpus; spaCy's list has "قال" and "كان" but none of these. Sorani Kurdish
+# (written in Arabic script, language "ckb" or "ku") has no list in spaCy at all: its
+# prepositions, conjunctions and pronouns.
+_MORE_FUNCTION_WORDS = {
+    "ar": "قام قامت أكد أكدت أضاف أضافت أوضح أوضحت ذكر ذكرت أعرب أعربت أشار أشارت افتتح "
+    "استقبل رحب حضر ضم بحضور برئاسة رفقة منهم بينهم",
+    "ckb": "لە بۆ بە و کە ئەو ئەم ئەوە ئەمە لەگەڵ لەسەر لەناو لەلایەن دوای پێش هەروەها هەر "
+    "من تۆ ئێمە ئەوان بوو دەکات کرد",
+}
+# Words of spaCy's lists that are names as well: "علي" is the given name Ali (the
+# preposition "on" is written "على"); "May" and "Will" are an English surname and given name.
+_NAMES_TOO = {"ar": {"علي"}, "en": {"may", "will"}}
+
+
+@cache
+def _function_words(language: str) -> frozenset[str]:
+    """The function words of ``language`` ("en", "fa", "ar" or "ckb"), folded as
+    ``_fold`` folds a name; spaCy's stop-word lists (imported here, on first use: the
+    package takes a second to import) and ``_MORE_FUNCTION_WORDS``."""
+    if language == "en":
+        from spacy.lang.en.stop_words import STOP_WORDS
+    elif language == "fa":
+        from spacy.lang.fa.stop_words import STOP_WORDS
+    elif language == "ar":
+        from spacy.lang.ar.stop_words import STOP_WORDS
+    else:
+        STOP_WORDS = set()  # noqa: N806
+    words = set(STOP_WORDS) | set(_MORE_FUNCTION_WORDS.get(language, "").split())
+    return frozenset(_fold(w, language) for w in words - _NAMES_TOO.get(language, set()))
+
+
+def _fold(word: str, language: str) -> str:
+    # Persian text is often typed with Arabic letters ("كيف" for "کیف", Kyiv): folded. In
+    # Arabic "على" (on) and "علي" (Ali) differ by those letters only: kept as written.
+    if language == "fa":
+        return normalise_persian_arabic(word)
+    return word.casefold()
+
+
+def function_word_language(name: str, language: str = "") -> str:
+    """Whose function words ``name`` is compared with (see ``is_function_word``): the
+    language given, "ckb" for any Kurdish; when none is given, "fa" for Arabic script (the
+    archive's main language in that script) and "en" for any other."""
+    language = language.split("-")[0].lower()
+    if language in ("ku", "ckb"):
+        return "ckb"
+    if language:
+        return language
+    return "fa" if _ARABIC_SCRIPT.search(name) else "en"
+
+
+def surnames_in(names: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The last words of the fuller names of people among ``(name, kind)`` pairs, as
+    ``is_function_word`` compares them: a text naming "حسین کامل" shows that "کامل"
+    (complete) is a surname there."""
+    return frozenset(
+        _surname_key(name.split()[-1])
+        for name, kind in names
+        if kind == "person" and len(name.split()) > 1
+    )
+
+
+def _surname_key(word: str) -> str:
+    return normalise_persian_arabic(word).casefold()
+
+
+def is_function_word(
+    name: str,
+    language: str = "",
+    surnames: frozenset[str] = frozenset(),
+    *,
+    opens_sentence: bool = False,
+) -> bool:
+    """Whether ``name`` is one word that is a function word (a stop word) of ``language``,
+    so no name: "the", "which" ("التي"), "did" ("قام"), "way" ("راه"). Arabic words may
+    carry the conjunction "و" (and): "وقال", and said. A word among ``surnames`` (the
+    text's own: ``surnames_in``) is that person's name. In English, where names are
+    written with a capital, a capitalised word is a function word only where it
+    ``opens_sentence`` ("Now, it's…"), not inside one ("retailers like Next"), and words
+    in capitals are acronyms ("WHO", "US"). Languages without a list have none."""
+    if len(name.split()) != 1 or _surname_key(name) in surnames:
+        return False
+    language = function_word_language(name, language)
+    if language == "en" and not name.islower() and (name.isupper() or not opens_sentence):
+        return False
+    words = _function_words(language)
+    folded = _fold(name, language)
+    if folded in words:
+        return True
+    return language == "ar" and folded.startswith("و") and folded[1:] in words
+
+
+# What may stand between the end of a sentence and the next one's first word.
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n])[\s\"'\u2018\u2019\u201c\u201d(\[-]*$")
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``text[start]`` is the first of a sentence, a line or the text."""
+    return _SENTENCE_END.search(text, max(0, start - 20), start) is not None
 
 
 def group_kind(name: str, kind: str) -> str:
@@ -219,7 +333,8 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
         if kind in KINDS_WITH_NAMES:
             if _QUANTITY.match(name):
                 break  # "90 Minutes" is a duration, not "Minutes"
-            if match := _LEADING_NUMBER.match(name):
+            # In Arabic script the number stays, and ``is_name`` refuses the quantity.
+            if (match := _LEADING_NUMBER.match(name)) and not _ARABIC_SCRIPT.search(name):
                 start += match.end()
                 continue
             if match := _TRAILING_SCORE.search(name):
@@ -229,19 +344,21 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
 
 # A keyword made of everyday words only is a topic ("اقتصاد", "بازار سرمایه", "economy").
 _TOPIC_ZIPF = 4.5
-_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 
 
-def source_entity(name: str, kind: str) -> tuple[str, str] | None:
+def source_entity(
+    name: str, kind: str, language: str = "", surnames: frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
     """What a source's own tag (a reader's ``EntityRef``) names, as ``(name, kind)``, or None
     for a tag that names nothing: punctuation around it goes ("؛ ارشاد"), and it must pass
-    ``is_name``. A keyword of kind "other", which sites use for topics as much as for
-    names, must also be a name: in Arabic script one the Persian rules find whole (then of
-    their kind: "خبرگزاری فارس" an organisation) or not made of everyday words only
-    ("اقتصاد", economy, is a topic), and not a headline (beginning with a number or ending
-    with a verb); in other scripts one with a capital letter."""
+    ``is_name`` and be no function word of ``language`` (the article's; by default told by
+    the script) but one of ``surnames`` (``is_function_word``). A keyword of kind "other",
+    which sites use for topics as much as for names, must also be a name: in Arabic script
+    one the Persian rules find whole (then of their kind: "خبرگزاری فارس" an organisation)
+    or not made of everyday words only ("اقتصاد", economy, is a topic), and not a headline
+    (ending with a verb); in other scripts one with a capital letter."""
     name = " ".join(_EDGE_PUNCTUATION.sub("", _BLESSING.sub("", name.strip())).split())
-    if not is_name(name):
+    if not is_name(name) or is_function_word(name, language, surnames):
         return None
     if kind != "other":
         return name, kind
@@ -251,8 +368,8 @@ def source_entity(name: str, kind: str) -> tuple[str, str] | None:
     from articles.entities import persian
 
     words = normalise_persian_arabic(name).split()
-    if name[:1].isdigit() or words[-1] in persian.LIGHT_VERBS:
-        return None  # a headline as a keyword: "۸ پروژه ورزشی … افتتاح شد"
+    if words[-1] in persian.LIGHT_VERBS:
+        return None  # a headline as a keyword: "… افتتاح شد" (``is_name``: "۸ پروژه …")
     spans = persian.find(name)
     if len(spans) == 1 and (spans[0].start, spans[0].end) == (0, len(name)):
         return name, spans[0].kind

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from articles.entities import NAME_KINDS, Span
-from articles.entities.cleanup import is_name
+from articles.entities.cleanup import is_function_word, is_name, surnames_in
 from articles.search.analysis import normalise_persian_arabic
 
 if TYPE_CHECKING:
@@ -64,6 +64,12 @@ _TITLES = (
     r"Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Prof\.?|Professor|Sir|Ayatollah"
 )
 _TITLE = re.compile(rf"^(?:[\w.'-]+\s+){{0,3}}?(?:{_TITLES})\s+(?=[A-Z])")
+# The titles of rank that stay (see above): the word after one is the name that person is
+# known by alone ("Harry" for Prince Harry, "Francis" for Pope Francis), given name or not.
+RANK_TITLES = frozenset(
+    ["king", "queen", "prince", "princess", "pope", "emperor", "empress", "sultan", "sheikh",
+     "emir", "duke", "duchess"]
+)  # fmt: skip
 # "F-35s": the plural of a designator is the same weapon.
 _PLURAL_DESIGNATOR = re.compile(r"^([A-Z][A-Za-z]{0,2}-\d{2,3}[A-Z]{0,3})s$")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201b": "'", "\u2032": "'",
@@ -155,7 +161,9 @@ def _most_common(counts: Counter, order: list[str]) -> str:
     return next(item for item in order if counts.get(item) == best)
 
 
-def group(spans: Iterable[Span], gazetteer: Gazetteer | None = None) -> list[Found]:
+def group(
+    spans: Iterable[Span], gazetteer: Gazetteer | None = None, language: str = ""
+) -> list[Found]:
     """The distinct entities among the spans of one document, in order of first mention.
 
     Spans name the same entity when their canonical names are the same (case and
@@ -163,12 +171,16 @@ def group(spans: Iterable[Span], gazetteer: Gazetteer | None = None) -> list[Fou
     then the built-in ``ALIASES``), or when one is a person's name that is a run of words of
     exactly one fuller person's name in the document ("Erdogan", "Tayyip Erdogan" and
     "Recep Tayyip Erdogan"). A short name that fits two fuller ones ("Bush" beside "George
-    Bush" and "Jeb Bush") stays apart. The kind is the one most spans were given.
+    Bush" and "Jeb Bush") stays apart. The kind is the one most spans were given. A name
+    that is one function word of ``language`` (the text's; by default told by the script)
+    is left out ("the", "التي": ``cleanup.is_function_word``), unless it is the surname
+    of a person the document names in full.
     """
     groups: dict[str, _Group] = {}
-    for span in sorted(spans):
-        name = canonical(span.text, span.kind)
-        if not is_name(name):
+    named = [(span, canonical(span.text, span.kind)) for span in sorted(spans)]
+    surnames = surnames_in((name, span.kind) for span, name in named)
+    for span, name in named:
+        if not is_name(name) or is_function_word(name, language, surnames):
             continue  # what a title or a possessive leaves may be none: "Mr L's" -> "L"
         entry = gazetteer.lookup(name) if gazetteer is not None else None
         fixed = (entry.name, entry.kind) if entry is not None else alias_of(name)

@@ -10,7 +10,9 @@ the archive, after each extraction:
   full person name ending in that word ("Donald Trump") when there is exactly one, or one
   with at least ``DOMINANT_SHARE`` of the candidates' mentions, and it has at least as many
   mentions as the full names beginning with the word ("Bill" is rather Bill Clinton's or
-  Bill Gates's given name than the surname of a "Buffalo Bill"); otherwise it stays apart.
+  Bill Gates's given name than the surname of a "Buffalo Bill"), unless that full name is
+  a title of rank and the word ("Prince Harry": royals and popes are named by it alone);
+  otherwise it stays apart.
 
 Editors win: reviewed entities and entities with aliases are never merged automatically,
 merges an editor made stay, and ``undo_automatic_merge`` (an admin action) separates an
@@ -20,26 +22,19 @@ automatic merge again for good.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from articles.entities.merge import merge_entities
+from articles.entities.merge import merge_in_bulk
+from articles.entities.normalise import RANK_TITLES
 from articles.models import Entity, Mention
 from articles.search.analysis import normalise_persian_arabic
 from articles.search.indexing import deferred_indexing
 
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
 # A full name takes a short one when it has at least this share of all the candidates'
 # mentions ("Bush": George W. Bush in 95 articles, Jeb Bush in 5).
 DOMINANT_SHARE = 0.9
-
-
-class _Mentioned(TypedDict):
-    n: int  # the entity's mentions that stand
 
 
 def resolve_across_archive() -> tuple[int, int]:
@@ -90,68 +85,50 @@ def given_name(name: str) -> str:
     return words[0] if words else ""
 
 
+def known_by_it(full_name: str) -> bool:
+    """Whether ``full_name`` is a title of rank and one word ("Prince Harry", "Pope
+    Francis"): that word alone names the person as news write it ("Harry and Meghan"),
+    however often others bear it as a given name."""
+    words = full_name.split()
+    return len(words) == 2 and words[0].casefold() in RANK_TITLES
+
+
 def resolve_short_names() -> int:
     """Merge each one-word person name into the archive's one (or one dominant) full
-    person name ending in it; returns how many were merged."""
+    person name ending in it; returns how many were merged. The candidates and their
+    mentions are read in one query and the merges written in bulk (``merge_in_bulk``),
+    each with the record ``undo_automatic_merge`` needs."""
     people = (
         Entity.objects.current()
         .filter(kind=Entity.Kind.PERSON)
         .annotate(n=Count("mentions", filter=Q(mentions__rejected=False)))
         .filter(n__gt=0)
+        .values_list("pk", "name", "reviewed", "aliases", "n")
     )
-    full_names: dict[str, list[WithAnnotations[Entity, _Mentioned]]] = defaultdict(list)
+    full_names: dict[str, list[tuple[int, int, str]]] = defaultdict(list)  # (mentions, pk, name)
     # The mentions of full names that begin with a word: "Bill" alone is more likely Bill
     # Clinton or Bill Gates, named by his given name, than the one "Buffalo Bill".
     given_names: Counter = Counter()
     short_names = []
-    for entity in people:
-        if len(entity.name.split()) > 1:
-            full_names[surname(entity.name)].append(entity)
-            given_names[given_name(entity.name)] += entity.n
-        elif not entity.reviewed and not entity.aliases:
-            short_names.append(entity)
-    merged = 0
-    for short in short_names:
-        word = surname(short.name)
-        candidates = sorted(full_names.get(word, []), key=lambda e: -e.n)
+    for pk, name, reviewed, aliases, n in people.order_by("pk"):
+        if len(name.split()) > 1:
+            full_names[surname(name)].append((n, pk, name))
+            given_names[given_name(name)] += n
+        elif not reviewed and not aliases:
+            short_names.append((pk, name))
+    merges = []
+    for pk, name in short_names:
+        word = surname(name)
+        # The most mentioned first; of equals, the oldest (as the database returned them).
+        candidates = sorted(full_names.get(word, []), key=lambda c: -c[0])
         if not candidates:
             continue
-        if candidates[0].n < DOMINANT_SHARE * sum(c.n for c in candidates):
+        if candidates[0][0] < DOMINANT_SHARE * sum(c[0] for c in candidates):
             continue
-        if candidates[0].n < given_names[word]:
+        if candidates[0][0] < given_names[word] and not known_by_it(candidates[0][2]):
             continue  # the word is more often a given name than this one's surname
-        with transaction.atomic():
-            record = _resolution_record(short, candidates[0])
-            merge_entities(candidates[0], [short])
-            Entity.objects.filter(pk=short.pk).update(merged_automatically=True, resolution=record)
-        merged += 1
-    return merged
-
-
-def _resolution_record(short: Entity, survivor: Entity) -> dict:
-    """What merging ``short`` into ``survivor`` is about to move: each of its mentions (and
-    whether the survivor already had one in that article, which it then joins), and the
-    names the survivor gains as aliases."""
-    joins = set(
-        survivor.mentions.filter(article__mentions__entity=short).values_list(
-            "article_id", flat=True
-        )
-    )
-    mentions = [
-        {
-            "article": m.article_id,
-            "count": m.count,
-            "positions": m.positions,
-            "kind": m.kind,
-            "origin": m.origin,
-            "rejected": m.rejected,
-            "joined": m.article_id in joins,
-        }
-        for m in short.mentions.all()
-    ]
-    known = {a.casefold() for a in [survivor.name, *survivor.aliases]}
-    aliases = [a for a in [short.name, *short.aliases] if a.casefold() not in known]
-    return {"mentions": mentions, "aliases": aliases}
+        merges.append((pk, candidates[0][1]))
+    return merge_in_bulk(merges, automatic=True)
 
 
 def undo_automatic_merge(entity: Entity) -> int:
@@ -199,8 +176,8 @@ def _give_back(survivor: Entity, entity: Entity, moved: dict) -> None:
     if target is not None:
         rest = _without(target.positions, moved["positions"])
         count = target.count - moved["count"]
-        if count <= 0 and not moved["joined"] and target.origin == Mention.Origin.AUTO:
-            target.delete()
+        if count <= 0 and not moved["joined"]:
+            target.delete()  # the moved mention itself (an editor's too: it goes back whole)
         else:
             target.positions = rest
             target.count = max(count, len(rest), 1)

@@ -4,8 +4,9 @@
 nobody curated, and reports each change:
 
 - a name that is no name by today's rules (``cleanup.clean`` for names found in texts,
-  ``cleanup.source_entity`` for a source's own tags: "107bn", "4,161.0", "؛") goes, with
-  those mentions;
+  ``cleanup.source_entity`` for a source's own tags: "107bn", "4,161.0", "؛", a count in
+  Arabic script such as "14 رشته", a function word of the language of the articles that
+  mention it such as "التي") goes, with those mentions;
 - a name today's rules trim ("- Elon Musk", "<Camco Inc>", "Trump's") is renamed, or its
   mentions join the entity that already has the trimmed name (the old one then points
   there, so that its address redirects); a group's word ("Republicans") becomes a group;
@@ -24,13 +25,19 @@ happen.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from articles.entities.cleanup import clean, group_kind, source_entity
+from articles.entities.cleanup import (
+    clean,
+    group_kind,
+    is_function_word,
+    source_entity,
+    surnames_in,
+)
 from articles.entities.normalise import canonical
 from articles.entities.resolution import resolve_across_archive, undo_automatic_merge
 from articles.models import Entity, Mention
@@ -91,12 +98,16 @@ def _key(name: str) -> str:
     return " ".join(normalise_persian_arabic(name).casefold().split())
 
 
-def verdict(name: str, kind: str, origin: str) -> tuple[str, str] | None:
+def verdict(
+    name: str, kind: str, origin: str, language: str = "", surnames: frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
     """What today's rules make of a stored ``name`` of ``kind`` whose mentions have
-    ``origin``: ``JUNK`` (no name), ``SPLIT`` (two names glued), or ``(name, kind)``
-    (the same as given when nothing changes)."""
+    ``origin`` in articles of ``language``: ``JUNK`` (no name, or a function word of that
+    language but one of ``surnames``, the archive's people's: ``cleanup.surnames_in``),
+    ``SPLIT`` (two names glued), or ``(name, kind)`` (the same as given when nothing
+    changes)."""
     if origin == Mention.Origin.SOURCE:
-        return source_entity(name, kind)
+        return source_entity(name, kind, language, surnames)
     pieces = clean(name, 0, len(name), kind)
     if not pieces:
         return JUNK
@@ -104,7 +115,9 @@ def verdict(name: str, kind: str, origin: str) -> tuple[str, str] | None:
         return SPLIT
     start, end, new_kind = pieces[0]
     new_name = canonical(name[start:end], new_kind)
-    return (new_name, new_kind) if new_name else JUNK
+    if not new_name or is_function_word(new_name, language, surnames):
+        return JUNK
+    return new_name, new_kind
 
 
 class _Names:
@@ -150,9 +163,20 @@ def clean_stored_entities(*, dry_run: bool = False) -> CleanupReport:
 
 def _clean(report: CleanupReport) -> None:
     names = _Names()
+    # A function word that ends the full name of a person in the archive is a surname.
+    surnames = surnames_in((name, kind) for kind, name in names.by_kind)
     origins: dict[int, set[str]] = defaultdict(set)
     for entity_id, origin in Mention.objects.values_list("entity_id", "origin").distinct():
         origins[entity_id].add(origin)
+    # The language an entity is named in: that of most of the articles mentioning it.
+    languages: dict[int, Counter] = defaultdict(Counter)
+    rows = (
+        Mention.objects.values_list("entity_id", "article__language")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for entity_id, language, n in rows:
+        languages[entity_id][language] += n
     edited = set(
         Mention.objects.filter(Q(origin=Mention.Origin.MANUAL) | Q(rejected=True)).values_list(
             "entity_id", flat=True
@@ -174,7 +198,8 @@ def _clean(report: CleanupReport) -> None:
             continue  # an editor's aliases
         # An entity with no mention but an editor's is judged as a name found in a text.
         found_by = origins.get(pk, set()) - {Mention.Origin.MANUAL} or {Mention.Origin.AUTO}
-        wanted = {origin: verdict(name, kind, origin) for origin in found_by}
+        language = languages[pk].most_common(1)[0][0] if languages[pk] else ""
+        wanted = {origin: verdict(name, kind, origin, language, surnames) for origin in found_by}
         if all(target == (name, kind) for target in wanted.values()):
             continue
         if pk in edited:

@@ -257,7 +257,7 @@ class ArchiveExtractor:
         """The distinct entities of each text (``articles.entities.normalise.group``), as
         ``tag_article`` stores them: all the pure work, for a worker process to do."""
         gazetteer = self.gazetteer(language)
-        return [group(spans, gazetteer) for spans in self.extract_many(texts, language)]
+        return [group(spans, gazetteer, language) for spans in self.extract_many(texts, language)]
 
 
 def extract_articles(

@@ -2,7 +2,17 @@
 
 import pytest
 
-from articles.entities.cleanup import clean, group_kind, is_name
+from articles.entities import Span
+from articles.entities.cleanup import (
+    clean,
+    group_kind,
+    is_function_word,
+    is_name,
+    opens_sentence,
+    source_entity,
+    surnames_in,
+)
+from articles.entities.normalise import group
 
 
 def names(text, kind="person"):
@@ -169,3 +179,84 @@ def test_a_blessing_in_brackets_after_a_name_is_no_second_name():
     assert names(
         "\u0627\u0645\u0627\u0645 \u062e\u0645\u06cc\u0646\u06cc(\u0631\u0647)", "other"
     ) == [("\u0627\u0645\u0627\u0645 \u062e\u0645\u06cc\u0646\u06cc", "other")]
+
+
+# Counts in Arabic script: Persian digits, Arabic-Indic digits, Latin digits.
+@pytest.mark.parametrize("span", ["۵ دانشجو", "12 کشور", "\u0663 أشخاص", "۲۰ شهر بزرگ"])
+def test_a_number_before_words_in_arabic_script_is_a_count_not_a_name(span):
+    assert not is_name(span)
+    for kind in ("person", "organisation", "place", "other"):
+        assert names(span, kind) == []  # not trimmed to "دانشجو" either
+        assert source_entity(span, kind) is None
+
+
+@pytest.mark.parametrize("span", ["3 Series", "747 Dreamliner", "بانک ۳", "دبیرستان ۱۷ شهریور"])
+def test_a_latin_name_with_its_number_and_a_number_after_words_stay_names(span):
+    assert is_name(span)
+
+
+@pytest.mark.parametrize(
+    ("word", "language"),
+    [
+        ("الذي", "ar"),  # which (spaCy's list)
+        ("قامت", "ar"),  # she did (ours)
+        ("وأكد", "ar"),  # and he stressed: "و" before a listed word
+        ("على", "ar"),  # on
+        ("آنچه", "fa"),  # what
+        ("آنچه", ""),  # Arabic script without a language: Persian
+        ("بۆ", "ckb"),  # for (Sorani)
+        ("the", "en"),
+        ("which", ""),
+    ],
+)
+def test_a_function_word_is_no_name(word, language):
+    assert is_function_word(word, language)
+    assert source_entity(word, "person", language) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "language"),
+    [
+        ("علي", "ar"),  # Ali; the preposition is "على"
+        ("كيف", "fa"),  # Kyiv in Persian typed with an Arabic kaf ("how" in Arabic)
+        ("علی", "fa"),
+        ("WHO", "en"),  # an acronym, not "who"
+        ("May", "en"),
+        ("Lovelace", "en"),
+        ("الذي قال", "ar"),  # two words
+        ("وليد", "ar"),  # "و" begins the name Walid: "ليد" is no function word
+    ],
+)
+def test_names_that_look_like_function_words_stay(word, language):
+    assert not is_function_word(word, language)
+
+
+def test_the_language_decides_which_list():
+    assert is_function_word("كيف", "ar") and not is_function_word("كيف", "fa")
+    assert is_function_word("كيف", "ar-IQ")
+
+
+def test_grouping_leaves_function_words_out():
+    spans = [Span(0, 3, "قام", "person"), Span(13, 16, "كيف", "place")]
+    assert [(f.name, f.kind) for f in group(spans, language="ar")] == []
+    assert ("كيف", "place") in [(f.name, f.kind) for f in group(spans, language="fa")]
+
+
+def test_a_function_word_that_is_the_surname_of_a_full_name_in_the_text_stays():
+    # "کامل" is "complete", and the surname of a man the text names in full
+    text = "حسین کامل به اردن رفت. کامل گفت که برمی‌گردد."
+    spans = [Span(0, 9, "حسین کامل", "person"), Span(23, 27, "کامل", "person")]
+    assert text[23:27] == "کامل"
+    found = group(spans, language="fa")
+    assert [(f.name, f.count) for f in found] == [("حسین کامل", 2)]
+    assert not is_function_word("کامل", "fa", surnames_in([("حسین کامل", "person")]))
+    assert is_function_word("کامل", "fa", surnames_in([("حسین کامل", "place")]))
+
+
+def test_a_capitalised_english_function_word_is_none_only_where_a_sentence_opens():
+    text = 'He left.\n"Now, the shops." Buyers went to Next, and Still.'
+    for word, opens in [("He", True), ("Now", True), ("Next", False), ("Still", False)]:
+        start = text.index(word)
+        assert opens_sentence(text, start) == opens
+        assert is_function_word(word, "en", opens_sentence=opens) == opens
+    assert not is_function_word("WHO", "en", opens_sentence=True)

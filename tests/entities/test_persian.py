@@ -153,3 +153,13 @@ def test_bodies_known_by_a_name_no_cue_begins():
 def test_a_verb_of_saying_in_any_person_and_a_preposition_end_a_name():
     assert found("دکتر کیوانفر گفتند که") == [("کیوانفر", "person")]
     assert found("دکتر کیوانفر درخصوص بودجه") == [("کیوانفر", "person")]
+
+
+def test_counts_and_function_words_are_not_extracted():
+    from articles.entities.gazetteer import Gazetteer
+
+    # a source's keyword that is a count, in the archive's gazetteer, and a function word
+    gazetteer = Gazetteer([("۱۴ رشته", "other", []), ("آنچه", "person", [])])
+    text = "در ۱۴ رشته ورزشی آنچه گفته شد در تهران بود."
+    found = [(s.text, s.kind) for s in extract(text, "fa", gazetteer)]
+    assert found == [("تهران", "place")]

@@ -207,3 +207,76 @@ def test_resolve_only_after_an_upgrade_reads_no_texts_and_records_what_it_merged
     assert short.merged_into == full
     assert [m["article"] for m in short.resolution["mentions"]] == [article]
     assert short.resolution["aliases"] == ["Kowalczyk"]
+
+
+def test_many_merges_take_a_few_queries(django_assert_max_num_queries):
+    for i in range(30):
+        mentioned(builders.entity(f"Marta Kowalczyk{i}", PERSON), 2)
+        mentioned(builders.entity(f"Kowalczyk{i}", PERSON), 2)
+    with django_assert_max_num_queries(15):
+        assert resolve_short_names() == 30
+    for i in range(30):
+        short = Entity.objects.get(name=f"Kowalczyk{i}")
+        assert short.merged_into.name == f"Marta Kowalczyk{i}" and short.merged_automatically
+        assert len(short.resolution["mentions"]) == 2
+        assert short.merged_into.mentions.count() == 4
+
+
+def test_two_short_spellings_join_one_full_name_in_one_article_and_come_apart_again():
+    from articles.entities.resolution import undo_automatic_merge
+
+    article = builders.article(body="Kowalczyk and KOWALCZYK, Marta Kowalczyk.")
+    full = builders.entity("Marta Kowalczyk", PERSON)
+    _mention(article, full, [[25, 40]])
+    mentioned(full, 3)
+    one = builders.entity("Kowalczyk", PERSON)
+    _mention(article, one, [[0, 9]])
+    other = builders.entity("KOWALCZYK", PERSON)
+    _mention(article, other, [[14, 23]])
+    editors = builders.article(body="Kowalczyk.")
+    Mention.objects.create(article=editors, entity=one, origin=Mention.Origin.MANUAL)
+    assert resolve_short_names() == 2
+    joined = Mention.objects.get(article=article, entity=full)
+    assert joined.count == 3 and joined.positions == [[0, 9], [14, 23], [25, 40]]
+    assert Mention.objects.get(article=editors).entity_id == full.pk
+    assert Mention.objects.get(article=editors).origin == Mention.Origin.MANUAL
+    assert sorted(Entity.objects.get(pk=full.pk).aliases) == ["KOWALCZYK", "Kowalczyk"]
+    undo_automatic_merge(Entity.objects.get(pk=other.pk))
+    undo_automatic_merge(Entity.objects.get(pk=one.pk))
+    assert Mention.objects.get(article=article, entity=full).positions == [[25, 40]]
+    assert Mention.objects.get(article=article, entity=one).positions == [[0, 9]]
+    assert Mention.objects.get(article=article, entity=other).positions == [[14, 23]]
+    assert Mention.objects.get(article=editors).entity_id == one.pk
+
+
+def test_the_index_follows_the_merges(indexed):
+    from haystack.query import SearchQuerySet
+
+    with indexed():
+        full = mentioned(builders.entity("Marta Kowalczyk", PERSON), 2)
+        short = builders.entity("Kowalczyk", PERSON)
+        Mention.objects.create(
+            article=builders.article(body="Kowalczyk opened the ferry terminal."), entity=short
+        )
+    with indexed():
+        resolve_short_names()
+    facets = dict(
+        SearchQuerySet().auto_query("ferry").facet("entities").facet_counts()["fields"]["entities"]
+    )
+    assert facets == {"Marta Kowalczyk": 1}
+    assert full.mentions.count() == 3
+
+
+def test_a_name_after_a_title_of_rank_is_that_person_however_common_as_a_given_name():
+    prince = mentioned(builders.entity("Prince Tomasz", PERSON), 3)
+    mentioned(builders.entity("Tomasz Nowak", PERSON), 2)
+    mentioned(builders.entity("Tomasz Lis", PERSON), 2)
+    short = mentioned(builders.entity("Tomasz", PERSON))
+    # and a title that is no rank takes nothing so ("Uncle Ossie" is nobody's "Ossie")
+    mentioned(builders.entity("Uncle Bartosz", PERSON), 3)
+    mentioned(builders.entity("Bartosz Nowak", PERSON), 4)
+    other = mentioned(builders.entity("Bartosz", PERSON))
+    assert resolve_short_names() == 1
+    short.refresh_from_db()
+    other.refresh_from_db()
+    assert short.merged_into == prince and other.merged_into is None

@@ -25,6 +25,9 @@ def test_keywords_that_name_nothing_are_not_stored_and_names_get_their_kind(path
         entities=[
             EntityRef("؛ اقتصاد", "other"),
             EntityRef("۱۴۰۱", "other"),
+            EntityRef("۱۴ رشته", "other"),  # 14 fields: a count
+            EntityRef("۳ تیم ملی", "organisation"),  # 3 national teams
+            EntityRef("آنچه", "person"),  # what
             EntityRef("خبرگزاری فارس", "other"),
         ],
     )

@@ -24,8 +24,10 @@ def _index(search_index):
     return search_index
 
 
-def mention(entity, body="Plain body text.", positions=(), kind=None, origin="auto", **extra):
-    article = builders.article(body=body)
+def mention(
+    entity, body="Plain body text.", positions=(), kind=None, origin="auto", language="en", **extra
+):
+    article = builders.article(body=body, language=language)
     return Mention.objects.create(
         article=article,
         entity=entity,
@@ -185,3 +187,34 @@ def test_names_today_s_rules_keep_stay_as_they_are():
     report = clean_stored_entities()
     assert report.changes == []
     assert Entity.objects.count() == len(kept)
+
+
+def test_counts_in_arabic_script_and_function_words_go():
+    count = builders.entity("۱۴ رشته", OTHER)  # 14 fields: a source's keyword
+    mention(count, origin="source", kind="", body="متن", language="fa")
+    found = builders.entity("۳ نفر", PERSON)  # three people
+    mention(found, body="متن", language="fa")
+    which = builders.entity("التي", PERSON)  # which
+    mention(which, body="نص", language="ar")
+    kyiv = builders.entity("كيف", PLACE)  # Kyiv in Persian, "how" in Arabic
+    mention(kyiv, body="متن", language="fa")
+    kamel = builders.entity("کامل", PERSON)  # "complete", and Hussein Kamel's surname
+    mention(kamel, body="متن", language="fa")
+    mention(builders.entity("حسین کامل", PERSON), body="متن", language="fa")
+    report = clean_stored_entities()
+    assert report.counts() == {"removed": 3}
+    assert set(Entity.objects.current().values_list("name", flat=True)) == {"كيف", "حسین کامل"}
+    kamel.refresh_from_db()
+    assert kamel.merged_into.name == "حسین کامل"  # resolution, after the cleanup
+
+
+def test_english_function_words_go_and_a_name_written_with_a_capital_stays():
+    junk = builders.entity("the", PERSON)
+    mention(junk)
+    glued = builders.entity('X."which', ORG)  # what trimming leaves is a function word
+    mention(glued)
+    shop = builders.entity("Next", ORG)  # a retailer: the capital says it is a name
+    mention(shop)
+    report = clean_stored_entities()
+    assert report.counts() == {"removed": 2}
+    assert list(Entity.objects.values_list("name", flat=True)) == ["Next"]
