@@ -58,10 +58,11 @@ _QUANTITY = re.compile(
 )
 _TRAILING_NUMBER = re.compile(r"\s+\d[\d.,/-]*$")
 _LEADING_LOWER = re.compile(r"^([a-z]+)\s+(?=[A-Z])")
-# Amounts, numbers, times: "107bn", "4,161.0", "$5m", "63.7", "1990s", "3pm".
+# Amounts, numbers, times, temperatures: "107bn", "4,161.0", "$5m", "63.7", "1990s", "3pm",
+# "10 \u00b0C".
 _AMOUNT = re.compile(
     r"^[$\u00a3\u20ac\u00a5]?\s?\d[\d.,:/-]*\s?"
-    r"(?:bn|m|mn|k|tn|pc|%|s|am|pm|st|nd|rd|th|billion|million|thousand)?\.?$",
+    r"(?:bn|m|mn|k|tn|pc|%|s|am|pm|st|nd|rd|th|billion|million|thousand|\u00b0\s?[cfk]?)?\.?$",
     re.IGNORECASE,
 )
 # Where one name ends and the next begins inside a span: a paragraph break, a bracket, a
@@ -269,6 +270,11 @@ def _pieces(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]
         return pieces
     glued = []
     for a, b in pieces:
+        if not any(c.isspace() for c in text[a:b].strip()):
+            # One word is one name: "SanDisk", "ChemLawn" read as people stay whole; the
+            # glued names are a full name run into the next ("Ada LovelaceBabbage").
+            glued.append((a, b))
+            continue
         seams = [m.start() for m in _SEAM.finditer(text, a, b) if not _prefix_of_name(text, a, m)]
         for seam in seams:
             glued.append((a, seam))
@@ -333,12 +339,17 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
         if kind in KINDS_WITH_NAMES:
             if _QUANTITY.match(name):
                 break  # "90 Minutes" is a duration, not "Minutes"
-            # In Arabic script the number stays, and ``is_name`` refuses the quantity.
-            if (match := _LEADING_NUMBER.match(name)) and not _ARABIC_SCRIPT.search(name):
-                start += match.end()
-                continue
             if match := _TRAILING_SCORE.search(name):
                 end = start + match.start()
+        # In Arabic script the number stays, and ``is_name`` refuses the quantity. A group
+        # is named by its word alone ("45.678 European" in a results table).
+        if (
+            kind in (*KINDS_WITH_NAMES, "group")
+            and (match := _LEADING_NUMBER.match(name))
+            and not _ARABIC_SCRIPT.search(name)
+        ):
+            start += match.end()
+            continue
     return start, end
 
 

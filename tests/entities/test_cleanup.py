@@ -61,6 +61,8 @@ def test_numbers_that_are_part_of_a_club_name_stay(span):
         "90 Minutes",
         "3 DAYS",
         "19,800 yen",
+        "10 \u00b0C",
+        "-3\u00b0F",
     ],
 )
 def test_amounts_and_numbers_are_no_names(span):
@@ -112,6 +114,12 @@ def test_capitals_inside_a_surname_are_no_seam(name):
 
 def test_camel_case_organisations_stay_whole():
     assert names("PayPal", "organisation") == [("PayPal", "organisation")]
+    # Read as a person, one word is still one name: no seam splits it.
+    assert names("SanDisk", "person") == [("SanDisk", "person")]
+
+
+def test_a_number_before_a_group_goes():
+    assert names("45.678 Europeans", "group") == [("Europeans", "group")]
 
 
 @pytest.mark.parametrize(
