@@ -115,9 +115,9 @@ COUNT_LIMIT = 10_000
 CANDIDATES = 2_000  # (or as many as the page asked for reaches)
 # Ranking by this many terms or fewer reads each row's stored vector once per term; by
 # more, once, copied out (``_ranked``). Measured at a million articles (docs/performance.md,
-# "Search at 1M (session 6, continued)"): per row, copying the title and text out costs
-# about what three reads of the whole vector do.
-RANK_IN_PLACE_TERMS = 3
+# "Search at 1M (session 6, continued)"): one term ranks in 0.8 of the time in place, two
+# in 1.1 and three in 1.3 (half the candidates' vectors are out of line, read again per term).
+RANK_IN_PLACE_TERMS = 1
 MLT_TERMS = 12  # words "more like this" looks for
 MLT_MAX_SHARE = 0.05  # words in more of the documents than this tell nothing of a subject
 MLT_CANDIDATES = 500  # documents holding them that it ranks
@@ -898,8 +898,8 @@ class PostgresSearchBackend(BaseSearchBackend):
         if rank and not sort_by:
             # Each term's score reads the row's stored vector. Past ``RANK_IN_PLACE_TERMS``
             # terms it is read (and decompressed) once per row here, its title and full text
-            # only, rather than once per term (a prefix ranks by up to 32 terms); up to them,
-            # copying it out costs more than reading it again per term. The scores are the
+            # only, rather than once per term (a prefix ranks by up to 32 terms); for one
+            # term, copying it out costs more than the one read it saves. The scores are the
             # same: the weights of ``score_sql`` give the other parts nothing. OFFSET 0 keeps
             # PostgreSQL from folding the sub-select back into a read per term.
             bound = f"LIMIT {max(CANDIDATES, end_offset or 0)}" if bounded else "OFFSET 0"
