@@ -94,3 +94,32 @@ def test_a_broad_query_ranks_a_bounded_candidate_set(budgets, monkeypatch):
     assert len(search("budget").hits) == 6
     # Sorted by date, nothing is scored: the page comes from every match.
     assert len(search("budget", sort="newest").hits) == 6
+
+
+@pytest.mark.parametrize("query", ["budget", "budget debate", "budget* debate Sterling Ledger"])
+def test_ranking_in_place_or_from_a_copy_scores_alike(indexed, monkeypatch, query):
+    """Up to ``RANK_IN_PLACE_TERMS`` terms a candidate's stored vector is scored where it is;
+    past them, from a copy of its title and text. Words also held as entity (B) and author
+    (C) names must score nothing there either way, so the two give the same page."""
+    from articles.models import Article
+    from articles.search.backends.base import ArchiveSearchQuerySet
+
+    with indexed():
+        for n in range(4):
+            builders.article(
+                title=f"Budget {n}" if n % 2 else f"Ledger {n}",
+                body="budget " * (n + 1) + "debate " * (3 - n) + "Sterling",
+                authors=["Ann Ledger"] if n % 2 else [],
+                entities=[("Sterling Budget", "ORG")] if n < 2 else [],
+            )
+
+    def scored():
+        found = ArchiveSearchQuerySet().models(Article).archive(query)
+        return [(result.pk, round(result.score, 9)) for result in found]
+
+    monkeypatch.setattr(postgres, "RANK_IN_PLACE_TERMS", 0)  # always from a copy
+    copied = scored()
+    monkeypatch.setattr(postgres, "RANK_IN_PLACE_TERMS", 100)  # always in place
+    in_place = scored()
+    assert copied == in_place
+    assert len(copied) >= 2 and len({score for _, score in copied}) > 1

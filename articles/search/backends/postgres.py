@@ -113,6 +113,11 @@ MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
 # The search page shows no deeper than 500 pages of 20 (``service.MAX_PAGE``): ten thousand.
 COUNT_LIMIT = 10_000
 CANDIDATES = 2_000  # (or as many as the page asked for reaches)
+# Ranking by this many terms or fewer reads each row's stored vector once per term; by
+# more, once, copied out (``_ranked``). Measured at a million articles (docs/performance.md,
+# "Search at 1M (session 6, continued)"): one term ranks in 0.8 of the time in place, two
+# in 1.1 and three in 1.3 (half the candidates' vectors are out of line, read again per term).
+RANK_IN_PLACE_TERMS = 1
 MLT_TERMS = 12  # words "more like this" looks for
 MLT_MAX_SHARE = 0.05  # words in more of the documents than this tell nothing of a subject
 MLT_CANDIDATES = 500  # documents holding them that it ranks
@@ -891,15 +896,21 @@ class PostgresSearchBackend(BaseSearchBackend):
         words = syntax.plain_words(node) if rank and not sort_by else []
         source = TABLE
         if rank and not sort_by:
-            # Each term's score reads the row's stored vector: read (and decompressed) once
-            # per row here, its title and full text only, rather than once per term (a
-            # prefix ranks by up to 32 terms). OFFSET 0 keeps PostgreSQL from folding the
-            # sub-select back into a read per term.
+            # Each term's score reads the row's stored vector. Past ``RANK_IN_PLACE_TERMS``
+            # terms it is read (and decompressed) once per row here, its title and full text
+            # only, rather than once per term (a prefix ranks by up to 32 terms); for one
+            # term, copying it out costs more than the one read it saves. The scores are the
+            # same: the weights of ``score_sql`` give the other parts nothing. OFFSET 0 keeps
+            # PostgreSQL from folding the sub-select back into a read per term.
             bound = f"LIMIT {max(CANDIDATES, end_offset or 0)}" if bounded else "OFFSET 0"
+            vector = (
+                "document"
+                if len(weighted) <= RANK_IN_PLACE_TERMS
+                else "ts_filter(document, '{a,d}') AS document"
+            )
             source = (
-                "(SELECT id, django_ct, django_id, published_on, length, "
-                f"ts_filter(document, '{{a,d}}') AS document FROM {TABLE} WHERE {where} "
-                f"{bound}) AS c"
+                f"(SELECT id, django_ct, django_id, published_on, length, {vector} "
+                f"FROM {TABLE} WHERE {where} {bound}) AS c"
             )
             where = "TRUE"
         # Nothing to rank by (browsing by facet or date): newest first, which the
