@@ -114,15 +114,20 @@ READ_BATCH = 500
 
 
 def _read(start: int, size: int, ready) -> None:
-    """The reading process: records ``start`` .. ``size`` in lists of ``READ_BATCH``, then
-    None; its CPU seconds and peak memory (MiB) last."""
+    """The reading process: records ``start`` .. ``size`` in lists of ``READ_BATCH``, each
+    with its search rows' vectors made ahead (``index_ahead``), then None; its CPU seconds
+    and peak memory (MiB) last."""
+    from articles.ingest.bulk import index_ahead
+
     batch = []
     for record in copies(size, start):
         batch.append(record)
         if len(batch) >= READ_BATCH:
+            index_ahead(batch)
             ready.put(batch)
             batch = []
     if batch:
+        index_ahead(batch)
         ready.put(batch)
     ready.put(None)
     usage = resource.getrusage(resource.RUSAGE_SELF)
