@@ -396,15 +396,6 @@ def _expand_prefixes(cursor, prefixes: list[str]) -> list[str]:
     return terms
 
 
-def _bound(alias: str) -> psycopg.Cursor:
-    """A cursor on ``alias``'s connection (and transaction) whose parameters the server
-    binds: Django's own quotes each one into the statement in Python, which for the long
-    vector literals of a batch of rows cost the importer more than making them."""
-    connection = db_connections[alias]
-    connection.ensure_connection()
-    return psycopg.Cursor(connection.connection)
-
-
 _ready: set[tuple] = set()  # databases whose table this process has checked
 _ready_lock = threading.Lock()
 
@@ -581,7 +572,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             # The term statistics move with the documents: what the old versions held out,
             # what the new ones hold in (ranking needs how many documents hold each term).
             gone = self._forget(cursor, "SELECT", [row[0] for row in rows])
-            _bound(alias).executemany(self._insert_sql(TABLE, upsert=True), rows)
+            cursor.executemany(self._insert_sql(TABLE, upsert=True), rows)
             held = Counter(term for row in rows for term in row.terms)
             held.subtract(gone.terms)
             self._count(
@@ -696,7 +687,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             for batch in self._batches(index, iterable, threaded):
                 for row in batch:
                     words |= self._words_of(row)
-                _bound(alias).executemany(insert, batch)
+                cursor.executemany(insert, batch)
                 count += len(batch)
             cursor.execute(
                 f"INSERT INTO {words_building} (word) SELECT DISTINCT unnest(%s::text[])",
