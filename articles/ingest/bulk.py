@@ -18,7 +18,7 @@ loses nothing of the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -95,23 +95,28 @@ class RunCache:
             self.sections[key] = find_section(publication, name)
         return self.sections[key]
 
-    def author_ids(self, names: set[str]) -> dict[str, int]:
-        """Ids of the authors with these names (any case), created where missing."""
-        wanted = {n.lower(): n for n in names if n.lower() not in self.authors}
+    def author_ids(self, names: Iterable[str]) -> dict[str, int]:
+        """Ids of the authors with these names (any case), created where missing: under
+        the first spelling of ``names``, as the one-by-one store creates them."""
+        names = list(names)
+        wanted: dict[str, str] = {}
+        for n in names:
+            if n.lower() not in self.authors:
+                wanted.setdefault(n.lower(), n)
         if wanted:
             self._load(Author.objects, wanted, self.authors)
             new = {key: name for key, name in wanted.items() if key not in self.authors}
             self._create(Author, Author.objects, new, {}, self.authors)
         return {name: self.authors[name.lower()] for name in names}
 
-    def entity_ids(self, refs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    def entity_ids(self, refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """Ids of the entities with these ``(name, kind)`` (name in any case), created
-        where missing."""
-        missing = {
-            (name.lower(), kind): name
-            for name, kind in refs
-            if (name.lower(), kind) not in self.entities
-        }
+        where missing, under the first spelling of ``refs``."""
+        refs = list(refs)
+        missing: dict[tuple[str, str], str] = {}
+        for name, kind in refs:
+            if (name.lower(), kind) not in self.entities:
+                missing.setdefault((name.lower(), kind), name)
         for kind in {kind for _, kind in missing}:
             names = {key: name for (key, k), name in missing.items() if k == kind}
             found: dict[str, int] = {}
@@ -367,7 +372,8 @@ def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool)
         for article, pk in zip(articles, ids, strict=True):
             article.pk = pk
 
-    names = {n.strip() for item in items for n in item.record.authors if n.strip()}
+    # In the records' order: a name spelled two ways is created as first spelled.
+    names = dict.fromkeys(n.strip() for item in items for n in item.record.authors if n.strip())
     author_ids = cache.author_ids(names)
     bylines = []
     for pk, item in zip(ids, items, strict=True):
@@ -381,7 +387,7 @@ def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool)
     Byline.objects.bulk_create(bylines)
 
     named = [source_tags(item.record) for item in items]
-    entity_ids = cache.entity_ids({found for refs in named for found, _ in refs})
+    entity_ids = cache.entity_ids(dict.fromkeys(found for refs in named for found, _ in refs))
     mentions = []
     for pk, refs in zip(ids, named, strict=True):
         counts: dict[int, int] = {}
