@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import queue
 import random
 import re
 import resource
@@ -151,7 +152,18 @@ def read_ahead(start: int, size: int, spent: dict, ahead: bool = False):
     reader = context.Process(target=_read, args=(start, size, ready, ahead), daemon=True)
     reader.start()
     try:
-        while (batch := ready.get()) is not None:
+        while True:
+            try:
+                batch = ready.get(timeout=5)
+            except queue.Empty:
+                # A reader that died (an exception, no corpus) puts nothing more.
+                if not reader.is_alive():
+                    raise RuntimeError(
+                        f"the reading process stopped (exit code {reader.exitcode})"
+                    ) from None
+                continue
+            if batch is None:
+                break
             yield from batch
         spent["reader cpu"], spent["reader peak"] = ready.get()
     finally:
