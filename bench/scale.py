@@ -4,6 +4,7 @@ project's own import and measure it as it grows (issue 18).
     .venv/bin/python bench/scale.py [--sizes 100000,300000,1000000]
         [--database-url postgres://postgres@127.0.0.1:5432/newsarchive_scale]
         [--wrk-seconds 10] [--repeat 3] [--skip-pages] [--rebuild] [--backend postgres|whoosh]
+        [--index-ahead]
 
 The archive is built in a throw-away PostgreSQL database (dropped and created afresh) with
 ``SEARCH_BACKEND=postgres`` (``--backend whoosh``: a Whoosh index in a temporary directory
@@ -38,6 +39,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import queue
 import random
 import re
 import resource
@@ -113,23 +115,30 @@ READ_AHEAD = 8  # batches of records the reading process may be ahead of the sto
 READ_BATCH = 500
 
 
-def _read(start: int, size: int, ready) -> None:
-    """The reading process: records ``start`` .. ``size`` in lists of ``READ_BATCH``, then
-    None; its CPU seconds and peak memory (MiB) last."""
+def _read(start: int, size: int, ready, ahead: bool) -> None:
+    """The reading process: records ``start`` .. ``size`` in lists of ``READ_BATCH`` (with
+    ``ahead``, each with its search rows' vectors made here: ``index_ahead``), then None;
+    its CPU seconds and peak memory (MiB) last."""
+    from articles.ingest.bulk import index_ahead
+
     batch = []
     for record in copies(size, start):
         batch.append(record)
         if len(batch) >= READ_BATCH:
+            if ahead:
+                index_ahead(batch)
             ready.put(batch)
             batch = []
     if batch:
+        if ahead:
+            index_ahead(batch)
         ready.put(batch)
     ready.put(None)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     ready.put((usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024))
 
 
-def read_ahead(start: int, size: int, spent: dict):
+def read_ahead(start: int, size: int, spent: dict, ahead: bool = False):
     """Records ``start`` .. ``size``, read and cleaned in a second process while this one
     stores (2 cores: one reads, one stores and indexes); a bounded queue keeps memory flat.
     ``spent`` is given the reader's CPU seconds and peak memory at the end."""
@@ -140,10 +149,21 @@ def read_ahead(start: int, size: int, spent: dict):
     connections.close_all()  # the child must not share this process's connections
     context = multiprocessing.get_context("fork")
     ready = context.Queue(maxsize=READ_AHEAD)
-    reader = context.Process(target=_read, args=(start, size, ready), daemon=True)
+    reader = context.Process(target=_read, args=(start, size, ready, ahead), daemon=True)
     reader.start()
     try:
-        while (batch := ready.get()) is not None:
+        while True:
+            try:
+                batch = ready.get(timeout=5)
+            except queue.Empty:
+                # A reader that died (an exception, no corpus) puts nothing more.
+                if not reader.is_alive():
+                    raise RuntimeError(
+                        f"the reading process stopped (exit code {reader.exitcode})"
+                    ) from None
+                continue
+            if batch is None:
+                break
             yield from batch
         spent["reader cpu"], spent["reader peak"] = ready.get()
     finally:
@@ -164,14 +184,14 @@ def _postgres_cpu() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def grow(start: int, size: int) -> dict:
+def grow(start: int, size: int, ahead: bool = False) -> dict:
     """Import records ``start`` .. ``size`` through the project's import, without entity
     extraction and story grouping (``--skip-entities --skip-stories``); returns articles
     created, wall seconds, and CPU seconds of each process (importer, reader, PostgreSQL)."""
     from articles.ingest.pipeline import import_records
 
     spent: dict = {}
-    stream = read_ahead(start, size, spent)
+    stream = read_ahead(start, size, spent, ahead)
     created, began, cpu = 0, time.perf_counter(), time.process_time()
     server = _postgres_cpu()
     while True:
@@ -357,6 +377,12 @@ def main() -> None:
         "the archive's database still PostgreSQL).",
     )
     parser.add_argument(
+        "--index-ahead",
+        action="store_true",
+        help="The reading process also makes the search rows' vectors (bulk.index_ahead): "
+        "less CPU for the importer, more for the reader and in all (docs/performance.md).",
+    )
+    parser.add_argument(
         "--resume-from",
         type=int,
         default=0,
@@ -384,7 +410,7 @@ def main() -> None:
     have = args.resume_from
     for size in (s for s in sizes if s > have):
         print(f"== growing to {size:,} articles", flush=True)
-        grown = grow(have, size)
+        grown = grow(have, size, args.index_ahead)
         created = grown["created"]
         have = size  # records read so far (a few of them skipped or failed)
         with connection.cursor() as cursor:

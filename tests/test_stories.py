@@ -256,6 +256,61 @@ def test_an_import_groups_what_it_stores(db):
     assert story_of(third) is None
 
 
+def stories_by_source() -> set[frozenset[str]]:
+    """The archive's stories, each as the source names of its versions."""
+    found: dict[int, set[str]] = {}
+    for story, source in StoryVersion.objects.values_list("story_id", "article__source_name"):
+        found.setdefault(story, set()).add(source)
+    return {frozenset(sources) for sources in found.values()}
+
+
+def test_an_import_groups_once_per_run_as_one_article_at_a_time_would(db):
+    local = "A spokesman for the mayor welcomed the decision on Tuesday evening."
+    versions = [
+        (3, "Port Elmstead to dredge channel", WIRE, "Coast Herald"),
+        (4, "Libraries to close", OTHER, "Valley News"),
+        (4, "Dredging from March", WIRE[:3], "Valley News"),
+        (5, "Dredging to start", [*WIRE, local], "Hill Times"),
+        (5, "Three libraries shut", OTHER[:2], "Coast Herald"),
+        (6, "Elmstead dredging", SAME_TOPIC, "Hill Times"),
+        (6, "Channel works", WIRE[1:], "Evening Star"),
+    ]
+
+    def records():
+        return [
+            ArticleRecord(
+                title=title,
+                body=body(paragraphs),
+                published=dt.date(2020, 3, day),
+                publication=paper,
+                language="en",
+                source_name=title,
+            )
+            for day, title, paragraphs, paper in versions
+        ]
+
+    for record in records():  # each import groups its one article
+        import_records([record], find_entities=False)
+    one_at_a_time = stories_by_source()
+    assert one_at_a_time == {
+        frozenset(
+            {
+                "Port Elmstead to dredge channel",
+                "Dredging from March",
+                "Dredging to start",
+                "Channel works",
+            }
+        ),
+        frozenset({"Libraries to close", "Three libraries shut"}),
+    }
+    Article.objects.all().delete()
+    Story.objects.all().delete()
+
+    report = import_records(records(), find_entities=False)  # one grouping for the run
+    assert len(report.created) == len(versions)
+    assert stories_by_source() == one_at_a_time
+
+
 def test_a_changed_text_leaves_its_story(wire):
     original, cut, corrected, *_ = wire
     stories.find_stories()

@@ -18,7 +18,7 @@ loses nothing of the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -35,10 +35,9 @@ from articles.ingest.rows import (
     checksum,
     find_publication,
     find_section,
+    for_review,
     keep_original,
-    missing_fields,
     stand_in_title,
-    unfiled_section,
 )
 from articles.models import (
     Article,
@@ -96,23 +95,28 @@ class RunCache:
             self.sections[key] = find_section(publication, name)
         return self.sections[key]
 
-    def author_ids(self, names: set[str]) -> dict[str, int]:
-        """Ids of the authors with these names (any case), created where missing."""
-        wanted = {n.lower(): n for n in names if n.lower() not in self.authors}
+    def author_ids(self, names: Iterable[str]) -> dict[str, int]:
+        """Ids of the authors with these names (any case), created where missing: under
+        the first spelling of ``names``, as the one-by-one store creates them."""
+        names = list(names)
+        wanted: dict[str, str] = {}
+        for n in names:
+            if n.lower() not in self.authors:
+                wanted.setdefault(n.lower(), n)
         if wanted:
             self._load(Author.objects, wanted, self.authors)
             new = {key: name for key, name in wanted.items() if key not in self.authors}
             self._create(Author, Author.objects, new, {}, self.authors)
         return {name: self.authors[name.lower()] for name in names}
 
-    def entity_ids(self, refs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    def entity_ids(self, refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """Ids of the entities with these ``(name, kind)`` (name in any case), created
-        where missing."""
-        missing = {
-            (name.lower(), kind): name
-            for name, kind in refs
-            if (name.lower(), kind) not in self.entities
-        }
+        where missing, under the first spelling of ``refs``."""
+        refs = list(refs)
+        missing: dict[tuple[str, str], str] = {}
+        for name, kind in refs:
+            if (name.lower(), kind) not in self.entities:
+                missing.setdefault((name.lower(), kind), name)
         for kind in {kind for _, kind in missing}:
             names = {key: name for (key, k), name in missing.items() if k == kind}
             found: dict[str, int] = {}
@@ -158,6 +162,19 @@ class RunCache:
 def prepare(record: ArticleRecord) -> Prepared:
     """The record as the batch stores it (a stand-in title where it has none), with its
     identity; raises ``ValueError`` for a record with no text, as ``store`` does."""
+    record = titled(record)
+    if record.source_url:
+        key = ("url", record.source_url[:1000])
+    elif record.source_name:
+        key = ("name", record.source_name[:500])
+    else:
+        key = ("", "")
+    return Prepared(record, checksum(record), key)
+
+
+def titled(record: ArticleRecord) -> ArticleRecord:
+    """The record with a stand-in title where it has none; raises ``ValueError`` for a
+    record with no text, as ``store`` does."""
     if not (record.body.strip() or record.raw_text.strip()):
         raise ValueError("no article text was found")
     if not record.title.strip():
@@ -166,13 +183,68 @@ def prepare(record: ArticleRecord) -> Prepared:
             title=stand_in_title(record.body or record.raw_text),
             review=[*record.review, UNTITLED],
         )
-    if record.source_url:
-        key = ("url", record.source_url[:1000])
-    elif record.source_name:
-        key = ("name", record.source_name[:500])
-    else:
-        key = ("", "")
-    return Prepared(record, checksum(record), key)
+    return record
+
+
+def source_tags(record: ArticleRecord) -> list[tuple[tuple[str, str], int]]:
+    """The record's own tags that name something, as ``((name, kind), count)``.
+
+    A source's keyword may name nothing ("economy", a headline): ``source_entity`` says,
+    and gives a recognised name its kind, as the one-by-one store does."""
+    return [
+        (found, ref.count)
+        for ref in record.entities
+        if (found := source_entity(ref.name, ref.kind))
+    ]
+
+
+def index_ahead(records: list[ArticleRecord], *, publish_complete: bool = True) -> None:
+    """Make what indexing these records will cost most (``indexing.index_ahead``: on
+    PostgreSQL, their vectors) into each one's ``indexed_ahead``, before they are stored.
+
+    For an import's reading process (``read_ahead``): the articles are built here as
+    ``store_new`` would store them new, with the names as the records spell them; where
+    the stored article reads otherwise (an author stored before in other capitals, a
+    changed version of an article), the importer makes that part again. Records whose
+    article will come in for review are passed over: the index holds none of those."""
+    articles, kept = [], []
+    for given in records:
+        try:
+            record = titled(given)
+        except ValueError:
+            continue
+        if not publish_complete or for_review(record):
+            continue
+        publication = Publication(name=record.publication) if record.publication else None
+        article = Article(
+            title=record.title.strip()[:500],
+            kicker=record.kicker[:500],
+            summary=record.summary,
+            body=record.body,
+            published_on=record.published,
+            language=record.language,
+            publication=publication,
+            section=Section(name=record.section) if publication and record.section else None,
+        )
+        names = dict.fromkeys(n.strip() for n in record.authors if n.strip())
+        spelled = {name.lower(): name for name in reversed(names)}  # the first spelling
+        # As ``ArticleIndex.index_queryset`` prefetches them (its ``to_attr``).
+        article.indexed_bylines = [  # type: ignore[attr-defined]
+            Byline(author=Author(name=name), position=position)
+            for position, name in enumerate(dict.fromkeys(spelled[n.lower()] for n in names))
+        ]
+        counts: dict[tuple[str, str], list] = {}
+        for (name, kind), count in source_tags(record):
+            counts.setdefault((name.lower(), kind), [name, kind, 0])[2] += count
+        # In the order the index reads them (``Mention.Meta.ordering``).
+        article.indexed_mentions = [  # type: ignore[attr-defined]
+            Mention(entity=Entity(name=name, kind=kind), count=count)
+            for name, kind, count in sorted(counts.values(), key=lambda m: (-m[2], m[0]))
+        ]
+        articles.append(article)
+        kept.append(given)
+    for record, made in zip(kept, indexing.index_ahead(articles), strict=True):
+        record.indexed_ahead = made
 
 
 def settle(batch: list[Prepared]) -> tuple[dict[str, int], list[Prepared], list[Prepared]]:
@@ -264,8 +336,7 @@ def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool)
     for item, slug in zip(items, slugs, strict=True):
         record = item.record
         publication = cache.publication(record)
-        missing = missing_fields(record)
-        missing += [r for r in [*record.review, *unfiled_section(record)] if r not in missing]
+        missing = for_review(record)
         published = publish_complete and not missing
         articles.append(
             Article(
@@ -301,7 +372,8 @@ def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool)
         for article, pk in zip(articles, ids, strict=True):
             article.pk = pk
 
-    names = {n.strip() for item in items for n in item.record.authors if n.strip()}
+    # In the records' order: a name spelled two ways is created as first spelled.
+    names = dict.fromkeys(n.strip() for item in items for n in item.record.authors if n.strip())
     author_ids = cache.author_ids(names)
     bylines = []
     for pk, item in zip(ids, items, strict=True):
@@ -314,17 +386,8 @@ def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool)
         ]
     Byline.objects.bulk_create(bylines)
 
-    # A source's keyword may name nothing ("economy", a headline): ``source_entity`` says,
-    # and gives a recognised name its kind, as the one-by-one store does.
-    named = [
-        [
-            (found, ref.count)
-            for ref in item.record.entities
-            if (found := source_entity(ref.name, ref.kind))
-        ]
-        for item in items
-    ]
-    entity_ids = cache.entity_ids({found for refs in named for found, _ in refs})
+    named = [source_tags(item.record) for item in items]
+    entity_ids = cache.entity_ids(dict.fromkeys(found for refs in named for found, _ in refs))
     mentions = []
     for pk, refs in zip(ids, named, strict=True):
         counts: dict[int, int] = {}
@@ -381,7 +444,12 @@ def store_batch(
     # killed before this line leaves the batch stored and not indexed: the next run finds
     # it unchanged and indexes it (``indexing.schedule_out_of_step``).
     if index_now:
-        indexing.index_now(ids)
+        ahead = {
+            pk: item.record.indexed_ahead
+            for pk, item in zip(ids, new, strict=True)
+            if item.record.indexed_ahead
+        }
+        indexing.index_now(ids, ahead=ahead)
     else:
         indexing.schedule(ids)
     for pk, item in zip(ids, new, strict=True):

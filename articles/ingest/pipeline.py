@@ -41,11 +41,11 @@ from articles.ingest.rows import (
     checksum,
     find_publication,
     find_section,
+    for_review,
     keep_original,
-    missing_fields,
     stand_in_title,
-    unfiled_section,
 )
+from articles.ingest.rows import missing_fields as missing_fields  # for articles.upload
 from articles.ingest.sources import document_paths, document_records
 from articles.models import Article, Author, Byline, Entity, Mention
 from articles.search.indexing import deferred_indexing, schedule_out_of_step
@@ -172,8 +172,7 @@ def store(
         outcome = UPDATED
 
     with transaction.atomic():
-        missing = missing_fields(record)
-        missing += [r for r in [*record.review, *unfiled_section(record)] if r not in missing]
+        missing = for_review(record)
         if article is None:
             article = Article(
                 status=(

@@ -62,6 +62,10 @@ class ArticleRecord:
     # Pages read by OCR (articles.ingest.ocr.ScannedPage): images and confidence, kept with
     # the article for the admin.
     scanned_pages: list[Any] = field(default_factory=list)
+    # What the search backend made of this record before it was stored
+    # (``articles.ingest.bulk.index_ahead``, in an import's reading process); used only
+    # where the stored article gives the same text.
+    indexed_ahead: Any = None
 
 
 class UnreadableDocument(Exception):

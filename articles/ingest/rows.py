@@ -63,6 +63,13 @@ def missing_fields(record: ArticleRecord) -> list[str]:
     return [name for name, value in wanted.items() if not value]
 
 
+def for_review(record: ArticleRecord) -> list[str]:
+    """What keeps the record's article in review, in words: the fields it lacks, what its
+    reader was unsure of, a section with no publication. Empty: it can be published."""
+    missing = missing_fields(record)
+    return missing + [r for r in [*record.review, *unfiled_section(record)] if r not in missing]
+
+
 def find_publication(record: ArticleRecord) -> Publication | None:
     if not record.publication:
         return None

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db import router, transaction
 from haystack import connections
+from haystack.exceptions import SkipDocument
 from haystack.query import SearchQuerySet
 
 from articles.models import Article
@@ -56,7 +57,9 @@ def _batches(ids: list[int]) -> Iterable[list[int]]:
         yield ids[start : start + BATCH_SIZE]
 
 
-def update_articles(ids: Iterable[int], *, new: bool = False) -> tuple[int, int]:
+def update_articles(
+    ids: Iterable[int], *, new: bool = False, ahead: dict[int, dict] | None = None
+) -> tuple[int, int]:
     """Index the given articles if published, remove them otherwise (unless ``new``:
     articles just created, which no index can hold yet, since ids are never reused).
 
@@ -67,12 +70,14 @@ def update_articles(ids: Iterable[int], *, new: bool = False) -> tuple[int, int]
     to the index before this one writes the older copy. So once a batch is written, the
     database is read again, and the articles that changed meanwhile are written again:
     the last writer of an article always leaves the version the database holds.
+
+    ``ahead``: what ``index_ahead`` made of some of them before they were stored, by id.
     """
     ids = sorted(set(ids))
     indexed = removed = 0
     for chunk in _batches(ids):
         for _ in range(MAX_ROUNDS):
-            written = _write(chunk, remove=not new)
+            written = _write(chunk, remove=not new, ahead=ahead)
             indexed += sum(rev is not None for rev in written.values())
             removed += sum(rev is None for rev in written.values())
             now = current_revisions(chunk)
@@ -84,13 +89,17 @@ def update_articles(ids: Iterable[int], *, new: bool = False) -> tuple[int, int]
     return indexed, removed
 
 
-def _write(ids: list[int], *, remove: bool = True) -> dict[int, str | None]:
+def _write(
+    ids: list[int], *, remove: bool = True, ahead: dict[int, dict] | None = None
+) -> dict[int, str | None]:
     """Index or remove each of ``ids``; returns the revision written, None for a removal
     (or, without ``remove``, for an article left out)."""
     index = _article_index()
     backend = connections["default"].get_backend()
     public = list(index.index_queryset().using(_primary()).filter(pk__in=ids))
-    if public:
+    if public and ahead:
+        backend.update(index, public, ahead=ahead)
+    elif public:
         backend.update(index, public)
     written: dict[int, str | None] = dict.fromkeys(ids)
     for article in public:
@@ -183,14 +192,16 @@ def _pending() -> set[int]:
     return _state.pending
 
 
-def _update_retrying(ids: set[int], *, new: bool = False) -> None:
+def _update_retrying(
+    ids: set[int], *, new: bool = False, ahead: dict[int, dict] | None = None
+) -> None:
     """``update_articles``, tried again after a pause when it fails: another process may
     hold the index for longer than a writer waits, or a server may be restarting; and a
     Whoosh index opened just as another process commits can find the file it was about to
     read deleted."""
     for delay in RETRY_DELAYS:
         try:
-            update_articles(ids, new=new)
+            update_articles(ids, new=new, ahead=ahead)
             return
         except IndexMissing:
             raise  # waiting will not bring it back
@@ -203,7 +214,7 @@ def _update_retrying(ids: set[int], *, new: bool = False) -> None:
                 delay,
             )
             time.sleep(delay)
-    update_articles(ids, new=new)
+    update_articles(ids, new=new, ahead=ahead)
 
 
 def _listed(ids: Iterable[int], most: int = 20) -> str:
@@ -218,20 +229,39 @@ def _flush() -> None:
     _apply(ids)
 
 
-def index_now(article_ids: Iterable[int]) -> None:
+def index_now(article_ids: Iterable[int], ahead: dict[int, dict] | None = None) -> None:
     """Index these new articles at once, even inside ``deferred_indexing``: for a batch an
     import has just created (those not published are only left out: no index holds them),
     so that a run of any length keeps no growing list of what it has yet to index, and
     searches find each batch as it lands. A failure is logged, as after a save (`manage.py
     check_index --repair` repairs it; an import run again indexes the articles it finds
-    stored but not indexed)."""
-    _apply(set(article_ids), new=True)
+    stored but not indexed). ``ahead``: what ``index_ahead`` made of them, by id."""
+    _apply(set(article_ids), new=True, ahead=ahead)
 
 
-def _apply(ids: set[int], *, new: bool = False) -> None:
+def index_ahead(articles: Iterable[Article]) -> list[dict | None]:
+    """What indexing these articles costs most, made before they are stored (unsaved
+    articles built from what an import read, their bylines and mentions in
+    ``indexed_bylines`` / ``indexed_mentions``): for an import's reading process, so that
+    the process that stores them only writes. One entry per article, None where the
+    backend makes nothing ahead (Whoosh) or the article is not indexed; ``index_now``
+    takes them by id and uses each only where the stored article gives the same text."""
+    backend = connections["default"].get_backend()
+    make = getattr(backend, "vectors_ahead", None)
+    index = _article_index()
+    made: list[dict | None] = []
+    for article in articles:
+        try:
+            made.append(make(index.full_prepare(article)) if make else None)
+        except SkipDocument:
+            made.append(None)
+    return made
+
+
+def _apply(ids: set[int], *, new: bool = False, ahead: dict[int, dict] | None = None) -> None:
     if ids:
         try:
-            _update_retrying(ids, new=new)
+            _update_retrying(ids, new=new, ahead=ahead)
         except IndexMissing as exc:
             # Nothing broke: there is no index to update (the exception says what builds it).
             log.error("Search index not updated for articles %s: %s", _listed(ids), exc)

@@ -87,3 +87,23 @@ def test_stories_can_wait_for_the_background_command(search_index):
     assert not Article.objects.filter(pk__in=ids, fingerprint__isnull=False).exists()
     assert find_stories().seen == 3
     assert Article.objects.filter(pk__in=ids, fingerprint__isnull=False).count() == 3
+
+
+def test_a_name_spelled_two_ways_in_a_batch_is_created_as_first_spelled(search_index):
+    # As the one-by-one store creates it (and as bulk.index_ahead assumes): not whichever
+    # spelling a set happened to give first (twenty names: no chance of passing by luck).
+    records = [
+        dispatch(
+            n,
+            authors=[f"Writer {n}", f"WRITER {n}"],
+            entities=[EntityRef(f"Pier {n}", "place"), EntityRef(f"PIER {n}", "place")],
+        )
+        for n in range(20)
+    ]
+    import_records(records, find_entities=False, group_stories=False)
+    assert sorted(Author.objects.exclude(name="Mira Sound").values_list("name", flat=True)) == (
+        sorted(f"Writer {n}" for n in range(20))
+    )
+    assert sorted(Entity.objects.filter(kind="place").values_list("name", flat=True)) == sorted(
+        f"Pier {n}" for n in range(20)
+    )
