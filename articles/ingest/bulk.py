@@ -189,12 +189,13 @@ def titled(record: ArticleRecord) -> ArticleRecord:
 def source_tags(record: ArticleRecord) -> list[tuple[tuple[str, str], int]]:
     """The record's own tags that name something, as ``((name, kind), count)``.
 
-    A source's keyword may name nothing ("economy", a headline): ``source_entity`` says,
-    and gives a recognised name its kind, as the one-by-one store does."""
+    A source's keyword may name nothing ("economy", a headline, a function word of the
+    record's language): ``source_entity`` says, and gives a recognised name its kind, as the
+    one-by-one store does."""
     return [
         (found, ref.count)
         for ref in record.entities
-        if (found := source_entity(ref.name, ref.kind))
+        if (found := source_entity(ref.name, ref.kind, record.language))
     ]
 
 

@@ -217,7 +217,8 @@ def store(
         kept = set(article.mentions.values_list("entity_id", flat=True))
         counts: dict[int, int] = {}
         for ref in record.entities:
-            if named := source_entity(ref.name, ref.kind):  # a keyword may be no name
+            # A keyword may be no name (a topic, a function word of the article's language).
+            if named := source_entity(ref.name, ref.kind, article.language):
                 entity = _entity(*named)
                 counts[entity.pk] = counts.get(entity.pk, 0) + ref.count
         Mention.objects.bulk_create(

@@ -39,3 +39,26 @@ def test_keywords_that_name_nothing_are_not_stored_and_names_get_their_kind(path
     assert list(article.mentions.values_list("entity__name", "entity__kind")) == [
         ("خبرگزاری فارس", "organisation")
     ]
+
+
+@pytest.mark.parametrize("path", ["one by one", "in a batch"])
+def test_keywords_are_judged_in_the_articles_language(path):
+    # "قام" (did) and "التي" (which) are Arabic function words, not Persian ones: an Arabic
+    # article's tags are judged by the Arabic list, not by the script's default, Persian.
+    record = ArticleRecord(
+        title="كلمات",
+        body="نص الخبر",
+        source_name="keywords-ar-1",
+        language="ar",
+        entities=[
+            EntityRef("قام", "person"),
+            EntityRef("التي", "organisation"),
+            EntityRef("الأمم المتحدة", "organisation"),
+        ],
+    )
+    if path == "one by one":
+        article, _ = pipeline.store(record)
+    else:
+        report = pipeline.import_records([record], find_entities=False)
+        article = Article.objects.get(pk=report.created[0])
+    assert list(article.mentions.values_list("entity__name", flat=True)) == ["الأمم المتحدة"]
