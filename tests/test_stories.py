@@ -234,22 +234,30 @@ def test_a_second_pass_looks_at_nothing_new_and_a_new_reprint_joins(wire):
     assert story_of(reprint) == story_of(wire[0])
 
 
-def test_an_import_groups_what_it_stores(db):
-    records = [
+def wire_records(versions) -> list[ArticleRecord]:
+    """English records of ``(day in March 2020, title, paragraphs, paper)``, each named by
+    its title."""
+    return [
         ArticleRecord(
             title=title,
             body=body(paragraphs),
             published=dt.date(2020, 3, day),
             publication=paper,
             language="en",
-            source_name=f"wire-{day}",
+            source_name=title,
         )
-        for day, title, paragraphs, paper in [
+        for day, title, paragraphs, paper in versions
+    ]
+
+
+def test_an_import_groups_what_it_stores(db):
+    records = wire_records(
+        [
             (3, "Port Elmstead to dredge channel", WIRE, "Coast Herald"),
             (4, "Dredging from March", WIRE[:3], "Valley News"),
             (5, "Libraries to close", OTHER, "Valley News"),
         ]
-    ]
+    )
     report = import_records(records, find_entities=False)
     first, second, third = (Article.objects.get(pk=pk) for pk in report.created)
     assert story_of(first) == story_of(second) is not None
@@ -276,20 +284,7 @@ def test_an_import_groups_once_per_run_as_one_article_at_a_time_would(db):
         (6, "Channel works", WIRE[1:], "Evening Star"),
     ]
 
-    def records():
-        return [
-            ArticleRecord(
-                title=title,
-                body=body(paragraphs),
-                published=dt.date(2020, 3, day),
-                publication=paper,
-                language="en",
-                source_name=title,
-            )
-            for day, title, paragraphs, paper in versions
-        ]
-
-    for record in records():  # each import groups its one article
+    for record in wire_records(versions):  # each import groups its one article
         import_records([record], find_entities=False)
     one_at_a_time = stories_by_source()
     assert one_at_a_time == {
@@ -306,7 +301,7 @@ def test_an_import_groups_once_per_run_as_one_article_at_a_time_would(db):
     Article.objects.all().delete()
     Story.objects.all().delete()
 
-    report = import_records(records(), find_entities=False)  # one grouping for the run
+    report = import_records(wire_records(versions), find_entities=False)  # one grouping for the run
     assert len(report.created) == len(versions)
     assert stories_by_source() == one_at_a_time
 

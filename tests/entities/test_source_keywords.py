@@ -15,6 +15,14 @@ def _index(search_index):
     return search_index
 
 
+def stored(record: ArticleRecord, path: str) -> Article:
+    """``record`` imported by ``path``: the one-by-one store or the batch import."""
+    if path == "one by one":
+        return pipeline.store(record)[0]
+    report = pipeline.import_records([record], find_entities=False)
+    return Article.objects.get(pk=report.created[0])
+
+
 @pytest.mark.parametrize("path", ["one by one", "in a batch"])
 def test_keywords_that_name_nothing_are_not_stored_and_names_get_their_kind(path):
     record = ArticleRecord(
@@ -31,11 +39,7 @@ def test_keywords_that_name_nothing_are_not_stored_and_names_get_their_kind(path
             EntityRef("خبرگزاری فارس", "other"),
         ],
     )
-    if path == "one by one":
-        article, _ = pipeline.store(record)
-    else:
-        report = pipeline.import_records([record], find_entities=False)
-        article = Article.objects.get(pk=report.created[0])
+    article = stored(record, path)
     assert list(article.mentions.values_list("entity__name", "entity__kind")) == [
         ("خبرگزاری فارس", "organisation")
     ]
@@ -56,9 +60,5 @@ def test_keywords_are_judged_in_the_articles_language(path):
             EntityRef("الأمم المتحدة", "organisation"),
         ],
     )
-    if path == "one by one":
-        article, _ = pipeline.store(record)
-    else:
-        report = pipeline.import_records([record], find_entities=False)
-        article = Article.objects.get(pk=report.created[0])
+    article = stored(record, path)
     assert list(article.mentions.values_list("entity__name", flat=True)) == ["الأمم المتحدة"]
