@@ -1,5 +1,6 @@
 """Extraction on several cores: jobs go to forked workers and come back in order."""
 
+import ctypes
 import os
 import threading
 
@@ -89,3 +90,30 @@ def test_workers_are_replaced_after_their_share_of_jobs(two_cores, monkeypatch):
     results = list(in_parallel(jobs(13), where, processes=2))
     workers = {found[0][0] for _, found in results[1:]}
     assert len(workers) >= 6  # 12 jobs, at most 2 each: a fresh fork for every 2
+
+
+def in_heap(texts, language):
+    """A job's work: whether a block just under glibc's largest mmap threshold comes from
+    the heap (malloc keeps such blocks) or from a mapping of its own (unmapped when freed)."""
+    block = bytearray(30 * 1024 * 1024)
+    address = ctypes.addressof((ctypes.c_char * len(block)).from_buffer(block))
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            if line.rstrip().endswith("[heap]"):
+                start, end = (int(part, 16) for part in line.split()[0].split("-"))
+                return [start <= address < end]
+    return [False]
+
+
+@pytest.mark.skipif(
+    not os.path.exists("/proc/self/maps") or os.uname().sysname != "Linux",
+    reason="reads the process's memory map (Linux)",
+)
+def test_a_worker_keeps_the_memory_it_frees_for_the_next_batch(two_cores):
+    # This process's malloc set as a fresh one starts (blocks from 128 KiB mapped), which
+    # the workers inherit: without their own setting, a 30 MiB block would be mapped.
+    ctypes.CDLL(None).mallopt(parallel._M_MMAP_THRESHOLD, 128 * 1024)
+    assert in_heap([], "en") == [False]
+    results = list(in_parallel(jobs(4), in_heap, processes=2))
+    # The model's large working arrays are reused batch after batch, not mapped afresh.
+    assert [found for _, found in results[1:]] == [[True]] * 3
