@@ -93,7 +93,59 @@ def test_an_organisation_cue_stops_at_a_title():
 
 def test_the_pipeline_runs_only_what_the_recogniser_needs():
     nlp = english.pipeline()
-    assert nlp.pipe_names == ["entity_ruler", "ner"]
+    assert nlp.pipe_names == ["cue_words", "ner"]
     # The recogniser embeds the tokens itself: it listens to no shared tok2vec, which is
     # therefore left out (a model where it did would need it back).
     assert not [layer for layer in nlp.get_pipe("ner").model.walk() if "listener" in layer.name]
+
+
+# The cue words as spaCy's entity ruler matched them before issue 18 (session 6): cue_words
+# must give exactly its spans, only faster.
+_NAME_WORD = {"IS_TITLE": True, "LOWER": {"NOT_IN": english._NOT_IN_NAMES}}
+_RULER_PATTERNS = [
+    {"label": "PRODUCT", "pattern": [{"TEXT": {"REGEX": english.WEAPON_DESIGNATOR}}]},
+    {
+        "label": "ORG",
+        "pattern": [{**_NAME_WORD, "OP": "+"}, {"ORTH": {"IN": english.ORGANISATION_ENDINGS}}],
+    },
+    {
+        "label": "ORG",
+        "pattern": [
+            {**_NAME_WORD, "OP": "*"},
+            {"ORTH": {"IN": english.ORGANISATION_HEADS}},
+            {"LOWER": "of"},
+            {"LOWER": "the", "OP": "?"},
+            {**_NAME_WORD, "OP": "+"},
+        ],
+    },
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kirkwall Savings Bank Group said the Bank of Kirkwall Governor would stay.",
+        "The Ministry of the Interior and the Ministry of Foreign Affairs Trade Union met.",
+        "Bank of Orkney Holdings Inc. and Orkney Bank of the North Ltd. merged, said Bank.",
+        "S-400, F-35s, Su-30SM and MiG-29 flew; G-7 and G-20 met; AK-47 Bank Group.",
+        "In Kirkwall University Council Chairman Ole Berg said Orkney Party of Norway Front.",
+        "BANK OF KIRKWALL\nthe Bank of and University of the and Party Party Party",
+        "Department of Justice of the University of Westray College of Art Society",
+        "",
+        "Bank",
+    ],
+)
+def test_cue_words_finds_what_the_entity_ruler_found(text):
+    from spacy.pipeline import EntityRuler
+
+    nlp = english.pipeline()
+    ruler = EntityRuler(nlp, name="ruler")
+    ruler.add_patterns(_RULER_PATTERNS)
+    expected = ruler(nlp.make_doc(text))
+    got = english.cue_words(nlp.make_doc(text))
+    assert [(e.start, e.end, e.label_) for e in got.ents] == [
+        (e.start, e.end, e.label_) for e in expected.ents
+    ]
+    assert [t.ent_iob_ for t in got] == [t.ent_iob_ for t in expected]
+    if "Bank Group" in text:
+        assert got.ents  # the texts do hold cue words
