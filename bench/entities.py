@@ -421,10 +421,16 @@ def stdin_memory(megabytes: float) -> None:
             if length >= size:
                 break
     text = "".join(parts)[:size]
-    tree: dict[str, float] = {}
-    output, seconds, peak = _run_command(["--json"], text, tree)
+    for processes in (None, 1):
+        args = ["--json"] + ([f"--processes={processes}"] if processes else [])
+        tree: dict[str, float] = {}
+        output, seconds, peak = _run_command(args, text, tree)
+        _print_stdin_run(" ".join(args), text, output, seconds, peak, tree)
+
+
+def _print_stdin_run(args: str, text: str, output: str, seconds: float, peak: float, tree):
     print(
-        f"\nmanage.py entities --json, {len(text) / 1e6:.1f} M chars of Reuters on stdin: "
+        f"\nmanage.py entities {args}, {len(text) / 1e6:.1f} M chars of Reuters on stdin: "
         f"{seconds:.0f} s = {len(text) / seconds:,.0f} chars/s, "
         f"{output.count(chr(10)):,} entities, peak resident memory {peak:.0f} MB\n"
         f"  CPU {tree['cpu']:.0f} s with its workers = {len(text) / tree['cpu']:,.0f} chars "

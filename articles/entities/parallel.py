@@ -78,6 +78,24 @@ def _keep_freed_memory() -> None:
     mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
 
 
+def add_processes_argument(parser) -> None:
+    """``--processes N`` for a command that extracts: at most N processes (1: none forked,
+    for a machine short of memory: each worker holds about half a gigabyte of its own)."""
+
+    def positive(value: str) -> int:
+        number = int(value)
+        if number < 1:
+            raise ValueError(value)
+        return number
+
+    parser.add_argument(
+        "--processes",
+        type=positive,
+        help="At most this many extraction processes (default: one per core; 1 forks none "
+        "and keeps memory lowest).",
+    )
+
+
 def _run(texts: list[str], language: str) -> list[Any]:
     assert _work is not None, "a worker forked without its work"
     return _work(texts, language)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from articles.management.commands import entities as command
 from articles.models import Entity
@@ -97,3 +97,27 @@ def test_long_input_is_read_in_pieces_with_true_offsets(monkeypatch):
     found = spans(text, "--language", "en")
     assert all(text[o["start"] : o["end"]] == o["text"] for o in found)
     assert [o["text"] for o in found].count("Vladimir Putin") == 40
+
+
+def test_processes_caps_the_extraction_workers(monkeypatch):
+    asked = []
+    real = command.in_parallel
+
+    def in_parallel(jobs, work, processes=None):
+        asked.append(processes)
+        return real(jobs, work, processes)
+
+    monkeypatch.setattr(command, "in_parallel", in_parallel)
+    assert [o["text"] for o in spans("Putin met Erdogan in Sochi.", "--processes", "1")] == [
+        "Putin",
+        "Erdogan",
+        "Sochi",
+    ]
+    run("Putin met Erdogan in Sochi.")
+    assert asked == [1, None]  # one process; by default, one per core
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "two"])
+def test_processes_must_be_a_positive_number(value):
+    with pytest.raises(CommandError, match="--processes"):
+        run("Putin.", "--processes", value)

@@ -199,3 +199,19 @@ def test_the_index_keeps_up_as_a_long_run_goes(search_index, monkeypatch):
     # Five batches indexed two at a time: three updates, not one at the end.
     assert [len(ids) for ids in applied] == [2, 2, 1]
     assert set().union(*applied) == {a.pk for a in articles}
+
+
+def test_command_passes_its_processes_to_extraction(search_index, capsys, monkeypatch):
+    from articles.management.commands import extract_entities as command
+
+    asked = []
+    real = command.extract_articles
+
+    def extract_articles(articles, **options):
+        asked.append(options.get("processes"))
+        return real(articles, **options)
+
+    monkeypatch.setattr(command, "extract_articles", extract_articles)
+    article = builders.article(body=BODY)
+    call_command("extract_entities", "--processes", "1", "--no-progress")
+    assert asked == [1] and names(article)

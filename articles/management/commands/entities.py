@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
 from articles.entities import language_of, read_pieces
-from articles.entities.parallel import in_parallel
+from articles.entities.parallel import add_processes_argument, in_parallel
 from articles.entities.tagging import ArchiveExtractor
 
 # Pieces of the input that go through the model together: small enough that memory stays
@@ -34,6 +34,7 @@ class Command(BaseCommand):
             help="ISO 639-1 code of the text (en, fa, ar, ku …); detected piece by piece "
             "when not given.",
         )
+        add_processes_argument(parser)
 
     def handle(self, *args, **options):
         stream = options.get("stdin") or sys.stdin
@@ -46,7 +47,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{'start':>7} {'end':>7}  {'kind':<12}  text")
         jobs = self._jobs(stream, options["language"])
         for batch, found in in_parallel(
-            jobs, lambda texts, language: list(extractor.extract_many(texts, language))
+            jobs,
+            lambda texts, language: list(extractor.extract_many(texts, language)),
+            options["processes"],
         ):
             self._write(batch, found, options["json"])
 

@@ -4,6 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from articles.entities.parallel import add_processes_argument
 from articles.entities.resolution import resolve_across_archive
 from articles.entities.tagging import extract_articles
 from articles.models import Article
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             help="Only articles whose entities were never looked for.",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        add_processes_argument(parser)
         parser.add_argument(
             "--resolve-only",
             action="store_true",
@@ -44,6 +46,7 @@ class Command(BaseCommand):
         not_yet,
         no_progress,
         resolve_only,
+        processes,
         **options,
     ):
         if resolve_only:
@@ -80,5 +83,6 @@ class Command(BaseCommand):
             done = extract_articles(
                 articles.prefetch_related("mentions").iterator(chunk_size=500),
                 on_each=lambda _: bar.update(1),
+                processes=processes,
             )
         self.stdout.write(f"Entities found in {done} of {total} articles.")
