@@ -15,9 +15,11 @@ unless asked for ``counts=False``, which keeps a bare ``.count()`` or ``.exists(
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -38,6 +40,36 @@ from articles.models import (
 def articles() -> ArticleQuerySet:
     """Published articles, nothing else."""
     return Article.objects.published()
+
+
+def on_this_day(
+    month: int, day: int, before_year: int, first_year: int | None = None
+) -> ArticleQuerySet:
+    """Public articles dated ``day`` ``month`` of a year before ``before_year``: "on this
+    day" in earlier years. The dates are listed (one per year since the archive's first),
+    so the (status, published_on) index answers each as a point, not a scan of every
+    article's month and day. On 28 February of a year without a 29th, the 29ths of
+    earlier leap years come too, so that they are ever shown. ``first_year``: the year of
+    the archive's first dated article, where the caller knows it (else one query asks)."""
+    if first_year is None:
+        first = (
+            articles()
+            .exclude(published_on=None)
+            .order_by("published_on")
+            .values_list("published_on", flat=True)
+            .first()
+        )
+        if first is None:
+            return articles().none()
+        first_year = first.year
+    dates = []
+    for year in range(first_year, before_year):
+        with contextlib.suppress(ValueError):  # 29 February of a common year
+            dates.append(date(year, month, day))
+        if (month, day) == (2, 28) and not calendar.isleap(before_year):
+            with contextlib.suppress(ValueError):
+                dates.append(date(year, 2, 29))
+    return articles().filter(published_on__in=dates)
 
 
 def articles_by(author: Author) -> ArticleQuerySet:

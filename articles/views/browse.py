@@ -1,4 +1,5 @@
-"""Browsing the archive: the home page, by date, by author, by publication and section."""
+"""Browsing the archive: the home page, by date, on this day in earlier years, by author, by
+publication and section."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ from collections import Counter
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from articles import public
 from articles.charts import bar_chart
 from articles.views.listing import initial, initials, paginate
 
+ON_THIS_DAY_ON_HOME = 4
+
 
 def home(request):
     published = public.articles()
     latest = published.for_listing().newest_first()[:12]
+    today = timezone.localdate()
 
     def totals():
         counts = {
@@ -30,10 +35,52 @@ def home(request):
 
     # Each a walk over every article, byline or mention: kept until the archive changes.
     counts, years = public.remembered("home-totals", totals)
+    dated = [year for year, _ in years if year is not None]
+    earlier = (
+        _earlier_years_first(public.on_this_day(today.month, today.day, today.year, dated[0]))
+        if dated
+        else []
+    )
     return render(
         request,
         "articles/home.html",
-        {"latest": latest, "counts": counts, "years": years},
+        {
+            "latest": latest,
+            "counts": counts,
+            "years": years,
+            "on_this_day": earlier[:ON_THIS_DAY_ON_HOME],
+            "today": today,
+        },
+    )
+
+
+def _earlier_years_first(articles):
+    """Newest year first; within a year, as the day's archive lists them."""
+    return articles.for_listing().order_by("-published_on", "-id")
+
+
+def on_this_day(request, month: int | None = None, day: int | None = None):
+    """Articles published on this day (today, or ``month``/``day``) in earlier years, by
+    year, newest first; links to the days before and after."""
+    today = timezone.localdate()
+    if month is None or day is None:
+        month, day = today.month, today.day
+    try:
+        shown = dt.date(2000, month, day)  # a leap year: 29 February is a day too
+    except ValueError as exc:
+        raise Http404("No such day.") from exc
+    articles = public.on_this_day(month, day, today.year)
+    page = paginate(request, _earlier_years_first(articles))
+    return render(
+        request,
+        "articles/on_this_day.html",
+        {
+            "page": page,
+            "day": shown,
+            "is_today": (month, day) == (today.month, today.day),
+            "previous": shown - dt.timedelta(days=1),
+            "next": shown + dt.timedelta(days=1),
+        },
     )
 
 

@@ -17,6 +17,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
@@ -108,6 +109,23 @@ class LatestFeed(ArticleFeed):
 
     def items(self):
         return latest_articles()
+
+
+class OnThisDayFeed(ArticleFeed):
+    """Today's date in earlier years: a feed that changes every day."""
+
+    subtitle = "Articles published on this day in earlier years."
+
+    def title(self) -> str:
+        return f"NewsArchive: on this day, {timezone.localdate():%-d %B}"
+
+    def link(self) -> str:
+        return reverse("articles:on-this-day")
+
+    def items(self):
+        today = timezone.localdate()
+        articles = public.on_this_day(today.month, today.day, today.year)
+        return articles.for_listing().order_by("-published_on", "-id")[:FEED_ITEMS]
 
 
 @dataclass
@@ -231,6 +249,7 @@ class EntityFeed(ArticleFeed):
 
 latest_feed = LatestFeed()
 search_feed = SearchFeed()
+on_this_day_feed = OnThisDayFeed()
 author_feed = AuthorFeed()
 entity_feed = EntityFeed()
 
