@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles import public
 from articles.charts import bar_chart
-from articles.views.listing import initial, initials, paginate
+from articles.views.listing import earlier_years_first, initial, initials, paginate
 
 ON_THIS_DAY_ON_HOME = 4
 
@@ -37,7 +37,7 @@ def home(request):
     counts, years = public.remembered("home-totals", totals)
     dated = [year for year, _ in years if year is not None]
     earlier = (
-        _earlier_years_first(public.on_this_day(today.month, today.day, today.year, dated[0]))
+        earlier_years_first(public.on_this_day(today.month, today.day, today.year, dated[0]))
         if dated
         else []
     )
@@ -54,11 +54,6 @@ def home(request):
     )
 
 
-def _earlier_years_first(articles):
-    """Newest year first; within a year, as the day's archive lists them."""
-    return articles.for_listing().order_by("-published_on", "-id")
-
-
 def on_this_day(request, month: int | None = None, day: int | None = None):
     """Articles published on this day (today, or ``month``/``day``) in earlier years, by
     year, newest first; links to the days before and after."""
@@ -70,7 +65,7 @@ def on_this_day(request, month: int | None = None, day: int | None = None):
     except ValueError as exc:
         raise Http404("No such day.") from exc
     articles = public.on_this_day(month, day, today.year)
-    page = paginate(request, _earlier_years_first(articles))
+    page = paginate(request, earlier_years_first(articles))
     return render(
         request,
         "articles/on_this_day.html",

@@ -34,6 +34,7 @@ from articles.search.service import (
     SearchUnavailable,
     run_search,
 )
+from articles.views.listing import earlier_years_first
 
 FEED_ITEMS = 20
 SUMMARY_WORDS = 60
@@ -125,7 +126,7 @@ class OnThisDayFeed(ArticleFeed):
     def items(self):
         today = timezone.localdate()
         articles = public.on_this_day(today.month, today.day, today.year)
-        return articles.for_listing().order_by("-published_on", "-id")[:FEED_ITEMS]
+        return earlier_years_first(articles)[:FEED_ITEMS]
 
 
 @dataclass

@@ -1,7 +1,7 @@
-"""What every list page shares: pagination and the A–Z initials."""
+"""What every list page shares: pagination, the A–Z initials, the order of "on this day"."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models.functions import Substr, Upper
+from django.db.models.functions import ExtractYear, Substr, Upper
 
 PER_PAGE = 20
 
@@ -33,3 +33,13 @@ def initials(queryset) -> list[str]:
         .distinct()
     )
     return sorted(set(rows))
+
+
+def earlier_years_first(articles):
+    """Newest year first; within a year, as the day's archive lists them. Ordered by the
+    year, not the date: by the date, PostgreSQL may walk the whole (status, published_on)
+    index backwards for the first 20 rather than fetch the day's few (200 ms at 108k for
+    28 February, where a bitmap of the listed dates takes 4)."""
+    return articles.for_listing().order_by(
+        ExtractYear("published_on").desc(), "-published_on", "-id"
+    )
