@@ -149,6 +149,9 @@ def visits(archive) -> dict[str, list[str]]:
         "articles:archive-year": [r("articles:archive-year", y) for y in (2017, 2019)],
         "articles:archive-month": [r("articles:archive-month", d.year, d.month)],
         "articles:archive-day": [r("articles:archive-day", d.year, d.month, d.day)],
+        # The hidden articles' day in earlier years (today's page is this one on that day).
+        "articles:on-this-day": [r("articles:on-this-day")],
+        "articles:on-this-day-date": [r("articles:on-this-day-date", d.month, d.day)],
         "articles:authors": [r("articles:authors"), r("articles:authors", query="page=2")],
         "articles:author": [r("articles:author", s) for s in hidden_authors],
         "articles:publications": [r("articles:publications")],
@@ -182,6 +185,7 @@ def visits(archive) -> dict[str, list[str]]:
         ],
         "articles:opensearch": [r("articles:opensearch")],
         "articles:feed-latest": [r("articles:feed-latest")],
+        "articles:feed-on-this-day": [r("articles:feed-on-this-day")],
         "articles:feed-search": [r("articles:feed-search", query=q) for q in searches],
         "articles:feed-author": [r("articles:feed-author", s) for s in hidden_authors],
         "articles:feed-entity": [r("articles:feed-entity", s) for s in hidden_entities],
