@@ -93,9 +93,12 @@ VECTORS = {
 }
 DOCUMENT_FIELDS = [name for name, (column, _) in VECTORS.items() if column == "document"]
 LABEL_FIELDS = [name for name, (column, _) in VECTORS.items() if column == "labels"]
+# The title's terms alone (migration 0014: ``ts_filter(document, '{a}')``, kept by
+# PostgreSQL): ``title:`` matches from its index with no weight to check row by row.
+TITLE = ("title", "")
 # What a reader's ``field:`` searches (``syntax.FIELDS`` values) → (column, weight).
 NAMED_FIELDS = {
-    "title": ("document", "A"),
+    "title": TITLE,
     "entities": ("document", "B"),
     "authors": ("document", "C"),
     "body": ("document", "D"),
@@ -292,12 +295,13 @@ def to_sql(expr) -> tuple[str, list]:
 
 
 def rank_terms(expr) -> list[str]:
-    """The terms to rank by: those of every positive match on ``document``."""
+    """The terms to rank by: those of every positive match on ``document`` or ``title``
+    (ranked by ``document`` all the same)."""
     found = []
 
     def walk(e):
         if isinstance(e, _Match):
-            if e.column == "document" and e.positive:
+            if e.column in {"document", TITLE[0]} and e.positive:
                 found.extend(e.terms)
         elif isinstance(e, _Bool):
             for part in e.parts:
@@ -403,6 +407,12 @@ def _expand_prefixes(cursor, prefixes: list[str]) -> list[str]:
 
 _ready: set[tuple] = set()  # databases whose table this process has checked
 _ready_lock = threading.Lock()
+_table_columns: dict[tuple, frozenset[str]] = {}  # and the columns of their TABLE
+# TABLE's own columns: any other is a facet's (named as the facet field, migration 0014).
+_ROW_COLUMNS = frozenset(
+    {"id", "django_ct", "django_id", "published_on", "facets", "document", "labels", "length"}
+    | {"title_length", TITLE[0]}
+)
 
 
 class PostgresSearchBackend(BaseSearchBackend):
@@ -411,6 +421,9 @@ class PostgresSearchBackend(BaseSearchBackend):
         self.database = connection_options.get("DATABASE") or None
         self.setup_complete = False
         self.facet_fields: dict[str, bool] = {}  # *_exact name → multi-valued
+        # Those with a column of their own (migration 0014): filtered and counted there,
+        # any other from the ``facets`` JSONB (the ``revision``, a facet of another index).
+        self.facet_columns: dict[str, bool] = {}
         self.vector_fields: dict[str, tuple[str, str]] = {}
 
     # --- which database -------------------------------------------------------
@@ -453,28 +466,37 @@ class PostgresSearchBackend(BaseSearchBackend):
         key = (settings_dict.get("HOST"), settings_dict.get("PORT"), settings_dict["NAME"])
         with _ready_lock:
             if key not in _ready:
-                self._check_tables(alias)
+                _table_columns[key] = self._check_tables(alias)
                 _ready.add(key)
+        columns = _table_columns[key] - _ROW_COLUMNS
+        self.facet_columns = {
+            name: multi for name, multi in self.facet_fields.items() if name in columns
+        }
         self.setup_complete = True
 
     @staticmethod
-    def _check_tables(alias: str) -> None:
-        """Raise ``IndexMissing`` unless the tables and the text-search configuration that
-        migration 0009_search_document makes are there: this backend never makes them."""
+    def _check_tables(alias: str) -> frozenset[str]:
+        """TABLE's columns; ``IndexMissing`` unless the tables, the text-search configuration
+        and the title column that migrations 0009_search_document and 0014 make are there:
+        this backend never makes them."""
         with db_connections[alias].cursor() as cursor:
             cursor.execute(
                 "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL"
                 " AND to_regclass(%s) IS NOT NULL"
-                " AND EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = %s)",
-                [TABLE, WORDS, TERMS, CONFIG],
+                " AND EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = %s),"
+                " ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s)"
+                " AND attnum > 0 AND NOT attisdropped)",
+                [TABLE, WORDS, TERMS, CONFIG, TABLE],
             )
-            if not cursor.fetchone()[0]:
+            found, columns = cursor.fetchone()
+            if not found or TITLE[0] not in columns:
                 raise IndexMissing(
-                    f"The PostgreSQL search tables ({TABLE}, {WORDS}, {TERMS}) or the "
-                    f"{CONFIG!r} text search configuration are missing from database "
-                    f"{alias!r}: run `python manage.py migrate`, then `python manage.py "
+                    f"The PostgreSQL search tables ({TABLE}, {WORDS}, {TERMS}), their "
+                    f"columns or the {CONFIG!r} text search configuration are missing from "
+                    f"database {alias!r}: run `python manage.py migrate`, then `python manage.py "
                     "reindex`."
                 )
+        return frozenset(columns)
 
     def create_index(self) -> None:
         self.setup()
@@ -809,14 +831,36 @@ class PostgresSearchBackend(BaseSearchBackend):
             facet = parse_facet_filter(force_str(narrow))
             if facet is None:
                 raise ValueError(f"Unsupported narrow query for PostgreSQL: {narrow!r}")
-            name, value = facet
-            multi = self.facet_fields.get(name, False)
-            clauses.append("facets @> %s::jsonb")
-            params.append(json.dumps({name: [value] if multi else value}, ensure_ascii=False))
+            sql, values = self._facet_holds(*facet)
+            clauses.append(sql)
+            params += values
         if models:
             clauses.append("django_ct = ANY(%s)")
             params.append(sorted(get_model_ct(model) for model in models))
         return " AND ".join(clauses) or "TRUE", params, list(dict.fromkeys(rank))
+
+    def _facet_holds(self, name: str, value: str, *others: str) -> tuple[str, list]:
+        """(SQL, params): the facet ``name`` holds ``value`` (or any of ``others``). On a
+        facet's own column an exact index answers it (``=``, or ``@>`` / ``&&`` on an array's
+        GIN); JSONB containment, for a facet without one, has GIN recheck every candidate
+        row, and every condition beside it with the row (words: its whole vector)."""
+        values = [force_str(v) for v in (value, *others)]
+        multi = self.facet_fields.get(name, False)
+        if name in self.facet_columns:
+            if multi:
+                return f"{name} {'&&' if others else '@>'} %s::text[]", [values]
+            return (f"{name} = ANY(%s)", [values]) if others else (f"{name} = %s", values)
+        if multi and others:
+            return "(facets -> %s) ?| %s", [name, values]
+        if others:
+            return "(facets ->> %s) = ANY(%s)", [name, values]
+        return "facets @> %s::jsonb", [
+            json.dumps({name: [value] if multi else value}, ensure_ascii=False)
+        ]
+
+    def _facet_value(self, name: str) -> tuple[str, list]:
+        """(SQL, params): a single-valued facet's value in a row of TABLE (NULL: none)."""
+        return (name, []) if name in self.facet_columns else ("(facets ->> %s)", [name])
 
     def _order(self, sort_by) -> str:
         if not sort_by:
@@ -1026,22 +1070,32 @@ class PostgresSearchBackend(BaseSearchBackend):
         False, the number is ``COUNT_LIMIT`` (a lower bound) and the facets count those
         rows only."""
         selects = ["SELECT NULL::text, NULL::text, count(*) FROM m"]
-        select_params = []
+        select_params, read = [], []
         for name in facets or ():
+            # A facet's column where it has one (a name from the catalogue, ``setup``): the
+            # matches read carry only the columns counted.
+            if name in self.facet_columns:
+                read.append(name)
+                values, value = f"unnest(m.{name})", f"m.{name}"
+            else:
+                read.append("facets")
+                values, value = "jsonb_array_elements_text(m.facets -> %s)", "m.facets ->> %s"
+            column_params = [] if name in self.facet_columns else [name]
             if self.facet_fields.get(name):
                 selects.append(
-                    "(SELECT %s, v, count(*) FROM m, jsonb_array_elements_text(m.facets -> %s) v "
+                    f"(SELECT %s, v, count(*) FROM m, {values} v "
                     "GROUP BY v ORDER BY count(*) DESC, v LIMIT %s)"
                 )
-                select_params += [name, name, MAX_FACET_VALUES]
+                select_params += [name, *column_params, MAX_FACET_VALUES]
             else:
                 selects.append(
-                    "(SELECT %s, m.facets ->> %s, count(*) FROM m WHERE m.facets ->> %s <> '' "
+                    f"(SELECT %s, {value}, count(*) FROM m WHERE {value} <> '' "
                     "GROUP BY 2 ORDER BY count(*) DESC, 2 LIMIT %s)"
                 )
-                select_params += [name, name, name, MAX_FACET_VALUES]
+                select_params += [name, *column_params, *column_params, MAX_FACET_VALUES]
+        columns = ", ".join(dict.fromkeys(read)) or "NULL"
         cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT facets FROM {TABLE} WHERE {where} LIMIT %s) "
+            f"WITH m AS MATERIALIZED (SELECT {columns} FROM {TABLE} WHERE {where} LIMIT %s) "
             + " UNION ALL ".join(selects),
             [*params, COUNT_LIMIT + 1, *select_params],
         )
@@ -1160,7 +1214,11 @@ def empty_copy(cursor, table: str, copy: str) -> list[str]:
     (made by migration 0009), without its other indexes, which are cheaper to build once the
     copy is full. Returns the statements that build them: ``table``'s own, as they are (for a
     copy renamed to ``table`` once ``table`` is dropped)."""
-    cursor.execute(f"CREATE TABLE {copy} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+    # With its generated columns' expressions (migration 0014): written by PostgreSQL.
+    cursor.execute(
+        f"CREATE TABLE {copy} "
+        f"(LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)"
+    )
     cursor.execute(
         "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype = 'p'",
@@ -1223,7 +1281,7 @@ class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
         name = self.backend.connections[self._using].get_unified_index().get_index_fieldname(field)
         rank_query = None
         if filter_type in {"content", "contains"} and (name == "content" or name in VECTORS):
-            target = VECTORS.get(name, ("document", ""))
+            target = TITLE if name == "title" else VECTORS.get(name, ("document", ""))
             expr = translate(syntax.parse(force_str(value)), target)
             if expr is None:
                 sql, values = "FALSE", []
@@ -1248,12 +1306,12 @@ class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
             key = name if name in self.backend.facet_fields else f"{name}_exact"
             if self.backend.facet_fields[key]:
                 if filter_type == "in":
-                    return "(facets -> %s) ?| %s", [key, [force_str(v) for v in value]]
+                    return self.backend._facet_holds(key, *value) if value else ("FALSE", [])
                 if filter_type in {"exact", "content", "contains"}:
-                    return "(facets -> %s) ? %s", [key, force_str(value)]
+                    return self.backend._facet_holds(key, value)
                 raise ValueError(f"Cannot filter {name} by {filter_type}.")
-            column, cast = "(facets ->> %s)", ""
-            return self._compare(column, [key], cast, filter_type, value, operators)
+            column, column_params = self.backend._facet_value(key)
+            return self._compare(column, column_params, "", filter_type, value, operators)
         else:
             raise ValueError(f"The PostgreSQL backend cannot filter on {name!r}.")
         return self._compare(column, [], cast, filter_type, value, operators)
@@ -1305,11 +1363,12 @@ def date_histogram(
             return {}
         where, params, _ = built
         if split_field:
+            value, value_params = self._facet_value(split_field)
             cursor.execute(
-                f"SELECT date_trunc(%s, published_on)::date, coalesce(facets ->> %s, ''), "
+                f"SELECT date_trunc(%s, published_on)::date, coalesce({value}, ''), "
                 f"count(*) FROM {TABLE} WHERE published_on IS NOT NULL AND {where} "
                 "GROUP BY 1, 2",
-                [unit, split_field, *params],
+                [unit, *value_params, *params],
             )
             return {(day, value): count for day, value, count in cursor.fetchall()}
         cursor.execute(
