@@ -14,7 +14,7 @@ of connections, and stops gunicorn. Needs Debian's wrk (`apt-get install wrk`).
 Per page and number of connections it prints requests/s, p50 / p90 / p95 / p99 latency
 (wrk's own histogram, read by a Lua ``done`` hook: its ``--latency`` report has no p95),
 errors (connect, read, write, timeouts, non-2xx) and the CPU milliseconds per request of
-the gunicorn workers and, on PostgreSQL, of the database's server processes. With as many
+the gunicorn workers and, on PostgreSQL, of the database server processes they connect. With as many
 connections as workers, each request has a worker to itself: the latency is the page's own
 time. With more, requests queue for a worker and wait for the others ahead of them.
 "article" goes round ``--articles`` different public articles spread over the archive (one
@@ -43,7 +43,6 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -215,8 +214,9 @@ class MemorySampler(threading.Thread):
         return self.peaks
 
 
-def database_pids(database_url: str | None) -> list[int]:
-    """The server processes connected to the archive's database (PostgreSQL only)."""
+def database_pids(database_url: str | None, since: float = 0) -> list[int]:
+    """The server processes connected to the archive's database (PostgreSQL only) since
+    ``since`` (a Unix time: gunicorn's start, so that another client's are left out)."""
     if not database_url or not database_url.startswith("postgres"):
         return []
     name = database_url.rsplit("/", 1)[1].split("?")[0]
@@ -225,13 +225,45 @@ def database_pids(database_url: str | None) -> list[int]:
             "psql",
             database_url.rsplit("/", 1)[0] + "/postgres",
             "-Atc",
-            f"select pid from pg_stat_activity where datname = '{name}'",
+            f"select pid from pg_stat_activity where datname = '{name}' "
+            f"and backend_start >= to_timestamp({since}) and pid <> pg_backend_pid()",
         ],
         capture_output=True,
         text=True,
         check=False,
     ).stdout
     return [int(p) for p in out.split()]
+
+
+class DatabaseCpu(threading.Thread):
+    """CPU seconds of the database's server processes while it runs: those connected at
+    the start from their reading then, those connecting later from nothing, each up to its
+    last reading (polled every second: a connection closed meanwhile loses its last
+    second at most)."""
+
+    def __init__(self, database_url: str | None, since: float):
+        super().__init__(daemon=True)
+        self.database_url = database_url
+        self.since = since
+        self.first = {pid: cpu_seconds([pid]) for pid in database_pids(database_url, since)}
+        self.last = dict(self.first)
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(1):
+            self.poll()
+
+    def poll(self) -> None:
+        for pid in {*self.last, *database_pids(self.database_url, self.since)}:
+            if Path(f"/proc/{pid}/stat").exists():
+                self.first.setdefault(pid, 0.0)
+                self.last[pid] = cpu_seconds([pid])
+
+    def stop(self) -> float:
+        self.poll()
+        self.stopping.set()
+        self.join()
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
 
 
 def pick_paths(env: dict[str, str], articles: int) -> dict[str, list[str]]:
@@ -267,7 +299,7 @@ print("year", f"/archive/{{year}}/")
     for line in out.splitlines():
         name, _, path = line.partition(" ")
         if name in ("article", "entity", "author", "year"):
-            found.setdefault(name, []).append(quote(path))
+            found.setdefault(name, []).append(path)  # reverse() has percent-encoded it
     return found
 
 
@@ -331,6 +363,7 @@ def main() -> None:
         "sitemap": ["/sitemap.xml"],
         **pick_paths(env, args.articles),
     }
+    started = time.time()
     server = subprocess.Popen(  # noqa: S603
         [
             python,
@@ -364,12 +397,12 @@ def main() -> None:
             warm(base, paths, args.workers, args.warm_seconds)
             for n in connections:
                 workers = children(server.pid)
-                database = database_pids(args.database_url)
-                cpu = cpu_seconds(workers), cpu_seconds(database)
+                database = DatabaseCpu(args.database_url, started)
+                database.start()
+                cpu = cpu_seconds(workers)
                 result = wrk(base, paths, n, args.seconds)
-                database += [p for p in database_pids(args.database_url) if p not in database]
-                result["cpu"] = cpu_seconds(workers) - cpu[0]
-                result["db_cpu"] = cpu_seconds(database) - cpu[1]
+                result["cpu"] = cpu_seconds(workers) - cpu
+                result["db_cpu"] = database.stop()
                 rows.append((name, len(paths), n, result))
     finally:
         peaks = memory.stop()
