@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import threading
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from articles.models import (
     Article,
@@ -184,11 +188,48 @@ def version() -> str:
     return f"{changed.isoformat() if changed else ''}:{last}"
 
 
+class _ThisRequest(threading.local):
+    """The archive's state as read once in the request this thread serves, if any."""
+
+    serving = False
+    state: tuple | None = None
+
+
+_this_request = _ThisRequest()
+
+
+@receiver(request_started)
+def _request_started(**kwargs) -> None:
+    _this_request.serving, _this_request.state = True, None
+
+
+@receiver(request_finished)
+def _request_finished(**kwargs) -> None:
+    _this_request.serving, _this_request.state = False, None
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+def _article_changed(**kwargs) -> None:
+    _this_request.state = None  # a request that saves reads the state again after it
+
+
 def _state() -> tuple:
     """``(the first article's id and creation, newest change, highest id)`` in one query,
     each one step down an index; ``(None, None, None)`` for an empty archive. The first
     article tells one archive from another (a test's, a restored backup) under the same
-    cache; the other two change whenever an article is added or saved."""
+    cache; the other two change whenever an article is added or saved. Read once per
+    request: the sitemap index asked it for each of its lists, the entity page for each of
+    its remembered parts (a round trip each, which on a loaded server waits for a core)."""
+    if _this_request.serving and _this_request.state is not None:
+        return _this_request.state
+    state = _read_state()
+    if _this_request.serving:
+        _this_request.state = state
+    return state
+
+
+def _read_state() -> tuple:
     found = (
         Article.objects.order_by("pk")
         .annotate(

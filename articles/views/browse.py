@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from articles import public
 from articles.charts import bar_chart
-from articles.views.listing import earlier_years_first, initial, initials, paginate
+from articles.views.listing import (
+    earlier_years_first,
+    first_in_earlier_years,
+    initial,
+    initials,
+    paginate,
+)
 
 ON_THIS_DAY_ON_HOME = 4
 
@@ -37,7 +43,10 @@ def home(request):
     counts, years = public.remembered("home-totals", totals)
     dated = [year for year, _ in years if year is not None]
     earlier = (
-        earlier_years_first(public.on_this_day(today.month, today.day, today.year, dated[0]))
+        first_in_earlier_years(
+            public.on_this_day(today.month, today.day, today.year, dated[0]),
+            ON_THIS_DAY_ON_HOME,
+        )
         if dated
         else []
     )
@@ -48,7 +57,7 @@ def home(request):
             "latest": latest,
             "counts": counts,
             "years": years,
-            "on_this_day": earlier[:ON_THIS_DAY_ON_HOME],
+            "on_this_day": earlier,
             "today": today,
         },
     )

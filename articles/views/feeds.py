@@ -34,7 +34,7 @@ from articles.search.service import (
     SearchUnavailable,
     run_search,
 )
-from articles.views.listing import earlier_years_first
+from articles.views.listing import first_in_earlier_years
 
 FEED_ITEMS = 20
 SUMMARY_WORDS = 60
@@ -126,7 +126,7 @@ class OnThisDayFeed(ArticleFeed):
     def items(self):
         today = timezone.localdate()
         articles = public.on_this_day(today.month, today.day, today.year)
-        return earlier_years_first(articles)[:FEED_ITEMS]
+        return first_in_earlier_years(articles, FEED_ITEMS)
 
 
 @dataclass

@@ -35,11 +35,22 @@ def initials(queryset) -> list[str]:
     return sorted(set(rows))
 
 
+# Newest year first; within a year, as the day's archive lists them. Ordered by the year,
+# not the date: by the date, PostgreSQL may walk the whole (status, published_on) index
+# backwards for the first 20 rather than fetch the day's few (200 ms at 108k for 28
+# February, where a bitmap of the listed dates takes 4).
+EARLIER_YEARS_FIRST = (ExtractYear("published_on").desc(), "-published_on", "-id")
+
+
 def earlier_years_first(articles):
-    """Newest year first; within a year, as the day's archive lists them. Ordered by the
-    year, not the date: by the date, PostgreSQL may walk the whole (status, published_on)
-    index backwards for the first 20 rather than fetch the day's few (200 ms at 108k for
-    28 February, where a bitmap of the listed dates takes 4)."""
-    return articles.for_listing().order_by(
-        ExtractYear("published_on").desc(), "-published_on", "-id"
-    )
+    """``articles`` (of one day in many years) in the order of "on this day"."""
+    return articles.for_listing().order_by(*EARLIER_YEARS_FIRST)
+
+
+def first_in_earlier_years(articles, n: int):
+    """The first ``n`` of ``earlier_years_first(articles)`` in one query: chosen from the
+    index (ids and dates only), then read whole. Sorting whole rows read every article of
+    the day in every year, joined to its publication and section, for the first few (17 ms
+    for 1,692 articles at a million, where the index-only choice takes 1.6)."""
+    chosen = articles.order_by(*EARLIER_YEARS_FIRST).values("pk")[:n]
+    return earlier_years_first(articles.filter(pk__in=chosen))
