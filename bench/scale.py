@@ -112,16 +112,16 @@ def copies(limit: int, start: int = 0):
 
 def read_ahead(start: int, size: int, spent: dict, ahead: bool = False):
     """Records ``start`` .. ``size``, read and cleaned in a second process while this one
-    stores (``articles.ingest.reading``, as ``manage.py import_articles`` reads); with
+    stores (``articles.ingest.reader_process``, as ``manage.py import_articles`` reads); with
     ``ahead``, each batch's search vectors made there too (``bulk.index_ahead``). ``spent``
     is given the reader's CPU seconds and peak memory at the end."""
     from django.db import connections
 
-    from articles.ingest import reading
+    from articles.ingest import reader_process
     from articles.ingest.bulk import index_ahead
 
     connections.close_all()  # the reader makes vectors: it must not share a connection
-    return reading.read_ahead(
+    return reader_process.read_ahead(
         copies(size, start), prepare=index_ahead if ahead else None, spent=spent
     )
 

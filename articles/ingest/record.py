@@ -103,7 +103,7 @@ def skip(logger: logging.Logger, source: str, reason: str, **log_options: Any) -
 
 def report_skip(source: str, reason: str) -> None:
     """Tell the import that is reading, if any, of an item passed over (``skip`` without
-    the log: for an item a reading process passed over and logged, see ``reading``)."""
+    the log: for an item a reading process passed over and logged, see ``reader_process``)."""
     listener = _skip_listener.get()
     if listener is not None:
         listener(source, reason)

@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from articles.ingest.corpora import READERS
 from articles.ingest.pipeline import import_records
-from articles.ingest.reading import read_ahead
+from articles.ingest.reader_process import read_ahead
 from articles.ingest.sources import (
     ImportSourceError,
     corpus_records,

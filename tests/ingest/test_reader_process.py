@@ -1,4 +1,4 @@
-"""An import's records read in a second process (``reading.read_ahead``, issue 18): the
+"""An import's records read in a second process (``reader_process.read_ahead``, issue 18): the
 same records in the same order, skipped items reported to the import, a reader's failure
 raised in the import, and no reader left behind."""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.ingest.reading import read_ahead
+from articles.ingest.reader_process import read_ahead
 from articles.ingest.record import ArticleRecord, reporting_skips, skip
 from articles.models import Article
 
@@ -91,8 +91,8 @@ def test_a_killed_import_leaves_no_reader_behind(tmp_path):
         f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
         "import django\n"
         "django.setup()\n"
-        "from tests.ingest.test_reading import records\n"
-        "from articles.ingest.reading import read_ahead\n"
+        "from tests.ingest.test_reader_process import records\n"
+        "from articles.ingest.reader_process import read_ahead\n"
         "stream = read_ahead(records(100_000))\n"
         "next(stream)\n"
         "print('reading', flush=True)\n"
