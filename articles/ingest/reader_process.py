@@ -1,10 +1,11 @@
 """An import's documents read in a second process (issue 18).
 
 Reading and cleaning a document costs about a quarter of what storing and indexing it
-costs; in one process the two take turns, so on a machine of two cores (one for the
-import, one for PostgreSQL) a second process reads the next records while the import
-stores these. A bounded queue between the two keeps memory flat: the reader is never more
-than ``READ_AHEAD`` batches ahead.
+costs; in one process the two take turns. Where a core is free, a second process reads the
+next records while the import stores these (``import_articles --read-ahead``; on two cores
+busy with PostgreSQL and other work it gained nothing, see docs/performance.md). A bounded
+queue between the two keeps memory flat: the reader is never more than ``READ_AHEAD``
+batches ahead.
 
 Items a reader passes over (``record.skip``) are logged by the reading process and reported
 to the import's ``reporting_skips`` listener here, as if read in this process. A failure of

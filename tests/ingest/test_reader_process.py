@@ -64,7 +64,9 @@ def test_stopping_early_leaves_no_reader_behind():
 
 
 @pytest.mark.django_db
-def test_the_command_reads_in_a_second_process_and_stores_the_same(tmp_path, search_index):
+def test_the_command_reads_in_a_second_process_on_request_and_stores_the_same(
+    tmp_path, search_index
+):
     folder = tmp_path / "documents"
     folder.mkdir()
     for n in range(30):
@@ -72,11 +74,11 @@ def test_the_command_reads_in_a_second_process_and_stores_the_same(tmp_path, sea
             f"Ferry notice {n}\n\nThe ferry changed its timetable for the {n}th time.\n"
         )
     (folder / "empty.txt").write_text("")  # passed over by the reader: a failure
-    for one_process in ([], ["--one-process"]):
+    for reading in ([], ["--read-ahead"]):
         Article.objects.all().delete()
         with pytest.raises(CommandError, match="1 document"):
             call_command(
-                "import_articles", str(folder), "--no-progress", "--skip-entities", *one_process
+                "import_articles", str(folder), "--no-progress", "--skip-entities", *reading
             )
         names = set(Article.objects.values_list("source_name", flat=True))
         assert names == {f"notice-{n}.txt" for n in range(30)}

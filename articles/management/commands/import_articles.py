@@ -71,10 +71,10 @@ class Command(BaseCommand):
             "`manage.py find_stories` does it afterwards.",
         )
         parser.add_argument(
-            "--one-process",
+            "--read-ahead",
             action="store_true",
-            help="Read the documents in this process too (by default a second process reads "
-            "them while this one stores and indexes: faster where there are two cores).",
+            help="Read the documents in a second process while this one stores and indexes "
+            "them (for a machine with a core to spare: on two busy cores it gained nothing).",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
@@ -97,7 +97,7 @@ class Command(BaseCommand):
         except ImportSourceError as exc:
             raise CommandError(str(exc)) from exc
 
-        if not options["one_process"]:
+        if options["read_ahead"]:
             records = read_ahead(records)
         # tqdm shows itself only on a terminal, unless switched off; no monitor thread beside
         # it, so that extraction may fork its workers (articles.entities.parallel).
