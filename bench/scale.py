@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import queue
 import random
 import re
 import resource
@@ -111,66 +110,20 @@ def copies(limit: int, start: int = 0):
         copy += 1
 
 
-READ_AHEAD = 8  # batches of records the reading process may be ahead of the storing one
-READ_BATCH = 500
-
-
-def _read(start: int, size: int, ready, ahead: bool) -> None:
-    """The reading process: records ``start`` .. ``size`` in lists of ``READ_BATCH`` (with
-    ``ahead``, each with its search rows' vectors made here: ``index_ahead``), then None;
-    its CPU seconds and peak memory (MiB) last."""
-    from articles.ingest.bulk import index_ahead
-
-    batch = []
-    for record in copies(size, start):
-        batch.append(record)
-        if len(batch) >= READ_BATCH:
-            if ahead:
-                index_ahead(batch)
-            ready.put(batch)
-            batch = []
-    if batch:
-        if ahead:
-            index_ahead(batch)
-        ready.put(batch)
-    ready.put(None)
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    ready.put((usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024))
-
-
 def read_ahead(start: int, size: int, spent: dict, ahead: bool = False):
     """Records ``start`` .. ``size``, read and cleaned in a second process while this one
-    stores (2 cores: one reads, one stores and indexes); a bounded queue keeps memory flat.
-    ``spent`` is given the reader's CPU seconds and peak memory at the end."""
-    import multiprocessing
-
+    stores (``articles.ingest.reader_process``, as ``manage.py import_articles`` reads); with
+    ``ahead``, each batch's search vectors made there too (``bulk.index_ahead``). ``spent``
+    is given the reader's CPU seconds and peak memory at the end."""
     from django.db import connections
 
-    connections.close_all()  # the child must not share this process's connections
-    context = multiprocessing.get_context("fork")
-    ready = context.Queue(maxsize=READ_AHEAD)
-    reader = context.Process(target=_read, args=(start, size, ready, ahead), daemon=True)
-    reader.start()
-    try:
-        while True:
-            try:
-                batch = ready.get(timeout=5)
-            except queue.Empty:
-                # A reader that died (an exception, no corpus) puts nothing more.
-                if not reader.is_alive():
-                    raise RuntimeError(
-                        f"the reading process stopped (exit code {reader.exitcode})"
-                    ) from None
-                continue
-            if batch is None:
-                break
-            yield from batch
-        spent["reader cpu"], spent["reader peak"] = ready.get()
-    finally:
-        reader.join(timeout=5)
-        if reader.is_alive():  # stopped early: it may be blocked on a full queue
-            reader.terminate()
-            reader.join()
+    from articles.ingest import reader_process
+    from articles.ingest.bulk import index_ahead
+
+    connections.close_all()  # the reader makes vectors: it must not share a connection
+    return reader_process.read_ahead(
+        copies(size, start), prepare=index_ahead if ahead else None, spent=spent
+    )
 
 
 def _postgres_cpu() -> float:

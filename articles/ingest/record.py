@@ -98,6 +98,12 @@ def skip(logger: logging.Logger, source: str, reason: str, **log_options: Any) -
     """
     # stacklevel: the log names the reader that skipped, not this function.
     logger.warning("%s: skipped, %s", source, reason, stacklevel=2, **log_options)
+    report_skip(source, reason)
+
+
+def report_skip(source: str, reason: str) -> None:
+    """Tell the import that is reading, if any, of an item passed over (``skip`` without
+    the log: for an item a reading process passed over and logged, see ``reader_process``)."""
     listener = _skip_listener.get()
     if listener is not None:
         listener(source, reason)

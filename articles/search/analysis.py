@@ -90,6 +90,12 @@ def normalise_persian_arabic_offsets(text: str) -> tuple[str, list[int]]:
 # kept for ``fold_word``. Hyphens and underscores split ('S-400' is 's' then '400').
 WORD_PATTERN = r"[^\W_]+(?:[.'’][^\W_]+)*"
 _WORD = re.compile(WORD_PATTERN)
+# ``WORD_PATTERN`` in lower-case ASCII text (where ``[^\W_]`` is a letter or a digit).
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+# The letters whose lower case differs in a whole text from in a word alone: 'İ' becomes
+# two characters ('i' and a combining dot, which is no word character), and 'Σ' becomes
+# 'ς' or 'σ' by what follows it.
+_LOWER_IN_CONTEXT = ("\u0130", "\u03a3")
 
 
 def fold_word(word: str) -> str:
@@ -107,16 +113,20 @@ def fold_word(word: str) -> str:
 def index_words(text: str) -> list[str]:
     """The words of ``text`` as every backend indexes them before stemming: folded
     (``normalise_persian_arabic``), lower case, ``fold_word``-ed."""
-    words = []
-    for word in _WORD.findall(normalise_persian_arabic(text)):
-        word = word.lower()  # after splitting, as ``term_spans`` does
-        # Most words hold no dot or apostrophe: a rebuild tokenises every article.
-        if "." in word or "'" in word or "’" in word:
-            word = fold_word(word)
-            if not word:
-                continue
-        words.append(word)
-    return words
+    # A rebuild tokenises every article: the text is lower-cased once, not word by word.
+    # Letter for letter that is the same (``_LOWER_IN_CONTEXT`` aside), and lower case keeps
+    # a letter or digit one (tests/search/test_analysis_speed.py walks every code point).
+    if text.isascii():  # nothing to fold, and words of ASCII letters and digits only
+        words = _ASCII_WORD.findall(text.lower())
+    else:
+        normalised = normalise_persian_arabic(text)
+        if any(letter in normalised for letter in _LOWER_IN_CONTEXT):
+            words = [word.lower() for word in _WORD.findall(normalised)]
+        else:
+            words = _WORD.findall(normalised.lower())
+    # Most words are letters and digits alone (no dot, no apostrophe): nothing to fold.
+    words = [word if word.isalnum() else fold_word(word) for word in words]
+    return [word for word in words if word] if "" in words else words
 
 
 # --- terms --------------------------------------------------------------------------------
@@ -209,11 +219,6 @@ def is_compound(left: str, right: str) -> bool:
     return False
 
 
-def _arabic_script(word: str) -> bool:
-    """Whether a word of ``word_spans`` is written in Arabic script (its first letter)."""
-    return "\u0600" <= word[0] <= "\u06ff"
-
-
 def compound_spans(
     text: str, could_start: Callable[[str], bool] | None = None
 ) -> Iterator[tuple[int, int, int, str]]:
@@ -232,13 +237,18 @@ def compound_spans(
     previous = None  # (start, end, word) of the word before, when in Arabic script
     for position, (start, end, word) in enumerate(word_spans(text)):
         yield position, start, end, word
-        if not _arabic_script(word):
+        if not "\u0600" <= word[0] <= "\u06ff":  # not in Arabic script (its first letter)
             previous = None
             continue
         if previous is not None and (could_start is None or could_start(previous[2])):
             p_start, p_end, p_word = previous
             gap = text[p_end:start]
-            if gap and not gap.strip(_APART) and (_JOINED & set(gap) or is_compound(p_word, word)):
+            if gap == " ":  # by far the most common gap: no joiner in it
+                one = len(p_word) > 1 and len(word) > 1 and is_compound(p_word, word)
+            else:
+                one = bool(gap) and not gap.strip(_APART)
+                one = one and bool(_JOINED & set(gap) or is_compound(p_word, word))
+            if one:
                 joined = p_word + word
                 # 'کتاب‌ها' is 'کتاب' already: the same term twice would count it twice
                 if stem(joined) not in (stem(p_word), stem(word)):
@@ -255,9 +265,11 @@ def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, word)`` for each word of ``text``: ``text[start:end]`` is the word as
     written (harakat and all), ``word`` as ``index_words`` gives it (folded, not stemmed)."""
     normalised, offsets = normalise_persian_arabic_offsets(text)
-    for match in _WORD.finditer(normalised):
-        word = match.group().lower()
-        if "." in word or "'" in word or "’" in word:
+    # Lower-cased once, as in ``index_words``: the same letters at the same places.
+    whole = not any(letter in normalised for letter in _LOWER_IN_CONTEXT)
+    for match in _WORD.finditer(normalised.lower() if whole else normalised):
+        word = match.group() if whole else match.group().lower()
+        if not word.isalnum():  # a dot or an apostrophe in it
             word = fold_word(word)
             if not word:
                 continue

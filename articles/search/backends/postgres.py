@@ -138,6 +138,10 @@ MAX_POSITION = 16383
 MAX_POSITIONS = 256
 
 
+# Positions as tsvector literals write them (all are at most MAX_POSITION, see ``_vector``).
+_POSITIONS = [str(position) for position in range(MAX_POSITION + 1)]
+
+
 def _vector(text) -> tuple[str, int, list[str], list[str]]:
     """(tsvector literal, number of words, its distinct words, its terms) of ``text``: the
     terms of ``articles.search.analysis`` with their positions, made here so that PostgreSQL indexes
@@ -146,26 +150,45 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
     # Words at positions 1, 2, ...; a compound written apart at its first part's position
     # (``compound_spans``); every term counts towards the length, as Whoosh counts them.
     text = force_str(text or "")
-    if _ARABIC_SCRIPT.search(text):
-        found = [(position, word) for position, _, _, word in compound_spans(text)]
-    else:  # no compounds to look for: the words alone, without their spans (a third faster)
-        found = list(enumerate(index_words(text)))
-    words = len(found)
     positions: dict[str, list[int]] = {}
-    for position, word in found:
-        at = positions.get(word)
-        if at is None:
-            positions[word] = [position + 1]
-        else:
-            at.append(position + 1)
+    if _ARABIC_SCRIPT.search(text):
+        words = 0  # the count of words and compounds, from the loop
+        for words, (position, _, _, word) in enumerate(compound_spans(text), 1):  # noqa: B007
+            at = positions.get(word)
+            if at is None:
+                positions[word] = [position + 1]
+            else:
+                at.append(position + 1)
+    else:  # no compounds to look for: the words alone, without their spans (a third faster)
+        found = index_words(text)
+        words = len(found)
+        for position, word in enumerate(found, 1):
+            at = positions.get(word)
+            if at is None:
+                positions[word] = [position]
+            else:
+                at.append(position)
     # Words sharing a term (plural and singular) merge here; their positions stay apart.
+    # A list of ``positions`` may become a term's and grow: only its keys are used after.
     merged: dict[str, list[int]] = {}
+    capped = words > MAX_POSITION
     for word, at in positions.items():
-        if words > MAX_POSITION:  # as PostgreSQL does: a first position past it is the last
+        if capped:  # as PostgreSQL does: a first position past it is the last
             at = [min(at[0], MAX_POSITION), *(p for p in at[1:] if p <= MAX_POSITION)]
-        merged.setdefault(stem(word), []).extend(at[:MAX_POSITIONS])
+        term = stem(word)
+        have = merged.get(term)
+        if have is None:
+            merged[term] = at
+        else:
+            have.extend(at[:MAX_POSITIONS])
+    named = _POSITIONS
     literal = " ".join(
-        f"'{term}':{','.join(map(str, at[:MAX_POSITIONS]))}" for term, at in merged.items()
+        [
+            f"'{term}':{named[at[0]]}"
+            if len(at) == 1
+            else f"'{term}':{','.join([named[p] for p in at[:MAX_POSITIONS]])}"
+            for term, at in merged.items()
+        ]
     )
     return literal, words, list(positions), list(merged)
 
