@@ -132,14 +132,16 @@ def indexed_revisions(ids: Iterable[int]) -> dict[int, str]:
     for chunk in _batches(sorted(set(ids))):
         # Read back as facet counts: every backend returns a document's facet values, and
         # a revision names its article. A chunk (BATCH_SIZE) holds fewer values than a
-        # backend lists per facet (PostgreSQL: 1000). One document is fetched, none used.
+        # backend lists per facet (PostgreSQL: 1000). No page of documents is wanted: a
+        # page of one made PostgreSQL walk its newest-first index until it met one of the
+        # chunk's ids, 1.5 s a chunk at a million articles (Whoosh reads a page of one).
         sqs = (
             SearchQuerySet()
             .models(Article)
             .filter(django_id__in=[str(pk) for pk in chunk])
             .facet("revision")
         )
-        sqs.query.set_limits(0, 1)
+        sqs.query.set_limits(0, 0)
         for value, _count in sqs.facet_counts().get("fields", {}).get("revision", []):
             pk, _, _ = value.partition("@")
             found[int(pk)] = value
