@@ -171,6 +171,9 @@ class SearchOutcome:
     # first 10,000 a broad search reads); None: among them all. A broad search for one word
     # has an exact total and facets counted among 10,000 (``_counted``).
     facets_among: int | None = None
+    # Whether the number of matching articles (``total``, or ``articles_total`` with one
+    # result per story) is exact rather than "more than" it.
+    matches_exact: bool = True
     suggestion: str | None = None  # "did you mean", offered only when little was found
     # With one result per story: how many articles matched, and whether there were more
     # than the stories were gathered from (``COLLAPSE_LIMIT``).
@@ -325,7 +328,7 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
             suggestion = connections["default"].get_backend().suggest(params.q)
         except Exception:
             log.exception("No suggestion for %r", params.q)
-    total_exact, facets_among = _counted(sqs)
+    matches_exact, facets_among = _counted(sqs)
     return SearchOutcome(
         params=params,
         hits=hits,
@@ -333,8 +336,9 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
         page=page,
         facets=facets,
         # One result per story counts stories among the best COLLAPSE_LIMIT, exactly.
-        total_exact=params.one_per_story or total_exact,
+        total_exact=params.one_per_story or matches_exact,
         facets_among=facets_among,
+        matches_exact=matches_exact,
         suggestion=suggestion,
         articles_total=articles_total,
         grouped_within=grouped_within,

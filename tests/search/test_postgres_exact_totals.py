@@ -135,3 +135,12 @@ def test_the_api_gives_the_exact_count(budgets, client):
     page = client.get("/api/search/", {"q": "budget", "from": "2019"}).json()
     assert page["count"] == LIMIT
     assert any("count is a lower bound" in warning for warning in page["warnings"])
+
+
+def test_one_result_per_story_counts_its_articles_as_exactly(budgets, client):
+    page = client.get("/search/", {"q": "budget", "story": "1"}).content.decode()
+    assert f"among {PUBLIC_BUDGETS} matching articles" in page
+    assert f"Counts among {LIMIT} of the {PUBLIC_BUDGETS} matching articles" in page
+    page = client.get("/search/", {"q": "budget", "story": "1", "from": "2019"}).content.decode()
+    assert f"among more than {LIMIT} matching articles" in page
+    assert f"Counts among {LIMIT} of the matching articles" in page
