@@ -104,8 +104,13 @@ def search(request: HttpRequest, query: Query[SearchQuery]):
     if not outcome.total_exact:
         warnings.append(
             f"More than {outcome.total:,} articles match: count is a lower bound, and the "
-            f"facets count {outcome.total:,} of the matches. Add words or filters for exact "
-            "figures."
+            f"facets count {outcome.facets_among or outcome.total:,} of the matches. Add "
+            "words or filters for exact figures."
+        )
+    elif outcome.facets_among:
+        warnings.append(
+            f"{outcome.total:,} articles match (count is exact); the facets count "
+            f"{outcome.facets_among:,} of them. Add words or filters for exact facet counts."
         )
     for name in facets:
         values = sorted(outcome.facets.get(name, []), key=lambda item: (-item[1], str(item[0])))

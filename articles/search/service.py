@@ -165,9 +165,15 @@ class SearchOutcome:
     total: int
     page: int
     facets: dict[str, list[tuple[str, int]]]
-    # False when ``total`` is a lower bound ("more than 10,000") and the facets were counted
-    # over a sample of that many matches rather than over them all (``_counted_exactly``).
+    # False when ``total`` is a lower bound ("more than 10,000": ``_counted``).
     total_exact: bool = True
+    # How many of the matches the facets were counted among when not among them all (the
+    # first 10,000 a broad search reads); None: among them all. A broad search for one word
+    # has an exact total and facets counted among 10,000 (``_counted``).
+    facets_among: int | None = None
+    # Whether the number of matching articles (``total``, or ``articles_total`` with one
+    # result per story) is exact rather than "more than" it.
+    matches_exact: bool = True
     suggestion: str | None = None  # "did you mean", offered only when little was found
     # With one result per story: how many articles matched, and whether there were more
     # than the stories were gathered from (``COLLAPSE_LIMIT``).
@@ -201,11 +207,14 @@ def _fetch(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
     return results, sqs.count(), sqs.facet_counts().get("fields", {})
 
 
-def _counted_exactly(sqs: ArchiveSearchQuerySet) -> bool:
-    """Whether the engine counted every match, or stopped at a bound (the PostgreSQL
-    backend past ``COUNT_LIMIT`` matches: the total is then "more than" it, and the
-    facets count a bounded sample of the matches)."""
-    return getattr(sqs.query, "hits_exact", True)
+def _counted(sqs: ArchiveSearchQuerySet) -> tuple[bool, int | None]:
+    """``(total exact, facets among)``: whether the engine's total is exact or a lower bound,
+    and how many of the matches the facets count when not all (None). The PostgreSQL
+    backend past ``COUNT_LIMIT`` matches reads no further: the facets count that many, and
+    the total is "more than" it, unless the search is for one word alone (its total then
+    comes from the term statistics). Whoosh counts everything."""
+    query = sqs.query
+    return getattr(query, "hits_exact", True), getattr(query, "facets_among", None)
 
 
 # One result per story (the stories themselves: ``articles.stories``).
@@ -319,6 +328,7 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
             suggestion = connections["default"].get_backend().suggest(params.q)
         except Exception:
             log.exception("No suggestion for %r", params.q)
+    matches_exact, facets_among = _counted(sqs)
     return SearchOutcome(
         params=params,
         hits=hits,
@@ -326,7 +336,9 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
         page=page,
         facets=facets,
         # One result per story counts stories among the best COLLAPSE_LIMIT, exactly.
-        total_exact=params.one_per_story or _counted_exactly(sqs),
+        total_exact=params.one_per_story or matches_exact,
+        facets_among=facets_among,
+        matches_exact=matches_exact,
         suggestion=suggestion,
         articles_total=articles_total,
         grouped_within=grouped_within,

@@ -94,6 +94,8 @@ def search(request):
         page=page,
         total=outcome.total,
         total_exact=outcome.total_exact,
+        facets_among=outcome.facets_among,
+        matches_exact=outcome.matches_exact,
         facets=_facet_groups(query, outcome.facets, selected),
         suggestion=outcome.suggestion,
         articles_total=outcome.articles_total,

@@ -112,8 +112,9 @@ NAMED_FIELDS = {
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 MAX_PREFIX_TERMS = 32  # terms a prefix ranks by (``_expand_prefixes``)
 MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
-# Matches a search counts one by one (issue 18). Past it the total is "more than" this, the
-# facets count these matches only, and a relevance-ordered page ranks ``CANDIDATES`` of them
+# Matches a search counts one by one (issue 18). Past it the total is "more than" this (a
+# search for one term alone: exact, from the term statistics), the facets count these
+# matches only, and a relevance-ordered page ranks ``CANDIDATES`` of them
 # (the first the index gives) rather than every match: at a million articles a common word
 # holds a hundred thousand, and reading each one's stored vector to rank it took seconds.
 # The search page shows no deeper than 500 pages of 20 (``service.MAX_PAGE``): ten thousand.
@@ -131,6 +132,8 @@ SUGGEST_MAX_DISTANCE = 2
 BATCH = 500
 
 _WORD = re.compile(WORD_PATTERN)
+# A tsquery of one whole term, no weight and no prefix (``_lexeme``): ``'oil'``.
+_ONE_TERM = re.compile(r"'([^'\\:\s]+)'")
 
 
 # tsvector limits: positions above this are stored as this; at most this many per lexeme.
@@ -931,6 +934,13 @@ class PostgresSearchBackend(BaseSearchBackend):
                 return empty
             where, params, rank = built
             hits, exact, facet_counts = self._counts(cursor, where, params, facets)
+            # Past COUNT_LIMIT the facets count that many of the matches; the total may still
+            # be exact (``_exact_total``).
+            facets_among = None if exact else hits
+            if not exact:
+                total = self._exact_total(cursor, where, params)
+                if total is not None:
+                    hits, exact = total, True
             rows = self._ranked(
                 cursor,
                 where,
@@ -940,7 +950,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 start_offset,
                 end_offset,
                 kwargs,
-                bounded=not exact,
+                bounded=facets_among is not None,
             )
         results = []
         cls = result_class or SearchResult
@@ -951,6 +961,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             "results": results,
             "hits": hits,
             "hits_exact": exact,
+            "facets_among": facets_among,
             "facets": {"fields": facet_counts} if facets else {},
             "spelling_suggestion": None,
         }
@@ -1127,6 +1138,33 @@ class PostgresSearchBackend(BaseSearchBackend):
             return COUNT_LIMIT, False, counts
         return hits, True, counts
 
+    def _exact_total(self, cursor, where, params) -> int | None:
+        """The number of matches of a search for one term and nothing else (no field, no
+        filter, no date range), from the term statistics; None for any other search.
+
+        ``search_term`` counts the documents holding a term in their full text, and the
+        full text holds the title, author and entity names too (``ArticleIndex.text``): the
+        documents whose ``document`` holds the term at any weight, the rows this search
+        matches. Every write keeps it in step with the table (``update``, ``remove``,
+        ``clear``, ``rebuild``), and the table holds public articles only. Read from the
+        condition the search counted, so words ``ranking.narrow`` left out of the matching
+        are left out here too."""
+        if where == "document @@ %s::tsquery":
+            (query,) = params
+        elif where == "document @@ %s::tsquery AND django_ct = ANY(%s)":
+            query, types = params
+            # The statistics count every document of the table: all its models asked for.
+            if not {get_model_ct(model) for model in self._models()} <= set(types):
+                return None
+        else:
+            return None
+        term = _ONE_TERM.fullmatch(query)
+        if term is None:
+            return None
+        documents = _frequency(cursor, [term[1]]).get(term[1], 0)
+        # Fewer than were just counted: the statistics are behind; the bound stands.
+        return documents if documents > COUNT_LIMIT else None
+
     def suggest(self, text: str) -> str | None:
         """The query with its unknown words replaced by the closest words of the archive's
         own vocabulary (pg_trgm, then at most two edits), or None.
@@ -1256,10 +1294,12 @@ def empty_copy(cursor, table: str, copy: str) -> list[str]:
 
 class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
     """Haystack's filters (``sqs.filter(published_on__gte=...)``, ``auto_query``) as one
-    parameterised SQL condition (``Condition``). ``hits_exact``: whether the last run counted
-    every match (``COUNT_LIMIT``)."""
+    parameterised SQL condition (``Condition``). ``hits_exact``: whether the last run's total
+    is exact rather than a lower bound; ``facets_among``: how many of its matches the facets
+    were counted among, None for all of them (``COUNT_LIMIT``)."""
 
     hits_exact = True
+    facets_among: int | None = None
 
     def run(self, spelling_query=None, **kwargs):
         # haystack's own run(), keeping the answer's ``hits_exact`` beside the count.
@@ -1269,6 +1309,7 @@ class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
         self._results = results.get("results", [])
         self._hit_count = results.get("hits", 0)
         self.hits_exact = results.get("hits_exact", True)
+        self.facets_among = results.get("facets_among")
         self._facet_counts = self.post_process_facets(results)
         self._spelling_suggestion = results.get("spelling_suggestion", None)
 
