@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles import public
 from articles.charts import bar_chart
 from articles.views.listing import (
-    earlier_years_first,
+    EarlierYearsFirst,
     first_in_earlier_years,
     initial,
     initials,
@@ -74,7 +74,7 @@ def on_this_day(request, month: int | None = None, day: int | None = None):
     except ValueError as exc:
         raise Http404("No such day.") from exc
     articles = public.on_this_day(month, day, today.year)
-    page = paginate(request, earlier_years_first(articles))
+    page = paginate(request, EarlierYearsFirst(articles))
     return render(
         request,
         "articles/on_this_day.html",

@@ -47,10 +47,29 @@ def earlier_years_first(articles):
     return articles.for_listing().order_by(*EARLIER_YEARS_FIRST)
 
 
+class EarlierYearsFirst:
+    """``earlier_years_first(articles)`` for a paginator or a slice: each slice's articles
+    chosen from the index (ids and dates only), then read whole, in one query. Sorting
+    whole rows read every article of the day in every year, joined to its publication and
+    section, for a page of them (17 ms for 1,692 articles at a million, where the
+    index-only choice takes 1.6)."""
+
+    def __init__(self, articles):
+        self.articles = articles
+
+    def count(self) -> int:
+        return self.articles.order_by().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice):
+        if not isinstance(index, slice):
+            raise TypeError("Take a slice of the list: a page of it.")
+        chosen = self.articles.order_by(*EARLIER_YEARS_FIRST).values("pk")[index]
+        return earlier_years_first(self.articles.filter(pk__in=chosen))
+
+
 def first_in_earlier_years(articles, n: int):
-    """The first ``n`` of ``earlier_years_first(articles)`` in one query: chosen from the
-    index (ids and dates only), then read whole. Sorting whole rows read every article of
-    the day in every year, joined to its publication and section, for the first few (17 ms
-    for 1,692 articles at a million, where the index-only choice takes 1.6)."""
-    chosen = articles.order_by(*EARLIER_YEARS_FIRST).values("pk")[:n]
-    return earlier_years_first(articles.filter(pk__in=chosen))
+    """The first ``n`` of ``earlier_years_first(articles)`` in one query."""
+    return EarlierYearsFirst(articles)[:n]

@@ -117,3 +117,20 @@ def test_the_page_asks_a_handful_of_queries_however_long_the_archive(client, day
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("articles:on-this-day"))
     assert len(queries) <= 6, [q["sql"] for q in queries]
+
+
+def test_the_pages_follow_one_order_from_the_newest_year_to_the_oldest(client):
+    """Each page is chosen by the index, then read whole: page two goes on where page one
+    stopped, the same year's articles newest first, the latest published first on a tie."""
+    made = []
+    for n in range(26):
+        day = years_ago(4 * (1 + n // 3))
+        made.append(builders.article(title=f"Article {n}", published_on=day))
+    builders.article(title="Not public", published_on=years_ago(4), status=Article.Status.DRAFT)
+    pages = [
+        titles(client.get(reverse("articles:on-this-day"), {"page": number})) for number in (1, 2)
+    ]
+    expected = [a.title for a in sorted(made, key=lambda a: (-a.published_on.year, -a.pk))]
+    assert pages[0] == expected[:20] and pages[1] == expected[20:]
+    html = client.get(reverse("articles:on-this-day"), {"page": 2}).content.decode()
+    assert "26 articles" in html
