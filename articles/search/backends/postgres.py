@@ -130,7 +130,8 @@ RANK_IN_PLACE_TERMS = 1
 # A row's stored vector, read (detoasted, decompressed) once: deleting a lexeme no vector
 # holds (terms hold no space) hands back the vector as read, and every later use of it in
 # the row (a phrase's check, each term's score) costs no second read. Half the time of
-# ``ts_filter``, which builds a new vector (docs/performance.md, "One pass (session 8)").
+# ``ts_filter``, which builds a new vector (docs/performance.md, "Counting and ranking in
+# one pass (session 8)").
 READ_ONCE = "ts_delete(document, ' '::text)"
 MLT_TERMS = 12  # words "more like this" looks for
 MLT_MAX_SHARE = 0.05  # words in more of the documents than this tell nothing of a subject
@@ -1336,7 +1337,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         ``tf1``, ..., and BM25 over them and ``length``. A sub-select of those columns
         (``OFFSET 0``: not folded back into one computation per use) scores each row
         without ``score_sql``'s sub-plan per term, in three fifths of its time
-        (docs/performance.md, "One pass (session 8)")."""
+        (docs/performance.md, "Counting and ranking in one pass (session 8)")."""
         if not weighted:
             return "0 AS tf0", [], "0", []
         norm, terms = self._bm25(cursor, weighted)
@@ -1377,8 +1378,8 @@ class PostgresSearchBackend(BaseSearchBackend):
         their parameters). A facet with a column of its own (migration 0014) is counted
         from it, an array's rows without a value skipped before it is unnested: at a
         million articles, counting six facets among 10,001 matches took 23 rather than
-        31 ms of the server's CPU (docs/performance.md, "One pass (session 8)"); any other
-        from the JSONB the writer wrote."""
+        31 ms of the server's CPU (docs/performance.md, "Counting and ranking in one pass
+        (session 8)"); any other from the JSONB the writer wrote."""
         columns, selects, params = ["facets"], [], []
         for name in facets or ():
             multi, own = self.facet_fields.get(name), name in self.facet_columns
