@@ -114,7 +114,7 @@ def test_facet_filters_and_counts_on_the_columns_as_on_the_jsonb(archive, monkey
     columns = {(q, tuple(f)): outcome(q, f) for q in QUERIES for f in FILTERS}
     monkeypatch.setattr(archive, "facet_columns", {})  # every facet from the JSONB, as before
     jsonb = {(q, tuple(f)): outcome(q, f) for q in QUERIES for f in FILTERS}
-    assert archive._where("*", None, ['year_exact:"1987"'], None)[0] == "facets @> %s::jsonb"
+    assert archive._where("*", None, ['year_exact:"1987"'], None).sql == "facets @> %s::jsonb"
     assert columns == jsonb
     # Not all empty: the filters narrow and the facets count.
     assert columns[("oil", ("publication:Reuters",))][:2] == (
@@ -131,11 +131,11 @@ def test_facet_filters_and_counts_on_the_columns_as_on_the_jsonb(archive, monkey
 
 def test_the_filters_read_the_columns(archive):
     """The SQL names the columns and no longer the JSONB (the point: exact indexes)."""
-    where, params, _ = archive._where(
+    where = archive._where(
         "*", None, ['publication_exact:"Reuters"', 'authors_exact:"Nancy Thomas"'], None
     )
-    assert where == "publication_exact = %s AND authors_exact @> %s::text[]"
-    assert params == ["Reuters", ["Nancy Thomas"]]
+    assert where.sql == "publication_exact = %s AND authors_exact @> %s::text[]"
+    assert where.params == ["Reuters", ["Nancy Thomas"]]
 
 
 def test_haystack_filters_on_facets(archive):

@@ -110,6 +110,8 @@ NAMED_FIELDS = {
 }
 # ts_rank_cd's weights, {D, C, B, A}: a title match counts most, as in the Whoosh backend.
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+# BM25's term frequency (``score_sql``): 1 a time in the text (D), TITLE_WEIGHT in the title.
+_TF_WEIGHTS = f"{{1,0,0,{ranking.TITLE_WEIGHT}}}"
 MAX_PREFIX_TERMS = 32  # terms a prefix ranks by (``_expand_prefixes``)
 MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
 # Matches a search counts one by one (issue 18). Past it the total is "more than" this (a
@@ -125,6 +127,12 @@ CANDIDATES = 2_000  # (or as many as the page asked for reaches)
 # "Search at 1M (session 6, continued)"): one term ranks in 0.8 of the time in place, two
 # in 1.1 and three in 1.3 (half the candidates' vectors are out of line, read again per term).
 RANK_IN_PLACE_TERMS = 1
+# A row's stored vector, read (detoasted, decompressed) once: deleting a lexeme no vector
+# holds (terms hold no space) hands back the vector as read, and every later use of it in
+# the row (a phrase's check, each term's score) costs no second read. Half the time of
+# ``ts_filter``, which builds a new vector (docs/performance.md, "Counting and ranking in
+# one pass (session 8)").
+READ_ONCE = "ts_delete(document, ' '::text)"
 MLT_TERMS = 12  # words "more like this" looks for
 MLT_MAX_SHARE = 0.05  # words in more of the documents than this tell nothing of a subject
 MLT_CANDIDATES = 500  # documents holding them that it ranks
@@ -132,8 +140,6 @@ SUGGEST_MAX_DISTANCE = 2
 BATCH = 500
 
 _WORD = re.compile(WORD_PATTERN)
-# A tsquery of one whole term, no weight and no prefix (``_lexeme``): ``'oil'``.
-_ONE_TERM = re.compile(r"'([^'\\:\s]+)'")
 
 
 # tsvector limits: positions above this are stored as this; at most this many per lexeme.
@@ -226,11 +232,36 @@ def _near(first: str, second: str, slop: int) -> str:
 # --- the reader's query as SQL ------------------------------------------------
 class _Match:
     """``column @@ text::tsquery``: kept apart so that siblings on the same column merge into
-    one tsquery (one index scan). ``terms``: the whole terms it asks for (to rank by)."""
+    one tsquery (one index scan). ``terms``: the whole terms it asks for (to rank by).
 
-    def __init__(self, column: str, text: str, positive: bool = True, terms=()):
+    ``loose``: a tsquery every row matching ``text`` matches too, which the GIN index answers
+    alone: no word order, distance or weight (those make PostgreSQL read each candidate's
+    vector to check it). ``shape``: what the matches must hold, for a bound on their number
+    from the term statistics (``_bound``): ``("term", t)``, ``("all", [...])``,
+    ``("any", [...])``, or None (unknown: a prefix, a negation). ``term``: the one whole
+    term it asks for, with no weight, position or field, or None."""
+
+    def __init__(
+        self,
+        column: str,
+        text: str,
+        positive: bool = True,
+        terms=(),
+        loose: str | None = None,
+        shape: tuple | None = None,
+    ):
         self.column, self.text, self.positive = column, text, positive
         self.terms = list(terms)
+        self.loose = text if loose is None else loose
+        # The statistics count the terms of the full text, which holds no section or paper.
+        self.shape = None if column == "labels" else shape
+        self.term: str | None = None
+        if column == "document" and shape is not None and shape[0] == "term":
+            self.term = shape[1] if text == _lexeme(shape[1]) else None
+
+
+def _all_of(words: list[str]) -> tuple:
+    return ("term", words[0]) if len(words) == 1 else ("all", [("term", w) for w in words])
 
 
 class _Bool:
@@ -253,7 +284,7 @@ def translate(node, field: tuple[str, str] = ("document", "")):
         inner = translate(node.node, field)
         if inner is None:
             return None
-        if isinstance(inner, _Match):
+        if isinstance(inner, _Match):  # loosening under a negation would narrow: exact
             return _Match(inner.column, f"!({inner.text})", positive=False)
         return _NotExpr(inner)
     if isinstance(node, (syntax.And, syntax.Or, syntax.Best)):
@@ -269,20 +300,25 @@ def translate(node, field: tuple[str, str] = ("document", "")):
         if not words:
             return None
         *whole, last = words
-        lexemes = [_lexeme(stem(w), weight) for w in whole]
+        stems = [stem(w) for w in whole]
+        lexemes = [_lexeme(s, weight) for s in stems]
         lexemes.append(_lexeme(last, weight, prefix=True))
-        return _Match(column, " <-> ".join(lexemes))
+        loose = " & ".join([*(_lexeme(s) for s in stems), _lexeme(last, prefix=True)])
+        shape = _all_of(stems) if stems else None
+        return _Match(column, " <-> ".join(lexemes), loose=loose, shape=shape)
     raw = list(node.words) if isinstance(node, syntax.Phrase) else [node.text]
     words = [w for text in raw for w in _terms(text)]
     if not words:
         return None
     slop = node.slop if isinstance(node, syntax.Phrase) else 0
+    loose = " & ".join(_lexeme(w) for w in words)
     if len(words) > 1 and slop:
         # Each word near the next: exact for two words, an approximation for more.
         lexemes = [_lexeme(w, weight) for w in words]
         pairs = zip(lexemes, lexemes[1:], strict=False)
-        return _Match(column, " & ".join(_near(a, b, slop) for a, b in pairs), terms=words)
-    return _Match(column, _phrase(words, weight), terms=words)
+        near = " & ".join(_near(a, b, slop) for a, b in pairs)
+        return _Match(column, near, terms=words, loose=loose, shape=_all_of(words))
+    return _Match(column, _phrase(words, weight), terms=words, loose=loose, shape=_all_of(words))
 
 
 def _merge(op: str, parts: list):
@@ -302,6 +338,8 @@ def _merge(op: str, parts: list):
             f" {op} ".join(f"({m.text})" for m in matches),
             positive=any(m.positive for m in matches),
             terms=[t for m in matches if m.positive for t in m.terms],
+            loose=f" {op} ".join(f"({m.loose})" for m in matches),
+            shape=("all" if op == "&" else "any", [m.shape for m in matches]),
         )
         for column, matches in by_column.items()
     ]
@@ -309,13 +347,15 @@ def _merge(op: str, parts: list):
     return combined[0] if len(combined) == 1 else _Bool(op, combined)
 
 
-def to_sql(expr) -> tuple[str, list]:
+def to_sql(expr, loose: bool = False) -> tuple[str, list]:
+    """(SQL, params) of ``expr``; ``loose``: a condition every match of it meets, which the
+    index answers without reading a row's vector (``_Match.loose``), where it can."""
     if isinstance(expr, _Match):
-        return f"{expr.column} @@ %s::tsquery", [expr.text]
+        return f"{expr.column} @@ %s::tsquery", [expr.loose if loose else expr.text]
     if isinstance(expr, _NotExpr):
-        sql, params = to_sql(expr.part)
+        sql, params = to_sql(expr.part)  # exact: a looser part would narrow the negation
         return f"NOT ({sql})", params
-    pieces = [to_sql(part) for part in expr.parts]
+    pieces = [to_sql(part, loose) for part in expr.parts]
     joiner = " AND " if expr.op == "&" else " OR "
     return (
         "(" + joiner.join(sql for sql, _ in pieces) + ")",
@@ -342,16 +382,83 @@ def rank_terms(expr) -> list[str]:
 
 class Condition(str):
     """What ``PostgresSearchQuery.build_query`` hands the backend: an SQL condition (the
-    string) with its parameters and the terms to rank by."""
+    string) with its parameters and the terms to rank by; ``loose``: (SQL, params) of a
+    condition its matches all meet that the index answers alone (``to_sql``); ``shape`` and
+    ``term``: those of its one ``_Match`` when it is one (see there), else None."""
 
     params: list
     rank: list[str]
+    loose: tuple[str, list]
+    shape: tuple | None
+    term: str | None
 
-    def __new__(cls, sql: str, params: list | None = None, rank: list[str] | None = None):
+    def __new__(
+        cls,
+        sql: str,
+        params: list | None = None,
+        rank: list[str] | None = None,
+        loose: tuple[str, list] | None = None,
+        match: _Match | None = None,
+    ):
         obj = super().__new__(cls, sql)
         obj.params = list(params or [])
         obj.rank = list(rank or [])
+        obj.loose = loose or (sql, obj.params)
+        obj.shape = match.shape if match is not None else None
+        obj.term = match.term if match is not None else None
         return obj
+
+
+@dataclass
+class Where:
+    """What ``_where`` built for a search: its condition on TABLE's columns (``sql``,
+    ``params``), the terms to rank by, and what it knows of the matches:
+
+    - ``loose``, ``loose_params``: a condition every match meets that the index answers
+      without reading a row's vector (phrases as their words, no weights); ``sql`` itself
+      when no part of it needs a vector read.
+    - ``term``: the one whole term the search asks for when nothing else narrows it (no
+      field, filter, date range, or model left out): its matches are the documents holding
+      that term, which the term statistics count (``_exact_total``). Else None.
+    - ``shape``: what its matches must hold (``_Match.shape``), for a bound on their number
+      (``_bound``); None when unknown or narrowed by what the statistics do not count."""
+
+    sql: str
+    params: list
+    rank: list[str]
+    loose: str
+    loose_params: list
+    term: str | None = None
+    shape: tuple | None = None
+
+    @property
+    def needs_vectors(self) -> bool:
+        """Whether the index alone cannot say which rows match (PostgreSQL then reads each
+        candidate's stored vector to check it)."""
+        return self.loose != self.sql or self.loose_params != self.params
+
+
+def _bound(shape, frequency: dict[str, int]) -> int | None:
+    """At most how many documents match ``shape`` (``_Match.shape``), from ``frequency``
+    (documents holding each term in their full text, which holds title and names too);
+    None when unknown."""
+    if shape is None:
+        return None
+    kind, value = shape
+    if kind == "term":
+        return frequency.get(value, 0)
+    bounds = [_bound(part, frequency) for part in value]
+    if kind == "all":
+        known = [b for b in bounds if b is not None]
+        return min(known) if known else None
+    return None if None in bounds else sum(bounds)  # type: ignore[arg-type]
+
+
+def _shape_terms(shape) -> list[str]:
+    if shape is None:
+        return []
+    kind, value = shape
+    return [value] if kind == "term" else [t for part in value for t in _shape_terms(part)]
 
 
 @contextlib.contextmanager
@@ -454,6 +561,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         # any other from the ``facets`` JSONB (the ``revision``, a facet of another index).
         self.facet_columns: dict[str, bool] = {}
         self.vector_fields: dict[str, tuple[str, str]] = {}
+        self.table_columns: frozenset[str] = frozenset()
 
     # --- which database -------------------------------------------------------
     def _models(self):
@@ -497,6 +605,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             if key not in _ready:
                 _table_columns[key] = self._check_tables(alias)
                 _ready.add(key)
+        self.table_columns = _table_columns[key]
         columns = _table_columns[key] - _ROW_COLUMNS
         self.facet_columns = {
             name: multi for name, multi in self.facet_fields.items() if name in columns
@@ -824,11 +933,10 @@ class PostgresSearchBackend(BaseSearchBackend):
     # --- reading ------------------------------------------------------------------
     def _where(
         self, condition, archive_query, narrow_queries, models, date_range=None, cursor=None
-    ):
-        """(SQL, params, terms to rank by) for a search; None when it can match nothing.
-        With a ``cursor``, a plain query's common words rank without selecting
-        (``ranking.narrow``)."""
-        clauses, params = [], []
+    ) -> Where | None:
+        """What a search matches (``Where``); None when it can match nothing. With a
+        ``cursor``, a plain query's common words rank without selecting (``ranking.narrow``)."""
+        clauses, params, loose, loose_params = [], [], [], []
         start, end = date_range or (None, None)
         if start:
             clauses.append("published_on >= %s")
@@ -836,15 +944,22 @@ class PostgresSearchBackend(BaseSearchBackend):
         if end:
             clauses.append("published_on <= %s")
             params.append(end)
+        filtered = bool(clauses)  # narrowed by more than words
+        loose += clauses
+        loose_params += params
         rank = list(getattr(condition, "rank", []))
+        matches: list[tuple[tuple | None, str | None]] = []  # (shape, term) of each words part
         if isinstance(condition, Condition):
             if str(condition) != "TRUE":
                 clauses.append(str(condition))
                 params += condition.params
+                loose.append(condition.loose[0])
+                loose_params += condition.loose[1]
+                matches.append((condition.shape, condition.term))
         elif force_str(condition).strip() not in {"", "*", "*:*", "(*)"}:
             raise ValueError(f"Unsupported raw query for the PostgreSQL backend: {condition!r}")
         if archive_query:
-            node, rank_only = syntax.parse(archive_query), []
+            node, rank_only = syntax.parse(archive_query), list[str]()
             if cursor is not None:
                 node, rank_only = ranking.narrow(node, lambda terms: _frequency(cursor, terms))
             expr = translate(node)
@@ -853,20 +968,48 @@ class PostgresSearchBackend(BaseSearchBackend):
             sql, values = to_sql(expr)
             clauses.append(sql)
             params += values
+            sql, values = to_sql(expr, loose=True)
+            loose.append(sql)
+            loose_params += values
+            if isinstance(expr, _Match) and expr.column == "document":
+                matches.append((expr.shape, expr.term))
+            else:
+                matches.append((None, None))
             rank += rank_terms(expr) + rank_only
             if cursor is not None:
                 rank += _expand_prefixes(cursor, syntax.positive_prefixes(node))
+        extra = []
         for narrow in narrow_queries or ():
             facet = parse_facet_filter(force_str(narrow))
             if facet is None:
                 raise ValueError(f"Unsupported narrow query for PostgreSQL: {narrow!r}")
             sql, values = self._facet_holds(*facet)
-            clauses.append(sql)
+            extra.append(sql)
             params += values
+            loose_params += values
+            filtered = True
         if models:
-            clauses.append("django_ct = ANY(%s)")
-            params.append(sorted(get_model_ct(model) for model in models))
-        return " AND ".join(clauses) or "TRUE", params, list(dict.fromkeys(rank))
+            types = sorted(get_model_ct(model) for model in models)
+            extra.append("django_ct = ANY(%s)")
+            params.append(types)
+            loose_params.append(types)
+            # The statistics count every document of the table: all its models asked for.
+            if not {get_model_ct(model) for model in self._models()} <= set(types):
+                filtered = True
+        clauses += extra
+        loose += extra
+        # Several words parts (a haystack filter and a reader's query) or a filter: the
+        # statistics say nothing of their matches.
+        shape, term = matches[0] if len(matches) == 1 else (None, None)
+        return Where(
+            sql=" AND ".join(clauses) or "TRUE",
+            params=params,
+            rank=list(dict.fromkeys(rank)),
+            loose=" AND ".join(loose) or "TRUE",
+            loose_params=loose_params,
+            term=None if filtered else term,
+            shape=shape,
+        )
 
     def _facet_holds(self, name: str, value: str, *others: str) -> tuple[str, list]:
         """(SQL, params): the facet ``name`` holds ``value`` (or any of ``others``). On a
@@ -922,7 +1065,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         if not self.setup_complete:
             self.setup()
         with _time_limited(self._read_alias()) as cursor:
-            built = self._where(
+            where = self._where(
                 query_string,
                 kwargs.get("archive_query"),
                 narrow_queries,
@@ -930,28 +1073,36 @@ class PostgresSearchBackend(BaseSearchBackend):
                 kwargs.get("date_range"),
                 cursor,
             )
-            if built is None:
+            if where is None:
                 return empty
-            where, params, rank = built
-            hits, exact, facet_counts = self._counts(cursor, where, params, facets)
+            rows = None
+            # One pass ranks among the matches it counts: as many as a page may reach.
+            reach = end_offset is not None and max(CANDIDATES, end_offset) <= COUNT_LIMIT
+            if where.rank and not sort_by and reach and self._one_pass_pays(cursor, where):
+                hits, exact, facet_counts, rows = self._one_pass(
+                    cursor, where, facets, start_offset, end_offset, kwargs
+                )
+            else:
+                hits, exact, facet_counts = self._counts(cursor, where.sql, where.params, facets)
             # Past COUNT_LIMIT the facets count that many of the matches; the total may still
             # be exact (``_exact_total``).
             facets_among = None if exact else hits
             if not exact:
-                total = self._exact_total(cursor, where, params)
+                total = self._exact_total(cursor, where)
                 if total is not None:
                     hits, exact = total, True
-            rows = self._ranked(
-                cursor,
-                where,
-                params,
-                rank,
-                sort_by,
-                start_offset,
-                end_offset,
-                kwargs,
-                bounded=facets_among is not None,
-            )
+            if rows is None:
+                rows = self._ranked(
+                    cursor,
+                    where.sql,
+                    where.params,
+                    where.rank,
+                    sort_by,
+                    start_offset,
+                    end_offset,
+                    kwargs,
+                    bounded=facets_among is not None,
+                )
         results = []
         cls = result_class or SearchResult
         for ct, pk, value in rows:
@@ -975,6 +1126,111 @@ class PostgresSearchBackend(BaseSearchBackend):
         documents = max(documents, 1)
         return documents, length / documents, title_length / documents, frequency
 
+    @staticmethod
+    def _one_pass_pays(cursor, where: Where) -> bool:
+        """Whether a relevance-ordered search counts and ranks in one pass (``_one_pass``):
+        when counting reads every candidate's vector anyway (a phrase, a weight), or when
+        the term statistics say it matches no more than ``COUNT_LIMIT`` (every match is
+        then both counted and ranked). A broad search whose count reads no vector (a common
+        word) counts from the index and ranks ``CANDIDATES`` of its matches: scoring every
+        match counted would read five times the vectors."""
+        if where.needs_vectors:
+            return True
+        terms = _shape_terms(where.shape)
+        bound = _bound(where.shape, _frequency(cursor, terms) if terms else {})
+        return bound is not None and bound <= COUNT_LIMIT
+
+    def _one_pass(self, cursor, where: Where, facets, start_offset, end_offset, kwargs):
+        """``(matches, exact, facet counts, the page's rows)`` as ``_counts`` and ``_ranked``
+        give them, from one statement that reads each match's stored vector once
+        (``READ_ONCE``): the index finds the rows of ``where.loose``; each row's vector,
+        read, is checked against the search's own condition (a phrase's word order) and
+        scored; the matches are counted, their facets counted and the best kept. Past
+        ``COUNT_LIMIT`` matches, the first ``CANDIDATES`` read are ranked, as ``_ranked``
+        ranks them."""
+        limit = None if end_offset is None else max(end_offset - start_offset, 0)
+        weighted = [(term, 1.0) for term in where.rank]
+        frequencies, frequency_params, score, score_params = self.score_columns(cursor, weighted)
+        feedback = self._feedback_applies(kwargs, where.rank, start_offset)
+        end = end_offset
+        if feedback and end_offset is not None:
+            end = max(end_offset, ranking.FEEDBACK_WINDOW)
+        # Every column the search's condition may name, the vector as read once.
+        columns = ", ".join(
+            sorted(self.table_columns - {"document"}) + [f"{READ_ONCE} AS document"]
+        )
+        check = f"WHERE {where.sql}" if where.needs_vectors else ""
+        check_params = where.params if where.needs_vectors else []
+        facet_columns, facet_selects, facet_params = self._facet_selects(facets)
+        cursor.execute(
+            "WITH m AS MATERIALIZED (SELECT id, django_ct, django_id, published_on, "
+            f"{facet_columns}, {score} AS score FROM (SELECT c.*, {frequencies} FROM "
+            f"(SELECT {columns} FROM {TABLE} WHERE {where.loose} OFFSET 0) AS c {check} "
+            "OFFSET 0) AS s LIMIT %s) "
+            "SELECT 0, NULL::text, NULL::text, count(*), NULL::float8, NULL::text FROM m "
+            + "".join(
+                f"UNION ALL SELECT 1, f.*, NULL::float8, NULL::text FROM ({select}) AS f "
+                for select in facet_selects
+            )
+            # The best of the matches; past COUNT_LIMIT, of the first CANDIDATES read (the
+            # order the CTE holds them in), as ``_ranked`` ranks a broad search.
+            + "UNION ALL SELECT 2, django_ct, django_id, row_number() OVER (ORDER BY score "
+            "DESC, published_on DESC NULLS LAST, id), score, id FROM (SELECT * FROM (SELECT * "
+            "FROM m LIMIT (SELECT CASE WHEN count(*) > %s THEN %s END FROM m)) AS read "
+            "ORDER BY score DESC, published_on DESC NULLS LAST, id LIMIT %s) AS best",
+            [
+                *score_params,
+                *frequency_params,
+                *where.loose_params,
+                *check_params,
+                COUNT_LIMIT + 1,
+                *facet_params,
+                COUNT_LIMIT,
+                max(CANDIDATES, end_offset or 0),
+                end,
+            ],
+        )
+        hits, exact, counts, best = self._read_counts(cursor.fetchall(), facets)
+        if limit == 0:
+            return hits, exact, counts, []
+        rows = [[ct, pk, score, identifier] for _, ct, pk, _, score, identifier in best]
+        if not feedback:
+            return hits, exact, counts, [tuple(row[:3]) for row in rows[start_offset:end]]
+        page = self._feedback_page(cursor, rows, weighted, start_offset, end_offset)
+        return hits, exact, counts, page
+
+    @staticmethod
+    def _feedback_applies(kwargs, rank, start_offset) -> bool:
+        """Whether a relevance-ordered page is re-ranked by feedback (``_feedback_page``):
+        a plain-word query's, within the first ``FEEDBACK_WINDOW`` results."""
+        node = syntax.parse(kwargs["archive_query"]) if kwargs.get("archive_query") else None
+        words = syntax.plain_words(node) if rank else []
+        return len(words) >= ranking.FEEDBACK_MIN_WORDS and start_offset < ranking.FEEDBACK_WINDOW
+
+    def _feedback_page(self, cursor, rows, weighted, start_offset, end_offset):
+        """The page ``start_offset:end_offset`` of ``rows`` (``[django_ct, django_id, score,
+        id]``, best first, at least the first ``FEEDBACK_WINDOW`` of the search) with the
+        window re-ranked by feedback (``ranking.expansion``): the words of the best few are
+        scored on the window only, so feedback costs a hundred rows' scoring rather than a
+        second pass over every match; the results after the window keep their order."""
+        window = rows[: ranking.FEEDBACK_WINDOW]
+        extra = self.feedback(cursor, [row[3] for row in window], window, weighted)
+        if extra:
+            frequencies, frequency_params, score, score_params = self.score_columns(cursor, extra)
+            # Each added word's score reads the vector: read once a row (READ_ONCE).
+            cursor.execute(
+                f"SELECT id, {score} FROM (SELECT c.*, {frequencies} FROM (SELECT id, length, "
+                f"{READ_ONCE} AS document FROM {TABLE} WHERE id = ANY(%s) OFFSET 0) AS c "
+                "OFFSET 0) AS s",
+                [*score_params, *frequency_params, [row[3] for row in window]],
+            )
+            more = dict(cursor.fetchall())
+            for row in window:
+                row[2] = float(row[2]) + float(more.get(row[3]) or 0)
+            window.sort(key=lambda row: -row[2])  # stable: ties keep the published order
+            rows[: len(window)] = window
+        return [tuple(row[:3]) for row in rows[start_offset:end_offset]]
+
     def _ranked(
         self,
         cursor,
@@ -992,35 +1248,32 @@ class PostgresSearchBackend(BaseSearchBackend):
         ``bounded`` (a search with more than ``COUNT_LIMIT`` matches): in relevance order,
         only ``CANDIDATES`` of the matches are ranked, the first the index gives.
 
-        Plain-word queries are re-ranked by feedback (``ranking.expansion``) within the
-        first ``FEEDBACK_WINDOW`` results: the words of the best few are scored on those
-        only, so feedback costs a few hundred rows' scoring rather than a second pass over
-        every match; the results after the window keep their order."""
+        Plain-word queries are re-ranked by feedback (``_feedback_page``)."""
         limit = None if end_offset is None else max(end_offset - start_offset, 0)
         if limit == 0:
             return []
         weighted = [(term, 1.0) for term in rank]
-        score, score_params = self.score_sql(cursor, weighted)
-        node = syntax.parse(kwargs["archive_query"]) if kwargs.get("archive_query") else None
-        words = syntax.plain_words(node) if rank and not sort_by else []
         source = TABLE
-        if rank and not sort_by:
+        if sort_by or not rank:
+            score, score_params = self.score_sql(cursor, weighted)
+        else:
             # Each term's score reads the row's stored vector. Past ``RANK_IN_PLACE_TERMS``
-            # terms it is read (and decompressed) once per row here, its title and full text
-            # only, rather than once per term (a prefix ranks by up to 32 terms); for one
-            # term, copying it out costs more than the one read it saves. The scores are the
-            # same: the weights of ``score_sql`` give the other parts nothing. OFFSET 0 keeps
-            # PostgreSQL from folding the sub-select back into a read per term.
+            # terms it is read once per row here (READ_ONCE) rather than once per term (a
+            # prefix ranks by up to 32 terms). OFFSET 0 keeps PostgreSQL from folding the
+            # sub-select back into a read per term.
             bound = f"LIMIT {max(CANDIDATES, end_offset or 0)}" if bounded else "OFFSET 0"
             vector = (
-                "document"
-                if len(weighted) <= RANK_IN_PLACE_TERMS
-                else "ts_filter(document, '{a,d}') AS document"
+                "document" if len(weighted) <= RANK_IN_PLACE_TERMS else f"{READ_ONCE} AS document"
+            )
+            frequencies, frequency_params, score, score_params = self.score_columns(
+                cursor, weighted
             )
             source = (
-                f"(SELECT id, django_ct, django_id, published_on, length, {vector} "
-                f"FROM {TABLE} WHERE {where} {bound}) AS c"
+                f"(SELECT c.*, {frequencies} FROM (SELECT id, django_ct, django_id, "
+                f"published_on, length, {vector} FROM {TABLE} WHERE {where} {bound}) AS c "
+                "OFFSET 0) AS s"
             )
+            params = [*frequency_params, *params]
             where = "TRUE"
         # Nothing to rank by (browsing by facet or date): newest first, which the
         # (published_on DESC NULLS LAST, id) index of migration 0013 answers without a sort.
@@ -1029,7 +1282,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             f"SELECT django_ct, django_id, {score} AS score, id FROM {source} WHERE {where} "
             f"ORDER BY {order}"
         )
-        if len(words) < ranking.FEEDBACK_MIN_WORDS or start_offset >= ranking.FEEDBACK_WINDOW:
+        if sort_by or not self._feedback_applies(kwargs, rank, start_offset):
             cursor.execute(
                 f"{select} LIMIT %s OFFSET %s", [*score_params, *params, limit, start_offset]
             )
@@ -1037,20 +1290,20 @@ class PostgresSearchBackend(BaseSearchBackend):
         end = None if end_offset is None else max(end_offset, ranking.FEEDBACK_WINDOW)
         cursor.execute(f"{select} LIMIT %s", [*score_params, *params, end])
         rows = [list(row) for row in cursor.fetchall()]
-        window = rows[: ranking.FEEDBACK_WINDOW]
-        extra = self.feedback(cursor, [row[3] for row in window], window, weighted)
-        if extra:
-            score, score_params = self.score_sql(cursor, extra)
-            cursor.execute(
-                f"SELECT id, {score} FROM {TABLE} WHERE id = ANY(%s)",
-                [*score_params, [row[3] for row in window]],
-            )
-            more = dict(cursor.fetchall())
-            for row in window:
-                row[2] = float(row[2]) + float(more.get(row[3]) or 0)
-            window.sort(key=lambda row: -row[2])  # stable: ties keep the published order
-            rows[: len(window)] = window
-        return [tuple(row[:3]) for row in rows[start_offset : start_offset + (limit or len(rows))]]
+        page_end = None if limit is None else start_offset + limit
+        return self._feedback_page(cursor, rows, weighted, start_offset, page_end)
+
+    def _bm25(self, cursor, weighted) -> tuple[str, list[tuple[float, str]]]:
+        """(BM25's length normalisation over ``length``, [(idf × (k1 + 1), tsquery)] per
+        term): see ``score_sql``."""
+        documents, average, _, frequency = self._statistics(cursor, [term for term, _ in weighted])
+        k1, b = ranking.K1, ranking.B
+        norm = f"{k1} * (1 - {b} + {b} * length / {max(average, 1e-9)!r})"
+        terms = [
+            (ranking.idf(documents, frequency.get(term, 0)) * weight * (k1 + 1), _lexeme(term))
+            for term, weight in weighted
+        ]
+        return norm, terms
 
     def score_sql(self, cursor, weighted: list[tuple[str, float]]) -> tuple[str, list]:
         """An SQL expression (and its parameters) for BM25 of the ``(term, weight)`` pairs,
@@ -1061,23 +1314,41 @@ class PostgresSearchBackend(BaseSearchBackend):
 
         A term's frequency in a document is ``ts_rank_cd`` of that one term, with weight 1
         for the text and ``TITLE_WEIGHT`` for the title: for a single term, cover density
-        ranking sums the weights of its positions."""
+        ranking sums the weights of its positions.
+
+        Each term's frequency is a sub-plan run per row: for a sorted page, whose few rows
+        PostgreSQL scores after sorting. Ranking every match: ``score_columns``."""
         if not weighted:
             return "0", []
-        documents, average, _, frequency = self._statistics(cursor, [term for term, _ in weighted])
-        k1, b = ranking.K1, ranking.B
-        norm = f"{k1} * (1 - {b} + {b} * length / {max(average, 1e-9)!r})"
-        weights = f"{{1,0,0,{ranking.TITLE_WEIGHT}}}"
+        norm, terms = self._bm25(cursor, weighted)
         parts, params = [], []
-        for term, weight in weighted:
-            idf = ranking.idf(documents, frequency.get(term, 0)) * weight
+        for factor, query in terms:
             # idf * tf * (k1 + 1) / (tf + norm), tf computed once (a sub-select).
             parts.append(
                 f"(SELECT %s * tf / NULLIF(tf + {norm}, 0) FROM "
-                f"(SELECT ts_rank_cd('{weights}', document, %s::tsquery) AS tf) t)"
+                f"(SELECT ts_rank_cd('{_TF_WEIGHTS}', document, %s::tsquery) AS tf) t)"
             )
-            params += [idf * (k1 + 1), _lexeme(term)]
+            params += [factor, query]
         return "(" + " + ".join(f"coalesce({p}, 0)" for p in parts) + ")", params
+
+    def score_columns(self, cursor, weighted) -> tuple[str, list, str, list]:
+        """``score_sql`` as ``(frequencies, their params, score, its params)``: select-list
+        items computing each term's frequency from ``document`` once a row, named ``tf0``,
+        ``tf1``, ..., and BM25 over them and ``length``. A sub-select of those columns
+        (``OFFSET 0``: not folded back into one computation per use) scores each row
+        without ``score_sql``'s sub-plan per term, in three fifths of its time
+        (docs/performance.md, "Counting and ranking in one pass (session 8)")."""
+        if not weighted:
+            return "0 AS tf0", [], "0", []
+        norm, terms = self._bm25(cursor, weighted)
+        frequencies = ", ".join(
+            f"ts_rank_cd('{_TF_WEIGHTS}', document, %s::tsquery) AS tf{n}"
+            for n in range(len(terms))
+        )
+        score = " + ".join(
+            f"coalesce(%s * tf{n} / NULLIF(tf{n} + {norm}, 0), 0)" for n in range(len(terms))
+        )
+        return frequencies, [query for _, query in terms], f"({score})", [f for f, _ in terms]
 
     def feedback(self, cursor, identifiers, rows, weighted) -> list[tuple[str, float]]:
         """Terms to add to a plain-word query's ranking (``ranking.expansion``), from the
@@ -1101,67 +1372,94 @@ class PostgresSearchBackend(BaseSearchBackend):
             documents,
         )
 
+    def _facet_selects(self, facets) -> tuple[str, list[str], list]:
+        """(the columns of TABLE ``m`` must hold, SELECTs of ``(facet, value, count)`` over
+        ``m`` (the matches): the ``MAX_FACET_VALUES`` commonest values of each facet, and
+        their parameters). A facet with a column of its own (migration 0014) is counted
+        from it, an array's rows without a value skipped before it is unnested: at a
+        million articles, counting six facets among 10,001 matches took 23 rather than
+        31 ms of the server's CPU (docs/performance.md, "Counting and ranking in one pass
+        (session 8)"); any other from the JSONB the writer wrote."""
+        columns, selects, params = ["facets"], [], []
+        for name in facets or ():
+            multi, own = self.facet_fields.get(name), name in self.facet_columns
+            if own:
+                columns.append(name)
+            if multi and own:
+                selects.append(
+                    f"SELECT %s, v, count(*) FROM (SELECT {name} FROM m "
+                    f"WHERE cardinality({name}) > 0) AS m, unnest(m.{name}) v "
+                    "GROUP BY v ORDER BY count(*) DESC, v LIMIT %s"
+                )
+                params += [name, MAX_FACET_VALUES]
+            elif multi:
+                selects.append(
+                    "SELECT %s, v, count(*) FROM m, jsonb_array_elements_text(m.facets -> %s) v "
+                    "GROUP BY v ORDER BY count(*) DESC, v LIMIT %s"
+                )
+                params += [name, name, MAX_FACET_VALUES]
+            elif own:
+                selects.append(
+                    f"SELECT %s, {name}, count(*) FROM m WHERE {name} <> '' "
+                    "GROUP BY 2 ORDER BY count(*) DESC, 2 LIMIT %s"
+                )
+                params += [name, MAX_FACET_VALUES]
+            else:
+                selects.append(
+                    "SELECT %s, m.facets ->> %s, count(*) FROM m WHERE m.facets ->> %s <> '' "
+                    "GROUP BY 2 ORDER BY count(*) DESC, 2 LIMIT %s"
+                )
+                params += [name, name, name, MAX_FACET_VALUES]
+        return ", ".join(columns), selects, params
+
+    @staticmethod
+    def _read_counts(rows, facets):
+        """``(matches, exact, {facet: [(value, count)]}, other rows)`` from rows of ``(kind,
+        facet, value, count, ...)``: kind 0 the number of matches read (at most
+        ``COUNT_LIMIT`` + 1), 1 a facet's value, any other the caller's. Past
+        ``COUNT_LIMIT``, ``exact`` is False and the number is ``COUNT_LIMIT``."""
+        hits, counts, others = 0, {name: [] for name in facets or ()}, []
+        for row in rows:
+            kind, name, value, count = row[:4]
+            if kind == 0:
+                hits = count
+            elif kind == 1:
+                counts[name].append((value, count))
+            else:
+                others.append(row)
+        if hits > COUNT_LIMIT:
+            return COUNT_LIMIT, False, counts, others
+        return hits, True, counts, others
+
     def _counts(self, cursor, where, params, facets):
         """``(matches, exact, {facet: [(value, count)]})`` by one aggregation over the
         matching set, read no further than ``COUNT_LIMIT`` + 1 rows: past that, ``exact`` is
         False, the number is ``COUNT_LIMIT`` (a lower bound) and the facets count those
         rows only."""
-        # From the JSONB the writer wrote, not the facets' columns: counting 10,001 rows'
-        # facets read either in the same time at a million articles (docs/performance.md).
-        selects = ["SELECT NULL::text, NULL::text, count(*) FROM m"]
-        select_params = []
-        for name in facets or ():
-            if self.facet_fields.get(name):
-                selects.append(
-                    "(SELECT %s, v, count(*) FROM m, jsonb_array_elements_text(m.facets -> %s) v "
-                    "GROUP BY v ORDER BY count(*) DESC, v LIMIT %s)"
-                )
-                select_params += [name, name, MAX_FACET_VALUES]
-            else:
-                selects.append(
-                    "(SELECT %s, m.facets ->> %s, count(*) FROM m WHERE m.facets ->> %s <> '' "
-                    "GROUP BY 2 ORDER BY count(*) DESC, 2 LIMIT %s)"
-                )
-                select_params += [name, name, name, MAX_FACET_VALUES]
+        columns, selects, select_params = self._facet_selects(facets)
         cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT facets FROM {TABLE} WHERE {where} LIMIT %s) "
-            + " UNION ALL ".join(selects),
+            f"WITH m AS MATERIALIZED (SELECT {columns} FROM {TABLE} WHERE {where} LIMIT %s) "
+            "SELECT 0, NULL::text, NULL::text, count(*) FROM m "
+            + "".join(f"UNION ALL SELECT 1, f.* FROM ({select}) AS f " for select in selects),
             [*params, COUNT_LIMIT + 1, *select_params],
         )
-        hits, counts = 0, {name: [] for name in facets or ()}
-        for name, value, count in cursor.fetchall():
-            if name is None:
-                hits = count
-            else:
-                counts[name].append((value, count))
-        if hits > COUNT_LIMIT:
-            return COUNT_LIMIT, False, counts
-        return hits, True, counts
+        hits, exact, counts, _ = self._read_counts(cursor.fetchall(), facets)
+        return hits, exact, counts
 
-    def _exact_total(self, cursor, where, params) -> int | None:
-        """The number of matches of a search for one term and nothing else (no field, no
-        filter, no date range), from the term statistics; None for any other search.
+    def _exact_total(self, cursor, where: Where) -> int | None:
+        """The number of matches of a search for one term and nothing else (``Where.term``),
+        from the term statistics; None for any other search.
 
         ``search_term`` counts the documents holding a term in their full text, and the
         full text holds the title, author and entity names too (``ArticleIndex.text``): the
         documents whose ``document`` holds the term at any weight, the rows this search
         matches. Every write keeps it in step with the table (``update``, ``remove``,
-        ``clear``, ``rebuild``), and the table holds public articles only. Read from the
-        condition the search counted, so words ``ranking.narrow`` left out of the matching
-        are left out here too."""
-        if where == "document @@ %s::tsquery":
-            (query,) = params
-        elif where == "document @@ %s::tsquery AND django_ct = ANY(%s)":
-            query, types = params
-            # The statistics count every document of the table: all its models asked for.
-            if not {get_model_ct(model) for model in self._models()} <= set(types):
-                return None
-        else:
+        ``clear``, ``rebuild``), and the table holds public articles only. ``Where.term``
+        is that of the condition searched, so words ``ranking.narrow`` left out of the
+        matching are left out here too."""
+        if where.term is None:
             return None
-        term = _ONE_TERM.fullmatch(query)
-        if term is None:
-            return None
-        documents = _frequency(cursor, [term[1]]).get(term[1], 0)
+        documents = _frequency(cursor, [where.term]).get(where.term, 0)
         # Fewer than were just counted: the statistics are behind; the bound stands.
         return documents if documents > COUNT_LIMIT else None
 
@@ -1314,22 +1612,32 @@ class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
         self._spelling_suggestion = results.get("spelling_suggestion", None)
 
     def build_query(self):
-        self._fragments: list[tuple[str, list, str | None]] = []
+        self._fragments: list[tuple[str, list, list | None, tuple[str, list], _Match | None]] = []
         text = self.query_filter.as_query_string(self.build_query_fragment)
         if not text:
             return Condition("TRUE")
-        params, rank = [], []
+        params, rank, loose_params = [], [], []
 
         def fill(match):
-            sql, values, rank_query = self._fragments[int(match[1])]
+            sql, values, rank_query, _, _ = self._fragments[int(match[1])]
             params.extend(values)
             if rank_query:
                 rank.extend(rank_query)
             return sql
 
+        def fill_loose(match):
+            sql, values = self._fragments[int(match[1])][3]
+            loose_params.extend(values)
+            return sql
+
         # haystack joins fragments with AND / OR / NOT (...): SQL already.
         sql = re.sub(r"\{#(\d+)\}", fill, text)
-        return Condition(sql, params, rank)
+        loose = None  # a negation of a loosened fragment would narrow it: exact then
+        if "NOT" not in re.sub(r"\{#\d+\}", "", text):
+            loose = (re.sub(r"\{#(\d+)\}", fill_loose, text), loose_params)
+        alone = re.fullmatch(r"\(*\{#(\d+)\}\)*", text)
+        match = self._fragments[int(alone[1])][4] if alone else None
+        return Condition(sql, params, rank, loose, match)
 
     def matching_all_fragment(self):
         return "TRUE"
@@ -1338,7 +1646,7 @@ class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
         if hasattr(value, "input_type_name"):
             value = value.query_string
         name = self.backend.connections[self._using].get_unified_index().get_index_fieldname(field)
-        rank_query = None
+        rank_query, loose, match = None, None, None
         if filter_type in {"content", "contains"} and (name == "content" or name in VECTORS):
             target = TITLE if name == "title" else VECTORS.get(name, ("document", ""))
             expr = translate(syntax.parse(force_str(value)), target)
@@ -1346,10 +1654,12 @@ class PostgresSearchQuery(ArchiveQueryMixin, BaseSearchQuery):
                 sql, values = "FALSE", []
             else:
                 sql, values = to_sql(expr)
+                loose = to_sql(expr, loose=True)
                 rank_query = rank_terms(expr)
+                match = expr if isinstance(expr, _Match) and expr.column == "document" else None
         else:
             sql, values = self._column_fragment(name, filter_type, value)
-        self._fragments.append((sql, values, rank_query))
+        self._fragments.append((sql, values, rank_query, loose or (sql, values), match))
         return f"{{#{len(self._fragments) - 1}}}"
 
     def _column_fragment(self, name, filter_type, value):
@@ -1420,7 +1730,7 @@ def date_histogram(
         built = self._where(query_string, archive_query, narrow_queries, models, date_range, cursor)
         if built is None:
             return {}
-        where, params, _ = built
+        where, params = built.sql, built.params
         if split_field:
             cursor.execute(
                 f"SELECT date_trunc(%s, published_on)::date, coalesce(facets ->> %s, ''), "
@@ -1458,8 +1768,7 @@ def ordered_ids(
         built = self._where(query_string, archive_query, narrow_queries, models, date_range, cursor)
         if built is None:
             return []
-        where, params, rank = built
-        rows = self._ranked(cursor, where, params, rank, sort_by, 0, limit, {})
+        rows = self._ranked(cursor, built.sql, built.params, built.rank, sort_by, 0, limit, {})
     return [int(pk) for _, pk, _ in rows]
 
 
