@@ -377,6 +377,26 @@ def _time_limited(alias: str):
         raise
 
 
+# A list of terms, words or ids sent as one string and split by PostgreSQL: psycopg dumps
+# a list parameter element by element in Python (9% of an import's CPU, session 7), and
+# none of these holds a space (``_vector``'s terms and words; haystack's identifiers).
+_SPLIT = "string_to_array(%s, ' ')"
+
+
+def _joined(values) -> str:
+    return " ".join(values)
+
+
+def _bound_apart(cursor) -> psycopg.Cursor:
+    """A cursor on ``cursor``'s connection (and transaction) that sends the values apart
+    from the statement. Django's cursors quote them into the SQL text: for the search rows'
+    ``executemany`` PostgreSQL then parsed and planned a statement of six tsvector literals
+    per row, most of its CPU of an import (docs/performance.md, "session 8"); bound apart,
+    each row sends its values beside one statement text. (Not prepared: Django leaves
+    prepared statements off, for connection poolers, and so does this cursor.)"""
+    return psycopg.Cursor(cursor.cursor.connection)
+
+
 class _Row(list):
     """One document's INSERT parameters, with its words (``words``, as written, for "did you
     mean") and terms (``terms``, for the term statistics) beside them."""
@@ -628,7 +648,8 @@ class PostgresSearchBackend(BaseSearchBackend):
             # The term statistics move with the documents: what the old versions held out,
             # what the new ones hold in (ranking needs how many documents hold each term).
             gone = self._forget(cursor, "SELECT", [row[0] for row in rows])
-            cursor.executemany(self._insert_sql(TABLE, upsert=True), rows)
+            with _bound_apart(cursor) as bound:
+                bound.executemany(self._insert_sql(TABLE, upsert=True), rows)
             held = Counter(term for row in rows for term in row.terms)
             held.subtract(gone.terms)
             self._count(
@@ -639,8 +660,8 @@ class PostgresSearchBackend(BaseSearchBackend):
                 sum(row[-1] for row in rows) - gone.title_length,
             )
             cursor.execute(
-                f"INSERT INTO {WORDS} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",
-                [sorted(words)],
+                f"INSERT INTO {WORDS} (word) SELECT unnest({_SPLIT}) ON CONFLICT DO NOTHING",
+                [_joined(sorted(words))],
             )
 
     @staticmethod
@@ -648,10 +669,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         """The terms, number and lengths of the documents ``identifiers`` (those indexed),
         read (``verb`` SELECT, rows locked) or deleted (DELETE)."""
         if verb == "SELECT":
-            sql = f"SELECT {_COUNTED} FROM {TABLE} WHERE id = ANY(%s) ORDER BY id FOR UPDATE"
+            sql = f"SELECT {_COUNTED} FROM {TABLE} WHERE id = ANY({_SPLIT}) ORDER BY id FOR UPDATE"
         else:
-            sql = f"DELETE FROM {TABLE} WHERE id = ANY(%s) RETURNING {_COUNTED}"
-        cursor.execute(sql, [identifiers])
+            sql = f"DELETE FROM {TABLE} WHERE id = ANY({_SPLIT}) RETURNING {_COUNTED}"
+        cursor.execute(sql, [_joined(identifiers)])
         counted = _Counted()
         for terms, length, title_length in cursor.fetchall():
             counted.terms.update(terms)
@@ -668,14 +689,16 @@ class PostgresSearchBackend(BaseSearchBackend):
             # In term order, so that two writers lock the rows they share in the same order.
             cursor.execute(
                 f"INSERT INTO {TERMS} AS t (term, documents) "
-                "SELECT * FROM unnest(%s::text[], %s::integer[]) ORDER BY 1 "
+                f"SELECT * FROM unnest({_SPLIT}, {_SPLIT}::integer[]) ORDER BY 1 "
                 "ON CONFLICT (term) DO UPDATE SET documents = t.documents + EXCLUDED.documents",
-                [[term for term, _ in changed], [n for _, n in changed]],
+                [_joined(term for term, _ in changed), _joined(str(n) for _, n in changed)],
             )
-            cursor.execute(
-                f"DELETE FROM {TERMS} WHERE term = ANY(%s) AND documents <= 0",
-                [[term for term, n in changed if n < 0]],
-            )
+            gone = [term for term, n in changed if n < 0]
+            if gone:
+                cursor.execute(
+                    f"DELETE FROM {TERMS} WHERE term = ANY({_SPLIT}) AND documents <= 0",
+                    [_joined(gone)],
+                )
         if documents or length or title_length:
             cursor.execute(
                 f"UPDATE {TOTALS} SET documents = documents + %s, length = length + %s, "
@@ -740,14 +763,15 @@ class PostgresSearchBackend(BaseSearchBackend):
                 table: empty_copy(cursor, table, f"{table}_building") for table in (TABLE, WORDS)
             }
             insert = self._insert_sql(building, upsert=False)
-            for batch in self._batches(index, iterable, threaded):
-                for row in batch:
-                    words |= self._words_of(row)
-                cursor.executemany(insert, batch)
-                count += len(batch)
+            with _bound_apart(cursor) as bound:
+                for batch in self._batches(index, iterable, threaded):
+                    for row in batch:
+                        words |= self._words_of(row)
+                    bound.executemany(insert, batch)
+                    count += len(batch)
             cursor.execute(
-                f"INSERT INTO {words_building} (word) SELECT DISTINCT unnest(%s::text[])",
-                [sorted(words)],
+                f"INSERT INTO {words_building} (word) SELECT DISTINCT unnest({_SPLIT})",
+                [_joined(sorted(words))],
             )
             _recount(cursor, building)
             for table, statements in indexes.items():
