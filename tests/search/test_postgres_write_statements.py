@@ -4,6 +4,9 @@ lists of terms, words and ids sent as one string each, split by PostgreSQL. The 
 hold what they held: every term counted as a recount from the documents gives, every word
 kept."""
 
+import datetime as dt
+import json
+
 import pytest
 from django.db import connection
 from haystack import connections
@@ -97,24 +100,79 @@ def test_no_word_or_term_holds_the_space_the_lists_are_split_on():
         assert literal.count(" ") == len(terms) - 1
 
 
-def test_the_search_rows_go_as_values_bound_apart_from_one_statement(backend, monkeypatch):
+def test_a_batch_of_search_rows_is_one_statement_its_values_bound_apart(backend, monkeypatch):
     import psycopg
 
     sent = []
-    executemany = psycopg.Cursor.executemany
+    execute = psycopg.Cursor.execute
 
-    def spy(self, query, params_seq, **kwargs):
-        params_seq = list(params_seq)
-        sent.append((type(self), query, params_seq))
-        return executemany(self, query, params_seq, **kwargs)
+    def spy(self, query, params=None, **kwargs):
+        sent.append((type(self), query, params))
+        return execute(self, query, params, **kwargs)
 
-    monkeypatch.setattr(psycopg.Cursor, "executemany", spy)
+    monkeypatch.setattr(psycopg.Cursor, "execute", spy)
     articles = [builders.article(body=f"Grain harvest {n}") for n in range(3)]
     sent.clear()  # each save indexed its article
     indexing.update_articles([a.pk for a in articles])
-    inserts = [(kind, query, rows) for kind, query, rows in sent if postgres.TABLE in query]
-    # Not Django's cursor, which quotes every value into a statement of its own per row.
+    inserts = [
+        (kind, params) for kind, query, params in sent if f"INSERT INTO {postgres.TABLE} " in query
+    ]
+    # Not Django's cursor, which quotes every value into the statement's text; one
+    # statement for the three rows, not one per row.
     assert len(inserts) == 1 and not issubclass(inserts[0][0], psycopg.ClientCursor)
-    _, query, rows = inserts[0]
-    assert query.count("%s") == len(rows[0]) and len(rows) == 3
+    (packed,) = inserts[0][1]
+    assert packed.count(postgres._ROWS) == 2
     assert tables()[2][0] == 3
+
+
+def test_a_batch_of_rows_in_one_statement_stores_each_rows_values_as_made(backend):
+    """The rows go packed in one string (``_packed``): what is stored is what ``_row`` made,
+    even with the separators, quotes and backslashes in the article's text and names."""
+    odd = "Record\x1esep\x1funit; \"quoted\" 'single' back\\slash \\x1e {braces} [1,2] NULL"
+    articles = [
+        builders.article(
+            title=f"Title {n}: {odd}",
+            body=f"{text} {odd}",
+            authors=[f"Ann\x1fLee {n}", 'Bo "Q" O\'Neil\\'],
+            entities=[(f"Port\x1eBoard {n}", "organisation")],
+            published_on=None if n == 1 else dt.date(2020, 1, n + 1),
+        )
+        for n, text in enumerate(TEXTS)
+    ]
+    backend = connections["default"].get_backend()
+    index = connections["default"].get_unified_index().get_index(Article)
+    queryset = index.index_queryset().filter(pk__in=[a.pk for a in articles])
+    made = {row[0]: row for row in (backend._row(index, a) for a in queryset)}
+    indexing.update_articles([a.pk for a in articles])
+    with connection.cursor() as cursor:
+        for identifier, row in made.items():
+            cursor.execute(
+                "SELECT (setweight(%s::tsvector, 'A') || setweight(%s::tsvector, 'B') || "
+                "setweight(%s::tsvector, 'C') || setweight(%s::tsvector, 'D'))::text, "
+                "(setweight(%s::tsvector, 'A') || setweight(%s::tsvector, 'B'))::text",
+                row[5:11],
+            )
+            expected = (row[0], row[1], row[2], row[3], json.loads(row[4]), *cursor.fetchone())
+            cursor.execute(
+                f"SELECT id, django_ct, django_id, published_on, facets, document::text, "
+                f"labels::text, length, title_length FROM {postgres.TABLE} WHERE id = %s",
+                [identifier],
+            )
+            stored = cursor.fetchone()
+            stored = (*stored[:4], json.loads(stored[4]), *stored[5:])
+            assert stored[:5] == expected[:5] and stored[5:7] == expected[5:]
+            assert stored[7:] == (row[11], row[12])
+            assert any("\x1f" in name for name in stored[4]["authors_exact"])
+    assert len(made) == len(TEXTS)
+
+
+def test_the_same_article_twice_in_one_update_is_one_row_counted_once(backend):
+    article = builders.article(title="Twice", body="Harbour dues")
+    backend = connections["default"].get_backend()
+    index = connections["default"].get_unified_index().get_index(Article)
+    twice = list(index.index_queryset().filter(pk=article.pk)) * 2
+    backend.clear()
+    backend.update(index, twice)
+    terms, _, totals = tables()
+    assert totals[0] == 1 and terms["harbour"] == 1
+    assert (terms, totals) == recounted()

@@ -387,6 +387,19 @@ def _joined(values) -> str:
     return " ".join(values)
 
 
+# A batch of search rows in one string (``_insert_sql``): rows apart by ASCII's record
+# separator, values by its unit separator. No value holds either: ids, dates and numbers;
+# JSON, which escapes every control character; vector literals of terms made of letters
+# and digits (tested with both in an article's text and names).
+_ROWS, _FIELDS = "\x1e", "\x1f"
+
+
+def _packed(rows: list) -> str:
+    return _ROWS.join(
+        _FIELDS.join("" if value is None else str(value) for value in row) for row in rows
+    )
+
+
 def _bound_apart(cursor) -> psycopg.Cursor:
     """A cursor on ``cursor``'s connection (and transaction) that sends the values apart
     from the statement. Django's cursors quote them into the SQL text: for the search rows'
@@ -608,14 +621,27 @@ class PostgresSearchBackend(BaseSearchBackend):
         return row
 
     def _insert_sql(self, table: str, upsert: bool) -> str:
-        vectors = {
-            column: [f"setweight(%s::tsvector, '{VECTORS[name][1]}')" for name in names]
+        """One statement for a batch of rows: its one parameter is ``_packed(rows)``. Row by
+        row (``executemany``), PostgreSQL ran the statement once per row, and each run set up
+        the generated columns' expressions again (``search_facet_values``, a SQL function,
+        planned anew per call): half the server's cost of a search row (docs/performance.md,
+        "session 8")."""
+        fields = [f"r[{n}]" for n in range(1, 14)]  # a _Row's 13 values, in its order
+        vectors = iter(fields[5:11])
+        weighted = {
+            column: [
+                f"setweight({next(vectors)}::tsvector, '{VECTORS[name][1]}')" for name in names
+            ]
             for column, names in (("document", DOCUMENT_FIELDS), ("labels", LABEL_FIELDS))
         }
         sql = (
             f"INSERT INTO {table} (id, django_ct, django_id, published_on, facets, document, "
-            f"labels, length, title_length) VALUES (%s, %s, %s, %s, %s::jsonb, "
-            f"{' || '.join(vectors['document'])}, {' || '.join(vectors['labels'])}, %s, %s)"
+            f"labels, length, title_length) SELECT {fields[0]}, {fields[1]}, {fields[2]}, "
+            f"nullif({fields[3]}, '')::date, {fields[4]}::jsonb, "
+            f"{' || '.join(weighted['document'])}, {' || '.join(weighted['labels'])}, "
+            f"{fields[11]}::integer, {fields[12]}::integer "
+            f"FROM (SELECT string_to_array(packed, chr({ord(_FIELDS)})) r "
+            f"FROM unnest(string_to_array(%s, chr({ord(_ROWS)}))) packed) given"
         )
         if upsert:
             sql += (
@@ -637,9 +663,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         if not self.setup_complete:
             self.setup()
         ahead = ahead or {}
-        rows = [
-            row for row in (self._row(index, obj, ahead.get(obj.pk)) for obj in iterable) if row
-        ]
+        # One row per document, the last given (as writing them in turn would leave): one
+        # statement may not write a row twice.
+        made = (self._row(index, obj, ahead.get(obj.pk)) for obj in iterable)
+        rows = list({row[0]: row for row in made if row}.values())
         if not rows:
             return
         words = set().union(*(self._words_of(row) for row in rows))
@@ -649,7 +676,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             # what the new ones hold in (ranking needs how many documents hold each term).
             gone = self._forget(cursor, "SELECT", [row[0] for row in rows])
             with _bound_apart(cursor) as bound:
-                bound.executemany(self._insert_sql(TABLE, upsert=True), rows)
+                bound.execute(self._insert_sql(TABLE, upsert=True), [_packed(rows)])
             held = Counter(term for row in rows for term in row.terms)
             held.subtract(gone.terms)
             self._count(
@@ -767,7 +794,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 for batch in self._batches(index, iterable, threaded):
                     for row in batch:
                         words |= self._words_of(row)
-                    bound.executemany(insert, batch)
+                    bound.execute(insert, [_packed(batch)])
                     count += len(batch)
             cursor.execute(
                 f"INSERT INTO {words_building} (word) SELECT DISTINCT unnest({_SPLIT})",
