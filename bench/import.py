@@ -1,11 +1,19 @@
 """Import throughput and peak memory: a corpus end to end (parse, clean, store, index).
 
     .venv/bin/python bench/import.py [--corpus reuters] [--limit N]
+    .venv/bin/python bench/import.py --copies 20000 [--database-url postgres://…/newsarchive_import_bench]
 
 Runs in a throw-away SQLite database and Whoosh index under a temp folder (or the
 database DATABASE_URL names, which it must be allowed to migrate), and prints, for the
 whole run and for each stage on its own: articles, seconds, articles/s; then the peak
 resident memory of the process.
+
+With ``--copies N``: the PostgreSQL import's CPU per article, process by process (issue 18).
+The database ``--database-url`` names is dropped and made afresh, migrated, and the first
+N of ``bench/scale.py``'s copied records are imported into it with ``SEARCH_BACKEND=postgres``
+as ``bench.scale.grow`` imports them (a reading process, no extraction, no stories); it
+prints the wall rate, the load average before and after, and the CPU milliseconds per
+article of the importer, the reader and the importer's PostgreSQL backend.
 """
 
 from __future__ import annotations
@@ -27,7 +35,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default="reuters")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--copies", type=int, default=None)
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/newsarchive_import_bench"
+    )
     args = parser.parse_args()
+    if args.copies:
+        cpu_per_article(args.copies, args.database_url)
+        return
 
     workdir = Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))
     # DEBUG off, as in production: with it on, Django keeps every query in memory.
@@ -87,6 +102,30 @@ def main() -> None:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak_mib:.0f} MiB")
     print(f"failed: {report.failed_count}")
+
+
+def cpu_per_article(copies: int, database_url: str) -> None:
+    os.environ["SEARCH_BACKEND"] = "postgres"
+    from bench.corpus import recreate_database, setup_django
+
+    recreate_database(database_url)
+    setup_django(Path(tempfile.mkdtemp(prefix="newsarchive-bench-")), database_url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from bench.scale import grow
+
+    load = os.getloadavg()[0]
+    grown = grow(0, copies)
+    created = max(grown["created"], 1)
+    spent = [grown.get(name, 0.0) * 1000 / created for name in ("importer cpu", "reader cpu")]
+    spent.append(grown["postgres cpu"] * 1000 / created)
+    print(
+        f"{grown['created']:,} articles of {copies:,} records: "
+        f"{grown['created'] / grown['wall']:,.0f} articles/s wall, load {load:.1f} -> "
+        f"{os.getloadavg()[0]:.1f}; CPU ms per article: importer {spent[0]:.3f}, reader "
+        f"{spent[1]:.3f}, PostgreSQL {spent[2]:.3f}, all three {sum(spent):.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -484,6 +484,39 @@ def _time_limited(alias: str):
         raise
 
 
+# A list of terms, words or ids sent as one string and split by PostgreSQL: psycopg dumps
+# a list parameter element by element in Python (9% of an import's CPU, session 7), and
+# none of these holds a space (``_vector``'s terms and words; haystack's identifiers).
+_SPLIT = "string_to_array(%s, ' ')"
+
+
+def _joined(values) -> str:
+    return " ".join(values)
+
+
+# A batch of search rows in one string (``_insert_sql``): rows apart by ASCII's record
+# separator, values by its unit separator. No value holds either: ids, dates and numbers;
+# JSON, which escapes every control character; vector literals of terms made of letters
+# and digits (tested with both in an article's text and names).
+_ROWS, _FIELDS = "\x1e", "\x1f"
+
+
+def _packed(rows: list) -> str:
+    return _ROWS.join(
+        _FIELDS.join("" if value is None else str(value) for value in row) for row in rows
+    )
+
+
+def _bound_apart(cursor) -> psycopg.Cursor:
+    """A cursor on ``cursor``'s connection (and transaction) that sends the values apart
+    from the statement. Django's cursors quote them into the SQL text: for the search rows'
+    ``executemany`` PostgreSQL then parsed and planned a statement of six tsvector literals
+    per row, most of its CPU of an import (docs/performance.md, "session 8"); bound apart,
+    each row sends its values beside one statement text. (Not prepared: Django leaves
+    prepared statements off, for connection poolers, and so does this cursor.)"""
+    return psycopg.Cursor(cursor.cursor.connection)
+
+
 class _Row(list):
     """One document's INSERT parameters, with its words (``words``, as written, for "did you
     mean") and terms (``terms``, for the term statistics) beside them."""
@@ -697,14 +730,27 @@ class PostgresSearchBackend(BaseSearchBackend):
         return row
 
     def _insert_sql(self, table: str, upsert: bool) -> str:
-        vectors = {
-            column: [f"setweight(%s::tsvector, '{VECTORS[name][1]}')" for name in names]
+        """One statement for a batch of rows: its one parameter is ``_packed(rows)``. Row by
+        row (``executemany``), PostgreSQL ran the statement once per row, and each run set up
+        the generated columns' expressions again (``search_facet_values``, a SQL function,
+        planned anew per call): half the server's cost of a search row (docs/performance.md,
+        "session 8")."""
+        fields = [f"r[{n}]" for n in range(1, 14)]  # a _Row's 13 values, in its order
+        vectors = iter(fields[5:11])
+        weighted = {
+            column: [
+                f"setweight({next(vectors)}::tsvector, '{VECTORS[name][1]}')" for name in names
+            ]
             for column, names in (("document", DOCUMENT_FIELDS), ("labels", LABEL_FIELDS))
         }
         sql = (
             f"INSERT INTO {table} (id, django_ct, django_id, published_on, facets, document, "
-            f"labels, length, title_length) VALUES (%s, %s, %s, %s, %s::jsonb, "
-            f"{' || '.join(vectors['document'])}, {' || '.join(vectors['labels'])}, %s, %s)"
+            f"labels, length, title_length) SELECT {fields[0]}, {fields[1]}, {fields[2]}, "
+            f"nullif({fields[3]}, '')::date, {fields[4]}::jsonb, "
+            f"{' || '.join(weighted['document'])}, {' || '.join(weighted['labels'])}, "
+            f"{fields[11]}::integer, {fields[12]}::integer "
+            f"FROM (SELECT string_to_array(packed, chr({ord(_FIELDS)})) r "
+            f"FROM unnest(string_to_array(%s, chr({ord(_ROWS)}))) packed) given"
         )
         if upsert:
             sql += (
@@ -726,9 +772,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         if not self.setup_complete:
             self.setup()
         ahead = ahead or {}
-        rows = [
-            row for row in (self._row(index, obj, ahead.get(obj.pk)) for obj in iterable) if row
-        ]
+        # One row per document, the last given (as writing them in turn would leave): one
+        # statement may not write a row twice.
+        made = (self._row(index, obj, ahead.get(obj.pk)) for obj in iterable)
+        rows = list({row[0]: row for row in made if row}.values())
         if not rows:
             return
         words = set().union(*(self._words_of(row) for row in rows))
@@ -737,7 +784,8 @@ class PostgresSearchBackend(BaseSearchBackend):
             # The term statistics move with the documents: what the old versions held out,
             # what the new ones hold in (ranking needs how many documents hold each term).
             gone = self._forget(cursor, "SELECT", [row[0] for row in rows])
-            cursor.executemany(self._insert_sql(TABLE, upsert=True), rows)
+            with _bound_apart(cursor) as bound:
+                bound.execute(self._insert_sql(TABLE, upsert=True), [_packed(rows)])
             held = Counter(term for row in rows for term in row.terms)
             held.subtract(gone.terms)
             self._count(
@@ -748,8 +796,8 @@ class PostgresSearchBackend(BaseSearchBackend):
                 sum(row[-1] for row in rows) - gone.title_length,
             )
             cursor.execute(
-                f"INSERT INTO {WORDS} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",
-                [sorted(words)],
+                f"INSERT INTO {WORDS} (word) SELECT unnest({_SPLIT}) ON CONFLICT DO NOTHING",
+                [_joined(sorted(words))],
             )
 
     @staticmethod
@@ -757,10 +805,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         """The terms, number and lengths of the documents ``identifiers`` (those indexed),
         read (``verb`` SELECT, rows locked) or deleted (DELETE)."""
         if verb == "SELECT":
-            sql = f"SELECT {_COUNTED} FROM {TABLE} WHERE id = ANY(%s) ORDER BY id FOR UPDATE"
+            sql = f"SELECT {_COUNTED} FROM {TABLE} WHERE id = ANY({_SPLIT}) ORDER BY id FOR UPDATE"
         else:
-            sql = f"DELETE FROM {TABLE} WHERE id = ANY(%s) RETURNING {_COUNTED}"
-        cursor.execute(sql, [identifiers])
+            sql = f"DELETE FROM {TABLE} WHERE id = ANY({_SPLIT}) RETURNING {_COUNTED}"
+        cursor.execute(sql, [_joined(identifiers)])
         counted = _Counted()
         for terms, length, title_length in cursor.fetchall():
             counted.terms.update(terms)
@@ -777,14 +825,16 @@ class PostgresSearchBackend(BaseSearchBackend):
             # In term order, so that two writers lock the rows they share in the same order.
             cursor.execute(
                 f"INSERT INTO {TERMS} AS t (term, documents) "
-                "SELECT * FROM unnest(%s::text[], %s::integer[]) ORDER BY 1 "
+                f"SELECT * FROM unnest({_SPLIT}, {_SPLIT}::integer[]) ORDER BY 1 "
                 "ON CONFLICT (term) DO UPDATE SET documents = t.documents + EXCLUDED.documents",
-                [[term for term, _ in changed], [n for _, n in changed]],
+                [_joined(term for term, _ in changed), _joined(str(n) for _, n in changed)],
             )
-            cursor.execute(
-                f"DELETE FROM {TERMS} WHERE term = ANY(%s) AND documents <= 0",
-                [[term for term, n in changed if n < 0]],
-            )
+            gone = [term for term, n in changed if n < 0]
+            if gone:
+                cursor.execute(
+                    f"DELETE FROM {TERMS} WHERE term = ANY({_SPLIT}) AND documents <= 0",
+                    [_joined(gone)],
+                )
         if documents or length or title_length:
             cursor.execute(
                 f"UPDATE {TOTALS} SET documents = documents + %s, length = length + %s, "
@@ -849,14 +899,15 @@ class PostgresSearchBackend(BaseSearchBackend):
                 table: empty_copy(cursor, table, f"{table}_building") for table in (TABLE, WORDS)
             }
             insert = self._insert_sql(building, upsert=False)
-            for batch in self._batches(index, iterable, threaded):
-                for row in batch:
-                    words |= self._words_of(row)
-                cursor.executemany(insert, batch)
-                count += len(batch)
+            with _bound_apart(cursor) as bound:
+                for batch in self._batches(index, iterable, threaded):
+                    for row in batch:
+                        words |= self._words_of(row)
+                    bound.execute(insert, [_packed(batch)])
+                    count += len(batch)
             cursor.execute(
-                f"INSERT INTO {words_building} (word) SELECT DISTINCT unnest(%s::text[])",
-                [sorted(words)],
+                f"INSERT INTO {words_building} (word) SELECT DISTINCT unnest({_SPLIT})",
+                [_joined(sorted(words))],
             )
             _recount(cursor, building)
             for table, statements in indexes.items():
