@@ -203,7 +203,8 @@ def measured_rebuild() -> dict:
     """The project's whole rebuild (``rebuild_index``, as ``manage.py reindex`` runs it):
     documents, wall seconds, CPU seconds of this process, of the writer's processes (Whoosh
     with ``procs`` > 1) and of this process's PostgreSQL backend, and peak memory (MiB) of
-    this process and of the largest writer process."""
+    this process and of the largest child process so far (the Whoosh writers; an earlier
+    child, such as the import's reader, counts too: the kernel keeps one maximum)."""
     from articles.search.indexing import rebuild_index
 
     began, cpu = time.perf_counter(), time.process_time()
@@ -410,7 +411,7 @@ def print_rebuild(rebuilt: dict) -> None:
         f"{os.getloadavg()[0]:.1f}); CPU ms per article: this process "
         f"{rebuilt['cpu'] * per:.2f}, writers {rebuilt['writers cpu'] * per:.2f}, "
         f"PostgreSQL {rebuilt['postgres cpu'] * per:.2f}; peak memory: this process "
-        f"{rebuilt['peak']:.0f} MiB, largest writer {rebuilt['writers peak']:.0f} MiB",
+        f"{rebuilt['peak']:.0f} MiB, largest child so far {rebuilt['writers peak']:.0f} MiB",
         flush=True,
     )
 
