@@ -20,11 +20,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.search.engines import ON_POSTGRES, POSTGRES_ONLY
+
 BASE_DIR = Path(settings.BASE_DIR)
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-ONLY_ON_POSTGRES = pytest.mark.skipif(
-    not ON_POSTGRES, reason="runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...)"
-)
 
 # Words of the generated documents' bodies.
 WORDS = ("harbour", "talks", "ceasefire", "grain", "exports", "shipping", "convoy", "port")
@@ -200,8 +198,8 @@ def deployment(root: Path, database: str, search: str = "whoosh") -> Iterator[Si
 @pytest.fixture(
     params=[
         "sqlite+whoosh",
-        pytest.param("postgres+whoosh", marks=ONLY_ON_POSTGRES),
-        pytest.param("postgres+postgres", marks=ONLY_ON_POSTGRES),
+        pytest.param("postgres+whoosh", marks=POSTGRES_ONLY),
+        pytest.param("postgres+postgres", marks=POSTGRES_ONLY),
     ]
 )
 def site(request, tmp_path) -> Iterator[Site]:

@@ -14,7 +14,12 @@ from articles.ingest.pipeline import import_records
 from articles.ingest.record import ArticleRecord, EntityRef
 from articles.models import Article, Author, Entity
 from articles.search.backends import postgres
-from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
+from tests.search.engines import (
+    ON_POSTGRES,
+    POSTGRES_ENGINE,
+    POSTGRES_ONLY,
+    search_engine,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +93,7 @@ def fresh_archive():
     Entity.objects.create(name="Ebb Island", kind="place", merged_into=isle)
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES)
+@POSTGRES_ONLY
 def test_an_import_gives_the_same_search_rows_with_them_as_without(monkeypatch):
     made_in_importer = []
     vector = postgres._vector

@@ -3,6 +3,7 @@ table when the suite runs on PostgreSQL (DATABASE_URL=postgres://...)."""
 
 from contextlib import contextmanager
 
+import pytest
 from django.conf import settings
 from django.http import QueryDict
 from haystack import connections
@@ -16,6 +17,8 @@ NOT_ON_POSTGRES = (
     + settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     + ")"
 )
+# A test (or a module's ``pytestmark``) that only PostgreSQL can run: skipped on SQLite.
+POSTGRES_ONLY = pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES)
 
 
 @contextmanager

@@ -12,7 +12,11 @@ from haystack.query import SearchQuerySet
 from articles.models import Article
 from articles.search_indexes import ArticleIndex
 from tests import builders
-from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
+from tests.search.engines import (
+    POSTGRES_ENGINE,
+    POSTGRES_ONLY,
+    search_engine,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(
     params=[
         "whoosh",
-        pytest.param("postgres", marks=pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES)),
+        pytest.param("postgres", marks=POSTGRES_ONLY),
     ]
 )
 def search_index(request, _search_index_in_tmp):

@@ -15,9 +15,8 @@ from haystack.query import SearchQuerySet
 
 from tests import builders
 from tests.search.engines import (
-    NOT_ON_POSTGRES,
-    ON_POSTGRES,
     POSTGRES_ENGINE,
+    POSTGRES_ONLY,
     search,
     search_engine,
 )
@@ -85,7 +84,7 @@ from tests.search.test_whoosh_backend import (  # noqa: F401
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES),
+    POSTGRES_ONLY,
 ]
 
 

@@ -11,28 +11,19 @@ import pytest
 from articles.search.backends import postgres
 from tests import builders
 from tests.search.engines import (
-    NOT_ON_POSTGRES,
-    ON_POSTGRES,
-    POSTGRES_ENGINE,
+    POSTGRES_ONLY,
     search,
-    search_engine,
 )
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES),
+    POSTGRES_ONLY,
 ]
 
 
 @pytest.fixture
-def indexed(db, _search_index_in_tmp, django_capture_on_commit_callbacks):
-    with search_engine(POSTGRES_ENGINE):
-        yield lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def budgets(indexed):
-    with indexed():
+def budgets(postgres_indexed):
+    with postgres_indexed():
         for n in range(6):
             builders.article(
                 title=f"Budget {n}",
@@ -99,14 +90,14 @@ def test_a_broad_query_ranks_a_bounded_candidate_set(budgets, monkeypatch):
 
 
 @pytest.mark.parametrize("query", ["budget", "budget debate", "budget* debate Sterling Ledger"])
-def test_ranking_in_place_or_from_a_copy_scores_alike(indexed, monkeypatch, query):
+def test_ranking_in_place_or_from_a_copy_scores_alike(postgres_indexed, monkeypatch, query):
     """Up to ``RANK_IN_PLACE_TERMS`` terms a candidate's stored vector is scored where it is;
     past them, from a copy of its title and text. Words also held as entity (B) and author
     (C) names must score nothing there either way, so the two give the same page."""
     from articles.models import Article
     from articles.search.backends.base import ArchiveSearchQuerySet
 
-    with indexed():
+    with postgres_indexed():
         for n in range(4):
             builders.article(
                 title=f"Budget {n}" if n % 2 else f"Ledger {n}",

@@ -18,16 +18,15 @@ from articles.models import Entity
 from articles.search.backends import postgres
 from tests import builders
 from tests.search.engines import (
-    NOT_ON_POSTGRES,
-    ON_POSTGRES,
     POSTGRES_ENGINE,
+    POSTGRES_ONLY,
     search,
     search_engine,
 )
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES),
+    POSTGRES_ONLY,
 ]
 
 migration = importlib.import_module("articles.migrations.0014_search_facet_columns")

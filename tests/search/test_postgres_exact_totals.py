@@ -14,16 +14,13 @@ from articles.models import Article
 from articles.search.backends import postgres
 from tests import builders
 from tests.search.engines import (
-    NOT_ON_POSTGRES,
-    ON_POSTGRES,
-    POSTGRES_ENGINE,
+    POSTGRES_ONLY,
     search,
-    search_engine,
 )
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES),
+    POSTGRES_ONLY,
 ]
 
 LIMIT = 2
@@ -31,15 +28,9 @@ PUBLIC_BUDGETS = 7  # the public articles holding "budget" below, wherever they 
 
 
 @pytest.fixture
-def indexed(db, _search_index_in_tmp, django_capture_on_commit_callbacks):
-    with search_engine(POSTGRES_ENGINE):
-        yield lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def budgets(indexed, monkeypatch):
+def budgets(postgres_indexed, monkeypatch):
     daily = builders.publication("Daily")
-    with indexed():
+    with postgres_indexed():
         for n in range(4):
             builders.article(
                 title=f"Budget {n}",
@@ -56,9 +47,9 @@ def budgets(indexed, monkeypatch):
         gone = builders.article(title="Budget withdrawn", body="budget cuts")
         later = builders.article(title="Budget later", body="budget again")
         builders.article(title="Weather", body="Rain tomorrow.")
-    with indexed():
+    with postgres_indexed():
         gone.withdraw()
-    with indexed():  # edited: the word no longer in it
+    with postgres_indexed():  # edited: the word no longer in it
         later.title, later.body = "Later", "Nothing to see."
         later.save()
     monkeypatch.setattr(postgres, "COUNT_LIMIT", LIMIT)

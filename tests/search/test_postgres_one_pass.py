@@ -14,16 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from articles.search.backends import postgres
 from tests import builders
 from tests.search.engines import (
-    NOT_ON_POSTGRES,
-    ON_POSTGRES,
     POSTGRES_ENGINE,
+    POSTGRES_ONLY,
     search,
     search_engine,
 )
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES),
+    POSTGRES_ONLY,
 ]
 
 

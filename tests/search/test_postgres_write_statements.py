@@ -15,11 +15,15 @@ from articles.models import Article
 from articles.search import indexing
 from articles.search.backends import postgres
 from tests import builders
-from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
+from tests.search.engines import (
+    POSTGRES_ENGINE,
+    POSTGRES_ONLY,
+    search_engine,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES),
+    POSTGRES_ONLY,
 ]
 
 # Words a careless split would cut or merge: dots between digits, apostrophes, Persian

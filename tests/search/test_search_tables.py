@@ -7,7 +7,12 @@ import importlib
 import pytest
 from django.db import connection, transaction
 
-from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
+from tests.search.engines import (
+    ON_POSTGRES,
+    POSTGRES_ENGINE,
+    POSTGRES_ONLY,
+    search_engine,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +37,7 @@ def test_on_sqlite_the_migration_makes_nothing():
     assert objects() == {"tables": set(), "config": False}
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES)
+@POSTGRES_ONLY
 def test_on_postgresql_migrate_makes_them_and_going_back_drops_them():
     assert objects() == {"tables": TABLES, "config": True}  # the test database was migrated
     with transaction.atomic():
@@ -46,7 +51,7 @@ def test_on_postgresql_migrate_makes_them_and_going_back_drops_them():
         transaction.set_rollback(True)
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES)
+@POSTGRES_ONLY
 def test_a_missing_table_is_index_missing_naming_migrate(monkeypatch):
     from articles.search.backends import postgres
     from articles.search.backends.base import IndexMissing
