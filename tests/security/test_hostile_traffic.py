@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import ON_POSTGRES, deployment, write_documents
+from tests.faults.conftest import deployment, write_documents
 from tests.gunicorn import Gunicorn
 from tests.hostile import Hostile
+from tests.search.engines import ON_POSTGRES
 
 pytestmark = pytest.mark.slow
 

@@ -16,8 +16,9 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from tests.faults.conftest import ONLY_ON_POSTGRES, deployment
+from tests.faults.conftest import deployment
 from tests.gunicorn import Gunicorn
+from tests.search.engines import POSTGRES_ONLY
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +55,7 @@ def log_in(server: Gunicorn, username: str, password: str) -> int:
         return error.code
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=ONLY_ON_POSTGRES)])
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=POSTGRES_ONLY)])
 def site(request, tmp_path_factory):
     root = tmp_path_factory.mktemp("throttle")
     with deployment(root, request.param) as deployed:
