@@ -464,7 +464,8 @@ def _shape_terms(shape) -> list[str]:
 @contextlib.contextmanager
 def _time_limited(alias: str):
     """A cursor whose statements PostgreSQL cancels after ``SEARCH_TIME_LIMIT`` (a
-    transaction's ``statement_timeout``); a cancelled one raises ``SearchOverBudget``."""
+    transaction's ``statement_timeout``); a cancelled one raises ``SearchOverBudget``. It
+    carries the term statistics its statements read (``_SearchCursor``)."""
     limit = f"{max(1, int(time_limit() * 1000))}ms"
     try:
         with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
@@ -476,7 +477,7 @@ def _time_limited(alias: str):
                 [limit],
             )
             previous = cursor.fetchone()[0]
-            yield cursor
+            yield _SearchCursor(cursor)
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
     except OperationalError as exc:
         if isinstance(exc.__cause__, psycopg.errors.QueryCanceled):
@@ -547,10 +548,67 @@ def _recount(cursor, table: str) -> None:
     )
 
 
+class TermStatistics:
+    """The term statistics as one search reads them: the totals and each term's documents,
+    each looked up once, in one statement with whatever else is not yet known. A search
+    asked for them up to nine times, a round trip each (about 4 ms of a search at a million
+    articles, docs/performance.md). Made for one search's cursor (``_SearchCursor``) and
+    dropped with it, never kept by the process: every index write changes them."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.held: dict[str, int] = {}  # term → documents holding it (0: none)
+        self.totals: tuple[int, int, int] | None = None  # documents, length, title_length
+
+    def frequency(self, terms) -> dict[str, int]:
+        """How many indexed documents hold each of ``terms`` in their full text (0: none)."""
+        terms = list(dict.fromkeys(terms))
+        self._read(terms)
+        return {term: self.held[term] for term in terms}
+
+    def documents(self) -> tuple[int, int, int]:
+        """(documents, their total length, their titles' total length)."""
+        self._read([])
+        return self.totals  # type: ignore[return-value]
+
+    def _read(self, terms: list[str]) -> None:
+        missing = [term for term in terms if term not in self.held]
+        if not missing and self.totals is not None:
+            return
+        sql = f"SELECT term, documents, 0, 0 FROM {TERMS} WHERE term = ANY(%s)"
+        if self.totals is None:
+            sql = f"SELECT NULL, documents, length, title_length FROM {TOTALS} UNION ALL {sql}"
+        self.cursor.execute(sql, [missing])
+        if self.totals is None:
+            self.totals = (0, 0, 0)
+        self.held.update(dict.fromkeys(missing, 0))
+        for term, documents, length, title_length in self.cursor.fetchall():
+            if term is None:
+                self.totals = (documents, length, title_length)
+            else:
+                self.held[term] = documents
+
+
+class _SearchCursor:
+    """A cursor for one search's statements, carrying the term statistics they have read
+    (``statistics``): every reader of them given this cursor shares one lookup per term."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.statistics = TermStatistics(cursor)
+
+    def __getattr__(self, name):
+        return getattr(self.cursor, name)
+
+
+def _known(cursor) -> TermStatistics:
+    """The statistics a search's cursor has read; for any other cursor, read afresh."""
+    return cursor.statistics if isinstance(cursor, _SearchCursor) else TermStatistics(cursor)
+
+
 def _frequency(cursor, terms) -> dict[str, int]:
-    """How many indexed documents hold each of ``terms`` in their full text."""
-    cursor.execute(f"SELECT term, documents FROM {TERMS} WHERE term = ANY(%s)", [list(terms)])
-    return dict(cursor.fetchall())
+    """How many indexed documents hold each of ``terms`` in their full text (0: none)."""
+    return _known(cursor).frequency(terms)
 
 
 def _expand_prefixes(cursor, prefixes: list[str]) -> list[str]:
@@ -1171,9 +1229,9 @@ class PostgresSearchBackend(BaseSearchBackend):
     @staticmethod
     def _statistics(cursor, terms: list[str]) -> tuple[int, float, float, dict[str, int]]:
         """(documents, average length, average title length, {term: documents holding it})."""
-        cursor.execute(f"SELECT documents, length, title_length FROM {TOTALS}")
-        documents, length, title_length = cursor.fetchone() or (0, 0, 0)
-        frequency = _frequency(cursor, terms) if terms else {}
+        known = _known(cursor)
+        frequency = known.frequency(terms)
+        documents, length, title_length = known.documents()
         documents = max(documents, 1)
         return documents, length / documents, title_length / documents, frequency
 
