@@ -9,9 +9,11 @@ Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from articles.search.backends import postgres
+from articles.search.service import SearchParams, run_search
 from tests import builders
 from tests.search.engines import (
     POSTGRES_ENGINE,
@@ -71,8 +73,17 @@ QUERIES = [
 ]
 
 
-def outcome(q, **extra):
-    found = search(q, **extra)
+def short_pages(q, per_page, **extra):
+    """The search page's search for ``q``, ``per_page`` results a page."""
+    params = QueryDict(mutable=True)
+    params["q"] = q
+    for key, value in extra.items():
+        params[key] = value
+    return run_search(SearchParams.from_query(params, per_page=per_page))
+
+
+def outcome(q, per_page=None, **extra):
+    found = short_pages(q, per_page, **extra) if per_page else search(q, **extra)
     return (
         found.total,
         found.total_exact,
@@ -122,9 +133,9 @@ def test_past_the_limit_one_pass_ranks_the_same_candidates(archive, monkeypatch)
     assert apart["interest rates"][1:3] == (4, False)
 
 
-def search_statements(q, **extra) -> list[str]:
+def search_statements(q, per_page=None, **extra) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
-        search(q, **extra)
+        short_pages(q, per_page, **extra) if per_page else search(q, **extra)
     return [query["sql"] for query in captured if f"FROM {postgres.TABLE} " in query["sql"]]
 
 
@@ -140,13 +151,51 @@ def test_a_phrase_is_counted_and_ranked_in_one_statement(archive):
 
 def test_a_broad_common_word_still_counts_from_the_index(archive, monkeypatch):
     """A word the statistics say more than COUNT_LIMIT articles hold: counted without
-    reading a vector, then CANDIDATES of its matches ranked (not every one counted)."""
+    reading a vector, then CANDIDATES of its matches ranked (not every one counted), in one
+    statement that reads the ranked ones again by their place in the table."""
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 2)
-    statements = search_statements("interest")
-    assert len(statements) == 2 and postgres.READ_ONCE not in statements[0]
+    monkeypatch.setattr(postgres, "CANDIDATES", 1)
+    (statement,) = search_statements("interest", per_page=1)
+    assert "ctid = ANY" in statement and postgres.READ_ONCE not in statement
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 100)
     monkeypatch.setattr(postgres, "CANDIDATES", 50)
-    assert len(search_statements("interest")) == 1
+    (statement,) = search_statements("interest")
+    assert postgres.READ_ONCE in statement and "ctid" not in statement  # one pass
+
+
+def apart(backend):
+    """Counting, then ranking in a second statement: what ``_count_and_rank`` did before."""
+
+    def count_then_rank(cursor, where, facets, start_offset, end_offset, kwargs):
+        hits, exact, counts = backend._counts(cursor, where.sql, where.params, facets)
+        rows = backend._ranked(
+            cursor,
+            where.sql,
+            where.params,
+            where.rank,
+            None,
+            start_offset,
+            end_offset,
+            kwargs,
+            bounded=not exact,
+        )
+        return hits, exact, counts, rows
+
+    return count_then_rank
+
+
+@pytest.mark.parametrize("limits", [(100, 50), (4, 3), (2, 1)])
+@pytest.mark.parametrize("extra", [{}, {"f": "publication:Reuters"}, {"page": "2"}])
+def test_counting_and_ranking_in_one_statement_as_apart(archive, monkeypatch, limits, extra):
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", limits[0])
+    monkeypatch.setattr(postgres, "CANDIDATES", limits[1])
+    monkeypatch.setattr(archive, "_one_pass_pays", lambda cursor, where: False)
+    extra = {"per_page": 2, **extra}
+    together = {q: outcome(q, **extra) for q in QUERIES}
+    monkeypatch.setattr(archive, "_count_and_rank", apart(archive))
+    assert together == {q: outcome(q, **extra) for q in QUERIES}
+    if limits[0] == 100 and not extra.get("f") and "page" not in extra:
+        assert together["interest rates"][0] > 4 and len(together["interest rates"][3]) == 2
 
 
 def where(backend, q, **kwargs):

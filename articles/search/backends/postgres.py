@@ -1187,8 +1187,13 @@ class PostgresSearchBackend(BaseSearchBackend):
             rows = None
             # One pass ranks among the matches it counts: as many as a page may reach.
             reach = end_offset is not None and max(CANDIDATES, end_offset) <= COUNT_LIMIT
-            if where.rank and not sort_by and reach and self._one_pass_pays(cursor, where):
+            ranks = where.rank and not sort_by and reach and end_offset > start_offset
+            if ranks and self._one_pass_pays(cursor, where):
                 hits, exact, facet_counts, rows = self._one_pass(
+                    cursor, where, facets, start_offset, end_offset, kwargs
+                )
+            elif ranks:
+                hits, exact, facet_counts, rows = self._count_and_rank(
                     cursor, where, facets, start_offset, end_offset, kwargs
                 )
             else:
@@ -1570,6 +1575,55 @@ class PostgresSearchBackend(BaseSearchBackend):
         )
         hits, exact, counts, _ = self._read_counts(cursor.fetchall(), facets)
         return hits, exact, counts
+
+    def _count_and_rank(self, cursor, where: Where, facets, start_offset, end_offset, kwargs):
+        """``(matches, exact, facet counts, the page's rows)`` as ``_counts`` and then
+        ``_ranked`` give them for a relevance-ordered search that counts from the index alone
+        (a common word: ``_one_pass_pays``), in one statement: the matches are read once (at
+        most ``COUNT_LIMIT`` + 1, with their facets and their place in the table, ``ctid``),
+        and those it ranks are read again by their place (a TID scan), their vectors only:
+        every match up to ``COUNT_LIMIT``, past it the first ``CANDIDATES`` counted. Apart,
+        each statement built the index's bitmap of the matches again: for a word beside a
+        facet, the facet's (177,740 rows for Reuters at a million articles) took 25-30 ms
+        each time (docs/performance.md, "Cheaper searches at a million (session 9)")."""
+        weighted = [(term, 1.0) for term in where.rank]
+        # As ``_ranked``: the vector read once a row when several terms score it.
+        vector = "document" if len(weighted) <= RANK_IN_PLACE_TERMS else f"{READ_ONCE} AS document"
+        frequencies, frequency_params, score, score_params = self.score_columns(cursor, weighted)
+        feedback = self._feedback_applies(kwargs, where.rank, start_offset)
+        end = max(end_offset, ranking.FEEDBACK_WINDOW) if feedback else end_offset
+        facet_columns, facet_selects, facet_params = self._facet_selects(facets)
+        cursor.execute(
+            f"WITH m AS MATERIALIZED (SELECT ctid AS at, {facet_columns} FROM {TABLE} "
+            f"WHERE {where.sql} LIMIT %s) "
+            "SELECT 0, NULL::text, NULL::text, count(*), NULL::float8, NULL::text FROM m "
+            + "".join(
+                f"UNION ALL SELECT 1, f.*, NULL::float8, NULL::text FROM ({select}) AS f "
+                for select in facet_selects
+            )
+            + "UNION ALL SELECT 2, django_ct, django_id, NULL::bigint, score, id FROM (SELECT "
+            f"django_ct, django_id, {score} AS score, id FROM (SELECT c.*, {frequencies} FROM "
+            f"(SELECT id, django_ct, django_id, published_on, length, {vector} FROM {TABLE} "
+            "WHERE ctid = ANY(ARRAY(SELECT at FROM m LIMIT (SELECT CASE WHEN count(*) > %s "
+            f"THEN %s END FROM m)))) AS c OFFSET 0) AS s ORDER BY {self._order(None)} "
+            "LIMIT %s) AS best",
+            [
+                *where.params,
+                COUNT_LIMIT + 1,
+                *facet_params,
+                *score_params,
+                *frequency_params,
+                COUNT_LIMIT,
+                max(CANDIDATES, end_offset),
+                end,
+            ],
+        )
+        hits, exact, counts, best = self._read_counts(cursor.fetchall(), facets)
+        rows = [[ct, pk, score, identifier] for _, ct, pk, _, score, identifier in best]
+        if not feedback:
+            return hits, exact, counts, [tuple(row[:3]) for row in rows[start_offset:end]]
+        page = self._feedback_page(cursor, rows, weighted, start_offset, end_offset)
+        return hits, exact, counts, page
 
     def _exact_total(self, cursor, where: Where) -> int | None:
         """The number of matches of a search for one term and nothing else (``Where.term``),
