@@ -163,6 +163,19 @@ def test_a_broad_common_word_still_counts_from_the_index(archive, monkeypatch):
     assert postgres.READ_ONCE in statement and "ctid" not in statement  # one pass
 
 
+def test_counting_and_ranking_in_one_statement_reads_each_vector_once(archive, monkeypatch):
+    """Ranked by two terms, each candidate's vector is read once (``READ_ONCE``) for both:
+    PostgreSQL must not fold the read back into each term's score."""
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(postgres, "CANDIDATES", 1)
+    (statement,) = search_statements("interest OR oil", per_page=1)
+    assert "ctid = ANY" in statement
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (VERBOSE) {statement}")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert plan.count("ts_delete(") == 1, plan
+
+
 def apart(backend):
     """Counting, then ranking in a second statement: what ``_count_and_rank`` did before."""
 

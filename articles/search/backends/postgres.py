@@ -1605,7 +1605,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             f"django_ct, django_id, {score} AS score, id FROM (SELECT c.*, {frequencies} FROM "
             f"(SELECT id, django_ct, django_id, published_on, length, {vector} FROM {TABLE} "
             "WHERE ctid = ANY(ARRAY(SELECT at FROM m LIMIT (SELECT CASE WHEN count(*) > %s "
-            f"THEN %s END FROM m)))) AS c OFFSET 0) AS s ORDER BY {self._order(None)} "
+            f"THEN %s END FROM m))) OFFSET 0) AS c OFFSET 0) AS s ORDER BY {self._order(None)} "
             "LIMIT %s) AS best",
             [
                 *where.params,
