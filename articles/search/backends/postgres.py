@@ -1451,18 +1451,26 @@ class PostgresSearchBackend(BaseSearchBackend):
         ``tf1``, ..., and BM25 over them and ``length``. A sub-select of those columns
         (``OFFSET 0``: not folded back into one computation per use) scores each row
         without ``score_sql``'s sub-plan per term, in three fifths of its time
-        (docs/performance.md, "Counting and ranking in one pass (session 8)")."""
+        (docs/performance.md, "Counting and ranking in one pass (session 8)").
+
+        Past ``RANK_IN_PLACE_TERMS`` terms (the callers then read the vector once a row), a
+        term's frequency is computed only in rows holding it (``@@``, a lookup in the row's
+        vector): most rows hold few of a prefix's 32 terms or of feedback's 20, and
+        ``ts_rank_cd`` of an absent term, 0, cost three times the lookup (docs/performance.md,
+        "Cheaper searches at a million (session 9)")."""
         if not weighted:
             return "0 AS tf0", [], "0", []
         norm, terms = self._bm25(cursor, weighted)
-        frequencies = ", ".join(
-            f"ts_rank_cd('{_TF_WEIGHTS}', document, %s::tsquery) AS tf{n}"
-            for n in range(len(terms))
-        )
+        frequency = f"ts_rank_cd('{_TF_WEIGHTS}', document, %s::tsquery)"
+        queries = [query for _, query in terms]
+        if len(terms) > RANK_IN_PLACE_TERMS:
+            frequency = f"CASE WHEN document @@ %s::tsquery THEN {frequency} ELSE 0 END"
+            queries = [query for query in queries for _ in range(2)]
+        frequencies = ", ".join(f"{frequency} AS tf{n}" for n in range(len(terms)))
         score = " + ".join(
             f"coalesce(%s * tf{n} / NULLIF(tf{n} + {norm}, 0), 0)" for n in range(len(terms))
         )
-        return frequencies, [query for _, query in terms], f"({score})", [f for f, _ in terms]
+        return frequencies, queries, f"({score})", [f for f, _ in terms]
 
     def feedback(self, cursor, identifiers, rows, weighted) -> list[tuple[str, float]]:
         """Terms to add to a plain-word query's ranking (``ranking.expansion``), from the
