@@ -329,9 +329,18 @@ class Slugs:
             n += 1
 
 
-def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool) -> list[int]:
+def store_new(
+    items: list[Prepared],
+    cache: RunCache,
+    *,
+    publish_complete: bool,
+    stored: dict[int, Article] | None = None,
+) -> list[int]:
     """Insert these new articles with their bylines and source tags; their ids, in order.
-    Runs inside the caller's transaction."""
+    Runs inside the caller's transaction. ``stored`` is given the published ones as
+    stored, by id, with the fields the index reads of an article's own row (its text,
+    date, language and ``updated_at``), for ``indexing.index_now``: the index then need
+    not read their text back."""
     now = timezone.now()
     slugs = Slugs([item.record.title.strip()[:500] for item in items]).allocate()
     published, review = str(Article.Status.PUBLISHED), str(Article.Status.REVIEW)
@@ -375,6 +384,13 @@ def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool)
         prepare=("published_on", "missing_fields", "created_at", "updated_at", "published_at"),
         returning=True,
     )
+    if stored is not None:
+        indexed = ("title", "kicker", "summary", "body", "published_on", "language")
+        stored.update(
+            (pk, Article(pk=pk, updated_at=now, **{name: row[name] for name in indexed}))
+            for pk, row in zip(ids, rows, strict=True)
+            if row["status"] == published
+        )
 
     # In the records' order: a name spelled two ways is created as first spelled.
     names = dict.fromkeys(n.strip() for item in items for n in item.record.authors if n.strip())
@@ -505,7 +521,12 @@ def store_batch(
     try:
         with transaction.atomic():
             _, new, one_by_one = settle(prepared)
-            ids = store_new(new, cache, publish_complete=publish_complete) if new else []
+            stored: dict[int, Article] = {}
+            ids = (
+                store_new(new, cache, publish_complete=publish_complete, stored=stored)
+                if new
+                else []
+            )
     except Exception as exc:  # anything: each record again, on its own
         log.info("A batch of %d is stored one by one instead: %r", len(batch), exc)
         _forget_created(cache)
@@ -522,7 +543,7 @@ def store_batch(
             for pk, item in zip(ids, new, strict=True)
             if item.record.indexed_ahead
         }
-        indexing.index_now(ids, ahead=ahead)
+        indexing.index_now(ids, ahead=ahead, stored=stored)
     else:
         indexing.schedule(ids)
     for pk, item in zip(ids, new, strict=True):

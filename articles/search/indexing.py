@@ -22,12 +22,16 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import connections as connections_db
 from django.db import router, transaction
+from django.db.models import F, Lookup, Q
 from haystack import connections
 from haystack.exceptions import SkipDocument
 from haystack.query import SearchQuerySet
 
-from articles.models import Article
+from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
+from articles.public import articles as public_articles
+from articles.public import mentions as public_mentions
 from articles.search.backends.base import IndexMissing
 from articles.search_indexes import revision
 
@@ -58,7 +62,11 @@ def _batches(ids: list[int]) -> Iterable[list[int]]:
 
 
 def update_articles(
-    ids: Iterable[int], *, new: bool = False, ahead: dict[int, dict] | None = None
+    ids: Iterable[int],
+    *,
+    new: bool = False,
+    ahead: dict[int, dict] | None = None,
+    stored: dict[int, Article] | None = None,
 ) -> tuple[int, int]:
     """Index the given articles if published, remove them otherwise (unless ``new``:
     articles just created, which no index can hold yet, since ids are never reused).
@@ -72,12 +80,15 @@ def update_articles(
     the last writer of an article always leaves the version the database holds.
 
     ``ahead``: what ``index_ahead`` made of some of them before they were stored, by id.
+    ``stored``: some of them as an import has just stored them (``bulk.store_new``), by id:
+    their text is not read back (in the first round: a later one reads what changed).
     """
     ids = sorted(set(ids))
     indexed = removed = 0
     for chunk in _batches(ids):
-        for _ in range(MAX_ROUNDS):
-            written = _write(chunk, remove=not new, ahead=ahead)
+        for round_ in range(MAX_ROUNDS):
+            given = stored if round_ == 0 else None
+            written = _write(chunk, remove=not new, ahead=ahead, stored=given)
             indexed += sum(rev is not None for rev in written.values())
             removed += sum(rev is None for rev in written.values())
             now = current_revisions(chunk)
@@ -90,13 +101,20 @@ def update_articles(
 
 
 def _write(
-    ids: list[int], *, remove: bool = True, ahead: dict[int, dict] | None = None
+    ids: list[int],
+    *,
+    remove: bool = True,
+    ahead: dict[int, dict] | None = None,
+    stored: dict[int, Article] | None = None,
 ) -> dict[int, str | None]:
     """Index or remove each of ``ids``; returns the revision written, None for a removal
-    (or, without ``remove``, for an article left out)."""
+    (or, without ``remove``, for an article left out). ``stored``: articles as an import
+    has just stored them (``_as_stored``), by id."""
     index = _article_index()
     backend = connections["default"].get_backend()
-    public = list(index.index_queryset().using(_primary()).filter(pk__in=ids))
+    public, read = _as_stored(stored, ids) if stored else ([], ids)
+    if read:
+        public += index.index_queryset().using(_primary()).filter(_any_of("pk", read))
     if public and ahead:
         backend.update(index, public, ahead=ahead)
     elif public:
@@ -110,6 +128,65 @@ def _write(
     return written
 
 
+class _AnyOf(Lookup):
+    """``field = ANY(…)`` of a list of ids sent as one string of digits and spaces: Django
+    writes a ``__in`` list of 500 ids as 500 parameters, which psycopg parses (a statement
+    of more than 50 parameters is never cached) and binds one by one, in Python."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(string_to_array(%s, ' ')::bigint[])", [*params, self.rhs]
+
+
+def _any_of(field: str, ids: list[int]) -> Q:
+    """A filter of ``field`` (an id) among ``ids``: on PostgreSQL in one parameter."""
+    if connections_db[_primary()].vendor == "postgresql":
+        return Q(_AnyOf(F(field), " ".join(map(str, ids))))
+    return Q(**{f"{field}__in": ids})
+
+
+def _as_stored(stored: dict[int, Article], ids: list[int]) -> tuple[list[Article], list[int]]:
+    """The public ones of ``ids`` as ``index_queryset`` reads them, those in ``stored``
+    (built from what an import has just written) without reading their text back; and
+    the ids of the public ones to read (changed since, or not in ``stored``).
+
+    Whether each is public, its publication's and section's names, its bylines and its
+    mentions (``public.mentions()``, in the order the index reads them: the database's
+    collation orders names) are read from the database; an article whose ``updated_at``
+    is not the one stored (changed meanwhile) is read as a whole."""
+    alias = _primary()
+    made, read = [], []
+    rows = (
+        public_articles()
+        .using(alias)
+        .filter(_any_of("pk", ids))
+        .values_list("pk", "updated_at", "publication__name", "section__name")
+    )
+    for pk, updated_at, publication, section in rows:
+        article = stored.get(pk)
+        if article is None or article.updated_at != updated_at:
+            read.append(pk)
+            continue
+        article.publication = Publication(name=publication) if publication is not None else None
+        article.section = Section(name=section) if section is not None else None
+        article.indexed_bylines = []  # type: ignore[attr-defined]
+        article.indexed_mentions = []  # type: ignore[attr-defined]
+        made.append(article)
+    if made:
+        by_pk = {article.pk: article for article in made}
+        among = _any_of("article_id", list(by_pk))
+        bylines = Byline.objects.using(alias).filter(among)
+        for pk, name in bylines.values_list("article_id", "author__name"):
+            by_pk[pk].indexed_bylines.append(Byline(author=Author(name=name)))
+        mentions = public_mentions().using(alias).filter(among)
+        for pk, name, kind in mentions.values_list("article_id", "entity__name", "entity__kind"):
+            by_pk[pk].indexed_mentions.append(Mention(entity=Entity(name=name, kind=kind)))
+    return made, read
+
+
 def current_revisions(ids: Iterable[int] | None = None) -> dict[int, str]:
     """``{pk: revision}`` of the published articles (of ``ids``, when given) as the
     database holds them now."""
@@ -117,7 +194,7 @@ def current_revisions(ids: Iterable[int] | None = None) -> dict[int, str]:
     if ids is None:
         querysets = [published]
     else:
-        querysets = [published.filter(pk__in=chunk) for chunk in _batches(sorted(set(ids)))]
+        querysets = [published.filter(_any_of("pk", chunk)) for chunk in _batches(sorted(set(ids)))]
     return {
         pk: revision(pk, updated)
         for articles in querysets
@@ -195,7 +272,11 @@ def _pending() -> set[int]:
 
 
 def _update_retrying(
-    ids: set[int], *, new: bool = False, ahead: dict[int, dict] | None = None
+    ids: set[int],
+    *,
+    new: bool = False,
+    ahead: dict[int, dict] | None = None,
+    stored: dict[int, Article] | None = None,
 ) -> None:
     """``update_articles``, tried again after a pause when it fails: another process may
     hold the index for longer than a writer waits, or a server may be restarting; and a
@@ -203,7 +284,7 @@ def _update_retrying(
     read deleted."""
     for delay in RETRY_DELAYS:
         try:
-            update_articles(ids, new=new, ahead=ahead)
+            update_articles(ids, new=new, ahead=ahead, stored=stored)
             return
         except IndexMissing:
             raise  # waiting will not bring it back
@@ -216,7 +297,7 @@ def _update_retrying(
                 delay,
             )
             time.sleep(delay)
-    update_articles(ids, new=new, ahead=ahead)
+    update_articles(ids, new=new, ahead=ahead, stored=stored)
 
 
 def _listed(ids: Iterable[int], most: int = 20) -> str:
@@ -231,14 +312,19 @@ def _flush() -> None:
     _apply(ids)
 
 
-def index_now(article_ids: Iterable[int], ahead: dict[int, dict] | None = None) -> None:
+def index_now(
+    article_ids: Iterable[int],
+    ahead: dict[int, dict] | None = None,
+    stored: dict[int, Article] | None = None,
+) -> None:
     """Index these new articles at once, even inside ``deferred_indexing``: for a batch an
     import has just created (those not published are only left out: no index holds them),
     so that a run of any length keeps no growing list of what it has yet to index, and
     searches find each batch as it lands. A failure is logged, as after a save (`manage.py
     check_index --repair` repairs it; an import run again indexes the articles it finds
-    stored but not indexed). ``ahead``: what ``index_ahead`` made of them, by id."""
-    _apply(set(article_ids), new=True, ahead=ahead)
+    stored but not indexed). ``ahead``: what ``index_ahead`` made of them, by id;
+    ``stored``: the articles as stored (``update_articles``), by id."""
+    _apply(set(article_ids), new=True, ahead=ahead, stored=stored)
 
 
 def index_ahead(articles: Iterable[Article]) -> list[dict | None]:
@@ -260,10 +346,16 @@ def index_ahead(articles: Iterable[Article]) -> list[dict | None]:
     return made
 
 
-def _apply(ids: set[int], *, new: bool = False, ahead: dict[int, dict] | None = None) -> None:
+def _apply(
+    ids: set[int],
+    *,
+    new: bool = False,
+    ahead: dict[int, dict] | None = None,
+    stored: dict[int, Article] | None = None,
+) -> None:
     if ids:
         try:
-            _update_retrying(ids, new=new, ahead=ahead)
+            _update_retrying(ids, new=new, ahead=ahead, stored=stored)
         except IndexMissing as exc:
             # Nothing broke: there is no index to update (the exception says what builds it).
             log.error("Search index not updated for articles %s: %s", _listed(ids), exc)
