@@ -329,6 +329,10 @@ class Slugs:
             n += 1
 
 
+# An article's own fields the search index reads (``search_indexes.ArticleIndex``).
+_INDEXED = ("title", "kicker", "summary", "body", "published_on", "language")
+
+
 def store_new(
     items: list[Prepared],
     cache: RunCache,
@@ -385,9 +389,14 @@ def store_new(
         returning=True,
     )
     if stored is not None:
-        indexed = ("title", "kicker", "summary", "body", "published_on", "language")
+        alias = router.db_for_write(Article)
         stored.update(
-            (pk, Article(pk=pk, updated_at=now, **{name: row[name] for name in indexed}))
+            (
+                pk,
+                indexing.as_read(
+                    Article, alias, id=pk, updated_at=now, **{n: row[n] for n in _INDEXED}
+                ),
+            )
             for pk, row in zip(ids, rows, strict=True)
             if row["status"] == published
         )

@@ -163,15 +163,23 @@ def _as_stored(stored: dict[int, Article], ids: list[int]) -> tuple[list[Article
         public_articles()
         .using(alias)
         .filter(_any_of("pk", ids))
-        .values_list("pk", "updated_at", "publication__name", "section__name")
+        .values_list(
+            "pk", "updated_at", "publication_id", "publication__name", "section_id", "section__name"
+        )
     )
-    for pk, updated_at, publication, section in rows:
+    for pk, updated_at, publication, publication_name, section, section_name in rows:
         article = stored.get(pk)
         if article is None or article.updated_at != updated_at:
             read.append(pk)
             continue
-        article.publication = Publication(name=publication) if publication is not None else None
-        article.section = Section(name=section) if section is not None else None
+        article.publication = (
+            as_read(Publication, alias, id=publication, name=publication_name)
+            if publication is not None
+            else None
+        )
+        article.section = (
+            as_read(Section, alias, id=section, name=section_name) if section is not None else None
+        )
         article.indexed_bylines = []  # type: ignore[attr-defined]
         article.indexed_mentions = []  # type: ignore[attr-defined]
         made.append(article)
@@ -179,12 +187,26 @@ def _as_stored(stored: dict[int, Article], ids: list[int]) -> tuple[list[Article
         by_pk = {article.pk: article for article in made}
         among = _any_of("article_id", list(by_pk))
         bylines = Byline.objects.using(alias).filter(among)
-        for pk, name in bylines.values_list("article_id", "author__name"):
-            by_pk[pk].indexed_bylines.append(Byline(author=Author(name=name)))
+        for pk, author, name in bylines.values_list("article_id", "author_id", "author__name"):
+            byline = as_read(Byline, alias, article_id=pk, author_id=author)
+            byline.author = as_read(Author, alias, id=author, name=name)
+            by_pk[pk].indexed_bylines.append(byline)
         mentions = public_mentions().using(alias).filter(among)
-        for pk, name, kind in mentions.values_list("article_id", "entity__name", "entity__kind"):
-            by_pk[pk].indexed_mentions.append(Mention(entity=Entity(name=name, kind=kind)))
+        fields = ("article_id", "entity_id", "entity__name", "entity__kind")
+        for pk, entity, name, kind in mentions.values_list(*fields):
+            mention = as_read(Mention, alias, article_id=pk, entity_id=entity)
+            mention.entity = as_read(Entity, alias, id=entity, name=name, kind=kind)
+            by_pk[pk].indexed_mentions.append(mention)
     return made, read
+
+
+def as_read(model, alias: str, **values):
+    """An instance of ``model`` with these field values (by attname), every other field
+    deferred, as a query that read these alone gives it: reading another would ask the
+    database, never give a default. A tenth of the cost of ``model(**values)``, which sets
+    every field (a fifth of the cost of indexing an imported article)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(alias, names, [values[name] for name in names])
 
 
 def current_revisions(ids: Iterable[int] | None = None) -> dict[int, str]:

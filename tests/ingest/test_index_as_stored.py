@@ -4,6 +4,7 @@ the index it leaves is the one a rebuild from the database gives, names as store
 public mentions in the database's order, and an article changed meanwhile read afresh."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -17,6 +18,10 @@ from tests.ingest.test_index_ahead import fresh_archive, records
 from tests.search.engines import POSTGRES_ENGINE, POSTGRES_ONLY, search_engine
 
 pytestmark = pytest.mark.django_db
+
+DEFERRED_READ = re.compile(
+    r'SELECT "\w+"\."id", "\w+"\."\w+" FROM "\w+" WHERE "\w+"\."id" = \d+ LIMIT 21$'
+)
 
 
 def documents() -> dict[str, tuple]:
@@ -43,8 +48,10 @@ def test_an_import_indexes_what_a_rebuild_from_the_database_gives():
             import_records(records(), find_entities=False, group_stories=False)
         imported = documents()
         assert len(imported) - 2 == 8  # the untitled and undated records are in review
-        # No article's text was read back to index it.
+        # No article's text was read back to index it, nor a field left out of what was
+        # built (a deferred field is read alone, by id: ``refresh_from_db``).
         assert not [q["sql"] for q in queries if '"articles_article"."body"' in q["sql"]]
+        assert not [q["sql"] for q in queries if DEFERRED_READ.match(q["sql"])]
         # Names as stored ("Kai Dock"), the merged entity left out, a tie of counts in
         # the database's order of names: a rebuild reads each from the database.
         assert indexing.rebuild_index(procs=1) == 8
@@ -74,6 +81,15 @@ def test_an_article_changed_since_it_was_stored_is_read_afresh(search_index):
     as_stored.updated_at = article.updated_at
     indexing.update_articles([article.pk], stored={article.pk: as_stored})
     assert SearchQuerySet().filter(content="lighthouse").count() == 1
+
+
+def test_a_deferred_field_read_is_caught():
+    # What the import's test above looks for, as Django reads a field left out.
+    article = Article.objects.create(title="Tide", slug="tide", body="Tide tables.")
+    partial = indexing.as_read(Article, "default", id=article.pk, title="Tide")
+    with CaptureQueriesContext(connection) as queries:
+        assert partial.body == "Tide tables."
+    assert [q["sql"] for q in queries if DEFERRED_READ.match(q["sql"])]
 
 
 def test_an_article_no_longer_public_is_not_indexed_from_what_was_stored(search_index):
