@@ -190,13 +190,13 @@ def _as_stored(stored: dict[int, Article], ids: list[int]) -> tuple[list[Article
         for pk, author, name in bylines.values_list("article_id", "author_id", "author__name"):
             byline = as_read(Byline, alias, article_id=pk, author_id=author)
             byline.author = as_read(Author, alias, id=author, name=name)
-            by_pk[pk].indexed_bylines.append(byline)
+            by_pk[pk].indexed_bylines.append(byline)  # type: ignore[attr-defined]
         mentions = public_mentions().using(alias).filter(among)
         fields = ("article_id", "entity_id", "entity__name", "entity__kind")
         for pk, entity, name, kind in mentions.values_list(*fields):
             mention = as_read(Mention, alias, article_id=pk, entity_id=entity)
             mention.entity = as_read(Entity, alias, id=entity, name=name, kind=kind)
-            by_pk[pk].indexed_mentions.append(mention)
+            by_pk[pk].indexed_mentions.append(mention)  # type: ignore[attr-defined]
     return made, read
 
 
