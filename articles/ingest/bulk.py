@@ -329,8 +329,11 @@ class Slugs:
             n += 1
 
 
-# An article's own fields the search index reads (``search_indexes.ArticleIndex``).
-_INDEXED = ("title", "kicker", "summary", "body", "published_on", "language")
+# What the search index reads of an article's own row, less what ``indexing.index_now``
+# reads of it itself (its publication and section, by name) and the time of the batch.
+_INDEXED = [
+    name for name in indexing.INDEXED_FIELDS if name not in ("publication", "section", "updated_at")
+]
 
 
 def store_new(
@@ -457,11 +460,28 @@ def insert_values(
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             raise ValueError(f"{field} is set on saving: give its value")
     defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in rest)
-    for field in (f for f in given if f.name in prepare or f.attname in prepare):
-        at = given.index(field)
-        rows = [
-            (*row[:at], field.get_db_prep_save(row[at], connection), *row[at + 1 :]) for row in rows
-        ]
+    prepared = [
+        (at, field)
+        for at, field in enumerate(given)
+        if field.name in prepare or field.attname in prepare
+    ]
+    if prepared:
+        # A batch's dates repeat (``created_at``: one for all), so each value is prepared
+        # once: the field's preparation depends on the value alone.
+        memo: dict = {}
+        made = []
+        for row in rows:
+            values = list(row)
+            for at, field in prepared:
+                value = values[at]
+                try:
+                    values[at] = memo[at, value]
+                except KeyError:
+                    values[at] = memo[at, value] = field.get_db_prep_save(value, connection)
+                except TypeError:  # not hashable (JSON)
+                    values[at] = field.get_db_prep_save(value, connection)
+            made.append(tuple(values))
+        rows = made
     # Names from the model's own _meta; every value is a parameter.
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import queue
 import re
@@ -197,6 +198,25 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
         ]
     )
     return literal, words, list(positions), list(merged)
+
+
+# Names (a section, a publication, a byline, an article's entities) come again and again:
+# their vectors are kept for the next article that names the same (as are stems), shorter
+# ones only, so that the cache stays small. Callers never change the lists returned.
+_NAME_VECTORS = 20_000
+_NAME_LENGTH = 300
+
+
+@functools.lru_cache(maxsize=_NAME_VECTORS)
+def _name_vector(text: str) -> tuple[str, int, list[str], list[str]]:
+    return _vector(text)
+
+
+def _field_vector(name: str, text) -> tuple[str, int, list[str], list[str]]:
+    """``_vector(text)`` of a document's field ``name``: from ``_name_vector``'s cache for
+    a short one other than the full text."""
+    text = force_str(text or "")
+    return _name_vector(text) if name != "text" and len(text) < _NAME_LENGTH else _vector(text)
 
 
 def _terms(text: str) -> list[str]:
@@ -709,7 +729,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             if made is not None and made[0] == force_str(text or ""):
                 vectors[name] = (made[1], made[2], made[3].split(), made[4].split())
             else:
-                vectors[name] = _vector(text)
+                vectors[name] = _field_vector(name, text)
         row = _Row(
             [
                 doc[ID],
