@@ -15,7 +15,7 @@ from articles.ingest.pipeline import import_records
 from articles.models import Article
 from articles.search import indexing
 from tests.ingest.test_index_ahead import fresh_archive, records
-from tests.search.engines import POSTGRES_ENGINE, POSTGRES_ONLY, search_engine
+from tests.search.engines import ON_POSTGRES, POSTGRES_ENGINE, POSTGRES_ONLY, search_engine
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,16 @@ def test_an_article_no_longer_public_is_not_indexed_from_what_was_stored(search_
     )
     indexing.update_articles([article.pk], new=True, stored={article.pk: article})
     assert SearchQuerySet().filter(content="harbour").count() == 0
+
+
+def test_a_rebuild_reads_no_field_of_an_article_by_itself(search_index):
+    # rebuild_index reads only ``indexing.INDEXED_FIELDS`` of each article: one the index
+    # read besides would be read article by article.
+    with search_engine(POSTGRES_ENGINE if ON_POSTGRES else None):
+        fresh_archive()
+        import_records(records(), find_entities=False, group_stories=False)
+        with CaptureQueriesContext(connection) as queries:
+            assert indexing.rebuild_index(procs=1) == 8
+        assert not [q["sql"] for q in queries if DEFERRED_READ.match(q["sql"])]
+        assert SearchQuerySet().filter(content="harbour").count() == 7
+        assert SearchQuerySet().filter(content="kai").count() == 1  # the name as stored
