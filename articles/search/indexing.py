@@ -18,7 +18,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -194,24 +194,34 @@ def _as_stored(stored: dict[int, Article], ids: list[int]) -> tuple[list[Article
         article.section = (
             as_read(Section, alias, id=section, name=section_name) if section is not None else None
         )
+        made.append(article)
+    _read_names(made, alias)
+    return made, read
+
+
+def _read_names(articles: list[Article], alias: str) -> None:
+    """Give ``articles`` the bylines and mentions ``index_queryset`` prefetches (its
+    ``indexed_bylines``, ``indexed_mentions``: every byline, in order, with its author's
+    name; ``public.mentions()``, in their order, with the entity's name and kind) from
+    two reads of values, without a prefetch's model instances and lists of ids."""
+    by_pk = {article.pk: article for article in articles}
+    for article in articles:
         article.indexed_bylines = []  # type: ignore[attr-defined]
         article.indexed_mentions = []  # type: ignore[attr-defined]
-        made.append(article)
-    if made:
-        by_pk = {article.pk: article for article in made}
-        among = _any_of("article_id", list(by_pk))
-        bylines = Byline.objects.using(alias).filter(among)
-        for pk, author, name in bylines.values_list("article_id", "author_id", "author__name"):
-            byline = as_read(Byline, alias, article_id=pk, author_id=author)
-            byline.author = as_read(Author, alias, id=author, name=name)
-            by_pk[pk].indexed_bylines.append(byline)  # type: ignore[attr-defined]
-        mentions = public_mentions().using(alias).filter(among)
-        fields = ("article_id", "entity_id", "entity__name", "entity__kind")
-        for pk, entity, name, kind in mentions.values_list(*fields):
-            mention = as_read(Mention, alias, article_id=pk, entity_id=entity)
-            mention.entity = as_read(Entity, alias, id=entity, name=name, kind=kind)
-            by_pk[pk].indexed_mentions.append(mention)  # type: ignore[attr-defined]
-    return made, read
+    if not by_pk:
+        return
+    among = _any_of("article_id", list(by_pk))
+    bylines = Byline.objects.using(alias).filter(among)
+    for pk, author, name in bylines.values_list("article_id", "author_id", "author__name"):
+        byline = as_read(Byline, alias, article_id=pk, author_id=author)
+        byline.author = as_read(Author, alias, id=author, name=name)
+        by_pk[pk].indexed_bylines.append(byline)  # type: ignore[attr-defined]
+    mentions = public_mentions().using(alias).filter(among)
+    fields = ("article_id", "entity_id", "entity__name", "entity__kind")
+    for pk, entity, name, kind in mentions.values_list(*fields):
+        mention = as_read(Mention, alias, article_id=pk, entity_id=entity)
+        mention.entity = as_read(Entity, alias, id=entity, name=name, kind=kind)
+        by_pk[pk].indexed_mentions.append(mention)  # type: ignore[attr-defined]
 
 
 def as_read(model, alias: str, **values):
@@ -459,7 +469,21 @@ def rebuild_index(*, procs: int = 2) -> int:
     """Index every published article afresh in one pass (see the backend's ``rebuild``)."""
     index = _article_index()
     backend = connections["default"].get_backend()
-    # The fields the index reads alone: not the text as imported (``raw_text``, as long as
-    # the body) nor the rest, read and made into values for nothing.
-    articles = index.index_queryset().only(*INDEXED_FIELDS).iterator(chunk_size=1000)
-    return backend.rebuild(index, articles, procs=procs)
+    return backend.rebuild(index, _indexed_articles(index), procs=procs)
+
+
+def _indexed_articles(index, chunk: int = 1000) -> Iterator[Article]:
+    """``index.index_queryset()``'s articles as a rebuild reads them: only the fields the
+    index reads (not the text as imported, ``raw_text``, as long as the body), their
+    bylines and mentions from ``_read_names`` a chunk at a time."""
+    alias = _primary()
+    articles = index.index_queryset().using(alias).only(*INDEXED_FIELDS).prefetch_related(None)
+    batch: list[Article] = []
+    for article in articles.iterator(chunk_size=chunk):
+        batch.append(article)
+        if len(batch) >= chunk:
+            _read_names(batch, alias)
+            yield from batch
+            batch = []
+    _read_names(batch, alias)
+    yield from batch
