@@ -329,9 +329,25 @@ class Slugs:
             n += 1
 
 
-def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool) -> list[int]:
+# What the search index reads of an article's own row, less what ``indexing.index_now``
+# reads of it itself (its publication and section, by name) and the time of the batch.
+_INDEXED = [
+    name for name in indexing.INDEXED_FIELDS if name not in ("publication", "section", "updated_at")
+]
+
+
+def store_new(
+    items: list[Prepared],
+    cache: RunCache,
+    *,
+    publish_complete: bool,
+    stored: dict[int, Article] | None = None,
+) -> list[int]:
     """Insert these new articles with their bylines and source tags; their ids, in order.
-    Runs inside the caller's transaction."""
+    Runs inside the caller's transaction. ``stored`` is given the published ones as
+    stored, by id, with the fields the index reads of an article's own row (its text,
+    date, language and ``updated_at``), for ``indexing.index_now``: the index then need
+    not read their text back."""
     now = timezone.now()
     slugs = Slugs([item.record.title.strip()[:500] for item in items]).allocate()
     published, review = str(Article.Status.PUBLISHED), str(Article.Status.REVIEW)
@@ -375,6 +391,18 @@ def store_new(items: list[Prepared], cache: RunCache, *, publish_complete: bool)
         prepare=("published_on", "missing_fields", "created_at", "updated_at", "published_at"),
         returning=True,
     )
+    if stored is not None:
+        alias = router.db_for_write(Article)
+        stored.update(
+            (
+                pk,
+                indexing.as_read(
+                    Article, alias, id=pk, updated_at=now, **{n: row[n] for n in _INDEXED}
+                ),
+            )
+            for pk, row in zip(ids, rows, strict=True)
+            if row["status"] == published
+        )
 
     # In the records' order: a name spelled two ways is created as first spelled.
     names = dict.fromkeys(n.strip() for item in items for n in item.record.authors if n.strip())
@@ -432,11 +460,28 @@ def insert_values(
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             raise ValueError(f"{field} is set on saving: give its value")
     defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in rest)
-    for field in (f for f in given if f.name in prepare or f.attname in prepare):
-        at = given.index(field)
-        rows = [
-            (*row[:at], field.get_db_prep_save(row[at], connection), *row[at + 1 :]) for row in rows
-        ]
+    prepared = [
+        (at, field)
+        for at, field in enumerate(given)
+        if field.name in prepare or field.attname in prepare
+    ]
+    if prepared:
+        # A batch's dates repeat (``created_at``: one for all), so each value is prepared
+        # once: the field's preparation depends on the value alone.
+        memo: dict = {}
+        made = []
+        for row in rows:
+            values = list(row)
+            for at, field in prepared:
+                value = values[at]
+                try:
+                    values[at] = memo[at, value]
+                except KeyError:
+                    values[at] = memo[at, value] = field.get_db_prep_save(value, connection)
+                except TypeError:  # not hashable (JSON)
+                    values[at] = field.get_db_prep_save(value, connection)
+            made.append(tuple(values))
+        rows = made
     # Names from the model's own _meta; every value is a parameter.
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -505,7 +550,12 @@ def store_batch(
     try:
         with transaction.atomic():
             _, new, one_by_one = settle(prepared)
-            ids = store_new(new, cache, publish_complete=publish_complete) if new else []
+            stored: dict[int, Article] = {}
+            ids = (
+                store_new(new, cache, publish_complete=publish_complete, stored=stored)
+                if new
+                else []
+            )
     except Exception as exc:  # anything: each record again, on its own
         log.info("A batch of %d is stored one by one instead: %r", len(batch), exc)
         _forget_created(cache)
@@ -522,7 +572,7 @@ def store_batch(
             for pk, item in zip(ids, new, strict=True)
             if item.record.indexed_ahead
         }
-        indexing.index_now(ids, ahead=ahead)
+        indexing.index_now(ids, ahead=ahead, stored=stored)
     else:
         indexing.schedule(ids)
     for pk, item in zip(ids, new, strict=True):

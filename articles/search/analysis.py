@@ -204,6 +204,13 @@ def warm_up() -> None:
     _word_zipf()
 
 
+@functools.lru_cache(maxsize=1)
+def _listed_words() -> frozenset[str]:
+    """Every word of the lists compounds are judged by: a pair whose joined spelling is not
+    one of them is no compound (``is_compound``), which a set says without the lookups."""
+    return frozenset().union(*_word_zipf().values())
+
+
 @functools.lru_cache(maxsize=200_000)
 def is_compound(left: str, right: str) -> bool:
     """Whether two folded words written apart with a space are one word (see above)."""
@@ -254,6 +261,61 @@ def compound_spans(
                 if stem(joined) not in (stem(p_word), stem(word)):
                     yield position - 1, p_start, end, joined
         previous = (start, end, word)
+
+
+def positioned_words(text: str, first: int = 0) -> tuple[list[str], list[int] | None]:
+    """The words ``compound_spans(text)`` gives, in its order, and their positions counted
+    from ``first`` (``None`` when they are ``first``, ``first`` + 1, ...: no compound): what
+    an index holds, without the spans. An import or a rebuild makes every article's
+    vectors; this is ``compound_spans`` without a generator, a tuple and a span per word."""
+    if not _ARABIC_SCRIPT.search(text):
+        return index_words(text), None
+    normalised = normalise_persian_arabic(text)
+    # Where each character of ``normalised`` came from: itself unless marks were dropped.
+    offsets = None if len(normalised) == len(text) else normalise_persian_arabic_offsets(text)[1]
+    whole = not any(letter in normalised for letter in _LOWER_IN_CONTEXT)
+    words: list[str] = []
+    positions: list[int] = []
+    joined_any = False
+    position = first - 1
+    previous = None  # the word before, when in Arabic script
+    previous_end = 0  # where it ended in ``text``
+    for match in _WORD.finditer(normalised.lower() if whole else normalised):
+        word = match.group() if whole else match.group().lower()
+        if not word.isalnum():  # a dot or an apostrophe in it
+            word = fold_word(word)
+            if not word:
+                continue
+        position += 1
+        words.append(word)
+        positions.append(position)
+        if not "\u0600" <= word[0] <= "\u06ff":  # not in Arabic script (its first letter)
+            previous = None
+            continue
+        start, end = match.span()
+        if offsets is not None:
+            start, end = offsets[start], offsets[end]
+        if previous is not None:
+            gap = text[previous_end:start]
+            joined = previous + word
+            # As in ``compound_spans``; a pair whose joined word no list holds is no
+            # compound, which the set of listed words says first.
+            if gap == " ":  # by far the most common gap: no joiner in it
+                one = len(previous) > 1 and len(word) > 1
+                one = one and joined in _listed_words() and is_compound(previous, word)
+            else:
+                one = bool(gap) and not gap.strip(_APART)
+                one = one and bool(
+                    _JOINED & set(gap)
+                    or (joined in _listed_words() and is_compound(previous, word))
+                )
+            # 'کتاب‌ها' is 'کتاب' already: the same term twice would count it twice
+            if one and stem(joined) not in (stem(previous), stem(word)):
+                words.append(joined)
+                positions.append(position - 1)
+                joined_any = True
+        previous, previous_end = word, end
+    return words, positions if joined_any else None
 
 
 def analyze(text: str) -> list[str]:

@@ -96,9 +96,11 @@ def fresh_archive():
 @POSTGRES_ONLY
 def test_an_import_gives_the_same_search_rows_with_them_as_without(monkeypatch):
     made_in_importer = []
-    vector = postgres._vector
+    vector = postgres._field_vector
     monkeypatch.setattr(
-        postgres, "_vector", lambda text: made_in_importer.append(text) or vector(text)
+        postgres,
+        "_field_vector",
+        lambda name, text: made_in_importer.append(text) or vector(name, text),
     )
     with search_engine(POSTGRES_ENGINE) as backend:
         fresh_archive()

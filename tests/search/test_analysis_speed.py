@@ -19,6 +19,7 @@ from articles.search.analysis import (
     fold_word,
     index_words,
     normalise_persian_arabic,
+    positioned_words,
     stem,
     word_spans,
 )
@@ -37,7 +38,19 @@ TRICKY = [
     "كتاب‌خانه و کتاب خانه، دانش گاه ۱۹۸۷ ١٩٨٧ مَدرسه‌ها",
     "Ⅻ Ⓐ ﬁnance ＡＢＣ x_y 'quoted' ''",
     "",
+    # Gaps between Persian words: a joiner, two spaces, a no-break space, marks dropped
+    # before and after a gap, a word folded to nothing, Latin between Persian words.
+    "کتاب\u200dخانه کتاب  خانه دانش\u00a0گاه دانشـ گاه دانشِ گاهِ مَدرسه\u200c ها",
+    "دانش ' گاه دانش 's گاه دانش U.S. گاه دانش گاه‌ها ۱۳۹۰ کتاب خانه.",
 ]
+
+
+def plain_positioned_words(text: str) -> tuple[list[str], list[int] | None]:
+    """``positioned_words`` by way of ``compound_spans``, with its spans."""
+    found = [(position, word) for position, _, _, word in compound_spans(text)]
+    positions = [position for position, _ in found]
+    in_order = positions == list(range(len(found)))
+    return [word for _, word in found], None if in_order else positions
 
 
 def plain_index_words(text: str) -> list[str]:
@@ -107,6 +120,7 @@ def test_lower_case_keeps_every_letter_one_letter_of_the_same_kind():
 @pytest.mark.parametrize("text", TRICKY)
 def test_words_as_the_plain_way_gives_them(text):
     assert index_words(text) == plain_index_words(text)
+    assert positioned_words(text) == plain_positioned_words(text)
     assert [word for _, _, word in word_spans(text)] == plain_index_words(text)
     assert _vector(text) == plain_vector(text)
 
@@ -116,9 +130,17 @@ def test_words_spans_and_vectors_of_corpus_texts_as_the_plain_way_gives_them(cor
     assert len(corpus_texts) > 3000 and len(persian) > 1000  # every script is in it
     for text in corpus_texts:
         assert index_words(text) == plain_index_words(text), text[:80]
+        assert positioned_words(text) == plain_positioned_words(text), text[:80]
         assert _vector(text) == plain_vector(text), text[:80]
     for text in persian[:300]:
         assert [word for _, _, word in word_spans(text)] == plain_index_words(text)
+
+
+def test_compounds_are_found_in_the_tricky_texts():
+    # The comparisons above meet compounds (not only words in order): joined by a joiner,
+    # and written apart.
+    words, positions = positioned_words(TRICKY[-2])
+    assert positions is not None and "کتابخانه" in words and "دانشگاه" in words
 
 
 def test_a_change_of_one_position_is_caught():

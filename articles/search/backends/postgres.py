@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import queue
 import re
@@ -57,10 +58,9 @@ from haystack.utils import get_identifier, get_model_ct
 
 from articles.search import ranking, syntax
 from articles.search.analysis import (
-    _ARABIC_SCRIPT,  # text without it holds no compounds (``compound_spans``)
     WORD_PATTERN,
-    compound_spans,
     index_words,
+    positioned_words,
     stem,
 )
 from articles.search.backends.base import (
@@ -157,49 +157,66 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
     exactly the terms Whoosh does (its own parser and stemmer never see the text). Terms are
     letters, digits and inner dots: nothing to escape (no quote, no backslash)."""
     # Words at positions 1, 2, ...; a compound written apart at its first part's position
-    # (``compound_spans``); every term counts towards the length, as Whoosh counts them.
-    text = force_str(text or "")
+    # (``positioned_words``); every term counts towards the length, as Whoosh counts them.
+    found, at_positions = positioned_words(force_str(text or ""), 1)
+    words = len(found)
     positions: dict[str, list[int]] = {}
-    if _ARABIC_SCRIPT.search(text):
-        words = 0  # the count of words and compounds, from the loop
-        for words, (position, _, _, word) in enumerate(compound_spans(text), 1):  # noqa: B007
-            at = positions.get(word)
-            if at is None:
-                positions[word] = [position + 1]
-            else:
-                at.append(position + 1)
-    else:  # no compounds to look for: the words alone, without their spans (a third faster)
-        found = index_words(text)
-        words = len(found)
-        for position, word in enumerate(found, 1):
-            at = positions.get(word)
-            if at is None:
-                positions[word] = [position]
-            else:
-                at.append(position)
+    get = positions.get
+    for position, word in (
+        enumerate(found, 1) if at_positions is None else zip(at_positions, found, strict=True)
+    ):
+        at = get(word)
+        if at is None:
+            positions[word] = [position]
+        else:
+            at.append(position)
     # Words sharing a term (plural and singular) merge here; their positions stay apart.
     # A list of ``positions`` may become a term's and grow: only its keys are used after.
-    merged: dict[str, list[int]] = {}
-    capped = words > MAX_POSITION
-    for word, at in positions.items():
-        if capped:  # as PostgreSQL does: a first position past it is the last
-            at = [min(at[0], MAX_POSITION), *(p for p in at[1:] if p <= MAX_POSITION)]
-        term = stem(word)
-        have = merged.get(term)
-        if have is None:
-            merged[term] = at
-        else:
-            have.extend(at[:MAX_POSITIONS])
-    named = _POSITIONS
+    terms = list(map(stem, positions))
+    lists = list(positions.values())
+    if words > MAX_POSITION:  # as PostgreSQL does: a first position past it is the last
+        lists = [
+            [min(at[0], MAX_POSITION), *(p for p in at[1:] if p <= MAX_POSITION)] for at in lists
+        ]
+    if len(set(terms)) == len(terms):  # no two words share a term
+        merged = dict(zip(terms, lists, strict=True))
+    else:
+        merged = {}
+        for term, at in zip(terms, lists, strict=True):
+            have = merged.get(term)
+            if have is None:
+                merged[term] = at
+            else:
+                have.extend(at[:MAX_POSITIONS])
+    named, most = _POSITIONS.__getitem__, MAX_POSITIONS
     literal = " ".join(
         [
-            f"'{term}':{named[at[0]]}"
+            f"'{term}':{named(at[0])}"
             if len(at) == 1
-            else f"'{term}':{','.join([named[p] for p in at[:MAX_POSITIONS]])}"
+            else f"'{term}':{','.join(map(named, at if len(at) <= most else at[:most]))}"
             for term, at in merged.items()
         ]
     )
     return literal, words, list(positions), list(merged)
+
+
+# Names (a section, a publication, a byline, an article's entities) come again and again:
+# their vectors are kept for the next article that names the same (as are stems), shorter
+# ones only, so that the cache stays small. Callers never change the lists returned.
+_NAME_VECTORS = 20_000
+_NAME_LENGTH = 300
+
+
+@functools.lru_cache(maxsize=_NAME_VECTORS)
+def _name_vector(text: str) -> tuple[str, int, list[str], list[str]]:
+    return _vector(text)
+
+
+def _field_vector(name: str, text) -> tuple[str, int, list[str], list[str]]:
+    """``_vector(text)`` of a document's field ``name``: from ``_name_vector``'s cache for
+    a short one other than the full text."""
+    text = force_str(text or "")
+    return _name_vector(text) if name != "text" and len(text) < _NAME_LENGTH else _vector(text)
 
 
 def _terms(text: str) -> list[str]:
@@ -770,7 +787,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             if made is not None and made[0] == force_str(text or ""):
                 vectors[name] = (made[1], made[2], made[3].split(), made[4].split())
             else:
-                vectors[name] = _vector(text)
+                vectors[name] = _field_vector(name, text)
         row = _Row(
             [
                 doc[ID],
