@@ -8,6 +8,9 @@ and an admin save with five inlines writes the index once.
 Bulk imports wrap their work in ``deferred_indexing()`` and index once at the end, except
 the batches of new articles, which they index as each is stored (``index_now``).
 
+Every write to the index, and every rebuild, ends the answers search keeps for repeats
+(``articles.search.cache.new_generation``).
+
 ``check_index()`` compares the index with the database (missing, stale and extra
 documents) and ``sync_index()`` repairs what it finds; `manage.py check_index` runs both.
 """
@@ -28,6 +31,7 @@ from haystack.exceptions import SkipDocument
 from haystack.query import SearchQuerySet
 
 from articles.models import Article
+from articles.search import cache as results_cache
 from articles.search.backends.base import IndexMissing
 from articles.search_indexes import revision
 
@@ -97,16 +101,20 @@ def _write(
     index = _article_index()
     backend = connections["default"].get_backend()
     public = list(index.index_queryset().using(_primary()).filter(pk__in=ids))
-    if public and ahead:
-        backend.update(index, public, ahead=ahead)
-    elif public:
-        backend.update(index, public)
-    written: dict[int, str | None] = dict.fromkeys(ids)
-    for article in public:
-        written[article.pk] = revision(article.pk, article.updated_at)
-    for pk in ids:
-        if remove and written[pk] is None:
-            backend.remove(get_identifier_for(pk))
+    try:
+        if public and ahead:
+            backend.update(index, public, ahead=ahead)
+        elif public:
+            backend.update(index, public)
+        written: dict[int, str | None] = dict.fromkeys(ids)
+        for article in public:
+            written[article.pk] = revision(article.pk, article.updated_at)
+        for pk in ids:
+            if remove and written[pk] is None:
+                backend.remove(get_identifier_for(pk))
+    finally:
+        # Even a write that failed half-way may have changed what search finds.
+        results_cache.new_generation()
     return written
 
 
@@ -332,4 +340,7 @@ def rebuild_index(*, procs: int = 2) -> int:
     index = _article_index()
     backend = connections["default"].get_backend()
     articles = index.index_queryset().iterator(chunk_size=1000)
-    return backend.rebuild(index, articles, procs=procs)
+    try:
+        return backend.rebuild(index, articles, procs=procs)
+    finally:
+        results_cache.new_generation()

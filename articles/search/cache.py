@@ -1,0 +1,117 @@
+"""Searches answered again from what the engine said last time, as long as the index has
+not changed since: popular searches repeat, and an archive's index changes far less often
+than it is read (Solr's queryResultCache, Elasticsearch's request cache).
+
+An answer is kept in the cache every worker and server shares (the ``search`` alias: the
+``shared`` store under a prefix of its own), under a key made of the search's parameters
+and the index **generation**: a random token replaced after every change of what search can
+find or count (``new_generation``, called by ``articles.search.indexing`` after each write to
+the index and each rebuild). A token that has gone (evicted, the cache cleared) is replaced
+by a new one, never an old one, so an answer from before a change is never read again.
+What is kept is plain values (ids, scores, counts, highlighted text), never articles: the
+page loads its articles afresh through the published-only queryset, so even an answer kept
+too long cannot show an article that is no longer public. ``SEARCH_CACHE_SECONDS`` (0: off)
+is how long an answer is kept; a cache that cannot be reached only means no caching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+
+log = logging.getLogger(__name__)
+
+ALIAS = "search"
+GENERATION_KEY = "search:generation"
+# An answer larger than this is not kept (a page of 100 results with every facet listed
+# is some 40 kB); it keeps the store's size bounded by its number of entries.
+MAX_ANSWER_BYTES = 128 * 1024
+
+
+def seconds() -> int:
+    """How long an answer is kept; 0: search answers are not kept."""
+    return max(0, int(getattr(settings, "SEARCH_CACHE_SECONDS", 0)))
+
+
+def _store():
+    return caches[ALIAS]
+
+
+def generation() -> str | None:
+    """The index's current generation token (a new one when there is none); None when the
+    cache cannot be reached."""
+    try:
+        store = _store()
+        token = store.get(GENERATION_KEY)
+        if token is None:
+            token = secrets.token_hex(16)
+            # add: of two workers finding none at once, both then use the first one's.
+            if not store.add(GENERATION_KEY, token, timeout=None):
+                token = store.get(GENERATION_KEY) or token
+        return token
+    except Exception as exc:
+        _unreachable(exc)
+        return None
+
+
+def _unreachable(exc: Exception) -> None:
+    log.warning("Search cache unreachable (%s: %s); searching uncached", type(exc).__name__, exc)
+
+
+def new_generation() -> None:
+    """Forget every kept answer: what search can find or count has changed. Called after
+    the change reached the index, so that a search made meanwhile is kept under the old
+    token, which nobody reads again."""
+    try:
+        _store().set(GENERATION_KEY, secrets.token_hex(16), timeout=None)
+    except Exception as exc:
+        # Kept answers live SEARCH_CACHE_SECONDS at most, and pages re-read their articles.
+        log.warning("Search cache generation not renewed (%s: %s)", type(exc).__name__, exc)
+
+
+def key_for(parts: dict[str, Any]) -> str | None:
+    """The cache key of a search described by ``parts`` (its normalised parameters) in the
+    current generation; None when answers are not kept or the cache is unreachable.
+    Hashed: a query of any length makes a key of the same short length."""
+    if not seconds():
+        return None
+    token = generation()
+    if token is None:
+        return None
+    engine = settings.HAYSTACK_CONNECTIONS["default"]
+    described = json.dumps(
+        [token, engine.get("ENGINE"), engine.get("PATH"), engine.get("DATABASE"), parts],
+        sort_keys=True,
+        default=str,
+    )
+    return "search:answer:" + hashlib.sha256(described.encode()).hexdigest()
+
+
+def get(key: str | None):
+    """The answer kept under ``key``, or None."""
+    if key is None:
+        return None
+    try:
+        return _store().get(key)
+    except Exception as exc:
+        _unreachable(exc)
+        return None
+
+
+def put(key: str | None, answer) -> None:
+    """Keep ``answer`` (plain values only) under ``key`` for ``SEARCH_CACHE_SECONDS``."""
+    if key is None:
+        return
+    if len(pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)) > MAX_ANSWER_BYTES:
+        return
+    try:
+        _store().set(key, answer, seconds())
+    except Exception as exc:
+        log.warning("Search answer not kept (%s: %s)", type(exc).__name__, exc)
