@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Case, Q, When
+from django.template import Engine
 from haystack import connections
 
 from articles import public
@@ -403,6 +405,66 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
     }
     results_cache.put(key, answer)
     return outcome
+
+
+# The templates a kept results block is rendered from: a change to any of them (a new
+# release) makes new keys, so that no block rendered by the old ones is shown.
+RESULTS_TEMPLATES = (
+    "search/_results.html",
+    "includes/_article_card.html",
+    "includes/_article_meta.html",
+    "includes/_pagination.html",
+)
+_templates_digest: str | None = None
+
+
+def _results_templates() -> str:
+    global _templates_digest
+    if _templates_digest is None:
+        sources = [Engine.get_default().get_template(name).source for name in RESULTS_TEMPLATES]
+        _templates_digest = hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
+    return _templates_digest
+
+
+@dataclass
+class KeptResults:
+    """A search page's results block as rendered once (HTML), kept for repeats of the same
+    request; ``shown`` is the revision of each article it shows."""
+
+    key: str | None
+    html: str | None = None
+    shown: dict[int, str] = field(default_factory=dict)
+    facets: bool = False
+
+
+def kept_results(params: SearchParams, query: str) -> KeptResults:
+    """The results block kept for the search page's request ``query`` (its query string,
+    which the block's links carry), if every article it shows is still public and unchanged
+    (one query); else a ``KeptResults`` without ``html`` whose key ``keep_results`` takes.
+    The search page renders most of its time (highlights, facet links, article cards): a
+    repeat answered whole costs a tenth of it. Not with one result per story: editors
+    regroup stories without an index write, so those pages are grouped afresh each time."""
+    if params.one_per_story:
+        return KeptResults(None)
+    key = results_cache.key_for(
+        {"results": ANSWER_VERSION, "query": query, "templates": _results_templates()}
+    )
+    kept = results_cache.get(key)
+    if not isinstance(kept, KeptResults) or not kept.html:
+        return KeptResults(key)
+    if kept.shown:
+        now = public.articles().filter(pk__in=list(kept.shown)).values_list("pk", "updated_at")
+        if {pk: revision(pk, updated) for pk, updated in now} != kept.shown:
+            return KeptResults(key)
+    kept.key = key
+    return kept
+
+
+def keep_results(kept: KeptResults, html: str, hits: list[Hit], *, facets: bool) -> None:
+    """Keep ``html``, the results block showing ``hits`` (with facets or not), under
+    ``kept.key``."""
+    shown = {hit.article.pk: revision(hit.article.pk, hit.article.updated_at) for hit in hits}
+    results_cache.put(kept.key, KeptResults(None, str(html), shown, facets))
 
 
 def more_like_this(article: Article, count: int = 5) -> list[Article]:

@@ -495,10 +495,7 @@ ENDPOINTS = [
 
 
 @pytest.mark.parametrize("name, args, params", ENDPOINTS)
-def test_queries_do_not_grow_with_rows(client, indexed, settings, name, args, params):
-    # Counted without the search answers kept for repeats, whose own few queries (the
-    # shared cache's table) tests/search/test_results_cache.py counts.
-    settings.SEARCH_CACHE_SECONDS = 0
+def test_queries_do_not_grow_with_rows(client, indexed, name, args, params):
     url = reverse(f"articles:{name}", args=args)
 
     def queries() -> int:
