@@ -3,11 +3,13 @@ not changed since: popular searches repeat, and an archive's index changes far l
 than it is read (Solr's queryResultCache, Elasticsearch's request cache).
 
 An answer is kept in the cache every worker and server shares (the ``search`` alias: the
-``shared`` store under a prefix of its own), under a key made of the search's parameters
-and the index **generation**: a random token replaced after every change of what search can
-find or count (``new_generation``, called by ``articles.search.indexing`` after each write to
-the index and each rebuild). A token that has gone (evicted, the cache cleared) is replaced
-by a new one, never an old one, so an answer from before a change is never read again.
+``shared`` store under a prefix of its own), under a key made of the search's parameters,
+together with the index **generation** it was made in: a random token replaced after every
+change of what search can find or count (``new_generation``, called by
+``articles.search.indexing`` after each write to the index and each rebuild). An answer is
+read only in its own generation (token and answer come in one round trip), and a token that
+has gone (evicted, the cache cleared) is replaced by a new one, never an old one, so an
+answer from before a change is never read again.
 What is kept is plain values (ids, scores, counts, highlighted text), never articles: the
 page loads its articles afresh through the published-only queryset, so even an answer kept
 too long cannot show an article that is no longer public. ``SEARCH_CACHE_SECONDS`` (0: off)
@@ -21,6 +23,7 @@ import json
 import logging
 import pickle
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -76,42 +79,51 @@ def new_generation() -> None:
         log.warning("Search cache generation not renewed (%s: %s)", type(exc).__name__, exc)
 
 
-def key_for(parts: dict[str, Any]) -> str | None:
-    """The cache key of a search described by ``parts`` (its normalised parameters) in the
-    current generation; None when answers are not kept or the cache is unreachable.
-    Hashed: a query of any length makes a key of the same short length."""
+@dataclass
+class Slot:
+    """Where one search's answer is kept, and the generation it must have been kept in."""
+
+    key: str
+    token: str
+
+
+def look_up(parts: dict[str, Any]) -> tuple[Slot | None, Any]:
+    """``(slot, answer)``: the answer kept for a search described by ``parts`` (its
+    normalised parameters) in the current generation, else None, in one round trip to the
+    cache; slot None when answers are not kept or the cache is unreachable. The key is
+    hashed: a query of any length makes a key of the same short length; an answer is kept
+    with the generation it belongs to, and read only in that one."""
     if not seconds():
-        return None
-    token = generation()
-    if token is None:
-        return None
+        return None, None
     engine = settings.HAYSTACK_CONNECTIONS["default"]
     described = json.dumps(
-        [token, engine.get("ENGINE"), engine.get("PATH"), engine.get("DATABASE"), parts],
+        [engine.get("ENGINE"), engine.get("PATH"), engine.get("DATABASE"), parts],
         sort_keys=True,
         default=str,
     )
-    return "search:answer:" + hashlib.sha256(described.encode()).hexdigest()
-
-
-def get(key: str | None):
-    """The answer kept under ``key``, or None."""
-    if key is None:
-        return None
+    key = "search:answer:" + hashlib.sha256(described.encode()).hexdigest()
     try:
-        return _store().get(key)
+        found = _store().get_many([GENERATION_KEY, key])
     except Exception as exc:
         _unreachable(exc)
-        return None
+        return None, None
+    token = found.get(GENERATION_KEY) or generation()
+    if token is None:
+        return None, None
+    kept = found.get(key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == token:
+        return Slot(key, token), kept[1]
+    return Slot(key, token), None
 
 
-def put(key: str | None, answer) -> None:
-    """Keep ``answer`` (plain values only) under ``key`` for ``SEARCH_CACHE_SECONDS``."""
-    if key is None:
+def keep(slot: Slot | None, answer) -> None:
+    """Keep ``answer`` (plain values only) in ``slot`` for ``SEARCH_CACHE_SECONDS``."""
+    if slot is None:
         return
-    if len(pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)) > MAX_ANSWER_BYTES:
+    value = (slot.token, answer)
+    if len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) > MAX_ANSWER_BYTES:
         return
     try:
-        _store().set(key, answer, seconds())
+        _store().set(slot.key, value, seconds())
     except Exception as exc:
         log.warning("Search answer not kept (%s: %s)", type(exc).__name__, exc)

@@ -114,8 +114,17 @@ def _write(
                 backend.remove(get_identifier_for(pk))
     finally:
         # Even a write that failed half-way may have changed what search finds.
-        results_cache.new_generation()
+        _index_changed()
     return written
+
+
+def _index_changed() -> None:
+    """End the answers kept for repeated searches: now, and again when the transaction
+    this write may be part of commits (until then other connections search the index as
+    it was, and could keep that under a generation renewed too early)."""
+    results_cache.new_generation()
+    if transaction.get_connection(_primary()).in_atomic_block:
+        transaction.on_commit(results_cache.new_generation, using=_primary())
 
 
 def current_revisions(ids: Iterable[int] | None = None) -> dict[int, str]:
@@ -343,4 +352,4 @@ def rebuild_index(*, procs: int = 2) -> int:
     try:
         return backend.rebuild(index, articles, procs=procs)
     finally:
-        results_cache.new_generation()
+        _index_changed()

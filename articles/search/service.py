@@ -360,8 +360,8 @@ def _outcome(
     )
 
 
-def _cache_key(params: SearchParams, suggest: bool) -> str | None:
-    return results_cache.key_for(
+def _look_up(params: SearchParams, suggest: bool):
+    return results_cache.look_up(
         {
             "answer": ANSWER_VERSION,
             "q": params.q,
@@ -386,9 +386,8 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
 
     Raises ``SearchUnavailable`` when the engine cannot answer, and ``SearchOverBudget``
     when the query would take longer than ``SEARCH_TIME_LIMIT``."""
-    key = _cache_key(params, suggest)
-    answer = results_cache.get(key)
-    if answer is not None:
+    slot, answer = _look_up(params, suggest)
+    if isinstance(answer, _Answer):
         return _outcome(params, answer, None)
     answer, loaded = _ask_engine(params)
     outcome = _outcome(params, answer, loaded)
@@ -403,7 +402,7 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
         hit.article.pk: (revision(hit.article.pk, hit.article.updated_at), hit.title, hit.snippet)
         for hit in outcome.hits
     }
-    results_cache.put(key, answer)
+    results_cache.keep(slot, answer)
     return outcome
 
 
@@ -431,7 +430,7 @@ class KeptResults:
     """A search page's results block as rendered once (HTML), kept for repeats of the same
     request; ``shown`` is the revision of each article it shows."""
 
-    key: str | None
+    slot: results_cache.Slot | None
     html: str | None = None
     shown: dict[int, str] = field(default_factory=dict)
     facets: bool = False
@@ -440,31 +439,29 @@ class KeptResults:
 def kept_results(params: SearchParams, query: str) -> KeptResults:
     """The results block kept for the search page's request ``query`` (its query string,
     which the block's links carry), if every article it shows is still public and unchanged
-    (one query); else a ``KeptResults`` without ``html`` whose key ``keep_results`` takes.
+    (one query); else a ``KeptResults`` without ``html`` whose slot ``keep_results`` takes.
     The search page renders most of its time (highlights, facet links, article cards): a
     repeat answered whole costs a tenth of it. Not with one result per story: editors
     regroup stories without an index write, so those pages are grouped afresh each time."""
     if params.one_per_story:
         return KeptResults(None)
-    key = results_cache.key_for(
+    slot, kept = results_cache.look_up(
         {"results": ANSWER_VERSION, "query": query, "templates": _results_templates()}
     )
-    kept = results_cache.get(key)
     if not isinstance(kept, KeptResults) or not kept.html:
-        return KeptResults(key)
+        return KeptResults(slot)
     if kept.shown:
         now = public.articles().filter(pk__in=list(kept.shown)).values_list("pk", "updated_at")
         if {pk: revision(pk, updated) for pk, updated in now} != kept.shown:
-            return KeptResults(key)
-    kept.key = key
+            return KeptResults(slot)
     return kept
 
 
 def keep_results(kept: KeptResults, html: str, hits: list[Hit], *, facets: bool) -> None:
-    """Keep ``html``, the results block showing ``hits`` (with facets or not), under
-    ``kept.key``."""
+    """Keep ``html``, the results block showing ``hits`` (with facets or not), in
+    ``kept.slot``."""
     shown = {hit.article.pk: revision(hit.article.pk, hit.article.updated_at) for hit in hits}
-    results_cache.put(kept.key, KeptResults(None, str(html), shown, facets))
+    results_cache.keep(kept.slot, KeptResults(None, str(html), shown, facets))
 
 
 def more_like_this(article: Article, count: int = 5) -> list[Article]:
