@@ -33,7 +33,7 @@ limited to one year (``MIX_YEARS``: a long tail of searches few repeat), a fresh
 the kept search answers ended (articles/search/cache.py: a new index generation), so a run
 measures a cache filling from empty, never a warmer one; run with SEARCH_CACHE_SECONDS=0 in
 the environment to measure it uncached. With ``--database-url`` it prints the hit rate:
-1 - (answers the cache kept during the run) / requests.
+1 - (pages rendered afresh during the run: results blocks kept) / requests.
 """
 
 from __future__ import annotations
@@ -109,9 +109,13 @@ def search_mix(seed: int) -> list[str]:
     return random.Random(seed).choices(paths, weights, k=MIX_LENGTH)
 
 
-def kept_answers(env: dict[str, str], database_url: str | None) -> int | None:
-    """How many search answers the shared cache's table holds (PostgreSQL only)."""
-    if not database_url or not database_url.startswith("postgres"):
+def rendered_since(database_url: str | None, since: float) -> int | None:
+    """How many search pages were rendered afresh (their results block kept) since
+    ``since`` (a Unix time), as the shared cache's table tells (PostgreSQL only): a block
+    kept then expires ``SEARCH_CACHE_SECONDS`` after it. Two workers rendering the same
+    page at once keep one row: a few misses may go uncounted."""
+    seconds = int(os.environ.get("SEARCH_CACHE_SECONDS", "300"))
+    if not database_url or not database_url.startswith("postgres") or not seconds:
         return None
     out = subprocess.run(  # noqa: S603
         [  # noqa: S607
@@ -119,7 +123,8 @@ def kept_answers(env: dict[str, str], database_url: str | None) -> int | None:
             database_url,
             "-Atc",
             "select count(*) from newsarchive_shared_cache "
-            "where cache_key like '0search:%:search:answer:%'",
+            "where cache_key like '0search:%:search:results:%' "
+            f"and expires >= to_timestamp({since + seconds - 1})",
         ],
         capture_output=True,
         text=True,
@@ -486,7 +491,7 @@ def main() -> None:
                 paths = search_mix(seed=run) if mixed else pages[name]
                 if mixed:
                     end_kept_answers(env)
-                kept = kept_answers(env, args.database_url)
+                run_started = time.time()
                 workers = children(server.pid)
                 database = DatabaseCpu(args.database_url, started)
                 database.start()
@@ -494,8 +499,8 @@ def main() -> None:
                 result = wrk(base, paths, n, args.seconds)
                 result["cpu"] = cpu_seconds(workers) - cpu
                 result["db_cpu"] = database.stop()
-                if mixed and kept is not None:
-                    misses = kept_answers(env, args.database_url) - kept
+                misses = rendered_since(args.database_url, run_started) if mixed else None
+                if misses is not None:
                     result["hits"] = 1 - misses / max(result["requests"], 1)
                 rows.append((name, len(set(paths)), n, result))
     finally:

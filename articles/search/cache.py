@@ -87,12 +87,12 @@ class Slot:
     token: str
 
 
-def look_up(parts: dict[str, Any]) -> tuple[Slot | None, Any]:
-    """``(slot, answer)``: the answer kept for a search described by ``parts`` (its
-    normalised parameters) in the current generation, else None, in one round trip to the
-    cache; slot None when answers are not kept or the cache is unreachable. The key is
-    hashed: a query of any length makes a key of the same short length; an answer is kept
-    with the generation it belongs to, and read only in that one."""
+def look_up(kind: str, parts: dict[str, Any]) -> tuple[Slot | None, Any]:
+    """``(slot, answer)``: the answer of ``kind`` (a name: what is kept) kept for a search
+    described by ``parts`` (its normalised parameters) in the current generation, else
+    None, in one round trip to the cache; slot None when answers are not kept or the cache
+    is unreachable. The key is hashed: a query of any length makes a key of the same short
+    length; an answer is kept with the generation it belongs to, and read only in it."""
     if not seconds():
         return None, None
     engine = settings.HAYSTACK_CONNECTIONS["default"]
@@ -101,7 +101,7 @@ def look_up(parts: dict[str, Any]) -> tuple[Slot | None, Any]:
         sort_keys=True,
         default=str,
     )
-    key = "search:answer:" + hashlib.sha256(described.encode()).hexdigest()
+    key = f"search:{kind}:" + hashlib.sha256(described.encode()).hexdigest()
     try:
         found = _store().get_many([GENERATION_KEY, key])
     except Exception as exc:

@@ -362,6 +362,7 @@ def _outcome(
 
 def _look_up(params: SearchParams, suggest: bool):
     return results_cache.look_up(
+        "answer",
         {
             "answer": ANSWER_VERSION,
             "q": params.q,
@@ -373,7 +374,7 @@ def _look_up(params: SearchParams, suggest: bool):
             "per_page": params.per_page,
             "story": params.one_per_story,
             "suggest": bool(suggest and params.q),
-        }
+        },
     )
 
 
@@ -446,7 +447,7 @@ def kept_results(params: SearchParams, query: str) -> KeptResults:
     if params.one_per_story:
         return KeptResults(None)
     slot, kept = results_cache.look_up(
-        {"results": ANSWER_VERSION, "query": query, "templates": _results_templates()}
+        "results", {"version": ANSWER_VERSION, "query": query, "templates": _results_templates()}
     )
     if not isinstance(kept, KeptResults) or not kept.html:
         return KeptResults(slot)
