@@ -23,6 +23,7 @@ import json
 import logging
 import pickle
 import secrets
+import time
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +57,7 @@ def generation() -> str | None:
         store = _store()
         token = store.get(GENERATION_KEY)
         if token is None:
-            token = secrets.token_hex(16)
+            token = _new_token()
             # add: of two workers finding none at once, both then use the first one's.
             if not store.add(GENERATION_KEY, token, timeout=None):
                 token = store.get(GENERATION_KEY) or token
@@ -64,6 +65,25 @@ def generation() -> str | None:
     except Exception as exc:
         _unreachable(exc)
         return None
+
+
+def _new_token() -> str:
+    # When it was made, then the random part: see ``_settling``.
+    return f"{time.time():.3f}-{secrets.token_hex(12)}"
+
+
+def _settling(token: str) -> bool:
+    """Whether the index change that made ``token`` may not have reached every copy of the
+    archive yet: with read replicas, for ``REPLICA_PIN_SECONDS`` (how long the site expects
+    replication to take). A search then may have read a replica's older index, and is not
+    kept: otherwise it would stand for the new generation."""
+    if not any(alias.startswith("replica_") for alias in settings.DATABASES):
+        return False
+    made, _, _ = token.partition("-")
+    try:
+        return time.time() - float(made) < getattr(settings, "REPLICA_PIN_SECONDS", 10)
+    except ValueError:
+        return False
 
 
 def _unreachable(exc: Exception) -> None:
@@ -75,7 +95,7 @@ def new_generation() -> None:
     the change reached the index, so that a search made meanwhile is kept under the old
     token, which nobody reads again."""
     try:
-        _store().set(GENERATION_KEY, secrets.token_hex(16), timeout=None)
+        _store().set(GENERATION_KEY, _new_token(), timeout=None)
     except Exception as exc:
         # Kept answers live SEARCH_CACHE_SECONDS at most, and pages re-read their articles.
         log.warning("Search cache generation not renewed (%s: %s)", type(exc).__name__, exc)
@@ -123,7 +143,7 @@ def look_up(kind: str, parts: dict[str, Any]) -> tuple[Slot | None, Any]:
 
 def keep(slot: Slot | None, answer) -> None:
     """Keep ``answer`` (plain values only) in ``slot`` for ``SEARCH_CACHE_SECONDS``."""
-    if slot is None:
+    if slot is None or _settling(slot.token):
         return
     # Compressed: a results block's HTML shrinks to a fifth, and the database cache keeps
     # expired rows until the table passes its MAX_ENTRIES.

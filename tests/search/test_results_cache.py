@@ -333,3 +333,18 @@ def test_a_story_regrouped_after_the_answer_was_kept_is_grouped_anew(indexed_on,
     StoryVersion.objects.create(story=story, article=first)
     StoryVersion.objects.create(story=story, article=second)
     assert page(client, "oil", story="1").total == 1
+
+
+def test_with_replicas_a_search_just_after_a_change_is_not_kept(indexed_on, settings, monkeypatch):
+    # A replica may not hold the change yet for REPLICA_PIN_SECONDS: what a search read
+    # meanwhile must not stand for the new generation. Only the cache is used here (its
+    # table is always read on the primary), never the replica alias itself.
+    settings.REPLICA_PIN_SECONDS = 10
+    monkeypatch.setitem(settings.DATABASES, "replica_1", settings.DATABASES["default"])
+    results_cache.new_generation()
+    slot, _ = results_cache.look_up("answer", {"q": "settling"})
+    results_cache.keep(slot, "answer")
+    assert results_cache.look_up("answer", {"q": "settling"})[1] is None
+    settings.REPLICA_PIN_SECONDS = 0
+    results_cache.keep(slot, "answer")
+    assert results_cache.look_up("answer", {"q": "settling"})[1] == "answer"
