@@ -25,6 +25,15 @@ pays the cache's fill, which a running site's readers seldom wait for). At the e
 each gunicorn process's peak memory: its peak resident set (the kernel's VmHWM) and the
 largest proportional set size (PSS: shared pages divided among the processes sharing them)
 seen while sampling every quarter second.
+
+"search-mix" is searches as readers make them: a Zipf-like draw (a search's share falls
+as one over its rank) from bench/search.py's query mix, then each of those queries again
+limited to one year (``MIX_YEARS``: a long tail of searches few repeat), a fresh draw of
+``MIX_LENGTH`` for every run so that none replays another's. Every run of it starts with
+the kept search answers ended (articles/search/cache.py: a new index generation), so a run
+measures a cache filling from empty, never a warmer one; run with SEARCH_CACHE_SECONDS=0 in
+the environment to measure it uncached. With ``--database-url`` it prints the hit rate:
+1 - (pages rendered afresh during the run: results blocks kept) / requests.
 """
 
 from __future__ import annotations
@@ -68,6 +77,76 @@ done = function(summary, latency, requests)
   end
 end
 """
+
+
+# The search mix's long tail: each query of bench/search.py's mix limited to one of these.
+MIX_YEARS = range(1987, 2026)
+MIX_LENGTH = 20_000  # draws per run: more than a run of wrk sends at a thousand a second
+
+
+def search_mix(seed: int) -> list[str]:
+    """``MIX_LENGTH`` search page paths drawn Zipf-like (weight 1/rank): the mix's queries
+    first, then each with ``from``/``to`` one year of ``MIX_YEARS``."""
+    import random
+    from urllib.parse import quote
+
+    sys.path.insert(0, str(ROOT))
+    from bench.search import MIX
+
+    queries = [query for _, query in MIX]
+    searches = queries + [
+        f"{query}&from={year}&to={year}" for year in MIX_YEARS for query in queries
+    ]
+    paths = [
+        "/search/?"
+        + "&".join(
+            f"{key}={quote(value, safe='')}"
+            for key, _, value in (part.partition("=") for part in search.split("&"))
+        )
+        for search in searches
+    ]
+    weights = [1 / rank for rank in range(1, len(paths) + 1)]
+    return random.Random(seed).choices(paths, weights, k=MIX_LENGTH)
+
+
+def rendered_since(database_url: str | None, since: float) -> int | None:
+    """How many search pages were rendered afresh (their results block kept) since
+    ``since`` (a Unix time), as the shared cache's table tells (PostgreSQL only): a block
+    kept then expires ``SEARCH_CACHE_SECONDS`` after it. Two workers rendering the same
+    page at once keep one row: a few misses may go uncounted."""
+    seconds = int(os.environ.get("SEARCH_CACHE_SECONDS", "300"))
+    if not database_url or not database_url.startswith("postgres") or not seconds:
+        return None
+    out = subprocess.run(  # noqa: S603
+        [  # noqa: S607
+            "psql",
+            database_url,
+            "-Atc",
+            "select count(*) from newsarchive_shared_cache "
+            "where cache_key like '0search:%:search:results:%' "
+            f"and expires >= to_timestamp({since + seconds - 1})",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(out)
+
+
+def end_kept_answers(env: dict[str, str]) -> None:
+    """A new index generation: every kept search answer is ended (as an index change)."""
+    subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from articles.search.cache import new_generation; new_generation()",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
 
 
 def free_port() -> int:
@@ -345,7 +424,17 @@ def main() -> None:
     connections = [
         int(n) for n in (args.connections or f"{args.workers},{4 * args.workers}").split(",")
     ]
-    known = ["home", "article", "search", "entity", "author", "year", "sitemap", "a-sitemap"]
+    known = [
+        "home",
+        "article",
+        "search",
+        "search-mix",
+        "entity",
+        "author",
+        "year",
+        "sitemap",
+        "a-sitemap",
+    ]
     wanted = args.pages.split(",")
     if unknown := set(wanted) - set(known):
         raise SystemExit(f"unknown pages: {', '.join(sorted(unknown))} (known: {', '.join(known)})")
@@ -393,9 +482,16 @@ def main() -> None:
         for name in wanted:
             if name == "a-sitemap":
                 pages[name] = [first_sitemap(base)]
-            paths = pages[name]
-            warm(base, paths, args.workers, args.warm_seconds)
-            for n in connections:
+            mixed = name == "search-mix"
+            if mixed:  # the processes warmed by searches of their own, not the run's
+                wrk(base, search_mix(seed=0), 2 * args.workers, args.warm_seconds)
+            else:
+                warm(base, pages[name], args.workers, args.warm_seconds)
+            for run, n in enumerate(connections, start=1):
+                paths = search_mix(seed=run) if mixed else pages[name]
+                if mixed:
+                    end_kept_answers(env)
+                run_started = time.time()
                 workers = children(server.pid)
                 database = DatabaseCpu(args.database_url, started)
                 database.start()
@@ -403,7 +499,10 @@ def main() -> None:
                 result = wrk(base, paths, n, args.seconds)
                 result["cpu"] = cpu_seconds(workers) - cpu
                 result["db_cpu"] = database.stop()
-                rows.append((name, len(paths), n, result))
+                misses = rendered_since(args.database_url, run_started) if mixed else None
+                if misses is not None:
+                    result["hits"] = 1 - misses / max(result["requests"], 1)
+                rows.append((name, len(set(paths)), n, result))
     finally:
         peaks = memory.stop()
         workers = children(server.pid)
@@ -412,7 +511,8 @@ def main() -> None:
 
     print(
         f"Load: gunicorn {args.workers} sync workers, wrk up to 2 threads, {args.seconds} s "
-        f"per page and number of connections, loopback"
+        f"per page and number of connections, loopback; search answers kept "
+        f"{os.environ.get('SEARCH_CACHE_SECONDS', 'as by default')} s (SEARCH_CACHE_SECONDS)"
     )
     print(
         f"{'page':10} {'paths':>5} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} "
@@ -425,6 +525,7 @@ def main() -> None:
             f"{name:10} {n_paths:5d} {n:5d} {r['rps']:8.1f} {r['p50']:8.1f} {r['p90']:8.1f} "
             f"{r['p95']:8.1f} {r['p99']:8.1f} {r['requests']:9d} {r['errors']:6d} "
             f"{1000 * r['cpu'] / per:10.1f} {1000 * r['db_cpu'] / per:13.1f}"
+            + (f"  hit rate {r['hits']:.0%}" if "hits" in r else "")
         )
     print("Peak memory, MiB (VmHWM: peak resident; PSS: largest proportional set sampled)")
     for pid, peak in peaks.items():

@@ -7,6 +7,7 @@ DEBUG off the app refuses to start without a real SECRET_KEY.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -297,7 +298,7 @@ LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", str(15 * 60)
 LOGIN_THROTTLE_IP_HEADER = os.environ.get("LOGIN_THROTTLE_IP_HEADER", "REMOTE_ADDR")
 LOGIN_THROTTLE_VIEWS = ["admin:login"]
 LOGIN_THROTTLE_CACHE = "shared"
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     # Per process: what may differ between workers for a while (related articles).
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {
@@ -314,4 +315,11 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+# Search answers kept for repeats (articles/search/cache.py): in the shared store, under a
+# prefix of their own. The table is culled by key order past MAX_ENTRIES, and "0search"
+# sorts before every other key, so a flood of distinct searches pushes out search answers
+# before any failed-login count.
+CACHES["search"] = {**CACHES["shared"], "KEY_PREFIX": "0search"}
+# Seconds a search's answer is kept (0: not kept); any change to the index ends it sooner.
+SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "300"))
 # --- end of Security ---------------------------------------------------------------

@@ -26,6 +26,14 @@ def _plain_http():
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _search_answers_not_kept():
+    """Searches are answered by the engine every time: tests compare searches across
+    changes no index write makes (a backend's limits patched, documents written to the
+    backend directly). tests/search/test_results_cache.py keeps answers, as production does."""
+    settings.SEARCH_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _search_index_in_tmp(tmp_path_factory):
     """Every test run searches a real Whoosh index of its own, never the one under var/."""
     path = tmp_path_factory.mktemp("whoosh")

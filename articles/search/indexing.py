@@ -8,6 +8,9 @@ and an admin save with five inlines writes the index once.
 Bulk imports wrap their work in ``deferred_indexing()`` and index once at the end, except
 the batches of new articles, which they index as each is stored (``index_now``).
 
+Every write to the index, and every rebuild, ends the answers search keeps for repeats
+(``articles.search.cache.new_generation``).
+
 ``check_index()`` compares the index with the database (missing, stale and extra
 documents) and ``sync_index()`` repairs what it finds; `manage.py check_index` runs both.
 """
@@ -32,6 +35,7 @@ from haystack.query import SearchQuerySet
 from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
 from articles.public import articles as public_articles
 from articles.public import mentions as public_mentions
+from articles.search import cache as results_cache
 from articles.search.backends.base import IndexMissing
 from articles.search_indexes import revision
 
@@ -129,17 +133,30 @@ def _write(
     public, read = _as_stored(stored, ids) if stored else ([], ids)
     if read:
         public += index.index_queryset().using(_primary()).filter(_any_of("pk", read))
-    if public and ahead:
-        backend.update(index, public, ahead=ahead)
-    elif public:
-        backend.update(index, public)
-    written: dict[int, str | None] = dict.fromkeys(ids)
-    for article in public:
-        written[article.pk] = revision(article.pk, article.updated_at)
-    for pk in ids:
-        if remove and written[pk] is None:
-            backend.remove(get_identifier_for(pk))
+    try:
+        if public and ahead:
+            backend.update(index, public, ahead=ahead)
+        elif public:
+            backend.update(index, public)
+        written: dict[int, str | None] = dict.fromkeys(ids)
+        for article in public:
+            written[article.pk] = revision(article.pk, article.updated_at)
+        for pk in ids:
+            if remove and written[pk] is None:
+                backend.remove(get_identifier_for(pk))
+    finally:
+        # Even a write that failed half-way may have changed what search finds.
+        _index_changed()
     return written
+
+
+def _index_changed() -> None:
+    """End the answers kept for repeated searches: now, and again when the transaction
+    this write may be part of commits (until then other connections search the index as
+    it was, and could keep that under a generation renewed too early)."""
+    results_cache.new_generation()
+    if transaction.get_connection(_primary()).in_atomic_block:
+        transaction.on_commit(results_cache.new_generation, using=_primary())
 
 
 class _AnyOf(Lookup):
@@ -469,7 +486,10 @@ def rebuild_index(*, procs: int = 2) -> int:
     """Index every published article afresh in one pass (see the backend's ``rebuild``)."""
     index = _article_index()
     backend = connections["default"].get_backend()
-    return backend.rebuild(index, _indexed_articles(index), procs=procs)
+    try:
+        return backend.rebuild(index, _indexed_articles(index), procs=procs)
+    finally:
+        _index_changed()
 
 
 def _indexed_articles(index, chunk: int = 1000) -> Iterator[Article]:

@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Case, Q, When
+from django.template import Engine
 from haystack import connections
 
 from articles import public
 from articles.models import Article, StoryVersion
+from articles.search import cache as results_cache
 from articles.search.backends.base import ArchiveSearchQuerySet, IndexMissing, SearchOverBudget
 from articles.search.facets import FACET_FIELDS, FACETS, facet_filter
 from articles.search.highlight import highlight_words, snippet
 from articles.search.syntax import words_of
+from articles.search_indexes import revision
 
 log = logging.getLogger(__name__)
 
@@ -249,59 +253,52 @@ def one_per_story(ids: list[int]) -> tuple[list[int], dict[int, int]]:
     return kept, versions
 
 
+# Bumped when ``_Answer`` changes shape, so that answers kept by older code are not read.
+ANSWER_VERSION = 1
+
+
 @dataclass
-class _Found:
-    """A result of a collapsed search, as the hits below read one."""
+class _Answer:
+    """What the engine answered for one search, in plain values: what
+    ``articles.search.cache`` keeps, and what a page is built from (``_outcome``)."""
 
-    object: Article | None
-    score: float
-    versions: int
-
-
-def _fetch_one_per_story(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
-    """``_fetch`` with one result per story: the best ``COLLAPSE_LIMIT`` results' ids,
-    the first of each story kept; the total counts stories, so pages stay honest."""
-    rows = list(sqs.values_list("pk", "score")[:COLLAPSE_LIMIT])
-    scores = {int(pk): score or 0.0 for pk, score in rows}
-    kept, versions = one_per_story(list(scores))
-    start = (page - 1) * per_page
-    chosen = kept[start : start + per_page]
-    found = public.articles().for_listing().in_bulk(chosen)
-    results = [_Found(found.get(pk), scores[pk], versions[pk]) for pk in chosen]
-    return results, len(kept), sqs.count(), sqs.facet_counts().get("fields", {})
+    # The results' ids and scores, best first: the page's (the last page when asked past
+    # it); with one result per story, the best ``COLLAPSE_LIMIT`` of all pages, grouped
+    # into stories afresh for every page built (editors regroup stories at any time).
+    ranked: list[tuple[int, float]]
+    total: int  # matches, as the engine counted them
+    page: int
+    facets: dict[str, list[tuple[str, int]]]
+    matches_exact: bool
+    facets_among: int | None
+    suggestion: str | None = None
+    # Each shown result's highlighted title and snippet as made from one version of the
+    # article: {pk: (revision, title, snippet)}; remade when the article has changed.
+    marked: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
 
-def _collapsed_search(params: SearchParams, sqs: ArchiveSearchQuerySet):
-    page = params.page
-    results, total, articles_total, facets = _fetch_one_per_story(sqs, page, params.per_page)
-    if not results and total and page > 1:  # past the end: the last page instead
-        page = max(1, min(-(-total // params.per_page), MAX_PAGE))
-        results, total, articles_total, facets = _fetch_one_per_story(
-            sqs._clone(), page, params.per_page
-        )
-    within = COLLAPSE_LIMIT if articles_total > COLLAPSE_LIMIT else None
-    return results, total, facets, page, articles_total, within
+def _last_page(total: int, per_page: int) -> int:
+    return max(1, min(-(-total // per_page), MAX_PAGE))
 
 
-def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
-    """Run the search; with ``suggest``, also "did you mean" when little is found (only
-    the search page shows it: it costs a look through the vocabulary per word).
-
-    Raises ``SearchUnavailable`` when the engine cannot answer, and ``SearchOverBudget``
-    when the query would take longer than ``SEARCH_TIME_LIMIT``."""
+def _ask_engine(params: SearchParams) -> tuple[_Answer, dict[int, Article] | None]:
+    """The engine's answer, and the page's articles when the engine loaded them."""
     sqs = build_queryset(params)
     page = params.page
-    articles_total = grouped_within = None
+    loaded = None
     try:
         if params.one_per_story:
-            collapsed = _collapsed_search(params, sqs)
-            results, total, facets, page, articles_total, grouped_within = collapsed
+            rows = sqs.values_list("pk", "score")[:COLLAPSE_LIMIT]
+            ranked = [(int(pk), score or 0.0) for pk, score in rows]
+            total, facets = sqs.count(), sqs.facet_counts().get("fields", {})
         else:
             results, total, facets = _fetch(sqs, page, params.per_page)
-        if not params.one_per_story and not results and total and page > 1:
-            # past the end: the last page instead
-            page = max(1, min(-(-total // params.per_page), MAX_PAGE))
-            results, total, facets = _fetch(sqs._clone(), page, params.per_page)
+            if not results and total and page > 1:  # past the end: the last page instead
+                page = _last_page(total, params.per_page)
+                results, total, facets = _fetch(sqs._clone(), page, params.per_page)
+            found = [r for r in results if r.object is not None]
+            ranked = [(int(r.pk), r.score or 0.0) for r in found]
+            loaded = {int(r.pk): r.object for r in found}
     except SearchOverBudget:
         log.warning("Search over its time budget: %r", params.q[:200])
         raise
@@ -311,38 +308,161 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
     except Exception as exc:
         log.exception("Search failed for %r", params.q)
         raise SearchUnavailable(str(exc)) from exc
-    hits = [
-        Hit(
-            article=result.object,
-            title=highlight_words(result.object.title, params.q),
-            snippet=snippet(result.object.body, params.q),
-            score=result.score or 0.0,
-            versions=getattr(result, "versions", 1),
-        )
-        for result in results
-        if result.object is not None
-    ]
-    suggestion = None
-    if suggest and params.q and total < SUGGEST_BELOW:
-        try:
-            suggestion = connections["default"].get_backend().suggest(params.q)
-        except Exception:
-            log.exception("No suggestion for %r", params.q)
     matches_exact, facets_among = _counted(sqs)
+    return _Answer(ranked, total, page, facets, matches_exact, facets_among), loaded
+
+
+def _outcome(
+    params: SearchParams, answer: _Answer, loaded: dict[int, Article] | None
+) -> SearchOutcome:
+    """The page of ``answer``: its articles loaded (published only) unless ``loaded``
+    holds them, highlighted unless ``answer`` holds that for the same version."""
+    page, total = answer.page, answer.total
+    articles_total = grouped_within = None
+    versions: dict[int, int] = {}
+    if params.one_per_story:
+        chosen, versions = one_per_story([pk for pk, _ in answer.ranked])
+        total, articles_total = len(chosen), answer.total
+        grouped_within = COLLAPSE_LIMIT if answer.total > COLLAPSE_LIMIT else None
+        if total and page > 1 and (page - 1) * params.per_page >= total:
+            page = _last_page(total, params.per_page)  # past the end: the last page instead
+        start = (page - 1) * params.per_page
+        chosen = chosen[start : start + params.per_page]
+    else:
+        chosen = [pk for pk, _ in answer.ranked]
+    if loaded is None:
+        loaded = public.articles().for_listing().in_bulk(chosen)
+    scores = dict(answer.ranked)
+    hits = []
+    for pk in chosen:
+        article = loaded.get(pk)
+        if article is None:  # no longer published
+            continue
+        marked = answer.marked.get(pk)
+        if marked and marked[0] == revision(pk, article.updated_at):
+            title, text = marked[1], marked[2]
+        else:
+            title, text = highlight_words(article.title, params.q), snippet(article.body, params.q)
+        hits.append(Hit(article, title, text, scores[pk], versions.get(pk, 1)))
     return SearchOutcome(
         params=params,
         hits=hits,
         total=total,
         page=page,
-        facets=facets,
+        facets=answer.facets,
         # One result per story counts stories among the best COLLAPSE_LIMIT, exactly.
-        total_exact=params.one_per_story or matches_exact,
-        facets_among=facets_among,
-        matches_exact=matches_exact,
-        suggestion=suggestion,
+        total_exact=params.one_per_story or answer.matches_exact,
+        facets_among=answer.facets_among,
+        matches_exact=answer.matches_exact,
+        suggestion=answer.suggestion,
         articles_total=articles_total,
         grouped_within=grouped_within,
     )
+
+
+def _look_up(params: SearchParams, suggest: bool):
+    return results_cache.look_up(
+        "answer",
+        {
+            "answer": ANSWER_VERSION,
+            "q": params.q,
+            "f": sorted(params.facets),
+            "from": params.date_from,
+            "to": params.date_to,
+            "sort": params.sort,
+            "page": params.page,
+            "per_page": params.per_page,
+            "story": params.one_per_story,
+            "suggest": bool(suggest and params.q),
+        },
+    )
+
+
+def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
+    """Run the search; with ``suggest``, also "did you mean" when little is found (only
+    the search page shows it: it costs a look through the vocabulary per word).
+
+    The engine's answer is kept for repeats of the same search until the index changes
+    (``articles.search.cache``); the articles are loaded afresh each time, published only.
+
+    Raises ``SearchUnavailable`` when the engine cannot answer, and ``SearchOverBudget``
+    when the query would take longer than ``SEARCH_TIME_LIMIT``."""
+    slot, answer = _look_up(params, suggest)
+    if isinstance(answer, _Answer):
+        return _outcome(params, answer, None)
+    answer, loaded = _ask_engine(params)
+    outcome = _outcome(params, answer, loaded)
+    if suggest and params.q and outcome.total < SUGGEST_BELOW:
+        try:
+            suggestion = connections["default"].get_backend().suggest(params.q)
+        except Exception:
+            log.exception("No suggestion for %r", params.q)
+        else:
+            answer.suggestion = outcome.suggestion = suggestion
+    answer.marked = {
+        hit.article.pk: (revision(hit.article.pk, hit.article.updated_at), hit.title, hit.snippet)
+        for hit in outcome.hits
+    }
+    results_cache.keep(slot, answer)
+    return outcome
+
+
+# The templates a kept results block is rendered from: a change to any of them (a new
+# release) makes new keys, so that no block rendered by the old ones is shown.
+RESULTS_TEMPLATES = (
+    "search/_results.html",
+    "includes/_article_card.html",
+    "includes/_article_meta.html",
+    "includes/_pagination.html",
+)
+_templates_digest: str | None = None
+
+
+def _results_templates() -> str:
+    global _templates_digest
+    if _templates_digest is None:
+        sources = [Engine.get_default().get_template(name).source for name in RESULTS_TEMPLATES]
+        _templates_digest = hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
+    return _templates_digest
+
+
+@dataclass
+class KeptResults:
+    """A search page's results block as rendered once (HTML), kept for repeats of the same
+    request; ``shown`` is the revision of each article it shows."""
+
+    slot: results_cache.Slot | None
+    html: str | None = None
+    shown: dict[int, str] = field(default_factory=dict)
+    facets: bool = False
+
+
+def kept_results(params: SearchParams, query: str) -> KeptResults:
+    """The results block kept for the search page's request ``query`` (its query string,
+    which the block's links carry), if every article it shows is still public and unchanged
+    (one query); else a ``KeptResults`` without ``html`` whose slot ``keep_results`` takes.
+    The search page renders most of its time (highlights, facet links, article cards): a
+    repeat answered whole costs a tenth of it. Not with one result per story: editors
+    regroup stories without an index write, so those pages are grouped afresh each time."""
+    if params.one_per_story:
+        return KeptResults(None)
+    slot, kept = results_cache.look_up(
+        "results", {"version": ANSWER_VERSION, "query": query, "templates": _results_templates()}
+    )
+    if not isinstance(kept, KeptResults) or not kept.html:
+        return KeptResults(slot)
+    if kept.shown:
+        now = public.articles().filter(pk__in=list(kept.shown)).values_list("pk", "updated_at")
+        if {pk: revision(pk, updated) for pk, updated in now} != kept.shown:
+            return KeptResults(slot)
+    return kept
+
+
+def keep_results(kept: KeptResults, html: str, hits: list[Hit], *, facets: bool) -> None:
+    """Keep ``html``, the results block showing ``hits`` (with facets or not), in
+    ``kept.slot``."""
+    shown = {hit.article.pk: revision(hit.article.pk, hit.article.updated_at) for hit in hits}
+    results_cache.keep(kept.slot, KeptResults(None, str(html), shown, facets))
 
 
 def more_like_this(article: Article, count: int = 5) -> list[Article]:

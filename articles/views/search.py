@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from articles.charts import bar_chart
 from articles.search.facets import FACETS, display_value
@@ -18,6 +20,8 @@ from articles.search.service import (
     SearchParams,
     SearchUnavailable,
     autocomplete,
+    keep_results,
+    kept_results,
     run_search,
 )
 
@@ -75,6 +79,10 @@ def search(request):
     }
     if params.is_empty:
         return render(request, "search/search.html", context)
+    kept = kept_results(params, query.urlencode())
+    if kept.html is not None:
+        context.update(searched=True, results=mark_safe(kept.html), facets=kept.facets)  # noqa: S308 (rendered here before)
+        return render(request, "search/search.html", context)
     try:
         outcome = run_search(params, suggest=True)
     except SearchOverBudget:
@@ -107,6 +115,8 @@ def search(request):
         if len(years) > 1
         else "",
     )
+    context["results"] = render_to_string("search/_results.html", context, request)
+    keep_results(kept, context["results"], outcome.hits, facets=bool(context["facets"]))
     return render(request, "search/search.html", context)
 
 
