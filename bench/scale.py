@@ -33,6 +33,8 @@ first, ``--connections`` connections for ``--wrk-seconds``): home, 20 articles s
 the archive, search, an entity, an author, a year of the date archive, the sitemap index
 and one sitemap — requests/s, p50, p95, p99, errors, CPU ms a request of the workers and
 of their PostgreSQL backends — and the peak memory of each gunicorn process.
+Searches, in this process and under gunicorn, are the engine's: the results cache
+(articles/search/cache.py) is off unless ``SEARCH_CACHE_SECONDS`` is set in the environment.
 ``--rebuild`` also times a whole rebuild of the search index by the project's own
 ``rebuild_index`` (articles/s; CPU of this process, of the Whoosh writer's processes and
 of the PostgreSQL backend; peak memory).
