@@ -67,11 +67,15 @@ def records() -> list[ArticleRecord]:
     return made
 
 
-def rows() -> dict[str, tuple]:
-    """The search documents by article source name, without what names the article's id."""
+def rows(*, identified: bool = False) -> dict[str, tuple]:
+    """The search documents by article source name, without what names the article's id
+    (``identified``: with the document's id and its revision)."""
+    named = (
+        "d.id, d.published_on, d.facets" if identified else "d.published_on, d.facets - 'revision'"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT a.source_name, d.published_on, d.facets - 'revision', d.document::text, "
+            f"SELECT a.source_name, {named}, d.document::text, "
             "d.labels::text, d.length, d.title_length FROM search_document d "
             "JOIN articles_article a ON d.django_id = a.id::text"
         )

@@ -15,7 +15,7 @@ from haystack.query import SearchQuerySet
 from articles.ingest.pipeline import import_records
 from articles.models import Article
 from articles.search import indexing
-from tests.ingest.test_index_ahead import fresh_archive, records
+from tests.ingest.test_index_ahead import fresh_archive, records, rows
 from tests.search.engines import ON_POSTGRES, POSTGRES_ENGINE, POSTGRES_ONLY, search_engine
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +27,7 @@ DEFERRED_READ = re.compile(
 
 def documents() -> dict[str, tuple]:
     """Every search document by article source name, the revision included."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT a.source_name, d.id, d.published_on, d.facets, d.document::text, "
-            "d.labels::text, d.length, d.title_length FROM search_document d "
-            "JOIN articles_article a ON d.django_id = a.id::text"
-        )
-        found = {row[0]: row[1:] for row in cursor.fetchall()}
-        cursor.execute("SELECT word FROM search_word ORDER BY word")
-        found["(words)"] = tuple(word for (word,) in cursor.fetchall())
-        cursor.execute("SELECT term, documents FROM search_term ORDER BY term")
-        found["(terms)"] = tuple(cursor.fetchall())
-    return found
+    return rows(identified=True)
 
 
 @POSTGRES_ONLY
