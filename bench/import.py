@@ -62,6 +62,9 @@ def main() -> None:
     from articles.search.indexing import deferred_indexing, update_articles
 
     call_command("migrate", verbosity=0)
+    # An import updates the index it finds; a new archive's index is made first, as
+    # `make run` makes it (`sync_index`).
+    call_command("sync_index", verbosity=0)
     corpus_root = settings.SHARED_DIR / "corpus"
 
     rows = []
