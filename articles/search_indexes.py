@@ -8,6 +8,8 @@ slugs or stems, so facet counts read as the names they count.
 
 from django.db.models import Prefetch
 from haystack import indexes
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.utils import get_identifier
 
 from articles import public
 from articles.models import Article, Byline
@@ -17,6 +19,9 @@ def revision(pk: int, updated_at) -> str:
     """``"<pk>@<updated_at>"``: one article as last changed. The id is part of the value so
     that a search over many documents tells which document holds which version."""
     return f"{pk}@{updated_at.isoformat() if updated_at else ''}"
+
+
+_ARTICLE_CT = "articles.article"  # haystack's get_model_ct(Article)
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -71,18 +76,64 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         # non-public article.
         return public.articles().for_listing()
 
+    def full_prepare(self, obj: Article, with_string_facet: bool = True) -> dict:
+        """What haystack's ``full_prepare`` gives for this index, field by field, in its
+        order: haystack's way calls each field's ``prepare`` (attribute lookups, a value
+        thrown away for each ``prepare_<field>``), then each ``prepare_<field>``, then
+        copies each facet's source, reading the authors three times and the mentions four:
+        a tenth of an import's indexing (docs/performance.md, "session 10").
+        tests/test_search_indexes.py holds it to haystack's on every state of an article."""
+        if not with_string_facet:  # no backend of ours asks for it
+            return super().full_prepare(obj, with_string_facet)
+        authors = self.prepare_authors(obj)
+        mentions = self._mentions(obj)
+        names = [mention.entity.name for mention in mentions]
+        entities = [
+            mention.entity.name
+            for mention in mentions
+            if mention.entity.kind not in public.UNLISTED_KINDS
+        ]
+        publication = self.prepare_publication(obj)
+        section = self.prepare_section(obj)
+        language = obj.language if obj.language is not None else ""
+        year = self.prepare_year(obj)
+        prepared = {
+            ID: get_identifier(obj),
+            DJANGO_CT: _ARTICLE_CT,
+            DJANGO_ID: str(obj.pk),
+            "text": self._text(obj, authors, names),
+            "title": str(obj.title),
+            "publication": publication,
+            "publication_exact": publication,
+            "section": section,
+            "section_exact": section,
+            "authors": authors,
+            "authors_exact": authors,
+            "entities": entities,
+            "entities_exact": entities,
+            "author_names": "\n".join(authors),
+            "entity_names": "\n".join(names),
+            "language": language,
+            "language_exact": language,
+            "year": year,
+            "year_exact": year,
+            "published_on": obj.published_on,
+            "revision": self.prepare_revision(obj),
+        }
+        if prepared["published_on"] is None:  # null=True: haystack leaves it out
+            del prepared["published_on"]
+        self.prepared_data = prepared
+        return prepared
+
     def prepare_text(self, obj: Article) -> str:
+        return self._text(obj, self.prepare_authors(obj), self._entity_names(obj, unlisted=True))
+
+    @staticmethod
+    def _text(obj: Article, authors: list[str], names: list[str]) -> str:
         # Built here rather than in a document template: rendering a template per
         # article was the largest cost of a full rebuild.
         return "\n".join(
-            [
-                obj.title,
-                obj.kicker,
-                " ".join(self.prepare_authors(obj)),
-                " ".join(self._entity_names(obj, unlisted=True)),
-                obj.summary,
-                obj.body,
-            ]
+            [obj.title, obj.kicker, " ".join(authors), " ".join(names), obj.summary, obj.body]
         )
 
     def prepare_publication(self, obj: Article) -> str:
@@ -97,13 +148,17 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             return [author.name for author in obj.ordered_authors()]
         return [byline.author.name for byline in bylines]
 
-    def _entity_names(self, obj: Article, *, unlisted: bool) -> list[str]:
+    @staticmethod
+    def _mentions(obj: Article) -> list:
         mentions = getattr(obj, "indexed_mentions", None)  # from index_queryset
         if mentions is None:
             mentions = [mention for mention in obj.mentions.all() if not mention.rejected]
+        return mentions
+
+    def _entity_names(self, obj: Article, *, unlisted: bool) -> list[str]:
         return [
             mention.entity.name
-            for mention in mentions
+            for mention in self._mentions(obj)
             if unlisted or mention.entity.kind not in public.UNLISTED_KINDS
         ]
 
