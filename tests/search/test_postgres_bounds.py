@@ -157,3 +157,13 @@ def test_ranking_in_place_or_from_a_copy_scores_alike(postgres_indexed, monkeypa
     in_place = scored()
     assert copied == in_place
     assert len(copied) >= 2 and len({score for _, score in copied}) > 1
+
+
+def test_the_search_page_says_among_how_many_the_facets_count(budgets, monkeypatch, client):
+    """A word past the limit: its total exact (the statistics), its facets counted among the
+    first CANDIDATES matches, and the page says so beside them."""
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(postgres, "CANDIDATES", 3)
+    page = client.get("/search/", {"q": "budget"}).content.decode()
+    assert "6 results" in page and "More than" not in page
+    assert "Counts among 3 of the 6 matching articles." in page
