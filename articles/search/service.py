@@ -189,8 +189,9 @@ class SearchOutcome:
         return max(1, min(-(-self.total // self.params.per_page), MAX_PAGE))
 
 
-def build_queryset(params: SearchParams) -> ArchiveSearchQuerySet:
-    """The haystack query for these parameters (facets requested, objects loaded)."""
+def build_queryset(params: SearchParams, *, load: bool = True) -> ArchiveSearchQuerySet:
+    """The haystack query for these parameters (facets requested, objects loaded unless
+    not ``load``)."""
     sqs = ArchiveSearchQuerySet().models(Article).all()
     if params.q:
         sqs = sqs.archive(params.q)
@@ -202,7 +203,7 @@ def build_queryset(params: SearchParams) -> ArchiveSearchQuerySet:
     for name, _ in FACETS:
         sqs = sqs.facet(name)
     # Objects come through ArticleIndex.read_queryset: published only, one query a page.
-    return sqs.load_all()
+    return sqs.load_all() if load else sqs
 
 
 def _fetch(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
@@ -281,11 +282,12 @@ def _last_page(total: int, per_page: int) -> int:
     return max(1, min(-(-total // per_page), MAX_PAGE))
 
 
-def _ask_engine(params: SearchParams) -> tuple[_Answer, dict[int, Article] | None]:
-    """The engine's answer, and the page's articles when the engine loaded them."""
-    sqs = build_queryset(params)
+def _ask_engine(params: SearchParams) -> _Answer:
+    """The engine's answer. The page's articles are loaded by ``_outcome``, not by haystack
+    (``load_all``): its results and objects cost a tenth of an uncached page's Python
+    (docs/performance.md, "The uncached search page (session 10)")."""
+    sqs = build_queryset(params, load=False)
     page = params.page
-    loaded = None
     try:
         if params.one_per_story:
             rows = sqs.values_list("pk", "score")[:COLLAPSE_LIMIT]
@@ -296,9 +298,7 @@ def _ask_engine(params: SearchParams) -> tuple[_Answer, dict[int, Article] | Non
             if not results and total and page > 1:  # past the end: the last page instead
                 page = _last_page(total, params.per_page)
                 results, total, facets = _fetch(sqs._clone(), page, params.per_page)
-            found = [r for r in results if r.object is not None]
-            ranked = [(int(r.pk), r.score or 0.0) for r in found]
-            loaded = {int(r.pk): r.object for r in found}
+            ranked = [(int(r.pk), r.score or 0.0) for r in results]
     except SearchOverBudget:
         log.warning("Search over its time budget: %r", params.q[:200])
         raise
@@ -309,14 +309,13 @@ def _ask_engine(params: SearchParams) -> tuple[_Answer, dict[int, Article] | Non
         log.exception("Search failed for %r", params.q)
         raise SearchUnavailable(str(exc)) from exc
     matches_exact, facets_among = _counted(sqs)
-    return _Answer(ranked, total, page, facets, matches_exact, facets_among), loaded
+    return _Answer(ranked, total, page, facets, matches_exact, facets_among)
 
 
-def _outcome(
-    params: SearchParams, answer: _Answer, loaded: dict[int, Article] | None
-) -> SearchOutcome:
-    """The page of ``answer``: its articles loaded (published only) unless ``loaded``
-    holds them, highlighted unless ``answer`` holds that for the same version."""
+def _outcome(params: SearchParams, answer: _Answer) -> SearchOutcome:
+    """The page of ``answer``: its articles loaded (published only: one withdrawn since
+    the index was written is left out), highlighted unless ``answer`` holds that for the
+    same version."""
     page, total = answer.page, answer.total
     articles_total = grouped_within = None
     versions: dict[int, int] = {}
@@ -330,8 +329,7 @@ def _outcome(
         chosen = chosen[start : start + params.per_page]
     else:
         chosen = [pk for pk, _ in answer.ranked]
-    if loaded is None:
-        loaded = public.articles().for_listing().in_bulk(chosen)
+    loaded = public.articles().for_listing().in_bulk(chosen)
     scores = dict(answer.ranked)
     hits = []
     for pk in chosen:
@@ -389,9 +387,9 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
     when the query would take longer than ``SEARCH_TIME_LIMIT``."""
     slot, answer = _look_up(params, suggest)
     if isinstance(answer, _Answer):
-        return _outcome(params, answer, None)
-    answer, loaded = _ask_engine(params)
-    outcome = _outcome(params, answer, loaded)
+        return _outcome(params, answer)
+    answer = _ask_engine(params)
+    outcome = _outcome(params, answer)
     if suggest and params.q and outcome.total < SUGGEST_BELOW:
         try:
             suggestion = connections["default"].get_backend().suggest(params.q)

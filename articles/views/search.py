@@ -59,6 +59,9 @@ def search(request):
     params = SearchParams.from_query(query)
     selected = [f"{name}:{value}" for name, value in params.facets]
     context = {
+        # The request's parameters, carried by the page's links (feeds, research, cards):
+        # encoded once rather than by each link.
+        "query_string": query.urlencode(),
         "q": params.q,
         "params": params,
         "date_from": params.date_from,
@@ -79,7 +82,7 @@ def search(request):
     }
     if params.is_empty:
         return render(request, "search/search.html", context)
-    kept = kept_results(params, query.urlencode())
+    kept = kept_results(params, context["query_string"])
     if kept.html is not None:
         context.update(searched=True, results=mark_safe(kept.html), facets=kept.facets)  # noqa: S308 (rendered here before)
         return render(request, "search/search.html", context)
@@ -132,6 +135,15 @@ def complete(request):
 
 def _facet_groups(query, facet_counts, selected) -> list[dict]:
     """Facet values with counts and the link that adds (or removes) each as a filter."""
+    # One copy of the parameters for every link (``_url_with`` copies them for one): sixty
+    # copies a page were a twentieth of its Python.
+    base = query.copy()
+    base.pop("page", None)  # a changed filter starts again from the first page
+
+    def with_filters(filters: list[str]) -> str:
+        base.setlist("f", filters)
+        return "?" + base.urlencode()
+
     groups = []
     for name, label in FACETS:
         values = [(v, n) for v, n in facet_counts.get(name, []) if v not in (None, "") and n]
@@ -147,7 +159,7 @@ def _facet_groups(query, facet_counts, selected) -> list[dict]:
                     "display": display_value(name, value),
                     "count": count,
                     "selected": chosen,
-                    "url": _url_with(query, f=new),
+                    "url": with_filters(new),
                 }
             )
         if items:

@@ -1,6 +1,7 @@
 """The PostgreSQL backend past ``COUNT_LIMIT`` matches (issue 18): the total is a lower bound
 the page says as such (but for a search of one word alone: exact, from the term statistics),
-the facets count the matches read, and a relevance-ordered page ranks ``CANDIDATES`` of them.
+the facets count the first ``CANDIDATES`` matches read, and a relevance-ordered page ranks
+those.
 The bounds are lowered here so that a handful of articles cross them.
 
 Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on SQLite.
@@ -33,6 +34,25 @@ def budgets(postgres_indexed):
         builders.article(title="Weather", body="Rain tomorrow.")
 
 
+def stored_first(term: str, count: int) -> list[str]:
+    """The titles of the first ``count`` articles holding ``term`` in the order the index
+    gives them (their place in the table: not always the order they were written in, once
+    earlier tests have left free space)."""
+    from django.db import connection
+
+    from articles.models import Article
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT django_id FROM {postgres.TABLE} WHERE document @@ %s::tsquery "
+            "ORDER BY ctid LIMIT %s",
+            [f"'{term}'", count],
+        )
+        ids = [int(pk) for (pk,) in cursor.fetchall()]
+    titles = dict(Article.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return [titles[pk] for pk in ids]
+
+
 def test_up_to_the_limit_the_count_and_facets_are_exact(budgets, monkeypatch):
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 6)
     outcome = search("budget")
@@ -44,8 +64,8 @@ def test_past_the_limit_the_total_is_a_lower_bound(budgets, monkeypatch):
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
     outcome = search("budget debate")  # two words: no statistic counts them
     assert outcome.total == 4 and not outcome.total_exact and outcome.facets_among == 4
-    # The facets count the five matches read (the limit and one more), not all six.
-    assert sum(n for _, n in outcome.facets["publication"]) == 5
+    # The facets count the first matches read (CANDIDATES, at most the limit), not all six.
+    assert sum(n for _, n in outcome.facets["publication"]) == 4
     weather = search("weather")
     assert weather.total_exact and weather.facets_among is None
 
@@ -81,12 +101,33 @@ def test_a_broad_query_ranks_a_bounded_candidate_set(budgets, monkeypatch):
     assert best_two() == ["Budget 5", "Budget 4"]  # the most budgets, of every match
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
     monkeypatch.setattr(postgres, "CANDIDATES", 3)
-    # Three candidates ranked, the first three the index gives (those stored first here).
-    assert best_two() == ["Budget 2", "Budget 1"]
+    # Three candidates ranked, the first three the index gives (those stored first).
+    first = stored_first("budget", 3)
+    assert best_two() == sorted(first, key=lambda title: -int(title[-1]))[:2]
     # A page reaching past the candidates ranks as many as it shows.
     assert len(search("budget").hits) == 6
     # Sorted by date, nothing is scored: the page comes from every match.
     assert len(search("budget", sort="newest").hits) == 6
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+@pytest.mark.parametrize("query", ["budget", "budget debate", '"budget debate"'])
+def test_past_the_limit_the_facets_count_the_candidates(budgets, monkeypatch, sort, query):
+    """Every road (a word whose total the statistics give, words counted from the index, a
+    phrase read in one pass, sorted by date) counts the facets among the same first
+    ``CANDIDATES`` matches, and says so."""
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(postgres, "CANDIDATES", 3)
+    outcome = search(query, sort=sort)
+    assert outcome.facets_among == 3
+    first = stored_first("budget", 3)  # Budget n: Daily when n is odd, else Weekly
+    daily = sum(int(title[-1]) % 2 for title in first)
+    expected = {"Daily": daily, "Weekly": 3 - daily}
+    assert dict(outcome.facets["publication"]) == {k: n for k, n in expected.items() if n}
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 6)
+    outcome = search(query, sort=sort)  # within the limit: every match, exactly
+    assert outcome.facets_among is None
+    assert dict(outcome.facets["publication"]) == {"Weekly": 3, "Daily": 3}
 
 
 @pytest.mark.parametrize("query", ["budget", "budget debate", "budget* debate Sterling Ledger"])
@@ -116,3 +157,13 @@ def test_ranking_in_place_or_from_a_copy_scores_alike(postgres_indexed, monkeypa
     in_place = scored()
     assert copied == in_place
     assert len(copied) >= 2 and len({score for _, score in copied}) > 1
+
+
+def test_the_search_page_says_among_how_many_the_facets_count(budgets, monkeypatch, client):
+    """A word past the limit: its total exact (the statistics), its facets counted among the
+    first CANDIDATES matches, and the page says so beside them."""
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(postgres, "CANDIDATES", 3)
+    page = client.get("/search/", {"q": "budget"}).content.decode()
+    assert "6 results" in page and "More than" not in page
+    assert "Counts among 3 of the 6 matching articles." in page

@@ -116,13 +116,23 @@ _TF_WEIGHTS = f"{{1,0,0,{ranking.TITLE_WEIGHT}}}"
 MAX_PREFIX_TERMS = 32  # terms a prefix ranks by (``_expand_prefixes``)
 MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
 # Matches a search counts one by one (issue 18). Past it the total is "more than" this (a
-# search for one term alone: exact, from the term statistics), the facets count these
-# matches only, and a relevance-ordered page ranks ``CANDIDATES`` of them
-# (the first the index gives) rather than every match: at a million articles a common word
-# holds a hundred thousand, and reading each one's stored vector to rank it took seconds.
+# search for one term alone: exact, from the term statistics), and a relevance-ordered page
+# ranks ``CANDIDATES`` of them (the first the index gives) rather than every match: at a
+# million articles a common word holds a hundred thousand, and reading each one's stored
+# vector to rank it took seconds. The facets then count the first ``CANDIDATES`` matches,
+# the ones a relevance-ordered page ranks, and the page says among how many: counting them
+# among 10,000 was a third of the server's time for a broad search (docs/performance.md,
+# "The uncached search page (session 10)").
 # The search page shows no deeper than 500 pages of 20 (``service.MAX_PAGE``): ten thousand.
 COUNT_LIMIT = 10_000
 CANDIDATES = 2_000  # (or as many as the page asked for reaches)
+
+
+def _facet_sample() -> int:
+    """How many matches the facets count past ``COUNT_LIMIT``: the first ``CANDIDATES``."""
+    return min(CANDIDATES, COUNT_LIMIT)
+
+
 # Ranking by this many terms or fewer reads each row's stored vector once per term; by
 # more, once, copied out (``_ranked``). Measured at a million articles (docs/performance.md,
 # "Search at 1M (session 6, continued)"): one term ranks in 0.8 of the time in place, two
@@ -1211,15 +1221,21 @@ class PostgresSearchBackend(BaseSearchBackend):
                 hits, exact, facet_counts, rows = self._one_pass(
                     cursor, where, facets, start_offset, end_offset, kwargs
                 )
+            elif ranks and self._exact_total(cursor, where) is not None:
+                # More than COUNT_LIMIT matches, their number known: nothing to count. The
+                # matches it ranks are read once, as one pass reads them.
+                hits, exact, facet_counts, rows = self._one_pass(
+                    cursor, where, facets, start_offset, end_offset, kwargs, counted=False
+                )
             elif ranks:
                 hits, exact, facet_counts, rows = self._count_and_rank(
                     cursor, where, facets, start_offset, end_offset, kwargs
                 )
             else:
                 hits, exact, facet_counts = self._counts(cursor, where.sql, where.params, facets)
-            # Past COUNT_LIMIT the facets count that many of the matches; the total may still
-            # be exact (``_exact_total``).
-            facets_among = None if exact else hits
+            # Past COUNT_LIMIT the facets count the first CANDIDATES matches; the total may
+            # still be exact (``_exact_total``).
+            facets_among = None if exact else _facet_sample()
             if not exact:
                 total = self._exact_total(cursor, where)
                 if total is not None:
@@ -1273,14 +1289,20 @@ class PostgresSearchBackend(BaseSearchBackend):
         bound = _bound(where.shape, _frequency(cursor, terms) if terms else {})
         return bound is not None and bound <= COUNT_LIMIT
 
-    def _one_pass(self, cursor, where: Where, facets, start_offset, end_offset, kwargs):
+    def _one_pass(
+        self, cursor, where: Where, facets, start_offset, end_offset, kwargs, counted=True
+    ):
         """``(matches, exact, facet counts, the page's rows)`` as ``_counts`` and ``_ranked``
         give them, from one statement that reads each match's stored vector once
         (``READ_ONCE``): the index finds the rows of ``where.loose``; each row's vector,
         read, is checked against the search's own condition (a phrase's word order) and
         scored; the matches are counted, their facets counted and the best kept. Past
         ``COUNT_LIMIT`` matches, the first ``CANDIDATES`` read are ranked, as ``_ranked``
-        ranks them."""
+        ranks them.
+
+        Not ``counted`` (a search whose total the term statistics give, ``_exact_total``,
+        past ``COUNT_LIMIT``): only the matches ranked are read, and the number of matches
+        is left to the caller."""
         limit = None if end_offset is None else max(end_offset - start_offset, 0)
         weighted = [(term, 1.0) for term in where.rank]
         frequencies, frequency_params, score, score_params = self.score_columns(cursor, weighted)
@@ -1296,11 +1318,11 @@ class PostgresSearchBackend(BaseSearchBackend):
         check_params = where.params if where.needs_vectors else []
         facet_columns, facet_selects, facet_params = self._facet_selects(facets)
         cursor.execute(
-            "WITH m AS MATERIALIZED (SELECT id, django_ct, django_id, published_on, "
+            "WITH matched AS MATERIALIZED (SELECT id, django_ct, django_id, published_on, "
             f"{facet_columns}, {score} AS score FROM (SELECT c.*, {frequencies} FROM "
             f"(SELECT {columns} FROM {TABLE} WHERE {where.loose} OFFSET 0) AS c {check} "
-            "OFFSET 0) AS s LIMIT %s) "
-            "SELECT 0, NULL::text, NULL::text, count(*), NULL::float8, NULL::text FROM m "
+            f"OFFSET 0) AS s LIMIT %s), {self._FACET_SAMPLE}"
+            "SELECT 0, NULL::text, NULL::text, count(*), NULL::float8, NULL::text FROM matched "
             + "".join(
                 f"UNION ALL SELECT 1, f.*, NULL::float8, NULL::text FROM ({select}) AS f "
                 for select in facet_selects
@@ -1309,14 +1331,16 @@ class PostgresSearchBackend(BaseSearchBackend):
             # order the CTE holds them in), as ``_ranked`` ranks a broad search.
             + "UNION ALL SELECT 2, django_ct, django_id, row_number() OVER (ORDER BY score "
             "DESC, published_on DESC NULLS LAST, id), score, id FROM (SELECT * FROM (SELECT * "
-            "FROM m LIMIT (SELECT CASE WHEN count(*) > %s THEN %s END FROM m)) AS read "
-            "ORDER BY score DESC, published_on DESC NULLS LAST, id LIMIT %s) AS best",
+            "FROM matched LIMIT (SELECT CASE WHEN count(*) > %s THEN %s END FROM matched)) "
+            "AS read ORDER BY score DESC, published_on DESC NULLS LAST, id LIMIT %s) AS best",
             [
                 *score_params,
                 *frequency_params,
                 *where.loose_params,
                 *check_params,
-                COUNT_LIMIT + 1,
+                COUNT_LIMIT + 1 if counted else max(CANDIDATES, end_offset or 0),
+                COUNT_LIMIT if counted else -1,  # not counted: the facets' sample
+                _facet_sample(),
                 *facet_params,
                 COUNT_LIMIT,
                 max(CANDIDATES, end_offset or 0),
@@ -1324,6 +1348,8 @@ class PostgresSearchBackend(BaseSearchBackend):
             ],
         )
         hits, exact, counts, best = self._read_counts(cursor.fetchall(), facets)
+        if not counted:
+            hits, exact = COUNT_LIMIT, False
         if limit == 0:
             return hits, exact, counts, []
         rows = [[ct, pk, score, identifier] for _, ct, pk, _, score, identifier in best]
@@ -1588,17 +1614,25 @@ class PostgresSearchBackend(BaseSearchBackend):
             return COUNT_LIMIT, False, counts, others
         return hits, True, counts, others
 
+    # The matches the facets count, ``m``, among those read into ``matched``: all of them
+    # up to COUNT_LIMIT, past it the first CANDIDATES (two parameters).
+    _FACET_SAMPLE = (
+        "m AS (SELECT * FROM matched LIMIT (SELECT CASE WHEN count(*) > %s THEN %s END "
+        "FROM matched)) "
+    )
+
     def _counts(self, cursor, where, params, facets):
         """``(matches, exact, {facet: [(value, count)]})`` by one aggregation over the
         matching set, read no further than ``COUNT_LIMIT`` + 1 rows: past that, ``exact`` is
-        False, the number is ``COUNT_LIMIT`` (a lower bound) and the facets count those
-        rows only."""
+        False, the number is ``COUNT_LIMIT`` (a lower bound) and the facets count the first
+        ``CANDIDATES`` rows only."""
         columns, selects, select_params = self._facet_selects(facets)
         cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT {columns} FROM {TABLE} WHERE {where} LIMIT %s) "
-            "SELECT 0, NULL::text, NULL::text, count(*) FROM m "
+            f"WITH matched AS MATERIALIZED (SELECT {columns} FROM {TABLE} WHERE {where} "
+            f"LIMIT %s), {self._FACET_SAMPLE}"
+            "SELECT 0, NULL::text, NULL::text, count(*) FROM matched "
             + "".join(f"UNION ALL SELECT 1, f.* FROM ({select}) AS f " for select in selects),
-            [*params, COUNT_LIMIT + 1, *select_params],
+            [*params, COUNT_LIMIT + 1, COUNT_LIMIT, _facet_sample(), *select_params],
         )
         hits, exact, counts, _ = self._read_counts(cursor.fetchall(), facets)
         return hits, exact, counts
@@ -1606,13 +1640,14 @@ class PostgresSearchBackend(BaseSearchBackend):
     def _count_and_rank(self, cursor, where: Where, facets, start_offset, end_offset, kwargs):
         """``(matches, exact, facet counts, the page's rows)`` as ``_counts`` and then
         ``_ranked`` give them for a relevance-ordered search that counts from the index alone
-        (a common word: ``_one_pass_pays``), in one statement: the matches are read once (at
-        most ``COUNT_LIMIT`` + 1, with their facets and their place in the table, ``ctid``),
-        and those it ranks are read again by their place (a TID scan), their vectors only:
-        every match up to ``COUNT_LIMIT``, past it the first ``CANDIDATES`` counted. Apart,
-        each statement built the index's bitmap of the matches again: for a word beside a
-        facet, the facet's (177,740 rows for Reuters at a million articles) took 25-30 ms
-        each time (docs/performance.md, "Cheaper searches at a million (session 9)")."""
+        (a common word: ``_one_pass_pays``), in one statement: the matches' places in the
+        table (``ctid``) are read once, at most ``COUNT_LIMIT`` + 1 of them, and those it
+        ranks are read by their place (a TID scan), with their facets: every match up to
+        ``COUNT_LIMIT``, past it the first ``CANDIDATES`` counted, which the facets count
+        too. Apart, each statement built the index's bitmap of the matches again: for a word
+        beside a facet, the facet's (177,740 rows for Reuters at a million articles) took
+        25-30 ms each time (docs/performance.md, "Cheaper searches at a million (session
+        9)")."""
         weighted = [(term, 1.0) for term in where.rank]
         # As ``_ranked``: the vector read once a row when several terms score it.
         vector = "document" if len(weighted) <= RANK_IN_PLACE_TERMS else f"{READ_ONCE} AS document"
@@ -1620,28 +1655,41 @@ class PostgresSearchBackend(BaseSearchBackend):
         feedback = self._feedback_applies(kwargs, where.rank, start_offset)
         end = max(end_offset, ranking.FEEDBACK_WINDOW) if feedback else end_offset
         facet_columns, facet_selects, facet_params = self._facet_selects(facets)
+        reach = max(CANDIDATES, end_offset)
+        # Which of the ranked rows the facets count: all (every match up to COUNT_LIMIT, or
+        # the first CANDIDATES), unless a page past them ranks more.
+        sample, sample_params = "", []
+        if reach > _facet_sample():
+            sample = (
+                "WHERE at = ANY(ARRAY(SELECT at FROM matched LIMIT (SELECT CASE WHEN "
+                "count(*) > %s THEN %s END FROM matched)))"
+            )
+            sample_params = [COUNT_LIMIT, _facet_sample()]
         cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT ctid AS at, {facet_columns} FROM {TABLE} "
-            f"WHERE {where.sql} LIMIT %s) "
-            "SELECT 0, NULL::text, NULL::text, count(*), NULL::float8, NULL::text FROM m "
+            f"WITH matched AS MATERIALIZED (SELECT ctid AS at FROM {TABLE} WHERE {where.sql} "
+            "LIMIT %s), ranked AS MATERIALIZED (SELECT at, django_ct, django_id, id, "
+            f"published_on, {facet_columns}, {score} AS score FROM (SELECT c.*, {frequencies} "
+            f"FROM (SELECT ctid AS at, id, django_ct, django_id, published_on, length, "
+            f"{facet_columns}, {vector} FROM {TABLE} WHERE ctid = ANY(ARRAY(SELECT at FROM "
+            "matched LIMIT (SELECT CASE WHEN count(*) > %s THEN %s END FROM matched))) "
+            f"OFFSET 0) AS c OFFSET 0) AS s), m AS (SELECT * FROM ranked {sample}) "
+            "SELECT 0, NULL::text, NULL::text, count(*), NULL::float8, NULL::text FROM matched "
             + "".join(
                 f"UNION ALL SELECT 1, f.*, NULL::float8, NULL::text FROM ({select}) AS f "
                 for select in facet_selects
             )
             + "UNION ALL SELECT 2, django_ct, django_id, NULL::bigint, score, id FROM (SELECT "
-            f"django_ct, django_id, {score} AS score, id FROM (SELECT c.*, {frequencies} FROM "
-            f"(SELECT id, django_ct, django_id, published_on, length, {vector} FROM {TABLE} "
-            "WHERE ctid = ANY(ARRAY(SELECT at FROM m LIMIT (SELECT CASE WHEN count(*) > %s "
-            f"THEN %s END FROM m))) OFFSET 0) AS c OFFSET 0) AS s ORDER BY {self._order(None)} "
+            f"django_ct, django_id, score, id FROM ranked ORDER BY {self._order(None)} "
             "LIMIT %s) AS best",
             [
                 *where.params,
                 COUNT_LIMIT + 1,
-                *facet_params,
                 *score_params,
                 *frequency_params,
                 COUNT_LIMIT,
-                max(CANDIDATES, end_offset),
+                reach,
+                *sample_params,
+                *facet_params,
                 end,
             ],
         )
