@@ -487,23 +487,44 @@ def rebuild_index(*, procs: int = 2) -> int:
     index = _article_index()
     backend = connections["default"].get_backend()
     try:
-        return backend.rebuild(index, _indexed_articles(index), procs=procs)
+        return backend.rebuild(index, IndexedArticles(index), procs=procs)
     finally:
         _index_changed()
 
 
-def _indexed_articles(index, chunk: int = 1000) -> Iterator[Article]:
-    """``index.index_queryset()``'s articles as a rebuild reads them: only the fields the
-    index reads (not the text as imported, ``raw_text``, as long as the body), their
-    bylines and mentions from ``_read_names`` a chunk at a time."""
-    alias = _primary()
-    articles = index.index_queryset().using(alias).only(*INDEXED_FIELDS).prefetch_related(None)
-    batch: list[Article] = []
-    for article in articles.iterator(chunk_size=chunk):
-        batch.append(article)
-        if len(batch) >= chunk:
-            _read_names(batch, alias)
-            yield from batch
-            batch = []
-    _read_names(batch, alias)
-    yield from batch
+class IndexedArticles:
+    """The articles a rebuild indexes, ``index.index_queryset()``'s, read as a rebuild
+    reads them: only the fields the index reads (not the text as imported, ``raw_text``,
+    as long as the body), their bylines and mentions from ``_read_names``.
+
+    Iterated, all of them in the index's order. ``chunks()`` lists their ids in that order,
+    ``chunk`` to a list, and ``read(ids)`` reads one such list: for processes that each
+    read a share of them (the PostgreSQL backend's rebuild), every article exactly once.
+    An article published after ``chunks()`` is not among them, as one published after a
+    single query began would not be; one withdrawn before its chunk is read is left out."""
+
+    def __init__(self, index, chunk: int | None = None):
+        self.index = index
+        self.chunk = chunk or BATCH_SIZE
+        self.alias = _primary()
+
+    def chunks(self) -> list[list[int]]:
+        ids = self.index.index_queryset().using(self.alias).prefetch_related(None)
+        listed = list(ids.values_list("pk", flat=True))
+        return [listed[start : start + self.chunk] for start in range(0, len(listed), self.chunk)]
+
+    def read(self, ids: list[int]) -> list[Article]:
+        articles = (
+            self.index.index_queryset()
+            .using(self.alias)
+            .only(*INDEXED_FIELDS)
+            .prefetch_related(None)
+            .filter(_any_of("pk", ids))
+        )
+        read = list(articles)
+        _read_names(read, self.alias)
+        return read
+
+    def __iter__(self) -> Iterator[Article]:
+        for ids in self.chunks():
+            yield from self.read(ids)

@@ -212,54 +212,6 @@ def test_reindex_swaps_in_a_table_with_its_indexes(search_index):
     assert search("alpha", f="language:en").total == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_rebuild_reads_on_a_thread_and_a_failure_keeps_the_old_table(search_index, monkeypatch):
-    """Outside a transaction a thread reads and prepares the batches while PostgreSQL builds
-    the vectors; an error on that thread stops the rebuild and leaves the old table."""
-    import threading
-
-    from articles.models import Article
-    from articles.search.backends.postgres import BATCH, PostgresSearchBackend
-    from articles.search.indexing import rebuild_index
-
-    pub = builders.publication()
-    many = BATCH * 2 + 7
-    Article.objects.bulk_create(
-        Article(
-            title=f"Harvest report {n}",
-            slug=f"harvest-report-{n}",
-            body="Wheat and barley harvest.",
-            status=Article.Status.PUBLISHED,
-            publication=pub,
-            language="en",
-            checksum=f"{n:064d}",
-        )
-        for n in range(many)
-    )
-    threads = set()
-    row = PostgresSearchBackend._row
-
-    def recording(self, index, obj):
-        threads.add(threading.current_thread().name)
-        return row(self, index, obj)
-
-    monkeypatch.setattr(PostgresSearchBackend, "_row", recording)
-    assert rebuild_index(procs=2) == many
-    assert threads == {"search-rebuild-reader"}
-    assert search("barley").total == many
-
-    def failing(self, index, obj):
-        if obj.title.endswith(" 900"):
-            raise RuntimeError("the database went away")
-        return row(self, index, obj)
-
-    monkeypatch.setattr(PostgresSearchBackend, "_row", failing)
-    with pytest.raises(RuntimeError, match="went away"):
-        rebuild_index(procs=2)
-    assert search("barley").total == many
-    assert not any(t.name == "search-rebuild-reader" for t in threading.enumerate())
-
-
 def test_a_statement_over_the_time_limit_is_over_budget(search_index, settings):
     from articles.search.backends.base import SearchOverBudget
     from articles.search.backends.postgres import _time_limited

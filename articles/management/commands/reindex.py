@@ -13,7 +13,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--procs", type=int, default=2, help="Writer processes (default 2).")
+        parser.add_argument(
+            "--procs",
+            type=int,
+            default=2,
+            help="Processes that make the documents (Whoosh's writers, PostgreSQL's row "
+            "workers, each with a database connection of its own; default 2).",
+        )
 
     def handle(self, *args, procs, **options):
         start = time.perf_counter()

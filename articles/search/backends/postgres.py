@@ -36,11 +36,11 @@ import contextlib
 import datetime as dt
 import functools
 import json
-import queue
 import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as default
 from itertools import chain
@@ -74,6 +74,7 @@ from articles.search.backends.base import (
     suggest_query,
     time_limit,
 )
+from articles.search.backends.rebuild_workers import made_apart
 from articles.search.facets import parse_facet_filter
 
 CONFIG = "newsarchive"  # the text search configuration (migration 0009)
@@ -966,20 +967,36 @@ class PostgresSearchBackend(BaseSearchBackend):
         """Build new tables of ``iterable`` beside the current ones and swap them in, in one
         transaction: searches go on answering from the old tables until it commits.
 
-        With ``procs`` > 1 and the articles read outside a transaction, a thread reads and
-        prepares the next batch while PostgreSQL computes the vectors of this one (the two
-        halves take about as long). Returns the number of documents."""
+        With ``procs`` > 1, the articles read outside a transaction and an ``iterable`` that
+        reads them a chunk at a time (``indexing.IndexedArticles``), ``procs`` worker
+        processes make the rows (``rebuild_workers``) and this one writes them. Returns the
+        number of documents."""
         if not self.setup_complete:
             self.setup()
         alias = self._write_alias()
         building, words_building = f"{TABLE}_building", f"{WORDS}_building"
         count, words = 0, set()
-        # A thread has a connection of its own, which sees only committed articles: inside a
-        # caller's transaction (a test, an atomic block) the batches are made on this thread.
-        threaded = procs > 1 and not any(
-            conn.in_atomic_block for conn in db_connections.all(initialized_only=True)
+        # A worker has a connection of its own, which sees only committed articles: inside a
+        # caller's transaction (a test, an atomic block) the rows are made in this process.
+        apart = (
+            procs > 1
+            and hasattr(iterable, "chunks")
+            and not any(conn.in_atomic_block for conn in db_connections.all(initialized_only=True))
         )
-        with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
+        making: contextlib.AbstractContextManager[Iterator[tuple[int, str, str]]]
+        if apart:
+            making = made_apart(
+                iterable.chunks(), functools.partial(self._made, index, iterable), procs
+            )
+        else:
+            making = contextlib.nullcontext(
+                (n, packed, " ".join(new)) for n, packed, new in self._made(index, iterable)
+            )
+        with (
+            making as made,
+            transaction.atomic(using=alias),
+            db_connections[alias].cursor() as cursor,
+        ):
             cursor.execute(f"DROP TABLE IF EXISTS {building}, {words_building}")
             # The tables' shape is migration 0009's: copied, not restated here.
             indexes = {
@@ -987,11 +1004,10 @@ class PostgresSearchBackend(BaseSearchBackend):
             }
             insert = self._insert_sql(building, upsert=False)
             with _bound_apart(cursor) as bound:
-                for batch in self._batches(index, iterable, threaded):
-                    for row in batch:
-                        words |= self._words_of(row)
-                    bound.execute(insert, [_packed(batch)])
-                    count += len(batch)
+                for rows, packed, new in made:
+                    words.update(new.split())
+                    bound.execute(insert, [packed])
+                    count += rows
             cursor.execute(
                 f"INSERT INTO {words_building} (word) SELECT DISTINCT unnest({_SPLIT})",
                 [_joined(sorted(words))],
@@ -1005,58 +1021,24 @@ class PostgresSearchBackend(BaseSearchBackend):
                     cursor.execute(statement)
         return count
 
-    def _batches(self, index, iterable, threaded: bool):
-        """Lists of up to ``BATCH`` rows of ``iterable``; made by a thread when ``threaded``."""
-
-        def batches():
-            batch = []
-            for obj in iterable:
-                row = self._row(index, obj)
-                if row is not None:
-                    batch.append(row)
-                if len(batch) >= BATCH:
-                    yield batch
-                    batch = []
-            if batch:
-                yield batch
-
-        if not threaded:
-            yield from batches()
-            return
-        ready: queue.Queue = queue.Queue(maxsize=4)
-        stop = threading.Event()
-        done = object()
-
-        def produce():
-            try:
-                for batch in batches():
-                    while not stop.is_set():
-                        try:
-                            ready.put(batch, timeout=0.5)
-                            break
-                        except queue.Full:
-                            continue
-                    if stop.is_set():
-                        return
-                ready.put(done)
-            except BaseException as exc:  # handed to the consumer, raised there
-                ready.put(exc)
-            finally:
-                db_connections.close_all()  # this thread's connections
-
-        producer = threading.Thread(target=produce, name="search-rebuild-reader", daemon=True)
-        producer.start()
-        try:
-            while (item := ready.get()) is not done:
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-        finally:
-            stop.set()
-            while producer.is_alive():  # let a producer blocked on a full queue finish
-                with contextlib.suppress(queue.Empty):
-                    ready.get(timeout=0.1)
-            producer.join()
+    def _made(self, index, objects, ids: list[int] | None = None):
+        """``(rows, packed rows, words)`` of ``objects`` a batch of up to ``BATCH`` at a
+        time; with ``ids``, of ``objects.read(ids)`` (in a rebuild's worker)."""
+        if ids is not None:
+            objects = objects.read(ids)
+        batch: list[_Row] = []
+        words: set[str] = set()
+        for obj in objects:
+            row = self._row(index, obj)
+            if row is None:
+                continue
+            batch.append(row)
+            words |= self._words_of(row)
+            if len(batch) >= BATCH:
+                yield len(batch), _packed(batch), words
+                batch, words = [], set()
+        if batch:
+            yield len(batch), _packed(batch), words
 
     def indexed_ids(self, model) -> set[int]:
         """Primary keys of ``model``'s documents in the index."""
