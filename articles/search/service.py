@@ -186,7 +186,7 @@ class SearchOutcome:
 
     @property
     def num_pages(self) -> int:
-        return max(1, min(-(-self.total // self.params.per_page), MAX_PAGE))
+        return _last_page(self.total, self.params.per_page)
 
 
 def build_queryset(params: SearchParams, *, load: bool = True) -> ArchiveSearchQuerySet:
@@ -279,6 +279,7 @@ class _Answer:
 
 
 def _last_page(total: int, per_page: int) -> int:
+    """The number of the last page of ``total`` results (at least 1, at most ``MAX_PAGE``)."""
     return max(1, min(-(-total // per_page), MAX_PAGE))
 
 

@@ -134,6 +134,11 @@ def _facet_sample() -> int:
     return min(CANDIDATES, COUNT_LIMIT)
 
 
+# The rows of a search's CTE ``matched`` that are read on: all of them while they are no
+# more than the first parameter (``COUNT_LIMIT``), else the first so many (the second).
+_FIRST_PAST_LIMIT = "LIMIT (SELECT CASE WHEN count(*) > %s THEN %s END FROM matched)"
+
+
 # Ranking by this many terms or fewer reads each row's stored vector once per term; by
 # more, once, copied out (``_ranked``). Measured at a million articles (docs/performance.md,
 # "Search at 1M (session 6, continued)"): one term ranks in 0.8 of the time in place, two
@@ -1313,7 +1318,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             # order the CTE holds them in), as ``_ranked`` ranks a broad search.
             + "UNION ALL SELECT 2, django_ct, django_id, row_number() OVER (ORDER BY score "
             "DESC, published_on DESC NULLS LAST, id), score, id FROM (SELECT * FROM (SELECT * "
-            "FROM matched LIMIT (SELECT CASE WHEN count(*) > %s THEN %s END FROM matched)) "
+            f"FROM matched {_FIRST_PAST_LIMIT}) "
             "AS read ORDER BY score DESC, published_on DESC NULLS LAST, id LIMIT %s) AS best",
             [
                 *score_params,
@@ -1598,10 +1603,7 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     # The matches the facets count, ``m``, among those read into ``matched``: all of them
     # up to COUNT_LIMIT, past it the first CANDIDATES (two parameters).
-    _FACET_SAMPLE = (
-        "m AS (SELECT * FROM matched LIMIT (SELECT CASE WHEN count(*) > %s THEN %s END "
-        "FROM matched)) "
-    )
+    _FACET_SAMPLE = f"m AS (SELECT * FROM matched {_FIRST_PAST_LIMIT}) "
 
     def _counts(self, cursor, where, params, facets):
         """``(matches, exact, {facet: [(value, count)]})`` by one aggregation over the
@@ -1642,10 +1644,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         # the first CANDIDATES), unless a page past them ranks more.
         sample, sample_params = "", []
         if reach > _facet_sample():
-            sample = (
-                "WHERE at = ANY(ARRAY(SELECT at FROM matched LIMIT (SELECT CASE WHEN "
-                "count(*) > %s THEN %s END FROM matched)))"
-            )
+            sample = f"WHERE at = ANY(ARRAY(SELECT at FROM matched {_FIRST_PAST_LIMIT}))"
             sample_params = [COUNT_LIMIT, _facet_sample()]
         cursor.execute(
             f"WITH matched AS MATERIALIZED (SELECT ctid AS at FROM {TABLE} WHERE {where.sql} "
@@ -1653,7 +1652,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             f"published_on, {facet_columns}, {score} AS score FROM (SELECT c.*, {frequencies} "
             f"FROM (SELECT ctid AS at, id, django_ct, django_id, published_on, length, "
             f"{facet_columns}, {vector} FROM {TABLE} WHERE ctid = ANY(ARRAY(SELECT at FROM "
-            "matched LIMIT (SELECT CASE WHEN count(*) > %s THEN %s END FROM matched))) "
+            f"matched {_FIRST_PAST_LIMIT})) "
             f"OFFSET 0) AS c OFFSET 0) AS s), m AS (SELECT * FROM ranked {sample}) "
             "SELECT 0, NULL::text, NULL::text, count(*), NULL::float8, NULL::text FROM matched "
             + "".join(
