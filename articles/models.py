@@ -3,10 +3,15 @@ entities (people, organisations, places) the articles mention."""
 
 from __future__ import annotations
 
+import functools
+import re
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.text import slugify
 
 
@@ -35,6 +40,43 @@ def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80, *
     return slug
 
 
+# What ``UnicodeSlugConverter`` (articles/urls.py) takes, and how ``reverse`` quotes a path.
+_SLUG = re.compile(r"[-\w]+")
+_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
+
+
+@functools.lru_cache(maxsize=64)
+def _slug_url_parts(name: str, slugs: int, script_prefix: str, urlconf: str) -> tuple[str, ...]:
+    """The URL named ``name`` cut around its ``slugs`` slugs: ``reverse`` once per name
+    (and script prefix and URL conf, which ``reverse`` reads)."""
+    markers = [f"__{n}__" for n in range(slugs)]
+    url = reverse(name, urlconf=urlconf, args=markers)
+    parts = []
+    for marker in markers:
+        before, found, url = url.partition(marker)
+        assert found and marker not in url, f"{name}: {marker} is not once in its URL"
+        parts.append(before)
+    return (*parts, url)
+
+
+def slug_url(name: str, *slugs: str) -> str:
+    """``reverse(name, args=slugs)`` for a URL whose arguments are slugs (``uslug``), the
+    same string: its pattern reversed once, the slugs quoted into it. A list page links
+    every card's article, authors, publication and section: ``reverse`` for each was a
+    tenth of the search page's Python (docs/performance.md, "The search page's worker
+    (session 11)"). A slug the converter would refuse goes through ``reverse``, which
+    raises as before."""
+    if not all(_SLUG.fullmatch(slug) for slug in slugs):
+        return reverse(name, args=slugs)
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    parts = _slug_url_parts(name, len(slugs), get_script_prefix(), urlconf)
+    pieces = [parts[0]]
+    for slug, after in zip(slugs, parts[1:], strict=True):
+        pieces.append(quote(slug, safe=_PATH_SAFE))
+        pieces.append(after)
+    return "".join(pieces)
+
+
 def web_link(url: str) -> str:
     """``url`` when it is an http(s) address, else '' (a stored 'javascript:' URL must never
     become a link: URL validation runs in forms, not on every save)."""
@@ -59,7 +101,7 @@ class Publication(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:publication", args=[self.slug])
+        return slug_url("articles:publication", self.slug)
 
     @property
     def homepage_link(self) -> str:
@@ -87,7 +129,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", args=[self.publication.slug, self.slug])
+        return slug_url("articles:section", self.publication.slug, self.slug)
 
 
 class Author(models.Model):
@@ -107,7 +149,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:author", args=[self.slug])
+        return slug_url("articles:author", self.slug)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -243,7 +285,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:article", args=[self.slug])
+        return slug_url("articles:article", self.slug)
 
     @property
     def source_link(self) -> str:
@@ -360,7 +402,7 @@ class Entity(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:entity", args=[self.slug])
+        return slug_url("articles:entity", self.slug)
 
     def survivor(self) -> Entity:
         """The entity this one lives on as: itself, or the end of its merge chain."""
