@@ -158,10 +158,16 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED)
 
     def for_listing(self) -> ArticleQuerySet:
-        """What a list of article cards needs, in a fixed number of queries."""
+        """What a list of article cards needs, in a fixed number of queries: the
+        publication and section joined, the bylines (in order, with their authors) in a
+        list, ``listed_bylines``, which ``Article.ordered_authors`` reads. A list rather than
+        the bylines' related manager: Django makes a queryset per article to hold a prefetch
+        there, a sixth of loading a search page's twenty articles."""
         return self.select_related("publication", "section__publication").prefetch_related(
             models.Prefetch(
-                "bylines", queryset=Byline.objects.select_related("author").order_by("position")
+                "bylines",
+                queryset=Byline.objects.select_related("author").order_by("position"),
+                to_attr="listed_bylines",
             )
         )
 
@@ -305,8 +311,11 @@ class Article(models.Model):
         return "rtl" if self.language in RTL_LANGUAGES else "ltr"
 
     def ordered_authors(self) -> list[Author]:
-        """Authors in byline order; uses ``for_listing()``'s prefetch when present."""
-        return [byline.author for byline in self.bylines.all()]
+        """Authors in byline order; from ``for_listing()``'s bylines when loaded by it."""
+        bylines = getattr(self, "listed_bylines", None)
+        if bylines is None:
+            bylines = self.bylines.all()
+        return [byline.author for byline in bylines]
 
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED
