@@ -6,7 +6,9 @@ carries the search to the article), the pages and the facets. The page is made f
 import datetime as dt
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils.html import escape
 
 from articles.models import Article
 from tests import builders
@@ -165,6 +167,11 @@ def test_cards_of_the_first_page(client, archive):
     )
     assert cards(html) == expected
     assert "Hidden Writer" not in html and "Oil in a draft" not in html
+    # A facet's link adds its filter after the request's parameters.
+    assert (
+        '<li><a href="?q=oil&amp;sort=newest&amp;f=publication%3ATehran+Gazette">Tehran Gazette'
+        '</a> <span class="count">' in html
+    )
     assert (
         '<nav class="pagination" aria-label="Pages">\n'
         "  \n"
@@ -238,7 +245,12 @@ def test_a_card_without_date_authors_or_section(client, archive):
 
 
 def test_a_card_in_persian_links_its_slugs_quoted(client, archive):
-    assert cards(results(client, q="نفت")) == (
+    html = results(client, q="نفت")
+    # The author's facet link, its name quoted as Django quotes a query string.
+    link = QueryDict(mutable=True)
+    link["q"], link["f"] = "نفت", "authors:سارا جعفری"
+    assert f'<li><a href="?{escape(link.urlencode())}">سارا جعفری</a>' in html
+    assert cards(html) == (
         """<div class="cards">
 <article class="card" lang="fa" dir="rtl">
   <h3 class="card-title"><a href="/articles/%D8%A8%D9%87%D8%A7%DB%8C-%D9%86%D9%81%D8%AA/?q=%D9%86%D9%81%D8%AA">بهای <mark>نفت</mark></a></h3>
@@ -251,4 +263,21 @@ def test_a_card_in_persian_links_its_slugs_quoted(client, archive):
   <p class="snippet">بهای <mark>نفت</mark> در بازار تهران بالا رفت.</p>
 </article>
 </div>"""  # noqa: E501
+    )
+
+
+def test_facet_links_keep_the_parameters_in_their_order(client, archive):
+    """Filters stay where the request has them, among parameters to encode."""
+    response = client.get(
+        URL + "?f=authors:Ulas+Atesci&q=prices+OR+bread&sort=oldest&from=2015-01&page=1"
+    )
+    html = response.content.decode()
+    rest = "q=prices+OR+bread&amp;sort=oldest&amp;from=2015-01"
+    assert f'<li><a href="?{rest}" aria-current="true" class="selected">Ulas Atesci</a>' in html
+    assert (
+        f'<li><a href="?f=authors%3AUlas+Atesci&amp;f=authors%3ANancy+Thomas&amp;{rest}">'
+        "Nancy Thomas</a>" in html
+    )
+    assert (
+        f'<li><a href="?f=authors%3AUlas+Atesci&amp;f=language%3Afa&amp;{rest}">Persian</a>' in html
     )
