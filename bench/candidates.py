@@ -155,16 +155,15 @@ def exact(backend, where, deep: int) -> list[tuple[str, float, str]]:
 
     with postgres._time_limited(backend._read_alias()) as cursor:
         weighted = [(term, 1.0) for term in where.rank]
-        frequencies, frequency_params, score, score_params = backend.score_columns(
-            cursor, weighted
-        )
+        frequencies, frequency_params, score, score_params = backend.score_columns(cursor, weighted)
         vector = (
             "document"
             if len(weighted) <= postgres.RANK_IN_PLACE_TERMS
             else f"{postgres.READ_ONCE} AS document"
         )
         cursor.execute(
-            f"SELECT id, {score} AS score, length || ':' || title_length || ':' || md5(title::text) "
+            f"SELECT id, {score} AS score, "
+            "length || ':' || title_length || ':' || md5(title::text) "
             f"FROM (SELECT c.*, {frequencies} FROM (SELECT id, published_on, length, "
             f"title_length, title, {vector} FROM {postgres.TABLE} WHERE {where.sql}) AS c "
             f"OFFSET 0) AS s ORDER BY score DESC, published_on DESC NULLS LAST, id LIMIT %s",
@@ -232,7 +231,9 @@ def measure(readable: str, backend, recorder, repeat: int, exact_cache: dict, se
     scores = {identifier: score for identifier, score, _ in best}
     bounded_ids = [f"articles.article.{pk}" for pk, _ in answer.ranked]
     keys = content_keys(backend, bounded_ids)
-    bounded = [(i, score, keys.get(i, i)) for i, (_, score) in zip(bounded_ids, answer.ranked)]
+    bounded = [
+        (i, score, keys.get(i, i)) for i, (_, score) in zip(bounded_ids, answer.ranked, strict=True)
+    ]
     # The bounded scores are the exact ones (same expression) for the rows both hold.
     agree = all(abs(scores[i] - s) < 1e-6 for i, s, _ in bounded if i in scores)
     # The search as the page runs it (feedback included): warm-up, then timed.
@@ -332,8 +333,11 @@ def main() -> None:
                 + ("" if r["scores_agree"] else "  (scores differ!)")
             )
         if results:
-            mean = {k: statistics.mean(r[k] for r in results) for k in results[0] if k[:2] in
-                    {"at", "ra", "wa", "cp", "db"}}
+            mean = {
+                k: statistics.mean(r[k] for r in results)
+                for k in results[0]
+                if k[:2] in {"at", "ra", "wa", "cp", "db"}
+            }
             print(
                 f"{'mean':34} {'':>9} {mean['at10']:5.2f} {mean['at20']:5.2f} "
                 f"{mean['raw10']:5.2f} {mean['raw20']:5.2f} {mean['wall_p50']:7.1f} "

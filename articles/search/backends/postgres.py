@@ -118,19 +118,19 @@ MAX_PREFIX_TERMS = 32  # terms a prefix ranks by (``_expand_prefixes``)
 MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
 # Matches a search counts one by one (issue 18). Past it the total is "more than" this (a
 # search for one term alone: exact, from the term statistics), and a relevance-ordered page
-# ranks ``CANDIDATES`` of them (the first the index gives) rather than every match: at a
-# million articles a common word holds a hundred thousand, and reading each one's stored
-# vector to rank it took seconds. The facets then count the first ``CANDIDATES`` matches,
-# the ones a relevance-ordered page ranks, and the page says among how many: counting them
-# among 10,000 was a third of the server's time for a broad search (docs/performance.md,
-# "The uncached search page (session 10)").
+# ranks ``CANDIDATES`` of them (``_candidates``: those holding its words in their title
+# first) rather than every match: at a million articles a common word holds a hundred
+# thousand, and reading each one's stored vector to rank it took seconds. The facets then
+# count the same ``CANDIDATES`` matches, the ones a relevance-ordered page ranks, and the
+# page says among how many: counting them among 10,000 was a third of the server's time
+# for a broad search (docs/performance.md, "The uncached search page (session 10)").
 # The search page shows no deeper than 500 pages of 20 (``service.MAX_PAGE``): ten thousand.
 COUNT_LIMIT = 10_000
 CANDIDATES = 2_000  # (or as many as the page asked for reaches)
 
 
 def _facet_sample() -> int:
-    """How many matches the facets count past ``COUNT_LIMIT``: the first ``CANDIDATES``."""
+    """How many matches the facets count past ``COUNT_LIMIT``: the ``CANDIDATES``."""
     return min(CANDIDATES, COUNT_LIMIT)
 
 
@@ -140,9 +140,9 @@ def _candidates(where: Where, count: int, matched: bool = False) -> tuple[str, l
     its words in their title (``Where.titled``, from the title's own index; those holding
     every word typed first, ``Where.every``), shortest first among the first
     ``COUNT_LIMIT`` the index gives (a common word is in the titles of tens of thousands
-    at a million articles), then the first others the index gives. ``matched``: those are the rows of the statement's CTE ``matched`` (column
-    ``at``, every match read in the index's order, more than ``count`` of them), not read
-    again.
+    at a million articles), then the first others the index gives. ``matched``: those are
+    the rows of the statement's CTE ``matched`` (column ``at``, the matches in the index's
+    order, more than ``count`` of them), not read again.
 
     BM25 counts a title occurrence and the text's, and favours a shorter text: the best of
     a broad search's matches are mostly titled ones, and the first matches in table order,
@@ -169,7 +169,9 @@ def _candidates(where: Where, count: int, matched: bool = False) -> tuple[str, l
         others = "SELECT at FROM matched WHERE at NOT IN (SELECT at FROM titled)"
         others_params = []
     else:
-        others = f"SELECT ctid FROM {TABLE} WHERE {where.loose}{check} AND ({where.titled}) IS NOT TRUE"
+        others = (
+            f"SELECT ctid FROM {TABLE} WHERE {where.loose}{check} AND ({where.titled}) IS NOT TRUE"
+        )
         others_params = [*where.loose_params, *check_params, *where.titled_params]
     return (
         f"ARRAY(WITH titled AS MATERIALIZED (SELECT at FROM (SELECT ctid AS at, length{every} "
@@ -1322,8 +1324,8 @@ class PostgresSearchBackend(BaseSearchBackend):
                 )
             else:
                 hits, exact, facet_counts = self._counts(cursor, where, facets)
-            # Past COUNT_LIMIT the facets count the first CANDIDATES matches; the total may
-            # still be exact (``_exact_total``).
+            # Past COUNT_LIMIT the facets count the CANDIDATES of ``_candidates``; the total
+            # may still be exact (``_exact_total``).
             facets_among = None if exact else _facet_sample()
             if not exact:
                 total = self._exact_total(cursor, where)
@@ -1432,8 +1434,8 @@ class PostgresSearchBackend(BaseSearchBackend):
         else:
             statement = f"WITH matched AS MATERIALIZED ({far}), picked AS (SELECT * FROM matched), "
             params = far_params
-        # The facets count the first CANDIDATES of the candidates, unless a page past them
-        # ranks more: then those of the candidates ranked.
+        # The facets count the CANDIDATES of ``_candidates``, unless a page past them ranks
+        # more: then those of the candidates ranked.
         if reach > _facet_sample():
             sample, sample_params = _candidates(where, _facet_sample(), matched=counted)
             within = "(SELECT count(*) FROM matched) <= %s OR " if counted else ""
@@ -1527,10 +1529,10 @@ class PostgresSearchBackend(BaseSearchBackend):
             # terms it is read once per row here (READ_ONCE) rather than once per term (a
             # prefix ranks by up to 32 terms). OFFSET 0 keeps PostgreSQL from folding the
             # sub-select back into a read per term.
-            rows = f"{where} OFFSET 0"
+            chosen = f"{where} OFFSET 0"
             if bounded is not None:
                 places, places_params = _candidates(bounded, max(CANDIDATES, end_offset or 0))
-                rows, params = f"ctid = ANY({places})", places_params
+                chosen, params = f"ctid = ANY({places})", places_params
             vector = (
                 "document" if len(weighted) <= RANK_IN_PLACE_TERMS else f"{READ_ONCE} AS document"
             )
@@ -1539,7 +1541,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             )
             source = (
                 f"(SELECT c.*, {frequencies} FROM (SELECT id, django_ct, django_id, "
-                f"published_on, length, {vector} FROM {TABLE} WHERE {rows}) AS c "
+                f"published_on, length, {vector} FROM {TABLE} WHERE {chosen}) AS c "
                 "OFFSET 0) AS s"
             )
             params = [*frequency_params, *params]
