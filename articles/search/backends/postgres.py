@@ -158,10 +158,7 @@ def _candidates(where: Where, count: int, matched: bool = False) -> tuple[str, l
             f"ARRAY(SELECT ctid FROM {TABLE} WHERE {where.loose}{check} LIMIT %s)",
             [*where.loose_params, *check_params, count],
         )
-    every, order, every_params = "", "length", []
-    if where.every is not None:
-        every, order = f", {TITLE[0]} @@ %s::tsquery AS every", "every DESC, length"
-        every_params = [where.every]
+    titled, titled_params = _titled(where, count)
     # The others: while the titled are fewer than ``count`` they are all of them.
     if matched:
         # NOT IN: a hashed subplan, whatever PostgreSQL guesses of the CTEs' sizes (an
@@ -174,18 +171,40 @@ def _candidates(where: Where, count: int, matched: bool = False) -> tuple[str, l
         )
         others_params = [*where.loose_params, *check_params, *where.titled_params]
     return (
-        f"ARRAY(WITH titled AS MATERIALIZED (SELECT at FROM (SELECT ctid AS at, length{every} "
-        f"FROM {TABLE} WHERE {where.titled} LIMIT %s) AS t ORDER BY {order}, at LIMIT %s) "
-        f"SELECT at FROM titled UNION ALL ({others} "
-        "LIMIT greatest(%s - (SELECT count(*) FROM titled), 0)))",
-        [
-            *every_params,
-            *where.titled_params,
-            max(COUNT_LIMIT, count),
-            count,
-            *others_params,
-            count,
-        ],
+        f"ARRAY(WITH titled AS MATERIALIZED ({titled}) SELECT at FROM titled UNION ALL "
+        f"({others} LIMIT greatest(%s - (SELECT count(*) FROM titled), 0)))",
+        [*titled_params, *others_params, count],
+    )
+
+
+def _titled(where: Where, count: int) -> tuple[str, list]:
+    """(SQL, params): a SELECT of the places (``at``) of the titled ones of
+    ``_candidates(where, count)``."""
+    every, order, every_params = "", "length", []
+    if where.every is not None:
+        every, order = f", {TITLE[0]} @@ %s::tsquery AS every", "every DESC, length"
+        every_params = [where.every]
+    return (
+        f"SELECT at FROM (SELECT ctid AS at, length{every} FROM {TABLE} WHERE {where.titled} "
+        f"LIMIT %s) AS t ORDER BY {order}, at LIMIT %s",
+        [*every_params, *where.titled_params, max(COUNT_LIMIT, count), count],
+    )
+
+
+def _candidate_rows(where: Where, count: int, read) -> tuple[str, list]:
+    """(SQL, params): the rows of ``_candidates(where, count, matched=True)`` in a statement
+    whose CTE ``matched`` holds the matches' rows (their place ``at`` first): the titled
+    ones read by ``read(condition)`` (SQL and params of the same columns), the others
+    those of ``matched``, not read again."""
+    if where.titled is None:
+        return "SELECT * FROM matched LIMIT %s", [count]
+    titled, titled_params = _titled(where, count)
+    rows, rows_params = read("ctid = ANY(ARRAY(SELECT at FROM titled))")
+    return (
+        f"WITH titled AS MATERIALIZED ({titled}) SELECT * FROM ({rows}) AS titled_rows "
+        "UNION ALL (SELECT * FROM matched WHERE at NOT IN (SELECT at FROM titled) "
+        "LIMIT greatest(%s - (SELECT count(*) FROM titled), 0))",
+        [*titled_params, *rows_params, count],
     )
 
 
@@ -1409,7 +1428,6 @@ class PostgresSearchBackend(BaseSearchBackend):
         check_params = where.params if where.needs_vectors else []
         facet_columns, facet_selects, facet_params = self._facet_selects(facets)
         reach = max(CANDIDATES, end_offset or 0)
-        places, places_params = _candidates(where, reach, matched=counted)
 
         def scored(rows: str, rows_params: list) -> tuple[str, list]:
             """The rows of TABLE meeting ``rows``, checked and scored."""
@@ -1420,18 +1438,22 @@ class PostgresSearchBackend(BaseSearchBackend):
                 [*score_params, *frequency_params, *rows_params, *check_params],
             )
 
-        far, far_params = scored(f"ctid = ANY({places})", places_params)
         if counted:
             near, near_params = scored(where.loose, where.loose_params)
-            # Every match up to COUNT_LIMIT; past it, the candidates (read again).
+            # Every match up to COUNT_LIMIT; past it, the candidates, the titled read (and
+            # scored) again. ``far`` is read only when ``picked`` reads it, and ``picked`` is
+            # inlined where it is read: materialized, it copied up to 10,000 rows.
+            far, far_params = _candidate_rows(where, reach, lambda rows: scored(rows, []))
             statement = (
-                f"WITH matched AS MATERIALIZED ({near} LIMIT %s), picked AS MATERIALIZED "
-                "(SELECT * FROM matched WHERE (SELECT count(*) FROM matched) <= %s "
-                f"UNION ALL SELECT * FROM ({far}) AS far "
-                "WHERE (SELECT count(*) FROM matched) > %s), "
+                f"WITH matched AS MATERIALIZED ({near} LIMIT %s), far AS MATERIALIZED ({far}), "
+                "picked AS NOT MATERIALIZED (SELECT * FROM matched WHERE (SELECT count(*) FROM "
+                "matched) <= %s UNION ALL SELECT * FROM far WHERE (SELECT count(*) FROM "
+                "matched) > %s), "
             )
-            params = [*near_params, COUNT_LIMIT + 1, COUNT_LIMIT, *far_params, COUNT_LIMIT]
+            params = [*near_params, COUNT_LIMIT + 1, *far_params, COUNT_LIMIT, COUNT_LIMIT]
         else:
+            places, places_params = _candidates(where, reach)
+            far, far_params = scored(f"ctid = ANY({places})", places_params)
             statement = f"WITH matched AS MATERIALIZED ({far}), picked AS (SELECT * FROM matched), "
             params = far_params
         # The facets count the CANDIDATES of ``_candidates``, unless a page past them ranks
@@ -1732,21 +1754,25 @@ class PostgresSearchBackend(BaseSearchBackend):
         False, the number is ``COUNT_LIMIT`` (a lower bound) and the facets count the
         ``CANDIDATES`` of ``_candidates`` only, the matches a relevance-ordered page ranks."""
         columns, selects, select_params = self._facet_selects(facets)
-        places, places_params = _candidates(where, _facet_sample(), matched=True)
+        # Past the limit, the candidates (the titled read again).
+        far, far_params = _candidate_rows(
+            where,
+            _facet_sample(),
+            lambda rows: (f"SELECT ctid AS at, {columns} FROM {TABLE} WHERE {rows}", []),
+        )
         cursor.execute(
             f"WITH matched AS MATERIALIZED (SELECT ctid AS at, {columns} FROM {TABLE} WHERE "
             f"{where.sql} LIMIT %s), m AS (SELECT * FROM matched WHERE (SELECT count(*) FROM "
-            f"matched) <= %s UNION ALL SELECT ctid, {columns} FROM {TABLE} WHERE (SELECT "
-            "count(*) FROM matched) > %s "
-            f"AND ctid = ANY({places})) "
+            f"matched) <= %s UNION ALL SELECT * FROM ({far}) AS far WHERE (SELECT count(*) "
+            "FROM matched) > %s) "
             "SELECT 0, NULL::text, NULL::text, count(*) FROM matched "
             + "".join(f"UNION ALL SELECT 1, f.* FROM ({select}) AS f " for select in selects),
             [
                 *where.params,
                 COUNT_LIMIT + 1,
                 COUNT_LIMIT,
+                *far_params,
                 COUNT_LIMIT,
-                *places_params,
                 *select_params,
             ],
         )
