@@ -134,15 +134,23 @@ def _facet_sample() -> int:
     return min(CANDIDATES, COUNT_LIMIT)
 
 
+# Of the matches holding a broad search's words in their title, ``_candidates`` takes the
+# shortest among the first this many times as many as it takes: at a million articles a
+# common word is in tens of thousands of titles, and reading 10,000 of them cost the search
+# page a fifth more of the database's time; twice as many cost what the first matches in
+# table order did, for nine tenths of the gain (docs/performance.md, "Which matches a broad
+# search ranks (session 11)").
+TITLED_READ = 2
+
+
 def _candidates(where: Where, count: int, matched: bool = False) -> tuple[str, list]:
     """(SQL, params): an array of the places (``ctid``) of the ``count`` matches of ``where``
     that a search past ``COUNT_LIMIT`` ranks and counts the facets of: first those holding
     its words in their title (``Where.titled``, from the title's own index; those holding
     every word typed first, ``Where.every``), shortest first among the first
-    ``COUNT_LIMIT`` the index gives (a common word is in the titles of tens of thousands
-    at a million articles), then the first others the index gives. ``matched``: those are
-    the rows of the statement's CTE ``matched`` (column ``at``, the matches in the index's
-    order, more than ``count`` of them), not read again.
+    ``TITLED_READ`` × ``count`` the index gives, then the first others the index gives.
+    ``matched``: those are the rows of the statement's CTE ``matched`` (column ``at``, the
+    matches in the index's order, more than ``count`` of them), not read again.
 
     BM25 counts a title occurrence and the text's, and favours a shorter text: the best of
     a broad search's matches are mostly titled ones, and the first matches in table order,
@@ -187,7 +195,7 @@ def _titled(where: Where, count: int) -> tuple[str, list]:
     return (
         f"SELECT at FROM (SELECT ctid AS at, length{every} FROM {TABLE} WHERE {where.titled} "
         f"LIMIT %s) AS t ORDER BY {order}, at LIMIT %s",
-        [*every_params, *where.titled_params, max(COUNT_LIMIT, count), count],
+        [*every_params, *where.titled_params, TITLED_READ * count, count],
     )
 
 
@@ -1175,7 +1183,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         loose += clauses
         loose_params += params
         # The same with the words looked for in the title (``Where.titled``); None: unknown.
-        titled: list[str] | None = list(clauses)
+        # Its other conditions as ``IS TRUE`` (the same rows): checked on the titled rows
+        # read rather than from their own index, whose bitmap (177,740 rows for Reuters at
+        # a million articles) cost more than the titled rows it spared.
+        titled: list[str] | None = [f"({clause}) IS TRUE" for clause in clauses]
         titled_params, in_title, every = list(params), None, None
         rank = list(getattr(condition, "rank", []))
         matches: list[tuple[tuple | None, str | None]] = []  # (shape, term) of each words part
@@ -1240,7 +1251,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         clauses += extra
         loose += extra
         if titled is not None and in_title is not None:
-            titled += extra
+            titled += [f"({clause}) IS TRUE" for clause in extra]
         else:
             titled = None  # no words to look for in the title
         # Several words parts (a haystack filter and a reader's query) or a filter: the
