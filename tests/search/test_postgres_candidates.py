@@ -153,3 +153,30 @@ def test_a_search_that_excludes_words_keeps_the_first_matches(late_titles, monke
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 3)
     monkeypatch.setattr(postgres, "CANDIDATES", 2)
     assert set(best("budget -rain", per_page=2)) == {"Debate 0", "Debate 1"}
+
+
+@pytest.mark.parametrize(
+    ("q", "titled"),
+    [
+        ("budget", True),
+        ("budget debate", True),
+        ('"budget debate"', True),
+        ("budg*", True),
+        ("title:budget", True),
+        ("budget -rain", False),  # a title without 'rain' says nothing of the body
+        ("section:news", False),  # a section is no title
+        ("budget OR section:news", False),
+    ],
+)
+def test_which_searches_have_titled_candidates(late_titles, q, titled):
+    """Titled candidates are matches (the title's terms are the document's A-weighted
+    ones): only searches whose every part the title can hold have them."""
+    backend = connections["default"].get_backend()
+    with connection.cursor() as cursor:
+        where = backend._where("*", q, None, None, None, cursor)
+    assert (where.titled is not None) == titled
+    if titled:  # every titled row is a match
+        sql = f"SELECT count(*) FROM {postgres.TABLE} WHERE {where.titled} AND NOT ({where.sql})"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*where.titled_params, *where.params])
+            assert cursor.fetchone()[0] == 0

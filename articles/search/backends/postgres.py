@@ -480,13 +480,14 @@ def to_title_sql(expr) -> tuple[str, list] | None:
     the title. The title's terms are the document's A-weighted ones at the same positions
     (migration 0014), so a title holding the words, a phrase or a prefix is a document
     holding them. None when ``expr`` excludes something (a title without a word says
-    nothing of the body)."""
+    nothing of the body) or names a section or paper."""
     if isinstance(expr, _Match):
         if not expr.positive or "!" in expr.text:
             return None
         if expr.column == "document":
             return f"{TITLE[0]} @@ %s::tsquery", [expr.text]
-        return to_sql(expr)  # on the title or the labels already
+        # ``title:`` is the title already; a section or paper is no title.
+        return to_sql(expr) if expr.column == TITLE[0] else None
     if isinstance(expr, _NotExpr):
         return None
     pieces = [to_title_sql(part) for part in expr.parts]
