@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/candidates.py --database-url postgres://…/archive
         [--words 8] [--pairs 4] [--repeat 5] [--candidates 500,1000,2000]
-        [--exact-cache FILE] [--json FILE]
+        [--count-limit 1000] [--only TEXT] [--exact-cache FILE] [--json FILE]
 
 Past ``COUNT_LIMIT`` matches the PostgreSQL backend ranks ``CANDIDATES`` of them, not every
 one (articles/search/backends/postgres.py). For each search past that limit, this compares the
@@ -12,7 +12,7 @@ page's ranking with the exact one:
   on this archive, and more computed from the term statistics (``search_term``): ``--words``
   single words spread evenly (by the log of their frequency) over the terms held by more than
   ``COUNT_LIMIT`` and at most a fifth of the documents (letters only, four or more, no English
-  stop word, written as the archive's own commonest word with that term), then ``--pairs``
+  stop word, written as the term itself or a common form of it the archive holds), then ``--pairs``
   two-word searches of neighbours in that list, typed plainly (``a b``: the rarer selects,
   both rank, ``ranking.narrow``) and as ``a AND b`` when both together pass the limit;
 - **exact**: every match of the search's own condition (the ``Where`` the backend built for
@@ -32,7 +32,9 @@ page's ranking with the exact one:
   warm-up: wall ms p50, and CPU ms a search of this process and of its PostgreSQL server
   process (``/proc``, 10 ms ticks: the mean over the repeats).
 
-``--candidates`` runs the whole comparison for each value of ``CANDIDATES`` in turn.
+``--candidates`` runs the whole comparison for each value of ``CANDIDATES`` in turn;
+``--count-limit`` sets ``COUNT_LIMIT`` (a tenth, with a tenth of the candidates, makes an
+archive of 108k articles as broad as one of a million, without the fixture's copies).
 """
 
 from __future__ import annotations
