@@ -171,9 +171,10 @@ class SearchOutcome:
     facets: dict[str, list[tuple[str, int]]]
     # False when ``total`` is a lower bound ("more than 10,000": ``_counted``).
     total_exact: bool = True
-    # How many of the matches the facets were counted among when not among them all (the
-    # first 10,000 a broad search reads); None: among them all. A broad search for one word
-    # has an exact total and facets counted among 10,000 (``_counted``).
+    # How many of the matches the facets were counted among when not among them all: past
+    # 10,000 matches, the candidates a broad search ranks (2,000 at most, PostgreSQL's
+    # ``_candidates``); None: among them all. A broad search for one word has an exact total
+    # and its facets counted among those candidates all the same (``_counted``).
     facets_among: int | None = None
     # Whether the number of matching articles (``total``, or ``articles_total`` with one
     # result per story) is exact rather than "more than" it.
@@ -215,9 +216,9 @@ def _fetch(sqs: ArchiveSearchQuerySet, page: int, per_page: int):
 def _counted(sqs: ArchiveSearchQuerySet) -> tuple[bool, int | None]:
     """``(total exact, facets among)``: whether the engine's total is exact or a lower bound,
     and how many of the matches the facets count when not all (None). The PostgreSQL
-    backend past ``COUNT_LIMIT`` matches reads no further: the facets count that many, and
-    the total is "more than" it, unless the search is for one word alone (its total then
-    comes from the term statistics). Whoosh counts everything."""
+    backend past ``COUNT_LIMIT`` matches counts no further: the facets count the candidates
+    it ranks, and the total is "more than" ``COUNT_LIMIT``, unless the search is for one
+    word alone (its total then comes from the term statistics). Whoosh counts everything."""
     query = sqs.query
     return getattr(query, "hits_exact", True), getattr(query, "facets_among", None)
 

@@ -1,7 +1,8 @@
 """The PostgreSQL backend past ``COUNT_LIMIT`` matches (issue 18): the total is a lower bound
 the page says as such (but for a search of one word alone: exact, from the term statistics),
-the facets count the first ``CANDIDATES`` matches read, and a relevance-ordered page ranks
-those.
+the facets count ``CANDIDATES`` of the matches (``postgres._candidates``: the titled ones,
+shortest first, then the first the index gives), and a relevance-ordered page ranks those
+(tests/search/test_postgres_candidates.py for which).
 The bounds are lowered here so that a handful of articles cross them.
 
 Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on SQLite.
@@ -35,17 +36,18 @@ def budgets(postgres_indexed):
 
 
 def stored_first(term: str, count: int) -> list[str]:
-    """The titles of the first ``count`` articles holding ``term`` in the order the index
-    gives them (their place in the table: not always the order they were written in, once
-    earlier tests have left free space)."""
+    """The titles of the first ``count`` articles holding ``term`` in their title, shortest
+    first (every article of ``budgets`` holds 'budget' in its title: the candidates of a
+    search past the limit), the order the index gives them (their place in the table, not
+    always the order they were written in) between equals."""
     from django.db import connection
 
     from articles.models import Article
 
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT django_id FROM {postgres.TABLE} WHERE document @@ %s::tsquery "
-            "ORDER BY ctid LIMIT %s",
+            f"SELECT django_id FROM {postgres.TABLE} WHERE title @@ %s::tsquery "
+            "ORDER BY length, ctid LIMIT %s",
             [f"'{term}'", count],
         )
         ids = [int(pk) for (pk,) in cursor.fetchall()]
@@ -64,7 +66,7 @@ def test_past_the_limit_the_total_is_a_lower_bound(budgets, monkeypatch):
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
     outcome = search("budget debate")  # two words: no statistic counts them
     assert outcome.total == 4 and not outcome.total_exact and outcome.facets_among == 4
-    # The facets count the first matches read (CANDIDATES, at most the limit), not all six.
+    # The facets count CANDIDATES of the matches (at most the limit), not all six.
     assert sum(n for _, n in outcome.facets["publication"]) == 4
     weather = search("weather")
     assert weather.total_exact and weather.facets_among is None
@@ -101,7 +103,7 @@ def test_a_broad_query_ranks_a_bounded_candidate_set(budgets, monkeypatch):
     assert best_two() == ["Budget 5", "Budget 4"]  # the most budgets, of every match
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
     monkeypatch.setattr(postgres, "CANDIDATES", 3)
-    # Three candidates ranked, the first three the index gives (those stored first).
+    # Three candidates ranked: the three shortest of those with the word in their title.
     first = stored_first("budget", 3)
     assert best_two() == sorted(first, key=lambda title: -int(title[-1]))[:2]
     # A page reaching past the candidates ranks as many as it shows.
@@ -160,8 +162,8 @@ def test_ranking_in_place_or_from_a_copy_scores_alike(postgres_indexed, monkeypa
 
 
 def test_the_search_page_says_among_how_many_the_facets_count(budgets, monkeypatch, client):
-    """A word past the limit: its total exact (the statistics), its facets counted among the
-    first CANDIDATES matches, and the page says so beside them."""
+    """A word past the limit: its total exact (the statistics), its facets counted among
+    CANDIDATES of the matches, and the page says so beside them."""
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
     monkeypatch.setattr(postgres, "CANDIDATES", 3)
     page = client.get("/search/", {"q": "budget"}).content.decode()

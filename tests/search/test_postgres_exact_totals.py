@@ -68,7 +68,7 @@ def test_a_word_past_the_limit_has_its_exact_total(budgets):
     for sort in ("relevance", "newest"):
         outcome = search("budget", sort=sort)
         assert outcome.total == PUBLIC_BUDGETS and outcome.total_exact
-        # The facets count the first matches read (CANDIDATES, at most the limit).
+        # The facets count CANDIDATES of the matches (at most the limit).
         assert outcome.facets_among == LIMIT
         assert sum(n for _, n in outcome.facets["publication"]) == LIMIT
         assert {hit.article.title for hit in outcome.hits} >= {"Budget night", "Column", "Office"}

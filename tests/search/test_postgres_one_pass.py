@@ -166,7 +166,8 @@ def test_a_broad_word_is_not_counted(archive, monkeypatch):
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 2)
     monkeypatch.setattr(postgres, "CANDIDATES", 1)
     (statement,) = search_statements("interest", per_page=1)
-    assert "ctid" not in statement and "LIMIT 1)" in statement
+    # No count to the limit: the candidates alone read (``_candidates``), by their place.
+    assert "count(*) FROM matched) <=" not in statement and "ctid = ANY" in statement
     found = outcome("interest", per_page=1)
     monkeypatch.setattr(archive, "_exact_total", lambda cursor, where: None)
     counted = outcome("interest", per_page=1)
@@ -175,7 +176,8 @@ def test_a_broad_word_is_not_counted(archive, monkeypatch):
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 100)
     monkeypatch.setattr(postgres, "CANDIDATES", 50)
     (statement,) = search_statements("interest")
-    assert postgres.READ_ONCE in statement and "ctid" not in statement  # one pass
+    # One pass: every match read once, counted and ranked (the candidates only past it).
+    assert postgres.READ_ONCE in statement and "count(*) FROM matched) <=" in statement
 
 
 def test_counting_and_ranking_in_one_statement_reads_each_vector_once(archive, monkeypatch):
@@ -195,7 +197,7 @@ def apart(backend):
     """Counting, then ranking in a second statement: what ``_count_and_rank`` did before."""
 
     def count_then_rank(cursor, where, facets, start_offset, end_offset, kwargs):
-        hits, exact, counts = backend._counts(cursor, where.sql, where.params, facets)
+        hits, exact, counts = backend._counts(cursor, where, facets)
         rows = backend._ranked(
             cursor,
             where.sql,
@@ -205,7 +207,7 @@ def apart(backend):
             start_offset,
             end_offset,
             kwargs,
-            bounded=not exact,
+            bounded=None if exact else where,
         )
         return hits, exact, counts, rows
 

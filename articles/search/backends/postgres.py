@@ -118,25 +118,102 @@ MAX_PREFIX_TERMS = 32  # terms a prefix ranks by (``_expand_prefixes``)
 MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
 # Matches a search counts one by one (issue 18). Past it the total is "more than" this (a
 # search for one term alone: exact, from the term statistics), and a relevance-ordered page
-# ranks ``CANDIDATES`` of them (the first the index gives) rather than every match: at a
-# million articles a common word holds a hundred thousand, and reading each one's stored
-# vector to rank it took seconds. The facets then count the first ``CANDIDATES`` matches,
-# the ones a relevance-ordered page ranks, and the page says among how many: counting them
-# among 10,000 was a third of the server's time for a broad search (docs/performance.md,
-# "The uncached search page (session 10)").
+# ranks ``CANDIDATES`` of them (``_candidates``: those holding its words in their title
+# first) rather than every match: at a million articles a common word holds a hundred
+# thousand, and reading each one's stored vector to rank it took seconds. The facets then
+# count the same ``CANDIDATES`` matches, the ones a relevance-ordered page ranks, and the
+# page says among how many: counting them among 10,000 was a third of the server's time
+# for a broad search (docs/performance.md, "The uncached search page (session 10)").
 # The search page shows no deeper than 500 pages of 20 (``service.MAX_PAGE``): ten thousand.
 COUNT_LIMIT = 10_000
 CANDIDATES = 2_000  # (or as many as the page asked for reaches)
 
 
 def _facet_sample() -> int:
-    """How many matches the facets count past ``COUNT_LIMIT``: the first ``CANDIDATES``."""
+    """How many matches the facets count past ``COUNT_LIMIT``: the ``CANDIDATES``."""
     return min(CANDIDATES, COUNT_LIMIT)
 
 
-# The rows of a search's CTE ``matched`` that are read on: all of them while they are no
-# more than the first parameter (``COUNT_LIMIT``), else the first so many (the second).
-_FIRST_PAST_LIMIT = "LIMIT (SELECT CASE WHEN count(*) > %s THEN %s END FROM matched)"
+# Of the matches holding a broad search's words in their title, ``_candidates`` takes the
+# shortest among the first this many times as many as it takes: at a million articles a
+# common word is in tens of thousands of titles, and reading 10,000 of them cost the search
+# page a fifth more of the database's time; twice as many cost what the first matches in
+# table order did, for nine tenths of the gain (docs/performance.md, "Which matches a broad
+# search ranks (session 11)").
+TITLED_READ = 2
+
+
+def _candidates(where: Where, count: int, matched: bool = False) -> tuple[str, list]:
+    """(SQL, params): an array of the places (``ctid``) of the ``count`` matches of ``where``
+    that a search past ``COUNT_LIMIT`` ranks and counts the facets of: first those holding
+    its words in their title (``Where.titled``, from the title's own index; those holding
+    every word typed first, ``Where.every``), shortest first among the first
+    ``TITLED_READ`` × ``count`` the index gives, then the first others the index gives.
+    ``matched``: those are the rows of the statement's CTE ``matched`` (column ``at``, the
+    matches in the index's order, more than ``count`` of them), not read again.
+
+    BM25 counts a title occurrence and the text's, and favours a shorter text: the best of
+    a broad search's matches are mostly titled ones, and the first matches in table order,
+    the candidates before, held almost none of them (docs/performance.md, "Which matches a
+    broad search ranks (session 11)"). ``_candidates(where, count)`` are the first
+    ``count`` of ``_candidates(where, more)``, as a set."""
+    check = f" AND {where.sql}" if where.needs_vectors else ""
+    check_params = where.params if where.needs_vectors else []
+    if where.titled is None:
+        if matched:
+            return "ARRAY(SELECT at FROM matched LIMIT %s)", [count]
+        return (
+            f"ARRAY(SELECT ctid FROM {TABLE} WHERE {where.loose}{check} LIMIT %s)",
+            [*where.loose_params, *check_params, count],
+        )
+    titled, titled_params = _titled(where, count)
+    # The others: while the titled are fewer than ``count`` they are all of them.
+    if matched:
+        # NOT IN: a hashed subplan, whatever PostgreSQL guesses of the CTEs' sizes (an
+        # anti join it planned as a nested loop, a million comparisons).
+        others = "SELECT at FROM matched WHERE at NOT IN (SELECT at FROM titled)"
+        others_params = []
+    else:
+        others = (
+            f"SELECT ctid FROM {TABLE} WHERE {where.loose}{check} AND ({where.titled}) IS NOT TRUE"
+        )
+        others_params = [*where.loose_params, *check_params, *where.titled_params]
+    return (
+        f"ARRAY(WITH titled AS MATERIALIZED ({titled}) SELECT at FROM titled UNION ALL "
+        f"({others} LIMIT greatest(%s - (SELECT count(*) FROM titled), 0)))",
+        [*titled_params, *others_params, count],
+    )
+
+
+def _titled(where: Where, count: int) -> tuple[str, list]:
+    """(SQL, params): a SELECT of the places (``at``) of the titled ones of
+    ``_candidates(where, count)``."""
+    every, order, every_params = "", "length", []
+    if where.every is not None:
+        every, order = f", {TITLE[0]} @@ %s::tsquery AS every", "every DESC, length"
+        every_params = [where.every]
+    return (
+        f"SELECT at FROM (SELECT ctid AS at, length{every} FROM {TABLE} WHERE {where.titled} "
+        f"LIMIT %s) AS t ORDER BY {order}, at LIMIT %s",
+        [*every_params, *where.titled_params, TITLED_READ * count, count],
+    )
+
+
+def _candidate_rows(where: Where, count: int, read) -> tuple[str, list]:
+    """(SQL, params): the rows of ``_candidates(where, count, matched=True)`` in a statement
+    whose CTE ``matched`` holds the matches' rows (their place ``at`` first): the titled
+    ones read by ``read(condition)`` (SQL and params of the same columns), the others
+    those of ``matched``, not read again."""
+    if where.titled is None:
+        return "SELECT * FROM matched LIMIT %s", [count]
+    titled, titled_params = _titled(where, count)
+    rows, rows_params = read("ctid = ANY(ARRAY(SELECT at FROM titled))")
+    return (
+        f"WITH titled AS MATERIALIZED ({titled}) SELECT * FROM ({rows}) AS titled_rows "
+        "UNION ALL (SELECT * FROM matched WHERE at NOT IN (SELECT at FROM titled) "
+        "LIMIT greatest(%s - (SELECT count(*) FROM titled), 0))",
+        [*titled_params, *rows_params, count],
+    )
 
 
 # Ranking by this many terms or fewer reads each row's stored vector once per term; by
@@ -397,6 +474,32 @@ def to_sql(expr, loose: bool = False) -> tuple[str, list]:
     )
 
 
+def to_title_sql(expr) -> tuple[str, list] | None:
+    """(SQL, params) of a condition on the title alone (``title @@``, its own index) that
+    only matches of ``expr`` meet: each words part of ``expr`` on ``document`` looked for in
+    the title. The title's terms are the document's A-weighted ones at the same positions
+    (migration 0014), so a title holding the words, a phrase or a prefix is a document
+    holding them. None when ``expr`` excludes something (a title without a word says
+    nothing of the body) or names a section or paper."""
+    if isinstance(expr, _Match):
+        if not expr.positive or "!" in expr.text:
+            return None
+        if expr.column == "document":
+            return f"{TITLE[0]} @@ %s::tsquery", [expr.text]
+        # ``title:`` is the title already; a section or paper is no title.
+        return to_sql(expr) if expr.column == TITLE[0] else None
+    if isinstance(expr, _NotExpr):
+        return None
+    pieces = [to_title_sql(part) for part in expr.parts]
+    if any(piece is None for piece in pieces):
+        return None
+    joiner = " AND " if expr.op == "&" else " OR "
+    return (
+        "(" + joiner.join(sql for sql, _ in pieces) + ")",  # type: ignore[misc]
+        [p for _, params in pieces for p in params],  # type: ignore[misc]
+    )
+
+
 def rank_terms(expr) -> list[str]:
     """The terms to rank by: those of every positive match on ``document`` or ``title``
     (ranked by ``document`` all the same)."""
@@ -455,7 +558,12 @@ class Where:
       field, filter, date range, or model left out): its matches are the documents holding
       that term, which the term statistics count (``_exact_total``). Else None.
     - ``shape``: what its matches must hold (``_Match.shape``), for a bound on their number
-      (``_bound``); None when unknown or narrowed by what the statistics do not count."""
+      (``_bound``); None when unknown or narrowed by what the statistics do not count.
+    - ``titled``, ``titled_params``: a condition only matches meet, those holding the
+      search's words in their title (``to_title_sql``), which the title's index answers:
+      the first candidates of a broad search (``_candidates``); None when unknown.
+    - ``every``: a tsquery of all the words typed (two or more), the titles holding them
+      all first among those (``_candidates``); else None."""
 
     sql: str
     params: list
@@ -464,6 +572,9 @@ class Where:
     loose_params: list
     term: str | None = None
     shape: tuple | None = None
+    titled: str | None = None
+    titled_params: list = default(default_factory=list)
+    every: str | None = None
 
     @property
     def needs_vectors(self) -> bool:
@@ -1072,6 +1183,12 @@ class PostgresSearchBackend(BaseSearchBackend):
         filtered = bool(clauses)  # narrowed by more than words
         loose += clauses
         loose_params += params
+        # The same with the words looked for in the title (``Where.titled``); None: unknown.
+        # Its other conditions as ``IS TRUE`` (the same rows): checked on the titled rows
+        # read rather than from their own index, whose bitmap (177,740 rows for Reuters at
+        # a million articles) cost more than the titled rows it spared.
+        titled: list[str] | None = [f"({clause}) IS TRUE" for clause in clauses]
+        titled_params, in_title, every = list(params), None, None
         rank = list(getattr(condition, "rank", []))
         matches: list[tuple[tuple | None, str | None]] = []  # (shape, term) of each words part
         if isinstance(condition, Condition):
@@ -1081,6 +1198,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 loose.append(condition.loose[0])
                 loose_params += condition.loose[1]
                 matches.append((condition.shape, condition.term))
+                titled = None  # haystack's own filters: their parts are not kept
         elif force_str(condition).strip() not in {"", "*", "*:*", "(*)"}:
             raise ValueError(f"Unsupported raw query for the PostgreSQL backend: {condition!r}")
         if archive_query:
@@ -1096,11 +1214,19 @@ class PostgresSearchBackend(BaseSearchBackend):
             sql, values = to_sql(expr, loose=True)
             loose.append(sql)
             loose_params += values
+            in_title = to_title_sql(expr)
+            if in_title is None or titled is None:
+                titled = None
+            else:
+                titled.append(in_title[0])
+                titled_params += in_title[1]
             if isinstance(expr, _Match) and expr.column == "document":
                 matches.append((expr.shape, expr.term))
             else:
                 matches.append((None, None))
-            rank += rank_terms(expr) + rank_only
+            typed = list(dict.fromkeys(rank_terms(expr) + rank_only))
+            every = " & ".join(map(_lexeme, typed)) if len(typed) > 1 else None
+            rank += typed
             if cursor is not None:
                 rank += _expand_prefixes(cursor, syntax.positive_prefixes(node))
         extra = []
@@ -1112,17 +1238,23 @@ class PostgresSearchBackend(BaseSearchBackend):
             extra.append(sql)
             params += values
             loose_params += values
+            titled_params += values
             filtered = True
         if models:
             types = sorted(get_model_ct(model) for model in models)
             extra.append("django_ct = ANY(%s)")
             params.append(types)
             loose_params.append(types)
+            titled_params.append(types)
             # The statistics count every document of the table: all its models asked for.
             if not {get_model_ct(model) for model in self._models()} <= set(types):
                 filtered = True
         clauses += extra
         loose += extra
+        if titled is not None and in_title is not None:
+            titled += [f"({clause}) IS TRUE" for clause in extra]
+        else:
+            titled = None  # no words to look for in the title
         # Several words parts (a haystack filter and a reader's query) or a filter: the
         # statistics say nothing of their matches.
         shape, term = matches[0] if len(matches) == 1 else (None, None)
@@ -1134,6 +1266,9 @@ class PostgresSearchBackend(BaseSearchBackend):
             loose_params=loose_params,
             term=None if filtered else term,
             shape=shape,
+            titled=" AND ".join(titled) if titled else None,
+            titled_params=titled_params if titled else [],
+            every=every if titled else None,
         )
 
     def _facet_holds(self, name: str, value: str, *others: str) -> tuple[str, list]:
@@ -1219,9 +1354,9 @@ class PostgresSearchBackend(BaseSearchBackend):
                     cursor, where, facets, start_offset, end_offset, kwargs
                 )
             else:
-                hits, exact, facet_counts = self._counts(cursor, where.sql, where.params, facets)
-            # Past COUNT_LIMIT the facets count the first CANDIDATES matches; the total may
-            # still be exact (``_exact_total``).
+                hits, exact, facet_counts = self._counts(cursor, where, facets)
+            # Past COUNT_LIMIT the facets count the CANDIDATES of ``_candidates``; the total
+            # may still be exact (``_exact_total``).
             facets_among = None if exact else _facet_sample()
             if not exact:
                 total = self._exact_total(cursor, where)
@@ -1237,7 +1372,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                     start_offset,
                     end_offset,
                     kwargs,
-                    bounded=facets_among is not None,
+                    bounded=where if facets_among is not None else None,
                 )
         results = []
         cls = result_class or SearchResult
@@ -1284,12 +1419,12 @@ class PostgresSearchBackend(BaseSearchBackend):
         (``READ_ONCE``): the index finds the rows of ``where.loose``; each row's vector,
         read, is checked against the search's own condition (a phrase's word order) and
         scored; the matches are counted, their facets counted and the best kept. Past
-        ``COUNT_LIMIT`` matches, the first ``CANDIDATES`` read are ranked, as ``_ranked``
-        ranks them.
+        ``COUNT_LIMIT`` matches, the ``CANDIDATES`` of ``_candidates`` are read and ranked
+        instead, as ``_ranked`` ranks them.
 
         Not ``counted`` (a search whose total the term statistics give, ``_exact_total``,
-        past ``COUNT_LIMIT``): only the matches ranked are read, and the number of matches
-        is left to the caller."""
+        past ``COUNT_LIMIT``): only the candidates are read, and the number of matches is
+        left to the caller."""
         limit = None if end_offset is None else max(end_offset - start_offset, 0)
         weighted = [(term, 1.0) for term in where.rank]
         frequencies, frequency_params, score, score_params = self.score_columns(cursor, weighted)
@@ -1299,40 +1434,60 @@ class PostgresSearchBackend(BaseSearchBackend):
             end = max(end_offset, ranking.FEEDBACK_WINDOW)
         # Every column the search's condition may name, the vector as read once.
         columns = ", ".join(
-            sorted(self.table_columns - {"document"}) + [f"{READ_ONCE} AS document"]
+            ["ctid AS at", *sorted(self.table_columns - {"document"}), f"{READ_ONCE} AS document"]
         )
         check = f"WHERE {where.sql}" if where.needs_vectors else ""
         check_params = where.params if where.needs_vectors else []
         facet_columns, facet_selects, facet_params = self._facet_selects(facets)
+        reach = max(CANDIDATES, end_offset or 0)
+
+        def scored(rows: str, rows_params: list) -> tuple[str, list]:
+            """The rows of TABLE meeting ``rows``, checked and scored."""
+            return (
+                f"SELECT at, id, django_ct, django_id, published_on, {facet_columns}, "
+                f"{score} AS score FROM (SELECT c.*, {frequencies} FROM (SELECT {columns} "
+                f"FROM {TABLE} WHERE {rows} OFFSET 0) AS c {check} OFFSET 0) AS s",
+                [*score_params, *frequency_params, *rows_params, *check_params],
+            )
+
+        if counted:
+            near, near_params = scored(where.loose, where.loose_params)
+            # Every match up to COUNT_LIMIT; past it, the candidates, the titled read (and
+            # scored) again. ``far`` is read only when ``picked`` reads it, and ``picked`` is
+            # inlined where it is read: materialized, it copied up to 10,000 rows.
+            far, far_params = _candidate_rows(where, reach, lambda rows: scored(rows, []))
+            statement = (
+                f"WITH matched AS MATERIALIZED ({near} LIMIT %s), far AS MATERIALIZED ({far}), "
+                "picked AS NOT MATERIALIZED (SELECT * FROM matched WHERE (SELECT count(*) FROM "
+                "matched) <= %s UNION ALL SELECT * FROM far WHERE (SELECT count(*) FROM "
+                "matched) > %s), "
+            )
+            params = [*near_params, COUNT_LIMIT + 1, *far_params, COUNT_LIMIT, COUNT_LIMIT]
+        else:
+            places, places_params = _candidates(where, reach)
+            far, far_params = scored(f"ctid = ANY({places})", places_params)
+            statement = f"WITH matched AS MATERIALIZED ({far}), picked AS (SELECT * FROM matched), "
+            params = far_params
+        # The facets count the CANDIDATES of ``_candidates``, unless a page past them ranks
+        # more: then those of the candidates ranked.
+        if reach > _facet_sample():
+            sample, sample_params = _candidates(where, _facet_sample(), matched=counted)
+            within = "(SELECT count(*) FROM matched) <= %s OR " if counted else ""
+            statement += f"m AS (SELECT * FROM picked WHERE {within}at = ANY({sample})) "
+            params += [COUNT_LIMIT, *sample_params] if counted else sample_params
+        else:
+            statement += "m AS (SELECT * FROM picked) "
         cursor.execute(
-            "WITH matched AS MATERIALIZED (SELECT id, django_ct, django_id, published_on, "
-            f"{facet_columns}, {score} AS score FROM (SELECT c.*, {frequencies} FROM "
-            f"(SELECT {columns} FROM {TABLE} WHERE {where.loose} OFFSET 0) AS c {check} "
-            f"OFFSET 0) AS s LIMIT %s), {self._FACET_SAMPLE}"
-            "SELECT 0, NULL::text, NULL::text, count(*), NULL::float8, NULL::text FROM matched "
+            statement
+            + "SELECT 0, NULL::text, NULL::text, count(*), NULL::float8, NULL::text FROM matched "
             + "".join(
                 f"UNION ALL SELECT 1, f.*, NULL::float8, NULL::text FROM ({select}) AS f "
                 for select in facet_selects
             )
-            # The best of the matches; past COUNT_LIMIT, of the first CANDIDATES read (the
-            # order the CTE holds them in), as ``_ranked`` ranks a broad search.
             + "UNION ALL SELECT 2, django_ct, django_id, row_number() OVER (ORDER BY score "
-            "DESC, published_on DESC NULLS LAST, id), score, id FROM (SELECT * FROM (SELECT * "
-            f"FROM matched {_FIRST_PAST_LIMIT}) "
-            "AS read ORDER BY score DESC, published_on DESC NULLS LAST, id LIMIT %s) AS best",
-            [
-                *score_params,
-                *frequency_params,
-                *where.loose_params,
-                *check_params,
-                COUNT_LIMIT + 1 if counted else max(CANDIDATES, end_offset or 0),
-                COUNT_LIMIT if counted else -1,  # not counted: the facets' sample
-                _facet_sample(),
-                *facet_params,
-                COUNT_LIMIT,
-                max(CANDIDATES, end_offset or 0),
-                end,
-            ],
+            "DESC, published_on DESC NULLS LAST, id), score, id FROM (SELECT * FROM picked "
+            "ORDER BY score DESC, published_on DESC NULLS LAST, id LIMIT %s) AS best",
+            [*params, *facet_params, end],
         )
         hits, exact, counts, best = self._read_counts(cursor.fetchall(), facets)
         if not counted:
@@ -1387,12 +1542,13 @@ class PostgresSearchBackend(BaseSearchBackend):
         start_offset,
         end_offset,
         kwargs,
-        bounded=False,
+        bounded: Where | None = None,
     ):
         """The page's rows ``(django_ct, django_id, score)``, best first (or as sorted).
 
-        ``bounded`` (a search with more than ``COUNT_LIMIT`` matches): in relevance order,
-        only ``CANDIDATES`` of the matches are ranked, the first the index gives.
+        ``bounded`` (the ``Where`` of a search with more than ``COUNT_LIMIT`` matches): in
+        relevance order, only the ``CANDIDATES`` of ``_candidates`` are ranked (or as many
+        as the page reaches).
 
         Plain-word queries are re-ranked by feedback (``_feedback_page``)."""
         limit = None if end_offset is None else max(end_offset - start_offset, 0)
@@ -1407,7 +1563,10 @@ class PostgresSearchBackend(BaseSearchBackend):
             # terms it is read once per row here (READ_ONCE) rather than once per term (a
             # prefix ranks by up to 32 terms). OFFSET 0 keeps PostgreSQL from folding the
             # sub-select back into a read per term.
-            bound = f"LIMIT {max(CANDIDATES, end_offset or 0)}" if bounded else "OFFSET 0"
+            chosen = f"{where} OFFSET 0"
+            if bounded is not None:
+                places, places_params = _candidates(bounded, max(CANDIDATES, end_offset or 0))
+                chosen, params = f"ctid = ANY({places})", places_params
             vector = (
                 "document" if len(weighted) <= RANK_IN_PLACE_TERMS else f"{READ_ONCE} AS document"
             )
@@ -1416,7 +1575,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             )
             source = (
                 f"(SELECT c.*, {frequencies} FROM (SELECT id, django_ct, django_id, "
-                f"published_on, length, {vector} FROM {TABLE} WHERE {where} {bound}) AS c "
+                f"published_on, length, {vector} FROM {TABLE} WHERE {chosen}) AS c "
                 "OFFSET 0) AS s"
             )
             params = [*frequency_params, *params]
@@ -1601,22 +1760,33 @@ class PostgresSearchBackend(BaseSearchBackend):
             return COUNT_LIMIT, False, counts, others
         return hits, True, counts, others
 
-    # The matches the facets count, ``m``, among those read into ``matched``: all of them
-    # up to COUNT_LIMIT, past it the first CANDIDATES (two parameters).
-    _FACET_SAMPLE = f"m AS (SELECT * FROM matched {_FIRST_PAST_LIMIT}) "
-
-    def _counts(self, cursor, where, params, facets):
+    def _counts(self, cursor, where: Where, facets):
         """``(matches, exact, {facet: [(value, count)]})`` by one aggregation over the
         matching set, read no further than ``COUNT_LIMIT`` + 1 rows: past that, ``exact`` is
-        False, the number is ``COUNT_LIMIT`` (a lower bound) and the facets count the first
-        ``CANDIDATES`` rows only."""
+        False, the number is ``COUNT_LIMIT`` (a lower bound) and the facets count the
+        ``CANDIDATES`` of ``_candidates`` only, the matches a relevance-ordered page ranks."""
         columns, selects, select_params = self._facet_selects(facets)
+        # Past the limit, the candidates (the titled read again).
+        far, far_params = _candidate_rows(
+            where,
+            _facet_sample(),
+            lambda rows: (f"SELECT ctid AS at, {columns} FROM {TABLE} WHERE {rows}", []),
+        )
         cursor.execute(
-            f"WITH matched AS MATERIALIZED (SELECT {columns} FROM {TABLE} WHERE {where} "
-            f"LIMIT %s), {self._FACET_SAMPLE}"
+            f"WITH matched AS MATERIALIZED (SELECT ctid AS at, {columns} FROM {TABLE} WHERE "
+            f"{where.sql} LIMIT %s), m AS (SELECT * FROM matched WHERE (SELECT count(*) FROM "
+            f"matched) <= %s UNION ALL SELECT * FROM ({far}) AS far WHERE (SELECT count(*) "
+            "FROM matched) > %s) "
             "SELECT 0, NULL::text, NULL::text, count(*) FROM matched "
             + "".join(f"UNION ALL SELECT 1, f.* FROM ({select}) AS f " for select in selects),
-            [*params, COUNT_LIMIT + 1, COUNT_LIMIT, _facet_sample(), *select_params],
+            [
+                *where.params,
+                COUNT_LIMIT + 1,
+                COUNT_LIMIT,
+                *far_params,
+                COUNT_LIMIT,
+                *select_params,
+            ],
         )
         hits, exact, counts, _ = self._read_counts(cursor.fetchall(), facets)
         return hits, exact, counts
@@ -1627,8 +1797,8 @@ class PostgresSearchBackend(BaseSearchBackend):
         (a common word: ``_one_pass_pays``), in one statement: the matches' places in the
         table (``ctid``) are read once, at most ``COUNT_LIMIT`` + 1 of them, and those it
         ranks are read by their place (a TID scan), with their facets: every match up to
-        ``COUNT_LIMIT``, past it the first ``CANDIDATES`` counted, which the facets count
-        too. Apart, each statement built the index's bitmap of the matches again: for a word
+        ``COUNT_LIMIT``, past it the ``CANDIDATES`` of ``_candidates``, which the facets
+        count too. Apart, each statement built the index's bitmap of the matches again: for a word
         beside a facet, the facet's (177,740 rows for Reuters at a million articles) took
         25-30 ms each time (docs/performance.md, "Cheaper searches at a million (session
         9)")."""
@@ -1640,19 +1810,22 @@ class PostgresSearchBackend(BaseSearchBackend):
         end = max(end_offset, ranking.FEEDBACK_WINDOW) if feedback else end_offset
         facet_columns, facet_selects, facet_params = self._facet_selects(facets)
         reach = max(CANDIDATES, end_offset)
+        places, places_params = _candidates(where, reach, matched=True)
         # Which of the ranked rows the facets count: all (every match up to COUNT_LIMIT, or
-        # the first CANDIDATES), unless a page past them ranks more.
+        # the CANDIDATES of ``_candidates``), unless a page past them ranks more.
         sample, sample_params = "", []
         if reach > _facet_sample():
-            sample = f"WHERE at = ANY(ARRAY(SELECT at FROM matched {_FIRST_PAST_LIMIT}))"
-            sample_params = [COUNT_LIMIT, _facet_sample()]
+            chosen, chosen_params = _candidates(where, _facet_sample(), matched=True)
+            sample = f"WHERE (SELECT count(*) FROM matched) <= %s OR at = ANY({chosen})"
+            sample_params = [COUNT_LIMIT, *chosen_params]
         cursor.execute(
             f"WITH matched AS MATERIALIZED (SELECT ctid AS at FROM {TABLE} WHERE {where.sql} "
             "LIMIT %s), ranked AS MATERIALIZED (SELECT at, django_ct, django_id, id, "
             f"published_on, {facet_columns}, {score} AS score FROM (SELECT c.*, {frequencies} "
             f"FROM (SELECT ctid AS at, id, django_ct, django_id, published_on, length, "
-            f"{facet_columns}, {vector} FROM {TABLE} WHERE ctid = ANY(ARRAY(SELECT at FROM "
-            f"matched {_FIRST_PAST_LIMIT})) "
+            f"{facet_columns}, {vector} FROM {TABLE} WHERE ctid = ANY(CASE WHEN (SELECT "
+            "count(*) FROM matched) > %s THEN "
+            f"{places} ELSE ARRAY(SELECT at FROM matched) END) "
             f"OFFSET 0) AS c OFFSET 0) AS s), m AS (SELECT * FROM ranked {sample}) "
             "SELECT 0, NULL::text, NULL::text, count(*), NULL::float8, NULL::text FROM matched "
             + "".join(
@@ -1668,7 +1841,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 *score_params,
                 *frequency_params,
                 COUNT_LIMIT,
-                reach,
+                *places_params,
                 *sample_params,
                 *facet_params,
                 end,
