@@ -11,6 +11,7 @@ Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on
 import pytest
 
 from articles.search.backends import postgres
+from articles.search.backends.postgres_tables import TABLE
 from tests import builders
 from tests.search.engines import (
     POSTGRES_ONLY,
@@ -46,7 +47,7 @@ def stored_first(term: str, count: int) -> list[str]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT django_id FROM {postgres.TABLE} WHERE title @@ %s::tsquery "
+            f"SELECT django_id FROM {TABLE} WHERE title @@ %s::tsquery "
             "ORDER BY length, ctid LIMIT %s",
             [f"'{term}'", count],
         )

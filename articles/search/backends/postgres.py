@@ -74,33 +74,23 @@ from articles.search.backends.base import (
     suggest_query,
     time_limit,
 )
+from articles.search.backends.postgres_tables import (
+    CONFIG,
+    DOCUMENT_FIELDS,
+    LABEL_FIELDS,
+    TABLE,
+    TERMS,
+    TITLE,
+    TOTALS,
+    VECTORS,
+    WORDS,
+)
 from articles.search.backends.rebuild_workers import made_apart
 from articles.search.facets import parse_facet_filter
 
-CONFIG = "newsarchive"  # the text search configuration (migration 0009)
-TABLE = "search_document"
-WORDS = "search_word"
-# Term statistics for ranking, kept in step with TABLE by every write (migration 0007):
-# how many documents hold each term in their full text, and the number of documents and
-# their total lengths (full text, title) for BM25's average lengths.
-TERMS = "search_term"
-TOTALS = "search_total"
+# What a row held of the term statistics, read as its row goes (``_forget``).
 _COUNTED = "tsvector_to_array(ts_filter(document, '{d}')), length, title_length"
 
-# Index fields (haystack names) → (tsvector column, weight).
-VECTORS = {
-    "title": ("document", "A"),
-    "entity_names": ("document", "B"),
-    "author_names": ("document", "C"),
-    "text": ("document", "D"),
-    "section": ("labels", "A"),
-    "publication": ("labels", "B"),
-}
-DOCUMENT_FIELDS = [name for name, (column, _) in VECTORS.items() if column == "document"]
-LABEL_FIELDS = [name for name, (column, _) in VECTORS.items() if column == "labels"]
-# The title's terms alone (migration 0014: ``ts_filter(document, '{a}')``, kept by
-# PostgreSQL): ``title:`` matches from its index with no weight to check row by row.
-TITLE = ("title", "")
 # What a reader's ``field:`` searches (``syntax.FIELDS`` values) → (column, weight).
 NAMED_FIELDS = {
     "title": TITLE,
