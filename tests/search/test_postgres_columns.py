@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from articles.models import Entity
 from articles.search.backends import postgres
+from articles.search.backends.postgres_vectors import _vector
 from tests import builders
 from tests.search.engines import (
     POSTGRES_ENGINE,
@@ -181,7 +182,7 @@ def test_the_title_vector_is_the_titles_terms_as_the_writer_makes_them(archive):
 
     with connection.cursor() as cursor:
         for pk, title in Article.objects.values_list("pk", "title"):
-            literal, *_ = postgres._vector(title)
+            literal, *_ = _vector(title)
             cursor.execute(
                 "SELECT title = setweight(%s::tsvector, 'A'), title <> '' FROM search_document "
                 "WHERE django_id = %s",
