@@ -67,6 +67,7 @@ class RawSQLSearch:
 
     def run(self, params) -> tuple[int, list[tuple[str, float]], dict]:
         from articles.search import syntax
+        from articles.search.backends.postgres_statistics import _frequency
         from articles.search.backends.postgres_tables import TABLE
         from articles.search.highlight import highlight_words, snippet
 
@@ -75,7 +76,7 @@ class RawSQLSearch:
         cur = self.conn.cursor()
         if params.q:
             node, rank_only = self.ranking.narrow(
-                syntax.parse(params.q), lambda terms: pg._frequency(cur, terms)
+                syntax.parse(params.q), lambda terms: _frequency(cur, terms)
             )
             expr = pg.translate(node)
             if expr is None:

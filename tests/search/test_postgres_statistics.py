@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.search.backends import postgres
+from articles.search.backends.postgres_statistics import TermStatistics
 from articles.search.backends.postgres_tables import TERMS, TOTALS
 from tests import builders
 from tests.search.engines import POSTGRES_ONLY, search
@@ -69,7 +69,7 @@ def test_the_statistics_read_as_the_tables_hold_them(rates):
         held = dict(cursor.fetchall())
         cursor.execute(f"SELECT documents, length, title_length FROM {TOTALS}")
         totals = cursor.fetchone()
-        known = postgres.TermStatistics(cursor)
+        known = TermStatistics(cursor)
         assert known.frequency(["interest", "nowhere"]) == {
             "interest": held["interest"],
             "nowhere": 0,
