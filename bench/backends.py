@@ -53,9 +53,8 @@ class RawSQLSearch:
         from haystack import connections
 
         from articles.search import ranking
-        from articles.search.backends import postgres
 
-        self.pg, self.ranking = postgres, ranking
+        self.ranking = ranking
         self.backend = connections["default"].get_backend()
         self.conn = psycopg.connect(dsn, autocommit=True)
         self.bodies, self.titles = bodies, titles
@@ -67,24 +66,24 @@ class RawSQLSearch:
 
     def run(self, params) -> tuple[int, list[tuple[str, float]], dict]:
         from articles.search import syntax
+        from articles.search.backends.postgres_queries import rank_terms, to_sql, translate
         from articles.search.backends.postgres_statistics import _frequency
         from articles.search.backends.postgres_tables import TABLE
         from articles.search.highlight import highlight_words, snippet
 
-        pg = self.pg
         clauses, values, rank = [], [], []
         cur = self.conn.cursor()
         if params.q:
             node, rank_only = self.ranking.narrow(
                 syntax.parse(params.q), lambda terms: _frequency(cur, terms)
             )
-            expr = pg.translate(node)
+            expr = translate(node)
             if expr is None:
                 return 0, [], {}
-            sql, args = pg.to_sql(expr)
+            sql, args = to_sql(expr)
             clauses.append(sql)
             values += args
-            rank = list(dict.fromkeys(pg.rank_terms(expr) + rank_only))
+            rank = list(dict.fromkeys(rank_terms(expr) + rank_only))
         for name, value in params.facets:
             multi = name in {"authors", "entities"}
             clauses.append("facets @> %s::jsonb")

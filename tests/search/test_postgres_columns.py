@@ -15,7 +15,7 @@ import pytest
 from django.db import connection, transaction
 
 from articles.models import Entity
-from articles.search.backends import postgres
+from articles.search.backends.postgres_queries import NAMED_FIELDS
 from articles.search.backends.postgres_vectors import _vector
 from tests import builders
 from tests.search.engines import (
@@ -162,7 +162,7 @@ def test_title_searches_read_the_title_vector_and_rank_as_before(archive, monkey
     assert [t for t, _ in found['title:"oil prices"']] == ["Oil prices climb"]
     assert {t for t, _ in found["oil -title:oil"]} == {"Grain harvest", "Bank rates"}
     # Before: the A-weighted part of ``document``; the same matches, the same scores.
-    monkeypatch.setitem(postgres.NAMED_FIELDS, "title", ("document", "A"))
+    monkeypatch.setitem(NAMED_FIELDS, "title", ("document", "A"))
     assert {q: [(h.article.title, round(h.score, 9)) for h in search(q).hits] for q in queries} == (
         found
     )

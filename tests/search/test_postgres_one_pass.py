@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from articles.search.backends import postgres
+from articles.search.backends.postgres_queries import _bound
 from articles.search.backends.postgres_tables import TABLE
 from articles.search.service import SearchParams, run_search
 from tests import builders
@@ -262,13 +263,13 @@ def test_where_loosens_only_what_the_index_can_answer(archive):
 
 def test_the_bound_on_matches_from_the_statistics():
     frequency = {"a": 10, "b": 3, "c": 7}
-    assert postgres._bound(("term", "a"), frequency) == 10
-    assert postgres._bound(("all", [("term", "a"), ("term", "b")]), frequency) == 3
-    assert postgres._bound(("any", [("term", "a"), ("term", "c")]), frequency) == 17
-    assert postgres._bound(("any", [("term", "a"), None]), frequency) is None
-    assert postgres._bound(("all", [("term", "a"), None]), frequency) == 10
-    assert postgres._bound(("term", "unknown"), frequency) == 0
-    assert postgres._bound(None, frequency) is None
+    assert _bound(("term", "a"), frequency) == 10
+    assert _bound(("all", [("term", "a"), ("term", "b")]), frequency) == 3
+    assert _bound(("any", [("term", "a"), ("term", "c")]), frequency) == 17
+    assert _bound(("any", [("term", "a"), None]), frequency) is None
+    assert _bound(("all", [("term", "a"), None]), frequency) == 10
+    assert _bound(("term", "unknown"), frequency) == 0
+    assert _bound(None, frequency) is None
 
 
 def test_a_haystack_filter_says_its_one_term_too(archive):
