@@ -1,6 +1,7 @@
-"""Which matches a broad search ranks on PostgreSQL (issue 18, ``postgres._candidates``): past
-``COUNT_LIMIT`` matches, those holding the search's words in their title, shortest first,
-then the first others the index gives; the facets count the same ones on every road.
+"""Which matches a broad search ranks on PostgreSQL (issue 18,
+``postgres_candidates._candidates``): past ``COUNT_LIMIT`` matches, those holding the
+search's words in their title, shortest first, then the first others the index gives; the
+facets count the same ones on every road.
 The bounds are lowered here so that a handful of articles cross them.
 
 Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on SQLite.
