@@ -24,10 +24,26 @@ mean" (pg_trgm).
 
 Every value from a reader travels as a query parameter; the tsquery text built here only
 contains words made of letters and digits (see ``index_words``).
+
+This module holds the backend class (writing: rows, the term statistics kept in step, the
+rebuild; searching: counting, ranking by BM25, facets, suggestions, "more like this"), the
+query class, the engine (``PostgresEngine``, the name settings give) and the limits a
+search reads (``COUNT_LIMIT``, ``CANDIDATES``). Beside it, each relying only on those
+listed before it:
+
+- ``postgres_tables``: the tables' names and which tsvector column each field is written to;
+- ``postgres_vectors``: a document's fields as tsvector literals (``_vector``);
+- ``postgres_statistics``: the term statistics, read once per term for a search
+  (``TermStatistics``) and counted afresh (``_recount``);
+- ``postgres_queries``: a reader's query as tsquery SQL (``translate``, ``to_sql``), and
+  what a search matches (``Condition``, ``Where``);
+- ``postgres_candidates``: which matches a broad search ranks past ``COUNT_LIMIT``
+  (``_candidates``).
 """
 
-# SQL here is assembled from this module's constants (table, configuration and column names)
-# and from fragments that take every value as a parameter: never from a reader's text.
+# SQL here is assembled from constants (table, configuration and column names: those of
+# ``postgres_tables`` and this module's) and from fragments that take every value as a
+# parameter: never from a reader's text.
 # ruff: noqa: S608
 
 from __future__ import annotations
@@ -56,11 +72,7 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
 from articles.search import ranking, syntax
-from articles.search.analysis import (
-    WORD_PATTERN,
-    index_words,
-    stem,
-)
+from articles.search.analysis import WORD_PATTERN, index_words, stem
 from articles.search.backends.base import (
     SUGGEST_SHARE,
     ArchiveQueryMixin,
