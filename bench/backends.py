@@ -53,9 +53,8 @@ class RawSQLSearch:
         from haystack import connections
 
         from articles.search import ranking
-        from articles.search.backends import postgres
 
-        self.pg, self.ranking = postgres, ranking
+        self.ranking = ranking
         self.backend = connections["default"].get_backend()
         self.conn = psycopg.connect(dsn, autocommit=True)
         self.bodies, self.titles = bodies, titles
@@ -67,22 +66,24 @@ class RawSQLSearch:
 
     def run(self, params) -> tuple[int, list[tuple[str, float]], dict]:
         from articles.search import syntax
+        from articles.search.backends.postgres_queries import rank_terms, to_sql, translate
+        from articles.search.backends.postgres_statistics import _frequency
+        from articles.search.backends.postgres_tables import TABLE
         from articles.search.highlight import highlight_words, snippet
 
-        pg = self.pg
         clauses, values, rank = [], [], []
         cur = self.conn.cursor()
         if params.q:
             node, rank_only = self.ranking.narrow(
-                syntax.parse(params.q), lambda terms: pg._frequency(cur, terms)
+                syntax.parse(params.q), lambda terms: _frequency(cur, terms)
             )
-            expr = pg.translate(node)
+            expr = translate(node)
             if expr is None:
                 return 0, [], {}
-            sql, args = pg.to_sql(expr)
+            sql, args = to_sql(expr)
             clauses.append(sql)
             values += args
-            rank = list(dict.fromkeys(pg.rank_terms(expr) + rank_only))
+            rank = list(dict.fromkeys(rank_terms(expr) + rank_only))
         for name, value in params.facets:
             multi = name in {"authors", "entities"}
             clauses.append("facets @> %s::jsonb")
@@ -125,7 +126,7 @@ class RawSQLSearch:
                     )
                     extra += [name, name, name]
             cur.execute(
-                f"WITH m AS MATERIALIZED (SELECT facets FROM {pg.TABLE} WHERE {where}) "  # noqa: S608
+                f"WITH m AS MATERIALIZED (SELECT facets FROM {TABLE} WHERE {where}) "  # noqa: S608
                 + " UNION ALL ".join(selects),
                 [*values, *extra],
             )
@@ -147,6 +148,7 @@ def raw_rebuild(backend, rows: list[list]) -> tuple[float, float]:
     from django.db import connection
 
     from articles.search.backends import postgres as pg
+    from articles.search.backends.postgres_tables import TABLE
     from bench.search import clock, since
 
     table = "bench_raw_document"
@@ -154,11 +156,11 @@ def raw_rebuild(backend, rows: list[list]) -> tuple[float, float]:
     started = clock()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        indexes = pg.empty_copy(cursor, pg.TABLE, table)
+        indexes = pg.empty_copy(cursor, TABLE, table)
         for start in range(0, len(rows), pg.BATCH):
             cursor.executemany(insert, rows[start : start + pg.BATCH])
         for statement in indexes:  # the search table's indexes, named for this one
-            cursor.execute(statement.replace(pg.TABLE, table))
+            cursor.execute(statement.replace(TABLE, table))
     elapsed = since(started)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {table}")

@@ -71,11 +71,12 @@ def frequent_words(cursor, count: int) -> list[tuple[str, int]]:
     and at most ``MAX_SHARE`` of the documents, spread evenly over the log of that number."""
     from articles.search.analysis import stem
     from articles.search.backends import postgres
+    from articles.search.backends.postgres_tables import TERMS, TOTALS, WORDS
 
-    cursor.execute(f"SELECT documents FROM {postgres.TOTALS}")
+    cursor.execute(f"SELECT documents FROM {TOTALS}")
     documents = cursor.fetchone()[0]
     cursor.execute(
-        f"SELECT term, documents FROM {postgres.TERMS} WHERE documents > %s AND documents <= %s "
+        f"SELECT term, documents FROM {TERMS} WHERE documents > %s AND documents <= %s "
         "AND term ~ '^[a-z]{4,}$' AND numnode(plainto_tsquery('english', term)) > 0 "
         "ORDER BY documents, term",
         [postgres.COUNT_LIMIT, int(documents * MAX_SHARE)],
@@ -94,7 +95,7 @@ def frequent_words(cursor, count: int) -> list[tuple[str, int]]:
             # plural, 'y' for a final 'i') when the archive holds one, else the shortest.
             forms = [term, term[:-1] + "y", term + "s", term + "e", term + "es", term + "ed"]
             cursor.execute(
-                f"SELECT word FROM {postgres.WORDS} WHERE word = ANY(%s) OR word LIKE %s "
+                f"SELECT word FROM {WORDS} WHERE word = ANY(%s) OR word LIKE %s "
                 "ORDER BY array_position(%s, word), length(word), word LIMIT 50",
                 [forms, term + "%", forms],
             )
@@ -109,10 +110,10 @@ def together(cursor, a: str, b: str) -> int:
     """Documents holding both words' terms, counted up to COUNT_LIMIT + 1."""
     from articles.search.analysis import stem
     from articles.search.backends import postgres
+    from articles.search.backends.postgres_tables import TABLE
 
     cursor.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {postgres.TABLE} WHERE document @@ %s::tsquery "
-        "LIMIT %s) AS m",
+        f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE document @@ %s::tsquery LIMIT %s) AS m",
         [f"'{stem(a)}' & '{stem(b)}'", postgres.COUNT_LIMIT + 1],
     )
     return cursor.fetchone()[0]
@@ -154,6 +155,7 @@ def exact(backend, where, deep: int) -> list[tuple[str, float, str]]:
     """``[(id, score, content key)]``: the best ``deep`` of every match of ``where`` by the
     backend's BM25, in the page's order (score, newest, id)."""
     from articles.search.backends import postgres
+    from articles.search.backends.postgres_tables import TABLE
 
     with postgres._time_limited(backend._read_alias()) as cursor:
         weighted = [(term, 1.0) for term in where.rank]
@@ -167,7 +169,7 @@ def exact(backend, where, deep: int) -> list[tuple[str, float, str]]:
             f"SELECT id, {score} AS score, "
             "length || ':' || title_length || ':' || md5(title::text) "
             f"FROM (SELECT c.*, {frequencies} FROM (SELECT id, published_on, length, "
-            f"title_length, title, {vector} FROM {postgres.TABLE} WHERE {where.sql}) AS c "
+            f"title_length, title, {vector} FROM {TABLE} WHERE {where.sql}) AS c "
             f"OFFSET 0) AS s ORDER BY score DESC, published_on DESC NULLS LAST, id LIMIT %s",
             [*score_params, *frequency_params, *where.params, deep],
         )
@@ -176,11 +178,12 @@ def exact(backend, where, deep: int) -> list[tuple[str, float, str]]:
 
 def content_keys(backend, ids: list[str]) -> dict[str, str]:
     from articles.search.backends import postgres
+    from articles.search.backends.postgres_tables import TABLE
 
     with postgres._time_limited(backend._read_alias()) as cursor:
         cursor.execute(
             f"SELECT id, length || ':' || title_length || ':' || md5(title::text) "
-            f"FROM {postgres.TABLE} WHERE id = ANY(%s)",
+            f"FROM {TABLE} WHERE id = ANY(%s)",
             [ids],
         )
         return dict(cursor.fetchall())

@@ -1,7 +1,7 @@
 """The analyzer's faster roads give the very words and vectors of the plain ones (issue 18).
 
 ``index_words`` and ``word_spans`` lower-case a whole text at once rather than word by
-word, and read ASCII text with an ASCII pattern; ``postgres._vector`` builds its literal
+word, and read ASCII text with an ASCII pattern; ``postgres_vectors._vector`` builds its literal
 with fewer steps. Each is checked here against the plain way (written out below as it was)
 on hand-picked texts and on thousands of corpus texts of every script: a single term or
 position that differs fails."""
@@ -23,7 +23,7 @@ from articles.search.analysis import (
     stem,
     word_spans,
 )
-from articles.search.backends.postgres import MAX_POSITION, MAX_POSITIONS, _vector
+from articles.search.backends.postgres_vectors import MAX_POSITION, MAX_POSITIONS, _vector
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 # Per corpus: enough texts of each script for the rare letters and marks to turn up.
@@ -67,7 +67,7 @@ def plain_index_words(text: str) -> list[str]:
 
 
 def plain_vector(text: str) -> tuple[str, int, list[str], list[str]]:
-    """``postgres._vector`` as it was, on the plain words."""
+    """``postgres_vectors._vector`` as it was, on the plain words."""
     if _ARABIC_SCRIPT.search(text):
         found = [(position, word) for position, _, _, word in compound_spans(text)]
     else:

@@ -232,7 +232,7 @@ def test_a_statement_over_the_time_limit_is_over_budget(search_index, settings):
 def test_term_statistics_stay_in_step_with_every_write(indexed):
     """BM25 reads how many documents hold each term from ``search_term``: every write
     (index, re-index, withdraw) keeps it equal to a count over the documents themselves."""
-    from articles.search.backends.postgres import TABLE, TERMS, TOTALS
+    from articles.search.backends.postgres_tables import TABLE, TERMS, TOTALS
 
     def kept():
         with connection.cursor() as cursor:

@@ -1,8 +1,8 @@
 """The PostgreSQL backend past ``COUNT_LIMIT`` matches (issue 18): the total is a lower bound
 the page says as such (but for a search of one word alone: exact, from the term statistics),
-the facets count ``CANDIDATES`` of the matches (``postgres._candidates``: the titled ones,
-shortest first, then the first the index gives), and a relevance-ordered page ranks those
-(tests/search/test_postgres_candidates.py for which).
+the facets count ``CANDIDATES`` of the matches (``postgres_candidates._candidates``: the
+titled ones, shortest first, then the first the index gives), and a relevance-ordered page
+ranks those (tests/search/test_postgres_candidates.py for which).
 The bounds are lowered here so that a handful of articles cross them.
 
 Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on SQLite.
@@ -11,6 +11,7 @@ Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on
 import pytest
 
 from articles.search.backends import postgres
+from articles.search.backends.postgres_tables import TABLE
 from tests import builders
 from tests.search.engines import (
     POSTGRES_ONLY,
@@ -46,7 +47,7 @@ def stored_first(term: str, count: int) -> list[str]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT django_id FROM {postgres.TABLE} WHERE title @@ %s::tsquery "
+            f"SELECT django_id FROM {TABLE} WHERE title @@ %s::tsquery "
             "ORDER BY length, ctid LIMIT %s",
             [f"'{term}'", count],
         )

@@ -1,6 +1,7 @@
-"""Which matches a broad search ranks on PostgreSQL (issue 18, ``postgres._candidates``): past
-``COUNT_LIMIT`` matches, those holding the search's words in their title, shortest first,
-then the first others the index gives; the facets count the same ones on every road.
+"""Which matches a broad search ranks on PostgreSQL (issue 18,
+``postgres_candidates._candidates``): past ``COUNT_LIMIT`` matches, those holding the
+search's words in their title, shortest first, then the first others the index gives; the
+facets count the same ones on every road.
 The bounds are lowered here so that a handful of articles cross them.
 
 Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on SQLite.
@@ -12,6 +13,7 @@ from django.http import QueryDict
 from haystack import connections
 
 from articles.search.backends import postgres
+from articles.search.backends.postgres_tables import TABLE
 from articles.search.service import SearchParams, run_search
 from tests import builders
 from tests.search.engines import POSTGRES_ONLY, search
@@ -43,9 +45,7 @@ def titles_of_places(where_sql: str, params: list) -> list[str]:
     from articles.models import Article
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT django_id FROM {postgres.TABLE} WHERE {where_sql} ORDER BY ctid", params
-        )
+        cursor.execute(f"SELECT django_id FROM {TABLE} WHERE {where_sql} ORDER BY ctid", params)
         ids = [int(pk) for (pk,) in cursor.fetchall()]
     titles = dict(Article.objects.filter(pk__in=ids).values_list("pk", "title"))
     return [titles[pk] for pk in ids]
@@ -176,7 +176,7 @@ def test_which_searches_have_titled_candidates(late_titles, q, titled):
         where = backend._where("*", q, None, None, None, cursor)
     assert (where.titled is not None) == titled
     if titled:  # every titled row is a match
-        sql = f"SELECT count(*) FROM {postgres.TABLE} WHERE {where.titled} AND NOT ({where.sql})"
+        sql = f"SELECT count(*) FROM {TABLE} WHERE {where.titled} AND NOT ({where.sql})"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*where.titled_params, *where.params])
             assert cursor.fetchone()[0] == 0

@@ -15,7 +15,8 @@ import pytest
 from django.db import connection, transaction
 
 from articles.models import Entity
-from articles.search.backends import postgres
+from articles.search.backends.postgres_queries import NAMED_FIELDS
+from articles.search.backends.postgres_vectors import _vector
 from tests import builders
 from tests.search.engines import (
     POSTGRES_ENGINE,
@@ -161,7 +162,7 @@ def test_title_searches_read_the_title_vector_and_rank_as_before(archive, monkey
     assert [t for t, _ in found['title:"oil prices"']] == ["Oil prices climb"]
     assert {t for t, _ in found["oil -title:oil"]} == {"Grain harvest", "Bank rates"}
     # Before: the A-weighted part of ``document``; the same matches, the same scores.
-    monkeypatch.setitem(postgres.NAMED_FIELDS, "title", ("document", "A"))
+    monkeypatch.setitem(NAMED_FIELDS, "title", ("document", "A"))
     assert {q: [(h.article.title, round(h.score, 9)) for h in search(q).hits] for q in queries} == (
         found
     )
@@ -181,7 +182,7 @@ def test_the_title_vector_is_the_titles_terms_as_the_writer_makes_them(archive):
 
     with connection.cursor() as cursor:
         for pk, title in Article.objects.values_list("pk", "title"):
-            literal, *_ = postgres._vector(title)
+            literal, *_ = _vector(title)
             cursor.execute(
                 "SELECT title = setweight(%s::tsvector, 'A'), title <> '' FROM search_document "
                 "WHERE django_id = %s",

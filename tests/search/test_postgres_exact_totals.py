@@ -12,6 +12,7 @@ from django.db import connection
 
 from articles.models import Article
 from articles.search.backends import postgres
+from articles.search.backends.postgres_tables import TABLE, TERMS
 from tests import builders
 from tests.search.engines import (
     POSTGRES_ONLY,
@@ -57,9 +58,7 @@ def budgets(postgres_indexed, monkeypatch):
 
 def matching_rows(term: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM {postgres.TABLE} WHERE document @@ %s::tsquery", [f"'{term}'"]
-        )
+        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE document @@ %s::tsquery", [f"'{term}'"])
         return cursor.fetchone()[0]
 
 
@@ -83,9 +82,9 @@ def test_the_statistics_are_the_matches_of_every_term(budgets):
     withdrawal and an edit."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT t.term, t.documents, (SELECT count(*) FROM {postgres.TABLE} "
+            f"SELECT t.term, t.documents, (SELECT count(*) FROM {TABLE} "
             "WHERE document @@ format('%L', t.term)::tsquery) "
-            f"FROM {postgres.TERMS} t"
+            f"FROM {TERMS} t"
         )
         rows = cursor.fetchall()
     assert len(rows) > 20

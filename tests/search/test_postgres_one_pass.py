@@ -13,6 +13,8 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from articles.search.backends import postgres
+from articles.search.backends.postgres_queries import _bound
+from articles.search.backends.postgres_tables import TABLE
 from articles.search.service import SearchParams, run_search
 from tests import builders
 from tests.search.engines import (
@@ -136,7 +138,7 @@ def test_past_the_limit_one_pass_ranks_the_same_candidates(archive, monkeypatch)
 def search_statements(q, per_page=None, **extra) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         short_pages(q, per_page, **extra) if per_page else search(q, **extra)
-    return [query["sql"] for query in captured if f"FROM {postgres.TABLE} " in query["sql"]]
+    return [query["sql"] for query in captured if f"FROM {TABLE} " in query["sql"]]
 
 
 def test_a_phrase_is_counted_and_ranked_in_one_statement(archive):
@@ -261,13 +263,13 @@ def test_where_loosens_only_what_the_index_can_answer(archive):
 
 def test_the_bound_on_matches_from_the_statistics():
     frequency = {"a": 10, "b": 3, "c": 7}
-    assert postgres._bound(("term", "a"), frequency) == 10
-    assert postgres._bound(("all", [("term", "a"), ("term", "b")]), frequency) == 3
-    assert postgres._bound(("any", [("term", "a"), ("term", "c")]), frequency) == 17
-    assert postgres._bound(("any", [("term", "a"), None]), frequency) is None
-    assert postgres._bound(("all", [("term", "a"), None]), frequency) == 10
-    assert postgres._bound(("term", "unknown"), frequency) == 0
-    assert postgres._bound(None, frequency) is None
+    assert _bound(("term", "a"), frequency) == 10
+    assert _bound(("all", [("term", "a"), ("term", "b")]), frequency) == 3
+    assert _bound(("any", [("term", "a"), ("term", "c")]), frequency) == 17
+    assert _bound(("any", [("term", "a"), None]), frequency) is None
+    assert _bound(("all", [("term", "a"), None]), frequency) == 10
+    assert _bound(("term", "unknown"), frequency) == 0
+    assert _bound(None, frequency) is None
 
 
 def test_a_haystack_filter_says_its_one_term_too(archive):
@@ -286,11 +288,11 @@ def test_scores_by_columns_are_the_scores_by_sub_plans(archive):
     weighted = [("interest", 1.0), ("rate", 0.5), ("oil", 0.2)]
     with connection.cursor() as cursor:
         score, params = archive.score_sql(cursor, weighted)
-        cursor.execute(f"SELECT id, {score} FROM {postgres.TABLE} ORDER BY id", params)
+        cursor.execute(f"SELECT id, {score} FROM {TABLE} ORDER BY id", params)
         by_sub_plans = cursor.fetchall()
         frequencies, frequency_params, score, params = archive.score_columns(cursor, weighted)
         cursor.execute(
-            f"SELECT id, {score} FROM (SELECT c.*, {frequencies} FROM {postgres.TABLE} c "
+            f"SELECT id, {score} FROM (SELECT c.*, {frequencies} FROM {TABLE} c "
             "OFFSET 0) AS s ORDER BY id",
             [*params, *frequency_params],
         )

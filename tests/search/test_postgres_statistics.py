@@ -10,7 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.search.backends import postgres
+from articles.search.backends.postgres_statistics import TermStatistics
+from articles.search.backends.postgres_tables import TERMS, TOTALS
 from tests import builders
 from tests.search.engines import POSTGRES_ONLY, search
 
@@ -35,7 +36,7 @@ def statistics_statements(q, **extra) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         found = search(q, **extra)
     assert found.total > 0
-    tables = (f"FROM {postgres.TERMS} ", f"FROM {postgres.TOTALS} ")
+    tables = (f"FROM {TERMS} ", f"FROM {TOTALS} ")
     return [query["sql"] for query in captured if any(t in query["sql"] for t in tables)]
 
 
@@ -46,7 +47,7 @@ def test_a_search_looks_each_term_up_once(rates, q):
     statements = statistics_statements(q)
     looked_up = [s for s in statements if "LIKE" not in s]  # a prefix's terms: listed apart
     assert 1 <= len(looked_up) <= 2, statements
-    assert sum(f"FROM {postgres.TOTALS} " in s for s in statements) == 1
+    assert sum(f"FROM {TOTALS} " in s for s in statements) == 1
 
 
 def test_a_write_between_two_searches_shows_in_the_second(rates, postgres_indexed):
@@ -64,11 +65,11 @@ def test_a_write_between_two_searches_shows_in_the_second(rates, postgres_indexe
 
 def test_the_statistics_read_as_the_tables_hold_them(rates):
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT term, documents FROM {postgres.TERMS}")
+        cursor.execute(f"SELECT term, documents FROM {TERMS}")
         held = dict(cursor.fetchall())
-        cursor.execute(f"SELECT documents, length, title_length FROM {postgres.TOTALS}")
+        cursor.execute(f"SELECT documents, length, title_length FROM {TOTALS}")
         totals = cursor.fetchone()
-        known = postgres.TermStatistics(cursor)
+        known = TermStatistics(cursor)
         assert known.frequency(["interest", "nowhere"]) == {
             "interest": held["interest"],
             "nowhere": 0,

@@ -1,11 +1,11 @@
-"""The PostgreSQL backend builds each document's tsvector in Python (``postgres._vector``)
+"""The PostgreSQL backend builds each document's tsvector in Python (``postgres_vectors._vector``)
 from the shared analyzer's words; text without Arabic script takes a shorter road
 (``index_words``, no spans) that must give the same words at the same positions."""
 
 import pytest
 
 from articles.search.analysis import compound_spans, index_words
-from articles.search.backends.postgres import MAX_POSITION, _vector
+from articles.search.backends.postgres_vectors import MAX_POSITION, _vector
 
 LATIN = [
     "Erdogan's S-400 deal: the U.S. and NATO reply at 3.5% o'clock.",

@@ -14,6 +14,8 @@ from haystack import connections
 from articles.models import Article
 from articles.search import indexing
 from articles.search.backends import postgres
+from articles.search.backends.postgres_tables import TABLE, TERMS, TOTALS, WORDS
+from articles.search.backends.postgres_vectors import _vector
 from tests import builders
 from tests.search.engines import (
     POSTGRES_ENGINE,
@@ -46,11 +48,11 @@ def backend(_search_index_in_tmp):
 def tables() -> tuple[dict, set, tuple]:
     """(the term statistics, the words kept, the totals) as the tables hold them."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT term, documents FROM {postgres.TERMS}")
+        cursor.execute(f"SELECT term, documents FROM {TERMS}")
         terms = dict(cursor.fetchall())
-        cursor.execute(f"SELECT word FROM {postgres.WORDS}")
+        cursor.execute(f"SELECT word FROM {WORDS}")
         words = {word for (word,) in cursor.fetchall()}
-        cursor.execute(f"SELECT documents, length, title_length FROM {postgres.TOTALS}")
+        cursor.execute(f"SELECT documents, length, title_length FROM {TOTALS}")
         totals = cursor.fetchone()
     return terms, words, totals
 
@@ -59,13 +61,13 @@ def recounted() -> tuple[dict, tuple]:
     """The term statistics and totals counted afresh from the documents."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT term, count(*) FROM {postgres.TABLE}, "
+            f"SELECT term, count(*) FROM {TABLE}, "
             "unnest(tsvector_to_array(ts_filter(document, '{d}'))) term GROUP BY term"
         )
         terms = dict(cursor.fetchall())
         cursor.execute(
             "SELECT count(*), coalesce(sum(length), 0), coalesce(sum(title_length), 0) "
-            f"FROM {postgres.TABLE}"
+            f"FROM {TABLE}"
         )
         return terms, cursor.fetchone()
 
@@ -77,7 +79,7 @@ def test_terms_words_and_totals_follow_writes_updates_and_removals(backend):
     assert (terms, totals) == recounted()
     every_word = set()
     for text in TEXTS:
-        every_word |= set(postgres._vector(text)[2])
+        every_word |= set(_vector(text)[2])
     assert every_word <= words
     assert {"3.5", "us", "کتابخانه", "erdogan", "١٩٨٧"} & words >= {"3.5", "us", "کتابخانه"}
     assert terms["missil"] == 1 and terms["3.5"] == 1
@@ -98,7 +100,7 @@ def test_terms_words_and_totals_follow_writes_updates_and_removals(backend):
 
 def test_no_word_or_term_holds_the_space_the_lists_are_split_on():
     for text in TEXTS:
-        literal, _, words, terms = postgres._vector(text)
+        literal, _, words, terms = _vector(text)
         assert words and terms
         assert not any(" " in w or not w for w in [*words, *terms])
         assert literal.count(" ") == len(terms) - 1
@@ -118,9 +120,7 @@ def test_a_batch_of_search_rows_is_one_statement_its_values_bound_apart(backend,
     articles = [builders.article(body=f"Grain harvest {n}") for n in range(3)]
     sent.clear()  # each save indexed its article
     indexing.update_articles([a.pk for a in articles])
-    inserts = [
-        (kind, params) for kind, query, params in sent if f"INSERT INTO {postgres.TABLE} " in query
-    ]
+    inserts = [(kind, params) for kind, query, params in sent if f"INSERT INTO {TABLE} " in query]
     # Not Django's cursor, which quotes every value into the statement's text; one
     # statement for the three rows, not one per row.
     assert len(inserts) == 1 and not issubclass(inserts[0][0], psycopg.ClientCursor)
@@ -159,7 +159,7 @@ def test_a_batch_of_rows_in_one_statement_stores_each_rows_values_as_made(backen
             expected = (row[0], row[1], row[2], row[3], json.loads(row[4]), *cursor.fetchone())
             cursor.execute(
                 f"SELECT id, django_ct, django_id, published_on, facets, document::text, "
-                f"labels::text, length, title_length FROM {postgres.TABLE} WHERE id = %s",
+                f"labels::text, length, title_length FROM {TABLE} WHERE id = %s",
                 [identifier],
             )
             stored = cursor.fetchone()

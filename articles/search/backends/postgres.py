@@ -24,10 +24,26 @@ mean" (pg_trgm).
 
 Every value from a reader travels as a query parameter; the tsquery text built here only
 contains words made of letters and digits (see ``index_words``).
+
+This module holds the backend class (writing: rows, the term statistics kept in step, the
+rebuild; searching: counting, ranking by BM25, facets, suggestions, "more like this"), the
+query class, the engine (``PostgresEngine``, the name settings give) and the limits a
+search reads (``COUNT_LIMIT``, ``CANDIDATES``). Beside it, each relying only on those
+listed before it:
+
+- ``postgres_tables``: the tables' names and which tsvector column each field is written to;
+- ``postgres_vectors``: a document's fields as tsvector literals (``_vector``);
+- ``postgres_statistics``: the term statistics, read once per term for a search
+  (``TermStatistics``) and counted afresh (``_recount``);
+- ``postgres_queries``: a reader's query as tsquery SQL (``translate``, ``to_sql``), and
+  what a search matches (``Condition``, ``Where``);
+- ``postgres_candidates``: which matches a broad search ranks past ``COUNT_LIMIT``
+  (``_candidates``).
 """
 
-# SQL here is assembled from this module's constants (table, configuration and column names)
-# and from fragments that take every value as a parameter: never from a reader's text.
+# SQL here is assembled from constants (table, configuration and column names: those of
+# ``postgres_tables`` and this module's) and from fragments that take every value as a
+# parameter: never from a reader's text.
 # ruff: noqa: S608
 
 from __future__ import annotations
@@ -41,8 +57,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from dataclasses import field as default
 from itertools import chain
 
 import psycopg
@@ -58,12 +72,7 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 
 from articles.search import ranking, syntax
-from articles.search.analysis import (
-    WORD_PATTERN,
-    index_words,
-    positioned_words,
-    stem,
-)
+from articles.search.analysis import WORD_PATTERN, index_words, stem
 from articles.search.backends.base import (
     SUGGEST_SHARE,
     ArchiveQueryMixin,
@@ -74,47 +83,49 @@ from articles.search.backends.base import (
     suggest_query,
     time_limit,
 )
+from articles.search.backends.postgres_candidates import _candidate_rows, _candidates
+from articles.search.backends.postgres_queries import (
+    Condition,
+    Where,
+    _bound,
+    _lexeme,
+    _Match,
+    _shape_terms,
+    rank_terms,
+    to_sql,
+    to_title_sql,
+    translate,
+)
+from articles.search.backends.postgres_statistics import (
+    _Counted,
+    _expand_prefixes,
+    _frequency,
+    _known,
+    _recount,
+    _SearchCursor,
+)
+from articles.search.backends.postgres_tables import (
+    CONFIG,
+    DOCUMENT_FIELDS,
+    LABEL_FIELDS,
+    TABLE,
+    TERMS,
+    TITLE,
+    TOTALS,
+    VECTORS,
+    WORDS,
+)
+from articles.search.backends.postgres_vectors import _field_vector, _vector
 from articles.search.backends.rebuild_workers import made_apart
 from articles.search.facets import parse_facet_filter
 
-CONFIG = "newsarchive"  # the text search configuration (migration 0009)
-TABLE = "search_document"
-WORDS = "search_word"
-# Term statistics for ranking, kept in step with TABLE by every write (migration 0007):
-# how many documents hold each term in their full text, and the number of documents and
-# their total lengths (full text, title) for BM25's average lengths.
-TERMS = "search_term"
-TOTALS = "search_total"
+# What a row held of the term statistics, read as its row goes (``_forget``).
 _COUNTED = "tsvector_to_array(ts_filter(document, '{d}')), length, title_length"
 
-# Index fields (haystack names) → (tsvector column, weight).
-VECTORS = {
-    "title": ("document", "A"),
-    "entity_names": ("document", "B"),
-    "author_names": ("document", "C"),
-    "text": ("document", "D"),
-    "section": ("labels", "A"),
-    "publication": ("labels", "B"),
-}
-DOCUMENT_FIELDS = [name for name, (column, _) in VECTORS.items() if column == "document"]
-LABEL_FIELDS = [name for name, (column, _) in VECTORS.items() if column == "labels"]
-# The title's terms alone (migration 0014: ``ts_filter(document, '{a}')``, kept by
-# PostgreSQL): ``title:`` matches from its index with no weight to check row by row.
-TITLE = ("title", "")
-# What a reader's ``field:`` searches (``syntax.FIELDS`` values) → (column, weight).
-NAMED_FIELDS = {
-    "title": TITLE,
-    "entities": ("document", "B"),
-    "authors": ("document", "C"),
-    "body": ("document", "D"),
-    "section": ("labels", "A"),
-    "publication": ("labels", "B"),
-}
 # ts_rank_cd's weights, {D, C, B, A}: a title match counts most, as in the Whoosh backend.
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 # BM25's term frequency (``score_sql``): 1 a time in the text (D), TITLE_WEIGHT in the title.
 _TF_WEIGHTS = f"{{1,0,0,{ranking.TITLE_WEIGHT}}}"
-MAX_PREFIX_TERMS = 32  # terms a prefix ranks by (``_expand_prefixes``)
 MAX_FACET_VALUES = 1000  # per facet and search; the page shows far fewer
 # Matches a search counts one by one (issue 18). Past it the total is "more than" this (a
 # search for one term alone: exact, from the term statistics), and a relevance-ordered page
@@ -132,88 +143,6 @@ CANDIDATES = 2_000  # (or as many as the page asked for reaches)
 def _facet_sample() -> int:
     """How many matches the facets count past ``COUNT_LIMIT``: the ``CANDIDATES``."""
     return min(CANDIDATES, COUNT_LIMIT)
-
-
-# Of the matches holding a broad search's words in their title, ``_candidates`` takes the
-# shortest among the first this many times as many as it takes: at a million articles a
-# common word is in tens of thousands of titles, and reading 10,000 of them cost the search
-# page a fifth more of the database's time; twice as many cost what the first matches in
-# table order did, for nine tenths of the gain (docs/performance.md, "Which matches a broad
-# search ranks (session 11)").
-TITLED_READ = 2
-
-
-def _candidates(where: Where, count: int, matched: bool = False) -> tuple[str, list]:
-    """(SQL, params): an array of the places (``ctid``) of the ``count`` matches of ``where``
-    that a search past ``COUNT_LIMIT`` ranks and counts the facets of: first those holding
-    its words in their title (``Where.titled``, from the title's own index; those holding
-    every word typed first, ``Where.every``), shortest first among the first
-    ``TITLED_READ`` × ``count`` the index gives, then the first others the index gives.
-    ``matched``: those are the rows of the statement's CTE ``matched`` (column ``at``, the
-    matches in the index's order, more than ``count`` of them), not read again.
-
-    BM25 counts a title occurrence and the text's, and favours a shorter text: the best of
-    a broad search's matches are mostly titled ones, and the first matches in table order,
-    the candidates before, held almost none of them (docs/performance.md, "Which matches a
-    broad search ranks (session 11)"). ``_candidates(where, count)`` are the first
-    ``count`` of ``_candidates(where, more)``, as a set."""
-    check = f" AND {where.sql}" if where.needs_vectors else ""
-    check_params = where.params if where.needs_vectors else []
-    if where.titled is None:
-        if matched:
-            return "ARRAY(SELECT at FROM matched LIMIT %s)", [count]
-        return (
-            f"ARRAY(SELECT ctid FROM {TABLE} WHERE {where.loose}{check} LIMIT %s)",
-            [*where.loose_params, *check_params, count],
-        )
-    titled, titled_params = _titled(where, count)
-    # The others: while the titled are fewer than ``count`` they are all of them.
-    if matched:
-        # NOT IN: a hashed subplan, whatever PostgreSQL guesses of the CTEs' sizes (an
-        # anti join it planned as a nested loop, a million comparisons).
-        others = "SELECT at FROM matched WHERE at NOT IN (SELECT at FROM titled)"
-        others_params = []
-    else:
-        others = (
-            f"SELECT ctid FROM {TABLE} WHERE {where.loose}{check} AND ({where.titled}) IS NOT TRUE"
-        )
-        others_params = [*where.loose_params, *check_params, *where.titled_params]
-    return (
-        f"ARRAY(WITH titled AS MATERIALIZED ({titled}) SELECT at FROM titled UNION ALL "
-        f"({others} LIMIT greatest(%s - (SELECT count(*) FROM titled), 0)))",
-        [*titled_params, *others_params, count],
-    )
-
-
-def _titled(where: Where, count: int) -> tuple[str, list]:
-    """(SQL, params): a SELECT of the places (``at``) of the titled ones of
-    ``_candidates(where, count)``."""
-    every, order, every_params = "", "length", []
-    if where.every is not None:
-        every, order = f", {TITLE[0]} @@ %s::tsquery AS every", "every DESC, length"
-        every_params = [where.every]
-    return (
-        f"SELECT at FROM (SELECT ctid AS at, length{every} FROM {TABLE} WHERE {where.titled} "
-        f"LIMIT %s) AS t ORDER BY {order}, at LIMIT %s",
-        [*every_params, *where.titled_params, TITLED_READ * count, count],
-    )
-
-
-def _candidate_rows(where: Where, count: int, read) -> tuple[str, list]:
-    """(SQL, params): the rows of ``_candidates(where, count, matched=True)`` in a statement
-    whose CTE ``matched`` holds the matches' rows (their place ``at`` first): the titled
-    ones read by ``read(condition)`` (SQL and params of the same columns), the others
-    those of ``matched``, not read again."""
-    if where.titled is None:
-        return "SELECT * FROM matched LIMIT %s", [count]
-    titled, titled_params = _titled(where, count)
-    rows, rows_params = read("ctid = ANY(ARRAY(SELECT at FROM titled))")
-    return (
-        f"WITH titled AS MATERIALIZED ({titled}) SELECT * FROM ({rows}) AS titled_rows "
-        "UNION ALL (SELECT * FROM matched WHERE at NOT IN (SELECT at FROM titled) "
-        "LIMIT greatest(%s - (SELECT count(*) FROM titled), 0))",
-        [*titled_params, *rows_params, count],
-    )
 
 
 # Ranking by this many terms or fewer reads each row's stored vector once per term; by
@@ -234,376 +163,6 @@ SUGGEST_MAX_DISTANCE = 2
 BATCH = 500
 
 _WORD = re.compile(WORD_PATTERN)
-
-
-# tsvector limits: positions above this are stored as this; at most this many per lexeme.
-MAX_POSITION = 16383
-MAX_POSITIONS = 256
-
-
-# Positions as tsvector literals write them (all are at most MAX_POSITION, see ``_vector``).
-_POSITIONS = [str(position) for position in range(MAX_POSITION + 1)]
-
-
-def _vector(text) -> tuple[str, int, list[str], list[str]]:
-    """(tsvector literal, number of words, its distinct words, its terms) of ``text``: the
-    terms of ``articles.search.analysis`` with their positions, made here so that PostgreSQL indexes
-    exactly the terms Whoosh does (its own parser and stemmer never see the text). Terms are
-    letters, digits and inner dots: nothing to escape (no quote, no backslash)."""
-    # Words at positions 1, 2, ...; a compound written apart at its first part's position
-    # (``positioned_words``); every term counts towards the length, as Whoosh counts them.
-    found, at_positions = positioned_words(force_str(text or ""), 1)
-    words = len(found)
-    positions: dict[str, list[int]] = {}
-    get = positions.get
-    for position, word in (
-        enumerate(found, 1) if at_positions is None else zip(at_positions, found, strict=True)
-    ):
-        at = get(word)
-        if at is None:
-            positions[word] = [position]
-        else:
-            at.append(position)
-    # Words sharing a term (plural and singular) merge here; their positions stay apart.
-    # A list of ``positions`` may become a term's and grow: only its keys are used after.
-    terms = list(map(stem, positions))
-    lists = list(positions.values())
-    if words > MAX_POSITION:  # as PostgreSQL does: a first position past it is the last
-        lists = [
-            [min(at[0], MAX_POSITION), *(p for p in at[1:] if p <= MAX_POSITION)] for at in lists
-        ]
-    if len(set(terms)) == len(terms):  # no two words share a term
-        merged = dict(zip(terms, lists, strict=True))
-    else:
-        merged = {}
-        for term, at in zip(terms, lists, strict=True):
-            have = merged.get(term)
-            if have is None:
-                merged[term] = at
-            else:
-                have.extend(at[:MAX_POSITIONS])
-    named, most = _POSITIONS.__getitem__, MAX_POSITIONS
-    literal = " ".join(
-        [
-            f"'{term}':{named(at[0])}"
-            if len(at) == 1
-            else f"'{term}':{','.join(map(named, at if len(at) <= most else at[:most]))}"
-            for term, at in merged.items()
-        ]
-    )
-    return literal, words, list(positions), list(merged)
-
-
-# Names (a section, a publication, a byline, an article's entities) come again and again:
-# their vectors are kept for the next article that names the same (as are stems), shorter
-# ones only, so that the cache stays small. Callers never change the lists returned.
-_NAME_VECTORS = 20_000
-_NAME_LENGTH = 300
-
-
-@functools.lru_cache(maxsize=_NAME_VECTORS)
-def _name_vector(text: str) -> tuple[str, int, list[str], list[str]]:
-    return _vector(text)
-
-
-def _field_vector(name: str, text) -> tuple[str, int, list[str], list[str]]:
-    """``_vector(text)`` of a document's field ``name``: from ``_name_vector``'s cache for
-    a short one other than the full text."""
-    text = force_str(text or "")
-    return _name_vector(text) if name != "text" and len(text) < _NAME_LENGTH else _vector(text)
-
-
-def _terms(text: str) -> list[str]:
-    """The index terms of a reader's word(s)."""
-    return [stem(word) for word in index_words(text)]
-
-
-def _lexeme(word: str, weight: str = "", prefix: bool = False) -> str:
-    """One tsquery operand: ``'word'``, ``'word':A``, ``'word':*A``. Terms of ``analysis``
-    hold no quote or backslash; the quotes keep '3.5' one operand."""
-    label = ("*" if prefix else "") + weight
-    return f"'{word}'" + (f":{label}" if label else "")
-
-
-def _phrase(words: list[str], weight: str) -> str:
-    return " <-> ".join(_lexeme(w, weight) for w in words)
-
-
-def _near(first: str, second: str, slop: int) -> str:
-    """``first`` and ``second`` within ``slop`` words of each other, in either order
-    (Whoosh's unordered SpanNear: slop 1 is next to each other)."""
-    options = [
-        f"{a} <{distance}> {b}"
-        for distance in range(1, max(slop, 1) + 1)
-        for a, b in ((first, second), (second, first))
-    ]
-    return "(" + " | ".join(options) + ")"
-
-
-# --- the reader's query as SQL ------------------------------------------------
-class _Match:
-    """``column @@ text::tsquery``: kept apart so that siblings on the same column merge into
-    one tsquery (one index scan). ``terms``: the whole terms it asks for (to rank by).
-
-    ``loose``: a tsquery every row matching ``text`` matches too, which the GIN index answers
-    alone: no word order, distance or weight (those make PostgreSQL read each candidate's
-    vector to check it). ``shape``: what the matches must hold, for a bound on their number
-    from the term statistics (``_bound``): ``("term", t)``, ``("all", [...])``,
-    ``("any", [...])``, or None (unknown: a prefix, a negation). ``term``: the one whole
-    term it asks for, with no weight, position or field, or None."""
-
-    def __init__(
-        self,
-        column: str,
-        text: str,
-        positive: bool = True,
-        terms=(),
-        loose: str | None = None,
-        shape: tuple | None = None,
-    ):
-        self.column, self.text, self.positive = column, text, positive
-        self.terms = list(terms)
-        self.loose = text if loose is None else loose
-        # The statistics count the terms of the full text, which holds no section or paper.
-        self.shape = None if column == "labels" else shape
-        self.term: str | None = None
-        if column == "document" and shape is not None and shape[0] == "term":
-            self.term = shape[1] if text == _lexeme(shape[1]) else None
-
-
-def _all_of(words: list[str]) -> tuple:
-    return ("term", words[0]) if len(words) == 1 else ("all", [("term", w) for w in words])
-
-
-class _Bool:
-    def __init__(self, op: str, parts: list):
-        self.op, self.parts = op, parts
-
-
-class _NotExpr:
-    def __init__(self, part):
-        self.part = part
-
-
-def translate(node, field: tuple[str, str] = ("document", "")):
-    """A tree of ``_Match`` / ``_Bool`` / ``_NotExpr`` for a ``syntax`` tree, or None."""
-    if node is None:
-        return None
-    if isinstance(node, syntax.Field):
-        return translate(node.node, NAMED_FIELDS[node.name])
-    if isinstance(node, syntax.Not):
-        inner = translate(node.node, field)
-        if inner is None:
-            return None
-        if isinstance(inner, _Match):  # loosening under a negation would narrow: exact
-            return _Match(inner.column, f"!({inner.text})", positive=False)
-        return _NotExpr(inner)
-    if isinstance(node, (syntax.And, syntax.Or, syntax.Best)):
-        parts = [p for p in (translate(child, field) for child in node.nodes) if p is not None]
-        if not parts:
-            return None
-        # Best: any of the words, scored by all that match (BM25 does the ranking).
-        op = "&" if isinstance(node, syntax.And) else "|"
-        return _merge(op, parts)
-    column, weight = field
-    if isinstance(node, syntax.Prefix):
-        words = index_words(node.text)
-        if not words:
-            return None
-        *whole, last = words
-        stems = [stem(w) for w in whole]
-        lexemes = [_lexeme(s, weight) for s in stems]
-        lexemes.append(_lexeme(last, weight, prefix=True))
-        loose = " & ".join([*(_lexeme(s) for s in stems), _lexeme(last, prefix=True)])
-        shape = _all_of(stems) if stems else None
-        return _Match(column, " <-> ".join(lexemes), loose=loose, shape=shape)
-    raw = list(node.words) if isinstance(node, syntax.Phrase) else [node.text]
-    words = [w for text in raw for w in _terms(text)]
-    if not words:
-        return None
-    slop = node.slop if isinstance(node, syntax.Phrase) else 0
-    loose = " & ".join(_lexeme(w) for w in words)
-    if len(words) > 1 and slop:
-        # Each word near the next: exact for two words, an approximation for more.
-        lexemes = [_lexeme(w, weight) for w in words]
-        pairs = zip(lexemes, lexemes[1:], strict=False)
-        near = " & ".join(_near(a, b, slop) for a, b in pairs)
-        return _Match(column, near, terms=words, loose=loose, shape=_all_of(words))
-    return _Match(column, _phrase(words, weight), terms=words, loose=loose, shape=_all_of(words))
-
-
-def _merge(op: str, parts: list):
-    """Combine ``parts``; matches on one column join into one tsquery."""
-    if len(parts) == 1:
-        return parts[0]
-    by_column: dict[str, list[_Match]] = {}
-    others = []
-    for part in parts:
-        if isinstance(part, _Match):
-            by_column.setdefault(part.column, []).append(part)
-        else:
-            others.append(part)
-    merged = [
-        _Match(
-            column,
-            f" {op} ".join(f"({m.text})" for m in matches),
-            positive=any(m.positive for m in matches),
-            terms=[t for m in matches if m.positive for t in m.terms],
-            loose=f" {op} ".join(f"({m.loose})" for m in matches),
-            shape=("all" if op == "&" else "any", [m.shape for m in matches]),
-        )
-        for column, matches in by_column.items()
-    ]
-    combined = merged + others
-    return combined[0] if len(combined) == 1 else _Bool(op, combined)
-
-
-def to_sql(expr, loose: bool = False) -> tuple[str, list]:
-    """(SQL, params) of ``expr``; ``loose``: a condition every match of it meets, which the
-    index answers without reading a row's vector (``_Match.loose``), where it can."""
-    if isinstance(expr, _Match):
-        return f"{expr.column} @@ %s::tsquery", [expr.loose if loose else expr.text]
-    if isinstance(expr, _NotExpr):
-        sql, params = to_sql(expr.part)  # exact: a looser part would narrow the negation
-        return f"NOT ({sql})", params
-    pieces = [to_sql(part, loose) for part in expr.parts]
-    joiner = " AND " if expr.op == "&" else " OR "
-    return (
-        "(" + joiner.join(sql for sql, _ in pieces) + ")",
-        [p for _, params in pieces for p in params],
-    )
-
-
-def to_title_sql(expr) -> tuple[str, list] | None:
-    """(SQL, params) of a condition on the title alone (``title @@``, its own index) that
-    only matches of ``expr`` meet: each words part of ``expr`` on ``document`` looked for in
-    the title. The title's terms are the document's A-weighted ones at the same positions
-    (migration 0014), so a title holding the words, a phrase or a prefix is a document
-    holding them. None when ``expr`` excludes something (a title without a word says
-    nothing of the body) or names a section or paper."""
-    if isinstance(expr, _Match):
-        if not expr.positive or "!" in expr.text:
-            return None
-        if expr.column == "document":
-            return f"{TITLE[0]} @@ %s::tsquery", [expr.text]
-        # ``title:`` is the title already; a section or paper is no title.
-        return to_sql(expr) if expr.column == TITLE[0] else None
-    if isinstance(expr, _NotExpr):
-        return None
-    pieces = [to_title_sql(part) for part in expr.parts]
-    if any(piece is None for piece in pieces):
-        return None
-    joiner = " AND " if expr.op == "&" else " OR "
-    return (
-        "(" + joiner.join(sql for sql, _ in pieces) + ")",  # type: ignore[misc]
-        [p for _, params in pieces for p in params],  # type: ignore[misc]
-    )
-
-
-def rank_terms(expr) -> list[str]:
-    """The terms to rank by: those of every positive match on ``document`` or ``title``
-    (ranked by ``document`` all the same)."""
-    found = []
-
-    def walk(e):
-        if isinstance(e, _Match):
-            if e.column in {"document", TITLE[0]} and e.positive:
-                found.extend(e.terms)
-        elif isinstance(e, _Bool):
-            for part in e.parts:
-                walk(part)
-
-    walk(expr)
-    return list(dict.fromkeys(found))
-
-
-class Condition(str):
-    """What ``PostgresSearchQuery.build_query`` hands the backend: an SQL condition (the
-    string) with its parameters and the terms to rank by; ``loose``: (SQL, params) of a
-    condition its matches all meet that the index answers alone (``to_sql``); ``shape`` and
-    ``term``: those of its one ``_Match`` when it is one (see there), else None."""
-
-    params: list
-    rank: list[str]
-    loose: tuple[str, list]
-    shape: tuple | None
-    term: str | None
-
-    def __new__(
-        cls,
-        sql: str,
-        params: list | None = None,
-        rank: list[str] | None = None,
-        loose: tuple[str, list] | None = None,
-        match: _Match | None = None,
-    ):
-        obj = super().__new__(cls, sql)
-        obj.params = list(params or [])
-        obj.rank = list(rank or [])
-        obj.loose = loose or (sql, obj.params)
-        obj.shape = match.shape if match is not None else None
-        obj.term = match.term if match is not None else None
-        return obj
-
-
-@dataclass
-class Where:
-    """What ``_where`` built for a search: its condition on TABLE's columns (``sql``,
-    ``params``), the terms to rank by, and what it knows of the matches:
-
-    - ``loose``, ``loose_params``: a condition every match meets that the index answers
-      without reading a row's vector (phrases as their words, no weights); ``sql`` itself
-      when no part of it needs a vector read.
-    - ``term``: the one whole term the search asks for when nothing else narrows it (no
-      field, filter, date range, or model left out): its matches are the documents holding
-      that term, which the term statistics count (``_exact_total``). Else None.
-    - ``shape``: what its matches must hold (``_Match.shape``), for a bound on their number
-      (``_bound``); None when unknown or narrowed by what the statistics do not count.
-    - ``titled``, ``titled_params``: a condition only matches meet, those holding the
-      search's words in their title (``to_title_sql``), which the title's index answers:
-      the first candidates of a broad search (``_candidates``); None when unknown.
-    - ``every``: a tsquery of all the words typed (two or more), the titles holding them
-      all first among those (``_candidates``); else None."""
-
-    sql: str
-    params: list
-    rank: list[str]
-    loose: str
-    loose_params: list
-    term: str | None = None
-    shape: tuple | None = None
-    titled: str | None = None
-    titled_params: list = default(default_factory=list)
-    every: str | None = None
-
-    @property
-    def needs_vectors(self) -> bool:
-        """Whether the index alone cannot say which rows match (PostgreSQL then reads each
-        candidate's stored vector to check it)."""
-        return self.loose != self.sql or self.loose_params != self.params
-
-
-def _bound(shape, frequency: dict[str, int]) -> int | None:
-    """At most how many documents match ``shape`` (``_Match.shape``), from ``frequency``
-    (documents holding each term in their full text, which holds title and names too);
-    None when unknown."""
-    if shape is None:
-        return None
-    kind, value = shape
-    if kind == "term":
-        return frequency.get(value, 0)
-    bounds = [_bound(part, frequency) for part in value]
-    if kind == "all":
-        known = [b for b in bounds if b is not None]
-        return min(known) if known else None
-    return None if None in bounds else sum(bounds)  # type: ignore[arg-type]
-
-
-def _shape_terms(shape) -> list[str]:
-    if shape is None:
-        return []
-    kind, value = shape
-    return [value] if kind == "term" else [t for part in value for t in _shape_terms(part)]
 
 
 @contextlib.contextmanager
@@ -669,112 +228,6 @@ class _Row(list):
 
     words: set[str]
     terms: set[str]
-
-
-@dataclass
-class _Counted:
-    terms: Counter = default(default_factory=Counter)
-    documents: int = 0
-    length: int = 0
-    title_length: int = 0
-
-
-def _recount(cursor, table: str) -> None:
-    """The term statistics afresh from ``table`` (after a rebuild or a partial clear)."""
-    cursor.execute(f"DELETE FROM {TERMS}")
-    cursor.execute(
-        f"INSERT INTO {TERMS} (term, documents) SELECT term, count(*) FROM {table}, "
-        "unnest(tsvector_to_array(ts_filter(document, '{d}'))) term GROUP BY term"
-    )
-    cursor.execute(
-        f"UPDATE {TOTALS} SET (documents, length, title_length) = "
-        f"(SELECT count(*), coalesce(sum(length), 0), coalesce(sum(title_length), 0) "
-        f"FROM {table})"
-    )
-
-
-class TermStatistics:
-    """The term statistics as one search reads them: the totals and each term's documents,
-    each looked up once, in one statement with whatever else is not yet known. A search
-    asked for them up to nine times, a round trip each (about 4 ms of a search at a million
-    articles, docs/performance.md). Made for one search's cursor (``_SearchCursor``) and
-    dropped with it, never kept by the process: every index write changes them."""
-
-    def __init__(self, cursor):
-        self.cursor = cursor
-        self.held: dict[str, int] = {}  # term → documents holding it (0: none)
-        self.totals: tuple[int, int, int] | None = None  # documents, length, title_length
-
-    def frequency(self, terms) -> dict[str, int]:
-        """How many indexed documents hold each of ``terms`` in their full text (0: none)."""
-        terms = list(dict.fromkeys(terms))
-        self._read(terms)
-        return {term: self.held[term] for term in terms}
-
-    def documents(self) -> tuple[int, int, int]:
-        """(documents, their total length, their titles' total length)."""
-        self._read([])
-        return self.totals  # type: ignore[return-value]
-
-    def _read(self, terms: list[str]) -> None:
-        missing = [term for term in terms if term not in self.held]
-        if not missing and self.totals is not None:
-            return
-        sql = f"SELECT term, documents, 0, 0 FROM {TERMS} WHERE term = ANY(%s)"
-        if self.totals is None:
-            sql = f"SELECT NULL, documents, length, title_length FROM {TOTALS} UNION ALL {sql}"
-        self.cursor.execute(sql, [missing])
-        if self.totals is None:
-            self.totals = (0, 0, 0)
-        self.held.update(dict.fromkeys(missing, 0))
-        for term, documents, length, title_length in self.cursor.fetchall():
-            if term is None:
-                self.totals = (documents, length, title_length)
-            else:
-                self.held[term] = documents
-
-
-class _SearchCursor:
-    """A cursor for one search's statements, carrying the term statistics they have read
-    (``statistics``): every reader of them given this cursor shares one lookup per term."""
-
-    def __init__(self, cursor):
-        self.cursor = cursor
-        self.statistics = TermStatistics(cursor)
-
-    def __getattr__(self, name):
-        return getattr(self.cursor, name)
-
-
-def _known(cursor) -> TermStatistics:
-    """The statistics a search's cursor has read; for any other cursor, read afresh."""
-    return cursor.statistics if isinstance(cursor, _SearchCursor) else TermStatistics(cursor)
-
-
-def _frequency(cursor, terms) -> dict[str, int]:
-    """How many indexed documents hold each of ``terms`` in their full text (0: none)."""
-    return _known(cursor).frequency(terms)
-
-
-def _expand_prefixes(cursor, prefixes: list[str]) -> list[str]:
-    """The terms a query's prefixes (``milit*``) rank by, as Whoosh scores a prefix: the
-    index terms starting with it, each scored by BM25 like a word typed (at most
-    ``MAX_PREFIX_TERMS`` per prefix, those held by the most documents: a two-letter prefix
-    would otherwise score thousands of terms per row). The whole words before the last
-    ('new yor*') rank as words."""
-    terms = []
-    for text in prefixes:
-        words = index_words(text)
-        if not words:
-            continue
-        *whole, last = words
-        terms += [stem(word) for word in whole]
-        cursor.execute(
-            f"SELECT term FROM {TERMS} WHERE term LIKE %s ORDER BY documents DESC, term LIMIT %s",
-            [last.replace("%", r"\%").replace("_", r"\_") + "%", MAX_PREFIX_TERMS],
-        )
-        terms += [term for (term,) in cursor.fetchall()]
-    return terms
 
 
 _ready: set[tuple] = set()  # databases whose table this process has checked
