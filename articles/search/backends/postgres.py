@@ -806,6 +806,10 @@ class PostgresSearchBackend(BaseSearchBackend):
                 hits, exact, facet_counts, rows = self._count_and_rank(
                     cursor, where, facets, start_offset, end_offset, kwargs
                 )
+            elif self._exact_total(cursor, where) is not None:
+                # Sorted or unranked, more than COUNT_LIMIT matches, their number known:
+                # nothing to count; the facets count the candidates alone.
+                hits, exact, facet_counts = self._sampled_counts(cursor, where, facets)
             else:
                 hits, exact, facet_counts = self._counts(cursor, where, facets)
             # Past COUNT_LIMIT the facets count the CANDIDATES of ``_candidates``; the total
@@ -1243,6 +1247,25 @@ class PostgresSearchBackend(BaseSearchBackend):
         )
         hits, exact, counts, _ = self._read_counts(cursor.fetchall(), facets)
         return hits, exact, counts
+
+    def _sampled_counts(self, cursor, where: Where, facets):
+        """``_counts`` of a search known to have more than ``COUNT_LIMIT`` matches (its total
+        from the term statistics, ``_exact_total``): ``(COUNT_LIMIT, False, {facet: [(value,
+        count)]})``, the facets counted among the ``CANDIDATES`` of ``_candidates`` read by
+        their place, as ``_one_pass`` reads them when it need not count; the first
+        ``COUNT_LIMIT`` + 1 matches are not read. A page sorted by date counted them, then
+        read the candidates again (docs/performance.md, "The million after session 11")."""
+        columns, selects, select_params = self._facet_selects(facets)
+        if not selects:
+            return COUNT_LIMIT, False, {}
+        places, places_params = _candidates(where, _facet_sample())
+        cursor.execute(
+            f"WITH m AS (SELECT {columns} FROM {TABLE} WHERE ctid = ANY({places})) "
+            + " UNION ALL ".join(f"SELECT 1, f.* FROM ({select}) AS f" for select in selects),
+            [*places_params, *select_params],
+        )
+        _, _, counts, _ = self._read_counts(cursor.fetchall(), facets)
+        return COUNT_LIMIT, False, counts
 
     def _count_and_rank(self, cursor, where: Where, facets, start_offset, end_offset, kwargs):
         """``(matches, exact, facet counts, the page's rows)`` as ``_counts`` and then
