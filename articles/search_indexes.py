@@ -86,13 +86,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         if not with_string_facet:  # no backend of ours asks for it
             return super().full_prepare(obj, with_string_facet)
         authors = self.prepare_authors(obj)
-        mentions = self._mentions(obj)
-        names = [mention.entity.name for mention in mentions]
-        entities = [
-            mention.entity.name
-            for mention in mentions
-            if mention.entity.kind not in public.UNLISTED_KINDS
-        ]
+        named = self._entities(obj)
+        names = [name for name, _kind in named]
+        entities = [name for name, kind in named if kind not in public.UNLISTED_KINDS]
         publication = self.prepare_publication(obj)
         section = self.prepare_section(obj)
         language = obj.language if obj.language is not None else ""
@@ -142,24 +138,35 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_section(self, obj: Article) -> str:
         return obj.section.name if obj.section is not None else ""
 
+    # An article's authors and entities come, in this order of preference, as names read
+    # by ``articles.search.indexing`` (``indexed_authors``, ``indexed_entities``), as
+    # index_queryset's prefetches (``indexed_bylines``, ``indexed_mentions``; an import's
+    # articles made ahead hold these too), or from the article's relations.
     def prepare_authors(self, obj: Article) -> list[str]:
-        bylines = getattr(obj, "indexed_bylines", None)  # from index_queryset
+        names = getattr(obj, "indexed_authors", None)
+        if names is not None:
+            return list(names)
+        bylines = getattr(obj, "indexed_bylines", None)
         if bylines is None:
             return [author.name for author in obj.ordered_authors()]
         return [byline.author.name for byline in bylines]
 
     @staticmethod
-    def _mentions(obj: Article) -> list:
-        mentions = getattr(obj, "indexed_mentions", None)  # from index_queryset
+    def _entities(obj: Article) -> list[tuple[str, str]]:
+        """``(name, kind)`` of the entity of each mention the public sees, in order."""
+        named = getattr(obj, "indexed_entities", None)
+        if named is not None:
+            return named
+        mentions = getattr(obj, "indexed_mentions", None)
         if mentions is None:
             mentions = [mention for mention in obj.mentions.all() if not mention.rejected]
-        return mentions
+        return [(mention.entity.name, mention.entity.kind) for mention in mentions]
 
     def _entity_names(self, obj: Article, *, unlisted: bool) -> list[str]:
         return [
-            mention.entity.name
-            for mention in self._mentions(obj)
-            if unlisted or mention.entity.kind not in public.UNLISTED_KINDS
+            name
+            for name, kind in self._entities(obj)
+            if unlisted or kind not in public.UNLISTED_KINDS
         ]
 
     def prepare_entities(self, obj: Article) -> list[str]:

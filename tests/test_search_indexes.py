@@ -11,6 +11,7 @@ from haystack import indexes
 
 from articles.ingest.pipeline import import_records
 from articles.models import Article, Entity, Mention
+from articles.search.indexing import IndexedArticles
 from articles.search_indexes import ArticleIndex
 from tests import builders
 from tests.ingest.test_index_ahead import fresh_archive, records
@@ -56,6 +57,20 @@ def test_the_index_prepares_each_article_as_haystack_does():
         assert list(index.full_prepare(obj).items()) == haystacks(index, obj), obj.title
     undated = Article.objects.get(title="Undated")
     assert "published_on" not in index.full_prepare(undated)
+
+
+def test_a_rebuild_reads_each_article_as_the_index_queryset_gives_it():
+    # A rebuild reads its articles as values (``indexing.IndexedArticles``), its authors
+    # and entities as names: prepared, they are what haystack's way makes of the articles
+    # ``index_queryset`` gives, with its prefetched bylines and mentions.
+    every_state()
+    index = ArticleIndex()
+    articles = IndexedArticles(index, chunk=3)
+    read = [obj for ids in articles.chunks() for obj in articles.read(ids)]
+    assert [list(index.full_prepare(obj).items()) for obj in read] == [
+        haystacks(index, obj) for obj in index.index_queryset()
+    ]
+    assert len(read) == 8 and {type(obj) for obj in read} == {Article}
 
 
 def test_a_field_out_of_step_is_caught():

@@ -21,18 +21,21 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connections as connections_db
 from django.db import router, transaction
 from django.db.models import F, Lookup, Q
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from haystack import connections
 from haystack.exceptions import SkipDocument
 from haystack.query import SearchQuerySet
 
-from articles.models import Article, Author, Byline, Entity, Mention, Publication, Section
+from articles.models import Article, Byline, Publication, Section
 from articles.public import articles as public_articles
 from articles.public import mentions as public_mentions
 from articles.search import cache as results_cache
@@ -67,6 +70,9 @@ INDEXED_FIELDS = (
     "publication",
     "section",
 )
+# The article's own columns of INDEXED_FIELDS, with its id (``IndexedArticles.read``; the
+# publication and section come with ``_PLACES``).
+_OWN = ("id", *(name for name in INDEXED_FIELDS if name not in ("publication", "section")))
 
 
 def _primary() -> str:
@@ -185,8 +191,7 @@ def _as_stored(stored: dict[int, Article], ids: list[int]) -> tuple[list[Article
     the ids of the public ones to read (changed since, or not in ``stored``).
 
     Whether each is public, its publication's and section's names, its bylines and its
-    mentions (``public.mentions()``, in the order the index reads them: the database's
-    collation orders names) are read from the database; an article whose ``updated_at``
+    mentions (``_read_names``) are read from the database; an article whose ``updated_at``
     is not the one stored (changed meanwhile) is read as a whole."""
     alias = _primary()
     made, read = [], []
@@ -194,51 +199,77 @@ def _as_stored(stored: dict[int, Article], ids: list[int]) -> tuple[list[Article
         public_articles()
         .using(alias)
         .filter(_any_of("pk", ids))
-        .values_list(
-            "pk", "updated_at", "publication_id", "publication__name", "section_id", "section__name"
-        )
+        .values_list("pk", "updated_at", *_PLACES)
     )
-    for pk, updated_at, publication, publication_name, section, section_name in rows:
+    places = _Places(alias)
+    for pk, updated_at, *placed in rows:
         article = stored.get(pk)
         if article is None or article.updated_at != updated_at:
             read.append(pk)
             continue
-        article.publication = (
-            as_read(Publication, alias, id=publication, name=publication_name)
-            if publication is not None
-            else None
-        )
-        article.section = (
-            as_read(Section, alias, id=section, name=section_name) if section is not None else None
-        )
+        places.give(article, *placed)
         made.append(article)
     _read_names(made, alias)
     return made, read
 
 
+# An article's publication and section as ``_Places`` gives them to it.
+_PLACES = ("publication_id", "publication__name", "section_id", "section__name")
+
+
+class _Places:
+    """Gives articles read as values their publication and section (``_PLACES``), as
+    ``select_related`` would, one instance of each per reading (a chunk holds few): a
+    shared instance is read, never changed, by the index."""
+
+    def __init__(self, alias: str):
+        self.alias = alias
+        self.made: dict[tuple, Publication | Section] = {}
+        self.publication = Article._meta.get_field("publication")
+        self.section = Article._meta.get_field("section")
+
+    def _one(self, model, pk: int, name: str):
+        made = self.made.get((model, pk))
+        if made is None:
+            made = self.made[(model, pk)] = as_read(model, self.alias, id=pk, name=name)
+        return made
+
+    def give(self, article: Article, publication, publication_name, section, section_name):
+        # Into the article's fields and the related object's cache, as select_related puts
+        # them: through the descriptors (``from_db`` or ``article.publication = …``), each
+        # asks whether a related object is cached, a third of an article's reading.
+        article.__dict__["publication_id"] = publication
+        article.__dict__["section_id"] = section
+        self.publication.set_cached_value(
+            article,
+            self._one(Publication, publication, publication_name)
+            if publication is not None
+            else None,
+        )
+        self.section.set_cached_value(
+            article, self._one(Section, section, section_name) if section is not None else None
+        )
+
+
 def _read_names(articles: list[Article], alias: str) -> None:
-    """Give ``articles`` the bylines and mentions ``index_queryset`` prefetches (its
-    ``indexed_bylines``, ``indexed_mentions``: every byline, in order, with its author's
-    name; ``public.mentions()``, in their order, with the entity's name and kind) from
-    two reads of values, without a prefetch's model instances and lists of ids."""
+    """Give ``articles`` the names of their authors and entities as the index reads them
+    (``search_indexes.ArticleIndex``): ``indexed_authors``, every byline's author's name,
+    in order; ``indexed_entities``, ``(name, kind)`` of each of ``public.mentions()``, in
+    their order (the database's collation orders names). What ``index_queryset``
+    prefetches, from two reads of values: no model instance, a tenth of the cost."""
     by_pk = {article.pk: article for article in articles}
     for article in articles:
-        article.indexed_bylines = []  # type: ignore[attr-defined]
-        article.indexed_mentions = []  # type: ignore[attr-defined]
+        article.indexed_authors = []  # type: ignore[attr-defined]
+        article.indexed_entities = []  # type: ignore[attr-defined]
     if not by_pk:
         return
     among = _any_of("article_id", list(by_pk))
     bylines = Byline.objects.using(alias).filter(among)
-    for pk, author, name in bylines.values_list("article_id", "author_id", "author__name"):
-        byline = as_read(Byline, alias, article_id=pk, author_id=author)
-        byline.author = as_read(Author, alias, id=author, name=name)
-        by_pk[pk].indexed_bylines.append(byline)  # type: ignore[attr-defined]
+    for pk, name in bylines.values_list("article_id", "author__name"):
+        by_pk[pk].indexed_authors.append(name)  # type: ignore[attr-defined]
     mentions = public_mentions().using(alias).filter(among)
-    fields = ("article_id", "entity_id", "entity__name", "entity__kind")
-    for pk, entity, name, kind in mentions.values_list(*fields):
-        mention = as_read(Mention, alias, article_id=pk, entity_id=entity)
-        mention.entity = as_read(Entity, alias, id=entity, name=name, kind=kind)
-        by_pk[pk].indexed_mentions.append(mention)  # type: ignore[attr-defined]
+    for pk, name, kind in mentions.values_list("article_id", "entity__name", "entity__kind"):
+        by_pk[pk].indexed_entities.append((name, kind))  # type: ignore[attr-defined]
 
 
 def as_read(model, alias: str, **values):
@@ -246,8 +277,32 @@ def as_read(model, alias: str, **values):
     deferred, as a query that read these alone gives it: reading another would ask the
     database, never give a default. A tenth of the cost of ``model(**values)``, which sets
     every field (a fifth of the cost of indexing an imported article)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(alias, names, [values[name] for name in names])
+    return _reader(model, alias)(values)
+
+
+def _reader(model, alias: str) -> Callable[[dict], Any]:
+    """``as_read`` of ``model``, for values given as a dict by attname."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+
+        def read(values: dict):
+            names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+            return model.from_db(alias, names, [values[name] for name in names])
+
+        return read
+
+    # Built as unpickling builds one (``Model.__reduce__``): its state and its values, no
+    # ``__init__``, which walks every field of the model to defer those not given (half
+    # the cost of a rebuild's reading of an article). Only where no one listens for
+    # ``__init__``'s signals (Django's ImageField does).
+    def read_plainly(values: dict):
+        made = model.__new__(model)
+        made.__dict__.update(values)
+        made._state = ModelState()
+        made._state.adding = False
+        made._state.db = alias
+        return made
+
+    return read_plainly
 
 
 def current_revisions(ids: Iterable[int] | None = None) -> dict[int, str]:
@@ -514,14 +569,23 @@ class IndexedArticles:
         return [listed[start : start + self.chunk] for start in range(0, len(listed), self.chunk)]
 
     def read(self, ids: list[int]) -> list[Article]:
+        # As values, each article built from them (``as_read``), its publication and
+        # section given as select_related would: a queryset of instances builds each
+        # through Django's machinery, three times the cost.
         articles = (
             self.index.index_queryset()
             .using(self.alias)
-            .only(*INDEXED_FIELDS)
             .prefetch_related(None)
             .filter(_any_of("pk", ids))
+            .values_list(*_OWN, *_PLACES)
         )
-        read = list(articles)
+        own, make = len(_OWN), _reader(Article, self.alias)
+        places = _Places(self.alias)
+        read = []
+        for values in articles:
+            article = make(dict(zip(_OWN, values[:own], strict=True)))
+            places.give(article, *values[own:])
+            read.append(article)
         _read_names(read, self.alias)
         return read
 
