@@ -20,14 +20,20 @@ help:
 # Two locks compiled from requirements.in / requirements-dev.in (`make requirements`), every
 # package pinned with its hashes: the runtime set serves the app (make run, production), the
 # development set (runtime + tests and linters) is what make test, lint and audit use.
+# Installed as locked (--no-deps: each lock already holds every dependency), then checked
+# (pip check). Resolving again let a package's dependency with an extra (justext's
+# lxml[html_clean]) reach for a newer release than the lock's, which --require-hashes
+# refuses: a fresh venv's pip 23.2 did so the day lxml 6.2.1 came out.
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.txt
+	$(PY) -m pip check --disable-pip-version-check
 	touch $@
 
 $(VENV)/.installed: requirements-dev.txt requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.txt
+	$(PY) -m pip check --disable-pip-version-check
 	touch $(VENV)/.runtime $@
 
 venv: $(VENV)/.runtime
