@@ -152,6 +152,18 @@ class Author(models.Model):
         return slug_url("articles:author", self.slug)
 
 
+def bylines_prefetch() -> models.Prefetch:
+    """An article's bylines in order, with their authors, into the list ``listed_bylines``
+    that ``Article.ordered_authors`` reads: for cards (``ArticleQuerySet.for_listing``) and
+    for the search index (``ArticleIndex.index_queryset``) alike; an import's articles made
+    ahead of storing set the same list (``articles.ingest.bulk.index_ahead``)."""
+    return models.Prefetch(
+        "bylines",
+        queryset=Byline.objects.select_related("author").order_by("position"),
+        to_attr="listed_bylines",
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles the public may see: published, and nothing else."""
@@ -164,11 +176,7 @@ class ArticleQuerySet(models.QuerySet):
         the bylines' related manager: Django makes a queryset per article to hold a prefetch
         there, a sixth of loading a search page's twenty articles."""
         return self.select_related("publication", "section__publication").prefetch_related(
-            models.Prefetch(
-                "bylines",
-                queryset=Byline.objects.select_related("author").order_by("position"),
-                to_attr="listed_bylines",
-            )
+            bylines_prefetch()
         )
 
     def newest_first(self) -> ArticleQuerySet:

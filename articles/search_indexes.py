@@ -12,7 +12,7 @@ from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 
 from articles import public
-from articles.models import Article, Byline
+from articles.models import Article, bylines_prefetch
 
 
 def revision(pk: int, updated_at) -> str:
@@ -57,11 +57,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             # prefetch into the related managers builds a queryset per article and
             # relation, a sixth of a full rebuild's time.
             .prefetch_related(
-                Prefetch(
-                    "bylines",
-                    queryset=Byline.objects.select_related("author"),
-                    to_attr="indexed_bylines",
-                ),
+                bylines_prefetch(),
                 Prefetch(
                     "mentions",
                     queryset=public.mentions().select_related("entity"),
@@ -140,16 +136,13 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     # An article's authors and entities come, in this order of preference, as names read
     # by ``articles.search.indexing`` (``indexed_authors``, ``indexed_entities``), as
-    # index_queryset's prefetches (``indexed_bylines``, ``indexed_mentions``; an import's
+    # index_queryset's prefetches (``listed_bylines``, ``indexed_mentions``; an import's
     # articles made ahead hold these too), or from the article's relations.
     def prepare_authors(self, obj: Article) -> list[str]:
         names = getattr(obj, "indexed_authors", None)
         if names is not None:
             return list(names)
-        bylines = getattr(obj, "indexed_bylines", None)
-        if bylines is None:
-            return [author.name for author in obj.ordered_authors()]
-        return [byline.author.name for byline in bylines]
+        return [author.name for author in obj.ordered_authors()]
 
     @staticmethod
     def _entities(obj: Article) -> list[tuple[str, str]]:

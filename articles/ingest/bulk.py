@@ -230,8 +230,8 @@ def index_ahead(records: list[ArticleRecord], *, publish_complete: bool = True) 
         )
         names = dict.fromkeys(n.strip() for n in record.authors if n.strip())
         spelled = {name.lower(): name for name in reversed(names)}  # the first spelling
-        # As ``ArticleIndex.index_queryset`` prefetches them (its ``to_attr``).
-        article.indexed_bylines = [  # type: ignore[attr-defined]
+        # As ``models.bylines_prefetch`` gives them to the index and to cards.
+        article.listed_bylines = [  # type: ignore[attr-defined]
             Byline(author=Author(name=name), position=position)
             for position, name in enumerate(dict.fromkeys(spelled[n.lower()] for n in names))
         ]

@@ -448,7 +448,7 @@ def index_now(
 def index_ahead(articles: Iterable[Article]) -> list[dict | None]:
     """What indexing these articles costs most, made before they are stored (unsaved
     articles built from what an import read, their bylines and mentions in
-    ``indexed_bylines`` / ``indexed_mentions``): for an import's reading process, so that
+    ``listed_bylines`` / ``indexed_mentions``): for an import's reading process, so that
     the process that stores them only writes. One entry per article, None where the
     backend makes nothing ahead (Whoosh) or the article is not indexed; ``index_now``
     takes them by id and uses each only where the stored article gives the same text."""
