@@ -830,6 +830,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                     end_offset,
                     kwargs,
                     bounded=where if facets_among is not None else None,
+                    counted=bool(where.rank) and exact and hits <= COUNT_LIMIT,
                 )
         results = []
         cls = result_class or SearchResult
@@ -1000,12 +1001,24 @@ class PostgresSearchBackend(BaseSearchBackend):
         end_offset,
         kwargs,
         bounded: Where | None = None,
+        counted: bool = False,
     ):
         """The page's rows ``(django_ct, django_id, score)``, best first (or as sorted).
 
         ``bounded`` (the ``Where`` of a search with more than ``COUNT_LIMIT`` matches): in
         relevance order, only the ``CANDIDATES`` of ``_candidates`` are ranked (or as many
         as the page reaches).
+
+        ``counted`` (a search for words sorted by date whose matches were all counted: no
+        more than ``COUNT_LIMIT``): every match is read (from the indexes, a bitmap) and
+        then sorted, rather than read in page order off a date index until the page is
+        full. A walk in date order reads few rows when the matches are many and spread, but
+        PostgreSQL cannot tell when they are few, or gathered in a few years, and then
+        walked a million rows reading each one's vector: ``oil`` in the year 2025 oldest
+        first, or a word no Persian article holds among the Persian articles
+        (docs/performance.md, "Sorted searches with a filter (session 12)"). Browsing (no
+        words) walks: a facet's date index (migrations 0014, 0015) holds its rows in page
+        order, and reads no vector.
 
         Plain-word queries are re-ranked by feedback (``_feedback_page``)."""
         limit = None if end_offset is None else max(end_offset - start_offset, 0)
@@ -1015,6 +1028,13 @@ class PostgresSearchBackend(BaseSearchBackend):
         source = TABLE
         if sort_by or not rank:
             score, score_params = self.score_sql(cursor, weighted)
+            if counted:
+                # OFFSET 0: planned apart, for every row, the ORDER BY and LIMIT unseen.
+                source = (
+                    f"(SELECT id, django_ct, django_id, published_on, length, document "
+                    f"FROM {TABLE} WHERE {where} OFFSET 0) AS m"
+                )
+                where = "TRUE"
         else:
             # Each term's score reads the row's stored vector. Past ``RANK_IN_PLACE_TERMS``
             # terms it is read once per row here (READ_ONCE) rather than once per term (a
