@@ -764,9 +764,9 @@ class PostgresSearchBackend(BaseSearchBackend):
     @staticmethod
     def _reads_page(where: Where, sort_by) -> bool:
         """Whether a sorted search takes its page from the matches it counts
-        (``_counts_and_page``): one for words (each row a walk reads, it reads the vector
-        of) sorted by date. Browsing walks: a facet's date index (migrations 0014, 0015)
-        holds its rows in page order, and a walk reads no vector."""
+        (``_counts_and_page``): a search for words sorted by date, whose walk along a date
+        index would read the vector of every row it passes. Browsing walks: a facet's date
+        index (migrations 0014, 0015) holds its rows in page order, and reads no vector."""
         keys = {key.lstrip("-") for key in sort_by or ()}
         return bool(where.rank) and bool(keys) and keys <= {"published_on", "id"}
 
