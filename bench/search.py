@@ -110,6 +110,9 @@ MIX = [
     ("facet+date", "q=bank&f=publication:Reuters&from=1987-03-01&to=1987-03-31"),
     ("sort", "q=oil&sort=newest"),
     ("sort", "q=election&sort=oldest"),
+    # Oldest first beside a filter: 0.7 and 2.1 s of the database at 1M before session 12.
+    ("sort", "q=oil&f=publication:Reuters&sort=oldest"),
+    ("sort", "q=oil&f=language:fa&sort=oldest"),
     ("page", "q=government&page=3"),
     ("browse", "f=publication:Reuters"),
     ("browse", "f=language:fa"),

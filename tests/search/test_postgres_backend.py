@@ -197,13 +197,17 @@ def test_reindex_swaps_in_a_table_with_its_indexes(search_index):
         "search_document_document_idx",
         "search_document_entities_idx",
         "search_document_labels_idx",
+        "search_document_language_asc_idx",
         "search_document_language_idx",
         "search_document_newest_idx",
         "search_document_pkey",
+        "search_document_publication_asc_idx",
         "search_document_publication_idx",
         "search_document_published_idx",
+        "search_document_section_asc_idx",
         "search_document_section_idx",
         "search_document_title_idx",
+        "search_document_year_asc_idx",
         "search_document_year_idx",
     ]
     assert titles("alpha") == ["Kept"]

@@ -31,6 +31,7 @@ pytestmark = [
 ]
 
 migration = importlib.import_module("articles.migrations.0014_search_facet_columns")
+oldest_first = importlib.import_module("articles.migrations.0015_oldest_first")  # on 0014's
 FACET_COLUMNS = list(migration.FACET_COLUMNS)
 PERSON = Entity.Kind.PERSON
 
@@ -230,6 +231,7 @@ def test_the_migration_fills_the_columns_of_rows_written_before_it(archive):
     assert any(row[1:7] != (None, None, None, None, [], []) for row in written)
     with transaction.atomic():
         with connection.schema_editor(atomic=False) as editor:
+            oldest_first.drop(None, editor)
             migration.drop(None, editor)
         with connection.cursor() as cursor:
             cursor.execute("SELECT * FROM search_document LIMIT 0")
@@ -238,6 +240,7 @@ def test_the_migration_fills_the_columns_of_rows_written_before_it(archive):
         with connection.schema_editor(atomic=False) as editor:
             migration.create(None, editor)
             migration.create(None, editor)  # idempotent
+            oldest_first.create(None, editor)
         assert _columns() == written
         assert _indexes() == indexes and "search_document_facets_idx" not in indexes
         transaction.set_rollback(True)

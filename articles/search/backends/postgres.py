@@ -761,6 +761,15 @@ class PostgresSearchBackend(BaseSearchBackend):
                 raise ValueError(f"Cannot sort by {name!r} in the PostgreSQL backend.")
         return ", ".join([*parts, "id"])
 
+    @staticmethod
+    def _reads_page(where: Where, sort_by) -> bool:
+        """Whether a sorted search takes its page from the matches it counts
+        (``_counts_and_page``): a search for words sorted by date, whose walk along a date
+        index would read the vector of every row it passes. Browsing walks: a facet's date
+        index (migrations 0014, 0015) holds its rows in page order, and reads no vector."""
+        keys = {key.lstrip("-") for key in sort_by or ()}
+        return bool(where.rank) and bool(keys) and keys <= {"published_on", "id"}
+
     @log_query
     def search(
         self,
@@ -788,7 +797,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             )
             if where is None:
                 return empty
-            rows = None
+            rows, page_ids = None, None
             # One pass ranks among the matches it counts: as many as a page may reach.
             reach = end_offset is not None and max(CANDIDATES, end_offset) <= COUNT_LIMIT
             ranks = where.rank and not sort_by and reach and end_offset > start_offset
@@ -811,7 +820,14 @@ class PostgresSearchBackend(BaseSearchBackend):
                 # nothing to count; the facets count the candidates alone.
                 hits, exact, facet_counts = self._sampled_counts(cursor, where, facets)
             else:
-                hits, exact, facet_counts = self._counts(cursor, where, facets)
+                # Sorted by date, words: the page from the matches counted, if all of them.
+                page = None
+                if self._reads_page(where, sort_by) and end_offset is not None:
+                    limit = max(end_offset - start_offset, 0)
+                    page = (self._order(sort_by), limit, start_offset)
+                hits, exact, facet_counts, page_ids = self._counts_and_page(
+                    cursor, where, facets, page
+                )
             # Past COUNT_LIMIT the facets count the CANDIDATES of ``_candidates``; the total
             # may still be exact (``_exact_total``).
             facets_among = None if exact else _facet_sample()
@@ -830,6 +846,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                     end_offset,
                     kwargs,
                     bounded=where if facets_among is not None else None,
+                    page_ids=page_ids,
                 )
         results = []
         cls = result_class or SearchResult
@@ -1000,12 +1017,16 @@ class PostgresSearchBackend(BaseSearchBackend):
         end_offset,
         kwargs,
         bounded: Where | None = None,
+        page_ids: list[str] | None = None,
     ):
         """The page's rows ``(django_ct, django_id, score)``, best first (or as sorted).
 
         ``bounded`` (the ``Where`` of a search with more than ``COUNT_LIMIT`` matches): in
         relevance order, only the ``CANDIDATES`` of ``_candidates`` are ranked (or as many
         as the page reaches).
+
+        ``page_ids`` (of a page sorted by date, from ``_counts_and_page``): that page is
+        those rows, scored and in its order.
 
         Plain-word queries are re-ranked by feedback (``_feedback_page``)."""
         limit = None if end_offset is None else max(end_offset - start_offset, 0)
@@ -1015,6 +1036,15 @@ class PostgresSearchBackend(BaseSearchBackend):
         source = TABLE
         if sort_by or not rank:
             score, score_params = self.score_sql(cursor, weighted)
+            if page_ids is not None:
+                if not page_ids:
+                    return []
+                cursor.execute(
+                    f"SELECT django_ct, django_id, {score} AS score FROM {TABLE} "
+                    f"WHERE id = ANY({_SPLIT}) ORDER BY {self._order(sort_by)}",
+                    [*score_params, _joined(page_ids)],
+                )
+                return cursor.fetchall()
         else:
             # Each term's score reads the row's stored vector. Past ``RANK_IN_PLACE_TERMS``
             # terms it is read once per row here (READ_ONCE) rather than once per term (a
@@ -1222,20 +1252,42 @@ class PostgresSearchBackend(BaseSearchBackend):
         matching set, read no further than ``COUNT_LIMIT`` + 1 rows: past that, ``exact`` is
         False, the number is ``COUNT_LIMIT`` (a lower bound) and the facets count the
         ``CANDIDATES`` of ``_candidates`` only, the matches a relevance-ordered page ranks."""
+        hits, exact, counts, _ = self._counts_and_page(cursor, where, facets)
+        return hits, exact, counts
+
+    def _counts_and_page(self, cursor, where: Where, facets, page=None):
+        """``_counts``, and with ``page`` (``(ORDER BY, limit, offset)`` of a page sorted by
+        date) the ids of that page's matches in its order, read from the matches counted
+        when they are all of them (no more than ``COUNT_LIMIT``); else None. A walk of a date
+        index until the page is full reads few rows when the matches are many and spread,
+        but PostgreSQL cannot tell when they are few or gathered in a few years, and then
+        walked a million rows reading each one's vector (docs/performance.md, "Sorted
+        searches with a filter (session 12)")."""
         columns, selects, select_params = self._facet_selects(facets)
+        read = f"{columns}, published_on, id" if page else columns
         # Past the limit, the candidates (the titled read again).
         far, far_params = _candidate_rows(
             where,
             _facet_sample(),
-            lambda rows: (f"SELECT ctid AS at, {columns} FROM {TABLE} WHERE {rows}", []),
+            lambda rows: (f"SELECT ctid AS at, {read} FROM {TABLE} WHERE {rows}", []),
         )
+        paged, paged_params = "", []
+        if page:
+            order, limit, offset = page
+            paged = (
+                f"UNION ALL SELECT 2, (SELECT string_agg(id, ' ' ORDER BY {order}) FROM (SELECT "
+                f"published_on, id FROM matched ORDER BY {order} LIMIT %s OFFSET %s) AS p), "
+                "NULL::text, NULL::bigint WHERE (SELECT count(*) FROM matched) <= %s "
+            )
+            paged_params = [limit, offset, COUNT_LIMIT]
         cursor.execute(
-            f"WITH matched AS MATERIALIZED (SELECT ctid AS at, {columns} FROM {TABLE} WHERE "
+            f"WITH matched AS MATERIALIZED (SELECT ctid AS at, {read} FROM {TABLE} WHERE "
             f"{where.sql} LIMIT %s), m AS (SELECT * FROM matched WHERE (SELECT count(*) FROM "
             f"matched) <= %s UNION ALL SELECT * FROM ({far}) AS far WHERE (SELECT count(*) "
             "FROM matched) > %s) "
             "SELECT 0, NULL::text, NULL::text, count(*) FROM matched "
-            + "".join(f"UNION ALL SELECT 1, f.* FROM ({select}) AS f " for select in selects),
+            + "".join(f"UNION ALL SELECT 1, f.* FROM ({select}) AS f " for select in selects)
+            + paged,
             [
                 *where.params,
                 COUNT_LIMIT + 1,
@@ -1243,10 +1295,14 @@ class PostgresSearchBackend(BaseSearchBackend):
                 *far_params,
                 COUNT_LIMIT,
                 *select_params,
+                *paged_params,
             ],
         )
-        hits, exact, counts, _ = self._read_counts(cursor.fetchall(), facets)
-        return hits, exact, counts
+        hits, exact, counts, others = self._read_counts(cursor.fetchall(), facets)
+        ids = None
+        if page and others:
+            ids = (others[0][1] or "").split()
+        return hits, exact, counts, ids
 
     def _sampled_counts(self, cursor, where: Where, facets):
         """``_counts`` of a search known to have more than ``COUNT_LIMIT`` matches (its total
