@@ -12,8 +12,9 @@ With ``--copies N``: the PostgreSQL import's CPU per article, process by process
 The database ``--database-url`` names is dropped and made afresh, migrated, and the first
 N of ``bench/scale.py``'s copied records are imported into it with ``SEARCH_BACKEND=postgres``
 as ``bench.scale.grow`` imports them (a reading process, no extraction, no stories); it
-prints the wall rate, the load average before and after, and the CPU milliseconds per
-article of the importer, the reader and the importer's PostgreSQL backend.
+prints the wall rate, the load average before and after, the CPU milliseconds per
+article of the importer, the reader and the importer's PostgreSQL backend, and the peak
+resident memory of the importer and the reader.
 """
 
 from __future__ import annotations
@@ -123,11 +124,13 @@ def cpu_per_article(copies: int, database_url: str) -> None:
     created = max(grown["created"], 1)
     spent = [grown.get(name, 0.0) * 1000 / created for name in ("importer cpu", "reader cpu")]
     spent.append(grown["postgres cpu"] * 1000 / created)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"{grown['created']:,} articles of {copies:,} records: "
         f"{grown['created'] / grown['wall']:,.0f} articles/s wall, load {load:.1f} -> "
         f"{os.getloadavg()[0]:.1f}; CPU ms per article: importer {spent[0]:.3f}, reader "
-        f"{spent[1]:.3f}, PostgreSQL {spent[2]:.3f}, all three {sum(spent):.3f}"
+        f"{spent[1]:.3f}, PostgreSQL {spent[2]:.3f}, all three {sum(spent):.3f}; "
+        f"peak MiB: importer {peak:.0f}, reader {grown.get('reader peak', 0):.0f}"
     )
 
 

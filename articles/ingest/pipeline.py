@@ -11,7 +11,7 @@ updates the article, except for the fields an editor corrected by hand
 
 The search index follows through ``articles.search.indexing``: in batches at the end of an
 import (``deferred_indexing``), never per article; an import without entity extraction
-indexes each batch of new articles as soon as it is stored.
+indexes its new articles as they are stored, ``bulk.INDEX_EVERY`` at a time.
 
 What the readers skip while the import reads them (``articles.ingest.record.skip``: a
 malformed row, an unreadable document) is reported as failed, beside the records that could
@@ -29,7 +29,7 @@ from django.db import transaction
 
 from articles.entities.cleanup import source_entity
 from articles.entities.tagging import extract_articles
-from articles.ingest.bulk import RunCache, batches, store_batch
+from articles.ingest.bulk import RunCache, Unindexed, batches, store_batch
 from articles.ingest.documents import REPARSABLE, reparse
 from articles.ingest.ocr import save_pages
 from articles.ingest.record import ArticleRecord, reporting_skips
@@ -324,16 +324,21 @@ def _store_all(records, report, publish_complete, dry_run, on_each, index_now) -
             one(record)
         return
     # New articles a batch at a time (``articles.ingest.bulk``); the rest one by one.
-    cache = RunCache()
-    for batch in batches(records):
-        store_batch(
-            batch,
-            cache,
-            publish_complete=publish_complete,
-            add=added,
-            one=one,
-            index_now=index_now,
-        )
+    cache, unindexed = RunCache(), Unindexed()
+    try:
+        for batch in batches(records):
+            store_batch(
+                batch,
+                cache,
+                publish_complete=publish_complete,
+                add=added,
+                one=one,
+                index_now=index_now,
+                unindexed=unindexed,
+            )
+    finally:
+        # What is stored is indexed, even when reading the records failed.
+        unindexed.index()
 
 
 def import_files(paths: Iterable[Path], **options) -> ImportReport:

@@ -6,7 +6,8 @@ mentions, a renamed author or entity) schedules that article; the index is updat
 once per transaction, after it commits, so a rolled-back save never reaches search
 and an admin save with five inlines writes the index once.
 Bulk imports wrap their work in ``deferred_indexing()`` and index once at the end, except
-the batches of new articles, which they index as each is stored (``index_now``).
+the batches of new articles, which they index as they are stored, a few batches at a time
+(``index_now``, ``articles.ingest.bulk.Unindexed``).
 
 Every write to the index, and every rebuild, ends the answers search keeps for repeats
 (``articles.search.cache.new_generation``).
@@ -80,9 +81,9 @@ def _primary() -> str:
     return router.db_for_write(Article)
 
 
-def _batches(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), BATCH_SIZE):
-        yield ids[start : start + BATCH_SIZE]
+def _batches(ids: list[int], size: int = BATCH_SIZE) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def update_articles(
@@ -91,6 +92,7 @@ def update_articles(
     new: bool = False,
     ahead: dict[int, dict] | None = None,
     stored: dict[int, Article] | None = None,
+    chunk: int = BATCH_SIZE,
 ) -> tuple[int, int]:
     """Index the given articles if published, remove them otherwise (unless ``new``:
     articles just created, which no index can hold yet, since ids are never reused).
@@ -106,21 +108,22 @@ def update_articles(
     ``ahead``: what ``index_ahead`` made of some of them before they were stored, by id.
     ``stored``: some of them as an import has just stored them (``bulk.store_new``), by id:
     their text is not read back (in the first round: a later one reads what changed).
+    ``chunk``: how many are written at a time (in one transaction).
     """
     ids = sorted(set(ids))
     indexed = removed = 0
-    for chunk in _batches(ids):
+    for some in _batches(ids, chunk):
         for round_ in range(MAX_ROUNDS):
             given = stored if round_ == 0 else None
-            written = _write(chunk, remove=not new, ahead=ahead, stored=given)
+            written = _write(some, remove=not new, ahead=ahead, stored=given)
             indexed += sum(rev is not None for rev in written.values())
             removed += sum(rev is None for rev in written.values())
-            now = current_revisions(chunk)
-            chunk = [pk for pk in chunk if now.get(pk) != written[pk]]
-            if not chunk:
+            now = current_revisions(some)
+            some = [pk for pk in some if now.get(pk) != written[pk]]
+            if not some:
                 break
         else:
-            log.warning("Articles %s kept changing while being indexed", _listed(chunk))
+            log.warning("Articles %s kept changing while being indexed", _listed(some))
     return indexed, removed
 
 
@@ -395,6 +398,7 @@ def _update_retrying(
     new: bool = False,
     ahead: dict[int, dict] | None = None,
     stored: dict[int, Article] | None = None,
+    chunk: int = BATCH_SIZE,
 ) -> None:
     """``update_articles``, tried again after a pause when it fails: another process may
     hold the index for longer than a writer waits, or a server may be restarting; and a
@@ -402,7 +406,7 @@ def _update_retrying(
     read deleted."""
     for delay in RETRY_DELAYS:
         try:
-            update_articles(ids, new=new, ahead=ahead, stored=stored)
+            update_articles(ids, new=new, ahead=ahead, stored=stored, chunk=chunk)
             return
         except IndexMissing:
             raise  # waiting will not bring it back
@@ -415,7 +419,7 @@ def _update_retrying(
                 delay,
             )
             time.sleep(delay)
-    update_articles(ids, new=new, ahead=ahead, stored=stored)
+    update_articles(ids, new=new, ahead=ahead, stored=stored, chunk=chunk)
 
 
 def _listed(ids: Iterable[int], most: int = 20) -> str:
@@ -434,15 +438,17 @@ def index_now(
     article_ids: Iterable[int],
     ahead: dict[int, dict] | None = None,
     stored: dict[int, Article] | None = None,
+    chunk: int = BATCH_SIZE,
 ) -> None:
-    """Index these new articles at once, even inside ``deferred_indexing``: for a batch an
-    import has just created (those not published are only left out: no index holds them),
-    so that a run of any length keeps no growing list of what it has yet to index, and
-    searches find each batch as it lands. A failure is logged, as after a save (`manage.py
+    """Index these new articles at once, even inside ``deferred_indexing``: for the batches
+    an import has just created (those not published are only left out: no index holds
+    them), so that a run of any length keeps no growing list of what it has yet to index,
+    and searches find them as they land. A failure is logged, as after a save (`manage.py
     check_index --repair` repairs it; an import run again indexes the articles it finds
     stored but not indexed). ``ahead``: what ``index_ahead`` made of them, by id;
-    ``stored``: the articles as stored (``update_articles``), by id."""
-    _apply(set(article_ids), new=True, ahead=ahead, stored=stored)
+    ``stored``: the articles as stored (``update_articles``), by id; ``chunk``: how many
+    are written at a time."""
+    _apply(set(article_ids), new=True, ahead=ahead, stored=stored, chunk=chunk)
 
 
 def index_ahead(articles: Iterable[Article]) -> list[dict | None]:
@@ -470,10 +476,11 @@ def _apply(
     new: bool = False,
     ahead: dict[int, dict] | None = None,
     stored: dict[int, Article] | None = None,
+    chunk: int = BATCH_SIZE,
 ) -> None:
     if ids:
         try:
-            _update_retrying(ids, new=new, ahead=ahead, stored=stored)
+            _update_retrying(ids, new=new, ahead=ahead, stored=stored, chunk=chunk)
         except IndexMissing as exc:
             # Nothing broke: there is no index to update (the exception says what builds it).
             log.error("Search index not updated for articles %s: %s", _listed(ids), exc)

@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 from haystack.query import SearchQuerySet
 
+from articles.ingest import bulk
 from articles.ingest.pipeline import import_records
 from articles.ingest.record import ArticleRecord, EntityRef
 from articles.models import Article, Author, Entity
+from articles.search import indexing
 from articles.search.indexing import check_index
 from articles.stories import find_stories
 
@@ -29,20 +31,54 @@ def dispatch(n: int, **fields) -> ArticleRecord:
     return ArticleRecord(**{**values, **fields})
 
 
-def test_each_batch_is_searchable_before_the_next_one_is_read(search_index, settings):
+def test_new_articles_are_searchable_as_they_are_stored_a_few_batches_at_a_time(
+    search_index, settings, monkeypatch
+):
     settings.IMPORT_BATCH_SIZE = 10
+    monkeypatch.setattr(bulk, "INDEX_EVERY", 20)
     found_while_reading = []
 
     def records():
-        for n in range(30):
+        for n in range(60):
             if n and n % 10 == 0:  # the reader is asked for the first record of a batch
                 found_while_reading.append(SearchQuerySet().filter(content="ferry").count())
             yield dispatch(n)
 
     report = import_records(records(), find_entities=False)
-    assert len(report.created) == 30
-    assert found_while_reading == [10, 20]
-    assert SearchQuerySet().filter(content="ferry").count() == 30
+    assert len(report.created) == 60
+    assert found_while_reading == [0, 20, 20, 40, 40]
+    assert SearchQuerySet().filter(content="ferry").count() == 60
+    assert not check_index()
+
+
+def test_new_articles_are_indexed_together_not_batch_by_batch(search_index, settings, monkeypatch):
+    # One write to the index for the run's 50 articles, not one per batch of 10: the term
+    # statistics of PostgreSQL's index then update a common term's row once, not five times.
+    settings.IMPORT_BATCH_SIZE = 10
+    writes = []
+    write = indexing._write
+    monkeypatch.setattr(
+        indexing, "_write", lambda ids, **kw: writes.append(ids) or write(ids, **kw)
+    )
+    report = import_records([dispatch(n) for n in range(50)], find_entities=False)
+    assert len(report.created) == 50
+    assert [len(ids) for ids in writes] == [50]
+    assert SearchQuerySet().filter(content="ferry").count() == 50
+    assert not check_index()
+
+
+def test_what_a_failed_run_stored_is_indexed(search_index, settings):
+    settings.IMPORT_BATCH_SIZE = 10
+
+    def records():
+        for n in range(25):
+            yield dispatch(n)
+        raise OSError("the disk went away")
+
+    with pytest.raises(OSError, match="disk"):
+        import_records(records(), find_entities=False)
+    assert Article.objects.count() == 20  # two batches; the third was being read
+    assert SearchQuerySet().filter(content="ferry").count() == 20
     assert not check_index()
 
 

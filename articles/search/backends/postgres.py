@@ -477,16 +477,18 @@ class PostgresSearchBackend(BaseSearchBackend):
     @staticmethod
     def _count(cursor, terms: Counter, documents: int, length: int, title_length: int):
         """Add to the term statistics (negative numbers take away)."""
-        changed = sorted((term, n) for term, n in terms.items() if n)
+        changed = {term: n for term, n in terms.items() if n}
         if changed:
-            # In term order, so that two writers lock the rows they share in the same order.
+            # In term order (``ORDER BY 1``), so that two writers lock the rows they share in
+            # the same order; sorted by PostgreSQL, not here: sorting a batch's 7,000 pairs
+            # in Python cost the importer 0.03 ms an article.
             cursor.execute(
                 f"INSERT INTO {TERMS} AS t (term, documents) "
                 f"SELECT * FROM unnest({_SPLIT}, {_SPLIT}::integer[]) ORDER BY 1 "
                 "ON CONFLICT (term) DO UPDATE SET documents = t.documents + EXCLUDED.documents",
-                [_joined(term for term, _ in changed), _joined(str(n) for _, n in changed)],
+                [_joined(changed), _joined(map(str, changed.values()))],
             )
-            gone = [term for term, n in changed if n < 0]
+            gone = [term for term, n in changed.items() if n < 0]
             if gone:
                 cursor.execute(
                     f"DELETE FROM {TERMS} WHERE term = ANY({_SPLIT}) AND documents <= 0",
