@@ -140,3 +140,16 @@ def test_a_filter_beside_the_words_holds_for_the_salient_candidates(harvest):
         )
         cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where.salient}", where.salient_params)
         assert cursor.fetchone()[0] == 0
+
+
+def test_rows_where_a_rarer_word_is_salient_come_first(postgres_indexed, monkeypatch):
+    """Of the salient rows of several words, those of the rarer word first: its BM25
+    weighs more (``Where.rarest``). Shortest first alone, the first corn of the table."""
+    with postgres_indexed():
+        for n in range(3):
+            builders.article(title=f"Corn {n}", body="corn corn corn corn corn")
+        builders.article(title="Barley crop", body="barley barley barley barley barley")
+    assert best("corn OR barley", per_page=20)[0] == "Barley crop"  # every match ranked
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(postgres, "CANDIDATES", 2)
+    assert best("corn OR barley", per_page=1) == ["Barley crop"]

@@ -659,6 +659,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         titled: list[str] | None = [f"({clause}) IS TRUE" for clause in clauses]
         titled_params, in_title, every = list(params), None, None
         in_salient: tuple[str, list] | None = None
+        rarest: list[str] = []
         rank = list(getattr(condition, "rank", []))
         matches: list[tuple[tuple | None, str | None]] = []  # (shape, term) of each words part
         if isinstance(condition, Condition):
@@ -699,6 +700,9 @@ class PostgresSearchBackend(BaseSearchBackend):
                 matches.append((None, None))
             typed = list(dict.fromkeys(rank_terms(expr) + rank_only))
             every = " & ".join(map(_lexeme, typed)) if len(typed) > 1 else None
+            if cursor is not None and len(typed) > 1:
+                held = _frequency(cursor, typed)
+                rarest = [_lexeme(t) for t in sorted(typed, key=lambda t: held.get(t, 0))]
             rank += typed
             if cursor is not None:
                 rank += _expand_prefixes(cursor, syntax.positive_prefixes(node))
@@ -753,6 +757,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             every=every if titled else None,
             salient=salient,
             salient_params=salient_params,
+            rarest=rarest if salient else [],
         )
 
     def _facet_holds(self, name: str, value: str, *others: str) -> tuple[str, list]:

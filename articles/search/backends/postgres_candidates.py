@@ -33,6 +33,8 @@ TITLED_READ = 2
 # the candidates of broad body words (session 12)"); at 1.7, five times as many rows, and
 # the best among them again the few read first.
 SALIENT_SCORE = 1.8
+# Of a search's words, the rarest this many order its salient rows (``Where.rarest``).
+RARER_ORDERED = 3
 
 
 def salient_sql(vector: str, length: str, average: str) -> str:
@@ -113,13 +115,19 @@ def _titled(where: Where, count: int) -> tuple[str, list]:
     titled_params = [*every_params, *where.titled_params, TITLED_READ * count]
     if where.salient is None:
         return f"{titled} ORDER BY {order}, at LIMIT %s", [*titled_params, count]
-    salient_every, salient_params = "", []
-    if where.every is not None:
-        salient_every, salient_params = f", {SALIENT} @@ %s::tsquery AS every", [where.every]
+    # Of the salient rows, those where every word is salient, then where the rarer ones are.
+    holds, ordered, salient_params = "", [], []
+    for n, words in enumerate(
+        [*([where.every] if where.every else []), *where.rarest[:-1][:RARER_ORDERED]]
+    ):
+        holds += f", {SALIENT} @@ %s::tsquery AS holds{n}"
+        ordered.append(f"holds{n} DESC")
+        salient_params.append(words)
+    salient_order = ", ".join([*ordered, "length"])
     return (
-        f"WITH salient AS MATERIALIZED (SELECT at FROM (SELECT ctid AS at, length"
-        f"{salient_every} FROM {TABLE} WHERE {where.salient} LIMIT %s) AS s "
-        f"ORDER BY {order}, at LIMIT %s) SELECT at FROM salient UNION ALL ({titled} "
+        f"WITH salient AS MATERIALIZED (SELECT at FROM (SELECT ctid AS at, length{holds} "
+        f"FROM {TABLE} WHERE {where.salient} LIMIT %s) AS s "
+        f"ORDER BY {salient_order}, at LIMIT %s) SELECT at FROM salient UNION ALL ({titled} "
         f"WHERE at NOT IN (SELECT at FROM salient) ORDER BY {order}, at "
         "LIMIT greatest(%s - (SELECT count(*) FROM salient), 0))",
         [

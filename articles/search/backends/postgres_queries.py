@@ -296,7 +296,10 @@ class Where:
       search's words are salient (the ``salient`` column, migration 0017: held often for
       the row's length), which that column's index answers: the very first candidates
       (``_candidates``); None where the words are not plain (a phrase, a weight, an
-      exclusion: a salient word says nothing of its place) or ``titled`` is None."""
+      exclusion: a salient word says nothing of its place) or ``titled`` is None.
+    - ``rarest``: the words typed (two or more) as tsqueries, the one the fewest documents
+      hold first: of the salient rows, those where a rarer word is salient come first (its
+      BM25 weighs more: ``Trump OR Biden``); else empty."""
 
     sql: str
     params: list
@@ -310,6 +313,7 @@ class Where:
     every: str | None = None
     salient: str | None = None
     salient_params: list = default(default_factory=list)
+    rarest: list[str] = default(default_factory=list)
 
     @property
     def needs_vectors(self) -> bool:
