@@ -153,3 +153,16 @@ def test_rows_where_a_rarer_word_is_salient_come_first(postgres_indexed, monkeyp
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 3)
     monkeypatch.setattr(postgres, "CANDIDATES", 2)
     assert best("corn OR barley", per_page=1) == ["Barley crop"]
+
+
+def test_rows_holding_every_word_come_before_the_salient_ones(postgres_indexed, monkeypatch):
+    """Several words held each a few times weigh more than one held often: a title with
+    both words is a candidate before the rows where one of them is salient."""
+    with postgres_indexed():
+        for n in range(3):
+            builders.article(title=f"Corn {n}", body="corn corn corn corn corn")
+        builders.article(title="Barley and corn", body=f"Barley, corn. {FILLER}")
+    assert best("corn OR barley", per_page=20)[0] == "Barley and corn"  # every match ranked
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(postgres, "CANDIDATES", 2)
+    assert best("corn OR barley", per_page=1) == ["Barley and corn"]
