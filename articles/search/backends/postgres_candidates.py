@@ -100,10 +100,10 @@ def _candidates(where: Where, count: int, matched: bool = False) -> tuple[str, l
 
 def _titled(where: Where, count: int) -> tuple[str, list]:
     """(SQL, params): a SELECT of the places (``at``) of the first ones of
-    ``_candidates(where, count)``, no more than ``count``: of the first ``TITLED_READ`` ×
-    ``count`` the salient column's index gives (``Where.salient``) and as many the title's
-    gives (``Where.titled``), those holding every word typed (``Where.every``: salient or
-    in the title) first, then those where the rarer words are salient (``Where.rarest``),
+    ``_candidates(where, count)``, no more than ``count``: of the first ``count`` the
+    salient column's index gives (``Where.salient``) and as many the title's gives
+    (``Where.titled``), those holding every word typed (``Where.every``: salient or in the
+    title) first, then those where the rarer words are salient (``Where.rarest``),
     then the salient ones, each shortest first.
 
     A word salient in a row weighs near BM25's most for that word; several words held
@@ -122,12 +122,16 @@ def _titled(where: Where, count: int) -> tuple[str, list]:
         )
     holds, ordered, holds_params = "", [], []
     if where.every is not None:
-        holds, ordered = f", ({SALIENT} || {TITLE[0]}) @@ %s::tsquery AS every", ["every DESC"]
-        holds_params.append(where.every)
+        holds = f", ({SALIENT} @@ %s::tsquery OR {TITLE[0]} @@ %s::tsquery) AS every"
+        ordered.append("every DESC")
+        holds_params += [where.every, where.every]
     for n, word in enumerate(where.rarest[:-1][:RARER_ORDERED]):
         holds += f", {SALIENT} @@ %s::tsquery AS rarer{n}"
         ordered.append(f"rarer{n} DESC")
         holds_params.append(word)
+    # ``count`` of each: twice as many cost the search page's statement a fifth more of
+    # the database's time, for as good a pool (docs/performance.md, session 12).
+    read = count
     order = ", ".join([*ordered, "salient DESC", "length", "at"])
     return (
         f"SELECT at FROM (SELECT DISTINCT ON (at) * FROM ((SELECT ctid AS at, length{holds}, "
