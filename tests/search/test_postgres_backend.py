@@ -204,6 +204,7 @@ def test_reindex_swaps_in_a_table_with_its_indexes(search_index):
         "search_document_publication_asc_idx",
         "search_document_publication_idx",
         "search_document_published_idx",
+        "search_document_salient_idx",
         "search_document_section_asc_idx",
         "search_document_section_idx",
         "search_document_title_idx",

@@ -37,10 +37,11 @@ def budgets(postgres_indexed):
 
 
 def stored_first(term: str, count: int) -> list[str]:
-    """The titles of the first ``count`` articles holding ``term`` in their title, shortest
-    first (every article of ``budgets`` holds 'budget' in its title: the candidates of a
-    search past the limit), the order the index gives them (their place in the table, not
-    always the order they were written in) between equals."""
+    """The titles of the first ``count`` articles holding ``term`` in their title, those
+    where it is salient first (migration 0016), each shortest first (every article of
+    ``budgets`` holds 'budget' in its title: the candidates of a search past the limit), the
+    order the index gives them (their place in the table, not always the order they were
+    written in) between equals."""
     from django.db import connection
 
     from articles.models import Article
@@ -48,8 +49,8 @@ def stored_first(term: str, count: int) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT django_id FROM {TABLE} WHERE title @@ %s::tsquery "
-            "ORDER BY length, ctid LIMIT %s",
-            [f"'{term}'", count],
+            "ORDER BY salient @@ %s::tsquery DESC, length, ctid LIMIT %s",
+            [f"'{term}'", f"'{term}'", count],
         )
         ids = [int(pk) for (pk,) in cursor.fetchall()]
     titles = dict(Article.objects.filter(pk__in=ids).values_list("pk", "title"))
@@ -104,7 +105,8 @@ def test_a_broad_query_ranks_a_bounded_candidate_set(budgets, monkeypatch):
     assert best_two() == ["Budget 5", "Budget 4"]  # the most budgets, of every match
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 4)
     monkeypatch.setattr(postgres, "CANDIDATES", 3)
-    # Three candidates ranked: the three shortest of those with the word in their title.
+    # Three candidates ranked: those where the word is salient (migration 0016) first,
+    # then the shortest of those with it in their title.
     first = stored_first("budget", 3)
     assert best_two() == sorted(first, key=lambda title: -int(title[-1]))[:2]
     # A page reaching past the candidates ranks as many as it shows.

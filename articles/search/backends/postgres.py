@@ -83,7 +83,11 @@ from articles.search.backends.base import (
     suggest_query,
     time_limit,
 )
-from articles.search.backends.postgres_candidates import _candidate_rows, _candidates
+from articles.search.backends.postgres_candidates import (
+    _candidate_rows,
+    _candidates,
+    salient_sql,
+)
 from articles.search.backends.postgres_queries import (
     Condition,
     Where,
@@ -92,6 +96,7 @@ from articles.search.backends.postgres_queries import (
     _Match,
     _shape_terms,
     rank_terms,
+    to_salient_sql,
     to_sql,
     to_title_sql,
     translate,
@@ -108,6 +113,7 @@ from articles.search.backends.postgres_tables import (
     CONFIG,
     DOCUMENT_FIELDS,
     LABEL_FIELDS,
+    SALIENT,
     TABLE,
     TERMS,
     TITLE,
@@ -236,7 +242,7 @@ _table_columns: dict[tuple, frozenset[str]] = {}  # and the columns of their TAB
 # TABLE's own columns: any other is a facet's (named as the facet field, migration 0014).
 _ROW_COLUMNS = frozenset(
     {"id", "django_ct", "django_id", "published_on", "facets", "document", "labels", "length"}
-    | {"title_length", TITLE[0]}
+    | {"title_length", TITLE[0], SALIENT}
 )
 
 
@@ -304,7 +310,8 @@ class PostgresSearchBackend(BaseSearchBackend):
     @staticmethod
     def _check_tables(alias: str) -> frozenset[str]:
         """TABLE's columns; ``IndexMissing`` unless the tables, the text-search configuration
-        and the title column that migrations 0009_search_document and 0014 make are there:
+        and the title and salient columns that migrations 0009_search_document, 0014 and 0016
+        make are there:
         this backend never makes them."""
         with db_connections[alias].cursor() as cursor:
             cursor.execute(
@@ -316,7 +323,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 [TABLE, WORDS, TERMS, CONFIG, TABLE],
             )
             found, columns = cursor.fetchone()
-            if not found or TITLE[0] not in columns:
+            if not found or TITLE[0] not in columns or SALIENT not in columns:
                 raise IndexMissing(
                     f"The PostgreSQL search tables ({TABLE}, {WORDS}, {TERMS}), their "
                     f"columns or the {CONFIG!r} text search configuration are missing from "
@@ -399,12 +406,21 @@ class PostgresSearchBackend(BaseSearchBackend):
             ]
             for column, names in (("document", DOCUMENT_FIELDS), ("labels", LABEL_FIELDS))
         }
+        # The text's salient terms (``postgres_candidates.salient_sql``) against the average
+        # length the statistics give, or else (a first batch) the batch's.
+        text = fields[5 + DOCUMENT_FIELDS.index("text")]
+        salient = salient_sql(
+            f"{text}::tsvector",
+            f"{fields[11]}::integer",
+            f"coalesce((SELECT length::float8 / nullif(documents, 0) FROM {TOTALS}), "
+            f"avg({fields[11]}::float8) OVER ())",
+        )
         sql = (
             f"INSERT INTO {table} (id, django_ct, django_id, published_on, facets, document, "
-            f"labels, length, title_length) SELECT {fields[0]}, {fields[1]}, {fields[2]}, "
-            f"nullif({fields[3]}, '')::date, {fields[4]}::jsonb, "
+            f"labels, length, title_length, {SALIENT}) SELECT {fields[0]}, {fields[1]}, "
+            f"{fields[2]}, nullif({fields[3]}, '')::date, {fields[4]}::jsonb, "
             f"{' || '.join(weighted['document'])}, {' || '.join(weighted['labels'])}, "
-            f"{fields[11]}::integer, {fields[12]}::integer "
+            f"{fields[11]}::integer, {fields[12]}::integer, {salient} "
             f"FROM (SELECT string_to_array(packed, chr({ord(_FIELDS)})) r "
             f"FROM unnest(string_to_array(%s, chr({ord(_ROWS)}))) packed) given"
         )
@@ -414,7 +430,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 "django_id = EXCLUDED.django_id, published_on = EXCLUDED.published_on, "
                 "facets = EXCLUDED.facets, document = EXCLUDED.document, "
                 "labels = EXCLUDED.labels, length = EXCLUDED.length, "
-                "title_length = EXCLUDED.title_length"
+                f"title_length = EXCLUDED.title_length, {SALIENT} = EXCLUDED.{SALIENT}"
             )
         return sql
 
@@ -644,6 +660,8 @@ class PostgresSearchBackend(BaseSearchBackend):
         # a million articles) cost more than the titled rows it spared.
         titled: list[str] | None = [f"({clause}) IS TRUE" for clause in clauses]
         titled_params, in_title, every = list(params), None, None
+        in_salient: tuple[str, list] | None = None
+        rarest: list[str] = []
         rank = list(getattr(condition, "rank", []))
         matches: list[tuple[tuple | None, str | None]] = []  # (shape, term) of each words part
         if isinstance(condition, Condition):
@@ -673,14 +691,20 @@ class PostgresSearchBackend(BaseSearchBackend):
             if in_title is None or titled is None:
                 titled = None
             else:
+                # Where the title's words go, the salient ones (``Where.salient``).
+                at = (len(titled), len(titled_params), len(in_title[1]))
                 titled.append(in_title[0])
                 titled_params += in_title[1]
+                in_salient = to_salient_sql(expr)
             if isinstance(expr, _Match) and expr.column == "document":
                 matches.append((expr.shape, expr.term))
             else:
                 matches.append((None, None))
             typed = list(dict.fromkeys(rank_terms(expr) + rank_only))
             every = " & ".join(map(_lexeme, typed)) if len(typed) > 1 else None
+            if cursor is not None and len(typed) > 1:
+                held = _frequency(cursor, typed)
+                rarest = [_lexeme(t) for t in sorted(typed, key=lambda t: held.get(t, 0))]
             rank += typed
             if cursor is not None:
                 rank += _expand_prefixes(cursor, syntax.positive_prefixes(node))
@@ -710,6 +734,15 @@ class PostgresSearchBackend(BaseSearchBackend):
             titled += [f"({clause}) IS TRUE" for clause in extra]
         else:
             titled = None  # no words to look for in the title
+        salient, salient_params = None, []
+        if titled is not None and in_salient is not None:
+            place, start, width = at
+            salient = " AND ".join([*titled[:place], in_salient[0], *titled[place + 1 :]])
+            salient_params = [
+                *titled_params[:start],
+                *in_salient[1],
+                *titled_params[start + width :],
+            ]
         # Several words parts (a haystack filter and a reader's query) or a filter: the
         # statistics say nothing of their matches.
         shape, term = matches[0] if len(matches) == 1 else (None, None)
@@ -724,6 +757,9 @@ class PostgresSearchBackend(BaseSearchBackend):
             titled=" AND ".join(titled) if titled else None,
             titled_params=titled_params if titled else [],
             every=every if titled else None,
+            salient=salient,
+            salient_params=salient_params,
+            rarest=rarest if salient else [],
         )
 
     def _facet_holds(self, name: str, value: str, *others: str) -> tuple[str, list]:

@@ -1,7 +1,8 @@
 """Which matches a broad search ranks on PostgreSQL (issue 18): past ``COUNT_LIMIT`` matches
 the backend (``articles.search.backends.postgres``) ranks, and counts the facets of, a few
-thousand of them rather than every one, and ``_candidates`` says which: those holding the
-search's words in their title first, shortest first, then the first others the index
+thousand of them rather than every one, and ``_candidates`` says which: those where the
+search's words are salient (held often for the row's length, migration 0016) first, then
+those holding them in their title, each shortest first, then the first others the index
 gives. How many is the caller's to say (``CANDIDATES``, ``COUNT_LIMIT``: the backend's, which
 reads them). Relies on ``postgres_tables`` and on ``Where`` (``postgres_queries``) for what
 a search matches; runs no statement, it writes SQL for the backend's."""
@@ -12,8 +13,9 @@ a search matches; runs no statement, it writes SQL for the backend's."""
 
 from __future__ import annotations
 
+from articles.search import ranking
 from articles.search.backends.postgres_queries import Where
-from articles.search.backends.postgres_tables import TABLE, TITLE
+from articles.search.backends.postgres_tables import SALIENT, TABLE, TITLE
 
 # Of the matches holding a broad search's words in their title, ``_candidates`` takes the
 # shortest among the first this many times as many as it takes: at a million articles a
@@ -23,20 +25,50 @@ from articles.search.backends.postgres_tables import TABLE, TITLE
 # search ranks (session 11)").
 TITLED_READ = 2
 
+# A row's salient terms (its ``salient`` column, migration 0016): those whose BM25 part in
+# it, ``tf × (K1 + 1) / (tf + K1 × (1 - B + B × length / average))``, reaches this, of a
+# maximum of K1 + 1 (2.2). The exact best of a broad word reach 1.95-2.0 at 108,841 articles;
+# at 1.8 a broad word is salient in 0.1-2.6% of the rows holding it (a few hundred there),
+# so that the candidates hold nearly all of its best (docs/performance.md, "Salient terms:
+# the candidates of broad body words (session 12)"); at 1.7, five times as many rows, and
+# the best among them again the few read first.
+SALIENT_SCORE = 1.8
+# Of a search's words, the rarest this many order its salient rows (``Where.rarest``).
+RARER_ORDERED = 3
+
+
+def salient_sql(vector: str, length: str, average: str) -> str:
+    """SQL of a row's ``salient`` vector from SQL of its text's ``vector`` (its positions
+    counting the term's frequency), its ``length`` and the archive's ``average`` length
+    (NULL: unknown, the row's own taken): the terms holding at least the frequency that
+    makes their BM25 part ``SALIENT_SCORE`` at that length (``search_salient``, migration
+    0016)."""
+    k1, b = ranking.K1, ranking.B
+    factor = SALIENT_SCORE * k1 / (k1 + 1 - SALIENT_SCORE)
+    least = (
+        f"{factor!r} * (1 - {b!r} + {b!r} * ({length})::float8 / "
+        f"greatest(coalesce({average}, ({length})::float8), 1))"
+    )
+    return f"search_salient({vector}, {least})"
+
 
 def _candidates(where: Where, count: int, matched: bool = False) -> tuple[str, list]:
     """(SQL, params): an array of the places (``ctid``) of the ``count`` matches of ``where``
-    that a search past ``COUNT_LIMIT`` ranks and counts the facets of: first those holding
-    its words in their title (``Where.titled``, from the title's own index; those holding
-    every word typed first, ``Where.every``), shortest first among the first
-    ``TITLED_READ`` × ``count`` the index gives, then the first others the index gives.
+    that a search past ``COUNT_LIMIT`` ranks and counts the facets of: first those where
+    its words are salient (``Where.salient``, from the ``salient`` column's index), then
+    those holding them in their title (``Where.titled``, from the title's own index), each
+    shortest first among the first ``TITLED_READ`` × ``count`` its index gives (those
+    holding every word typed first, ``Where.every``; ``_titled``), then the first others
+    the index gives.
     ``matched``: those are the rows of the statement's CTE ``matched`` (column ``at``, the
     matches in the index's order, more than ``count`` of them), not read again.
 
     BM25 counts a title occurrence and the text's, and favours a shorter text: the best of
-    a broad search's matches are mostly titled ones, and the first matches in table order,
-    the candidates before, held almost none of them (docs/performance.md, "Which matches a
-    broad search ranks (session 11)"). ``_candidates(where, count)`` are the first
+    a broad search's matches hold its words often for their length, which is what makes a
+    term salient, and are mostly titled ones; the first matches in table order, the
+    candidates before session 11, held almost none of them (docs/performance.md, "Which
+    matches a broad search ranks (session 11)", "Salient terms: the candidates of broad
+    body words (session 12)"). ``_candidates(where, count)`` are the first
     ``count`` of ``_candidates(where, more)``, as a set."""
     check = f" AND {where.sql}" if where.needs_vectors else ""
     check_params = where.params if where.needs_vectors else []
@@ -67,16 +99,54 @@ def _candidates(where: Where, count: int, matched: bool = False) -> tuple[str, l
 
 
 def _titled(where: Where, count: int) -> tuple[str, list]:
-    """(SQL, params): a SELECT of the places (``at``) of the titled ones of
-    ``_candidates(where, count)``."""
-    every, order, every_params = "", "length", []
+    """(SQL, params): a SELECT of the places (``at``) of the first ones of
+    ``_candidates(where, count)``, no more than ``count``: of the first ``count`` the
+    salient column's index gives (``Where.salient``) and as many the title's gives
+    (``Where.titled``), those holding every word typed (``Where.every``: salient or in the
+    title) first, then those where the rarer words are salient (``Where.rarest``),
+    then the salient ones, each shortest first.
+
+    A word salient in a row weighs near BM25's most for that word; several words held
+    each a few times weigh more than one held often: at a million articles the best ten
+    for ``Trump OR Biden`` hold both in their title, and eight of them neither salient."""
+    read = TITLED_READ * count
+    if where.salient is None:
+        every, order, every_params = "", "length", []
+        if where.every is not None:
+            every, order = f", {TITLE[0]} @@ %s::tsquery AS every", "every DESC, length"
+            every_params = [where.every]
+        return (
+            f"SELECT at FROM (SELECT ctid AS at, length{every} FROM {TABLE} WHERE "
+            f"{where.titled} LIMIT %s) AS t ORDER BY {order}, at LIMIT %s",
+            [*every_params, *where.titled_params, read, count],
+        )
+    holds, ordered, holds_params = "", [], []
     if where.every is not None:
-        every, order = f", {TITLE[0]} @@ %s::tsquery AS every", "every DESC, length"
-        every_params = [where.every]
+        holds = f", ({SALIENT} @@ %s::tsquery OR {TITLE[0]} @@ %s::tsquery) AS every"
+        ordered.append("every DESC")
+        holds_params += [where.every, where.every]
+    for n, word in enumerate(where.rarest[:-1][:RARER_ORDERED]):
+        holds += f", {SALIENT} @@ %s::tsquery AS rarer{n}"
+        ordered.append(f"rarer{n} DESC")
+        holds_params.append(word)
+    # ``count`` of each: twice as many cost the search page's statement a fifth more of
+    # the database's time, for as good a pool (docs/performance.md, session 12).
+    read = count
+    order = ", ".join([*ordered, "salient DESC", "length", "at"])
     return (
-        f"SELECT at FROM (SELECT ctid AS at, length{every} FROM {TABLE} WHERE {where.titled} "
-        f"LIMIT %s) AS t ORDER BY {order}, at LIMIT %s",
-        [*every_params, *where.titled_params, TITLED_READ * count, count],
+        f"SELECT at FROM (SELECT DISTINCT ON (at) * FROM ((SELECT ctid AS at, length{holds}, "
+        f"true AS salient FROM {TABLE} WHERE {where.salient} LIMIT %s) UNION ALL (SELECT "
+        f"ctid AS at, length{holds}, false FROM {TABLE} WHERE {where.titled} LIMIT %s)) AS "
+        f"read ORDER BY at, salient DESC) AS pool ORDER BY {order} LIMIT %s",
+        [
+            *holds_params,
+            *where.salient_params,
+            read,
+            *holds_params,
+            *where.titled_params,
+            read,
+            count,
+        ],
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import field as default
 
 from articles.search import syntax
 from articles.search.analysis import index_words, stem
-from articles.search.backends.postgres_tables import TITLE
+from articles.search.backends.postgres_tables import SALIENT, TITLE
 
 # What a reader's ``field:`` searches (``syntax.FIELDS`` values) → (column, weight).
 NAMED_FIELDS = {
@@ -214,6 +214,20 @@ def to_title_sql(expr) -> tuple[str, list] | None:
     )
 
 
+def to_salient_sql(expr) -> tuple[str, list] | None:
+    """(SQL, params) of a condition on the ``salient`` column (migration 0016, its own
+    index) that only matches of ``expr`` meet: ``expr``'s words looked for among a row's
+    salient terms, a subset of its full text's. Only for words ``document`` matches
+    plainly (``loose`` is the match itself: any of them, all of them, a prefix): the column
+    holds no position or weight, so a phrase or a weight would match where the row does not;
+    nor for an exclusion. Else None."""
+    if not isinstance(expr, _Match) or expr.column != "document" or not expr.positive:
+        return None
+    if "!" in expr.text or expr.loose != expr.text:
+        return None
+    return f"{SALIENT} @@ %s::tsquery", [expr.text]
+
+
 def rank_terms(expr) -> list[str]:
     """The terms to rank by: those of every positive match on ``document`` or ``title``
     (ranked by ``document`` all the same)."""
@@ -277,7 +291,15 @@ class Where:
       search's words in their title (``to_title_sql``), which the title's index answers:
       the first candidates of a broad search (``_candidates``); None when unknown.
     - ``every``: a tsquery of all the words typed (two or more), the titles holding them
-      all first among those (``_candidates``); else None."""
+      all first among those (``_candidates``); else None.
+    - ``salient``, ``salient_params``: a condition only matches meet, those where the
+      search's words are salient (the ``salient`` column, migration 0016: held often for
+      the row's length), which that column's index answers: the very first candidates
+      (``_candidates``); None where the words are not plain (a phrase, a weight, an
+      exclusion: a salient word says nothing of its place) or ``titled`` is None.
+    - ``rarest``: the words typed (two or more) as tsqueries, the one the fewest documents
+      hold first: of the salient rows, those where a rarer word is salient come first (its
+      BM25 weighs more: ``Trump OR Biden``); else empty."""
 
     sql: str
     params: list
@@ -289,6 +311,9 @@ class Where:
     titled: str | None = None
     titled_params: list = default(default_factory=list)
     every: str | None = None
+    salient: str | None = None
+    salient_params: list = default(default_factory=list)
+    rarest: list[str] = default(default_factory=list)
 
     @property
     def needs_vectors(self) -> bool:

@@ -1,5 +1,5 @@
 """The search tables of the PostgreSQL backend (``articles.search.backends.postgres``) as
-migrations 0007, 0009 and 0014 made them: their names, the text search configuration, and
+migrations 0007, 0009, 0014 and 0016 made them: their names, the text search configuration, and
 which weighted tsvector column each index field is written to. Named here once for every
 module of the backend; relies on nothing (the backend never creates these tables)."""
 
@@ -26,3 +26,6 @@ LABEL_FIELDS = [name for name, (column, _) in VECTORS.items() if column == "labe
 # The title's terms alone (migration 0014: ``ts_filter(document, '{a}')``, kept by
 # PostgreSQL): ``title:`` matches from its index with no weight to check row by row.
 TITLE = ("title", "")
+# The terms a row holds often for its length (migration 0016, ``postgres_candidates``): the
+# first candidates of a broad search, from their own index.
+SALIENT = "salient"
