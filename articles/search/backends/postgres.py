@@ -701,7 +701,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         terms: Counter = Counter()
         for tally in tallies:
             terms.update(tally.terms)
-        cursor.execute(f"DELETE FROM {TERMS}")
+        # Emptied by TRUNCATE, not DELETE: the terms are then written to an empty table and
+        # index, not beside as many dead ones (locked for searches until the swap commits,
+        # as the dropped search table is).
+        cursor.execute(f"TRUNCATE {TERMS}")
         cursor.execute(f"UPDATE {TOTALS} SET documents = 0, length = 0, title_length = 0")
         self._count(
             cursor,
