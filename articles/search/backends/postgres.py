@@ -558,8 +558,8 @@ class PostgresSearchBackend(BaseSearchBackend):
         apart = procs > 1 and hasattr(iterable, "chunks") and outside
         # The term statistics are counted as the rows are made (in each worker, sent once
         # at its end), not read back from the full table: that was a scan of every vector,
-        # a tenth of PostgreSQL's time of a rebuild (docs/performance.md, "The rebuild at a
-        # million (session 12)").
+        # 13 % of PostgreSQL's CPU of a rebuild at a million articles, on one core
+        # (docs/performance.md, "The rebuild at a million (session 12)").
         tally, tallies = _Counted(), list[_Counted]()
         making: contextlib.AbstractContextManager[Iterator[tuple[int, str, str]]]
         if apart:
@@ -600,13 +600,14 @@ class PostgresSearchBackend(BaseSearchBackend):
                 return count
         # Committed (searches still read the old tables), the indexes are built on the full
         # new tables by ``procs`` connections at once: one CREATE INDEX runs on one core
-        # (a GIN index is never built in parallel by PostgreSQL 15), and at a million
-        # articles the builds took a fifth of the rebuild's time with the other core idle.
+        # (a GIN index is never built in parallel by PostgreSQL 15): at a million articles
+        # they took 213 s one after the other, the other core idle.
         try:
             self._build_indexes(alias, indexes, max(procs, 1))
             self._swap(alias, indexes, tallies, built=True)
         except BaseException:
-            with db_connections[alias].cursor() as cursor:
+            # Tidied if the server still answers; the next rebuild drops them otherwise.
+            with contextlib.suppress(Exception), db_connections[alias].cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {building}, {words_building}")
             raise
         return count
@@ -631,11 +632,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         for table, statements in indexes.items():
             for statement in sorted(statements, key=lambda it: "(document)" not in it):
                 pending.put(self._building(statement, table))
-        wrapper = db_connections[alias]
+        params = db_connections[alias].get_connection_params()
 
         def build() -> None:
-            with wrapper.get_new_connection(wrapper.get_connection_params()) as connection:
-                connection.autocommit = True
+            with psycopg.connect(**params, autocommit=True) as connection:
                 while True:
                     try:
                         statement = pending.get_nowait()
