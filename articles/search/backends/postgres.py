@@ -627,7 +627,7 @@ class PostgresSearchBackend(BaseSearchBackend):
     def _build_indexes(self, alias: str, indexes: dict[str, list[str]], connections: int):
         """Build ``indexes`` (per table, as ``empty_copy`` gave them) on the committed
         ``{table}_building`` tables, on ``connections`` new connections at once: the full
-        text's index (as long as all the others together) first."""
+        text's index (longer than all the others together) first."""
         pending: queue.SimpleQueue[str] = queue.SimpleQueue()
         for table, statements in indexes.items():
             for statement in sorted(statements, key=lambda it: "(document)" not in it):
