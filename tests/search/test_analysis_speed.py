@@ -147,3 +147,19 @@ def test_a_change_of_one_position_is_caught():
     # The comparison above is of the whole literal: one position out of place fails it.
     literal, *rest = _vector("tide and tide")
     assert (literal.replace(":1,3", ":1,2"), *rest) != plain_vector("tide and tide")
+
+
+# Past the limits a literal has: more words than positions (a compound's too), more
+# positions of a term than it keeps, words that share a term both long and short.
+LONG = [
+    " ".join(["tide"] * 5 + ["word"] * MAX_POSITION + ["ebb", "tide", "word"]),
+    "runs running run ran " * 300,
+    "Missiles hit. A missile missed the missiles. " * 2000,
+    "کتاب خانه بزرگ کتاب‌ها " * 4200,
+    "the U.S. o'neill's 3.5 a.b.c. '' " * 3000,
+]
+
+
+@pytest.mark.parametrize("text", LONG, ids=range(len(LONG)))
+def test_long_texts_as_the_plain_way_gives_them(text):
+    assert _vector(text) == plain_vector(text)

@@ -13,6 +13,7 @@ from django.db import connection
 from articles.models import Article
 from articles.search import indexing
 from articles.search.backends.postgres import PostgresSearchBackend
+from articles.search.backends.postgres_statistics import _recount
 from articles.search.backends.rebuild_workers import RebuildWorkerFailed
 from articles.search.indexing import IndexedArticles, rebuild_index
 from tests import builders
@@ -156,6 +157,39 @@ def test_a_worker_that_dies_fails_the_rebuild_and_keeps_the_old_index(search_ind
     assert tables() == before
     assert not multiprocessing.active_children()
     assert search("barley").total == published - 1
+
+
+def indexes() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename IN ('search_document', 'search_word') ORDER BY 1"
+        )
+        return cursor.fetchall()
+
+
+@POSTGRES_ONLY
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_rebuild_writes_the_statistics_its_table_holds_and_keeps_every_index(search_index, procs):
+    # The term statistics are counted as the rows are made, no longer read back from the
+    # new table; the indexes are built on the committed new table, then renamed.
+    archive()
+    before = indexes()
+    assert len(before) > 10 and not any("building" in name for name, _ in before)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_total SET documents = 7, length = 7")
+        cursor.execute("INSERT INTO search_term VALUES ('stale', 9)")
+    rebuild_index(procs=procs)
+    written = tables()
+    assert len(written["search_term"]) > 100 and "(stale,9)" not in written["search_term"]
+    with connection.cursor() as cursor:
+        _recount(cursor, "search_document")
+    assert tables() == written
+    assert indexes() == before
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE '%%building%%'")
+        assert cursor.fetchone() == (0,)
 
 
 @pytest.mark.django_db

@@ -52,11 +52,13 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import queue
 import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import chain
 
 import psycopg
@@ -552,7 +554,10 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     def rebuild(self, index, iterable, *, procs: int = 2, **kwargs) -> int:
         """Build new tables of ``iterable`` beside the current ones and swap them in, in one
-        transaction: searches go on answering from the old tables until it commits.
+        transaction: searches go on answering from the old tables until it commits. Outside
+        a transaction the new tables are committed full, their indexes built, then swapped
+        in; a rebuild stopped before the swap leaves them behind, unused, until the next
+        one drops them.
 
         With ``procs`` > 1, the articles read outside a transaction and an ``iterable`` that
         reads them a chunk at a time (``indexing.IndexedArticles``), ``procs`` worker
@@ -565,52 +570,122 @@ class PostgresSearchBackend(BaseSearchBackend):
         count, words = 0, set()
         # A worker has a connection of its own, which sees only committed articles: inside a
         # caller's transaction (a test, an atomic block) the rows are made in this process.
-        apart = (
-            procs > 1
-            and hasattr(iterable, "chunks")
-            and not any(conn.in_atomic_block for conn in db_connections.all(initialized_only=True))
+        outside = not any(
+            conn.in_atomic_block for conn in db_connections.all(initialized_only=True)
         )
+        apart = procs > 1 and hasattr(iterable, "chunks") and outside
+        # The term statistics are counted as the rows are made (in each worker, sent once
+        # at its end), not read back from the full table: that was a scan of every vector,
+        # 13 % of PostgreSQL's CPU of a rebuild at a million articles, on one core
+        # (docs/performance.md, "The rebuild at a million (session 12)").
+        tally, tallies = _Counted(), list[_Counted]()
         making: contextlib.AbstractContextManager[Iterator[tuple[int, str, str]]]
         if apart:
             making = made_apart(
-                iterable.chunks(), functools.partial(self._made, index, iterable), procs
+                iterable.chunks(),
+                functools.partial(self._made, index, iterable, tally=tally),
+                procs,
+                finish=lambda: tally,  # in a worker: its own copy, its rows' statistics
+                ends=tallies,
             )
         else:
+            tallies.append(tally)
             making = contextlib.nullcontext(
-                (n, packed, " ".join(new)) for n, packed, new in self._made(index, iterable)
+                (n, packed, " ".join(new))
+                for n, packed, new in self._made(index, iterable, tally=tally)
             )
-        with (
-            making as made,
-            transaction.atomic(using=alias),
-            db_connections[alias].cursor() as cursor,
-        ):
-            cursor.execute(f"DROP TABLE IF EXISTS {building}, {words_building}")
-            # The tables' shape is migration 0009's: copied, not restated here.
-            indexes = {
-                table: empty_copy(cursor, table, f"{table}_building") for table in (TABLE, WORDS)
-            }
-            insert = self._insert_sql(building, upsert=False)
-            with _bound_apart(cursor) as bound:
-                for rows, packed, new in made:
-                    words.update(new.split())
-                    bound.execute(insert, [packed])
-                    count += rows
-            cursor.execute(
-                f"INSERT INTO {words_building} (word) SELECT DISTINCT unnest({_SPLIT})",
-                [_joined(sorted(words))],
-            )
-            _recount(cursor, building)
+        with making as made:
+            with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {building}, {words_building}")
+                # The tables' shape is migration 0009's: copied, not restated here.
+                indexes = {
+                    table: empty_copy(cursor, table, f"{table}_building")
+                    for table in (TABLE, WORDS)
+                }
+                insert = self._insert_sql(building, upsert=False)
+                with _bound_apart(cursor) as bound:
+                    for rows, packed, new in made:
+                        words.update(new.split())
+                        bound.execute(insert, [packed])
+                        count += rows
+                cursor.execute(
+                    f"INSERT INTO {words_building} (word) SELECT DISTINCT unnest({_SPLIT})",
+                    [_joined(sorted(words))],
+                )
+            if not outside:
+                # Inside a caller's transaction: all in it, the indexes built after the swap.
+                self._swap(alias, indexes, tallies, built=False)
+                return count
+        # Committed (searches still read the old tables), the indexes are built on the full
+        # new tables by ``procs`` connections at once: one CREATE INDEX runs on one core
+        # (a GIN index is never built in parallel by PostgreSQL 15): at a million articles
+        # they took 213 s one after the other, the other core idle.
+        try:
+            self._build_indexes(alias, indexes, max(procs, 1))
+            self._swap(alias, indexes, tallies, built=True)
+        except BaseException:
+            # Tidied if the server still answers; the next rebuild drops them otherwise.
+            with contextlib.suppress(Exception), db_connections[alias].cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {building}, {words_building}")
+            raise
+        return count
+
+    @staticmethod
+    def _building(statement: str, table: str) -> str:
+        """``statement``, a CREATE INDEX of ``table`` as ``pg_indexes`` gives it, for
+        ``{table}_building`` instead, its index named ``{name}_building``."""
+        match = _CREATE_INDEX.fullmatch(statement)
+        if match is None or match["table"].rsplit(".", 1)[-1] != table:
+            raise ValueError(f"Not an index of {table}: {statement}")
+        return (
+            f"{match['create']}{match['name']}_building{match['on']}"
+            f"{match['table']}_building{match['rest']}"
+        )
+
+    def _build_indexes(self, alias: str, indexes: dict[str, list[str]], connections: int):
+        """Build ``indexes`` (per table, as ``empty_copy`` gave them) on the committed
+        ``{table}_building`` tables, on ``connections`` new connections at once: the full
+        text's index (longer than all the others together) first."""
+        pending: queue.SimpleQueue[str] = queue.SimpleQueue()
+        for table, statements in indexes.items():
+            for statement in sorted(statements, key=lambda it: "(document)" not in it):
+                pending.put(self._building(statement, table))
+        params = db_connections[alias].get_connection_params()
+
+        def build() -> None:
+            with psycopg.connect(**params, autocommit=True) as connection:
+                while True:
+                    try:
+                        statement = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    connection.execute(statement)
+
+        with ThreadPoolExecutor(connections, thread_name_prefix="search-index") as pool:
+            for built in [pool.submit(build) for _ in range(connections)]:
+                built.result()
+
+    def _swap(self, alias: str, indexes: dict[str, list[str]], tallies, *, built: bool):
+        """The new tables in, the old ones dropped, and the term statistics as ``tallies``
+        count them, in one transaction; ``indexes`` renamed from ``_build_indexes``'s names
+        (``built``) or built here."""
+        with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
+            self._restate(cursor, tallies)
             for table, statements in indexes.items():
                 cursor.execute(f"DROP TABLE {table}")
                 cursor.execute(f"ALTER TABLE {table}_building RENAME TO {table}")
                 cursor.execute(f"ALTER INDEX {table}_building_pkey RENAME TO {table}_pkey")
-                for statement in statements:  # the indexes, built once on full tables
-                    cursor.execute(statement)
-        return count
+                for statement in statements:
+                    if built:
+                        name = _CREATE_INDEX.fullmatch(statement)["name"]  # type: ignore[index]
+                        cursor.execute(f"ALTER INDEX {name}_building RENAME TO {name}")
+                    else:  # the indexes, built once on full tables
+                        cursor.execute(statement)
 
-    def _made(self, index, objects, ids: list[int] | None = None):
+    def _made(self, index, objects, ids: list[int] | None = None, *, tally: _Counted | None = None):
         """``(rows, packed rows, words)`` of ``objects`` a batch of up to ``BATCH`` at a
-        time; with ``ids``, of ``objects.read(ids)`` (in a rebuild's worker)."""
+        time; with ``ids``, of ``objects.read(ids)`` (in a rebuild's worker). Each batch's
+        terms, documents and lengths are added to ``tally``."""
         if ids is not None:
             objects = objects.read(ids)
         batch: list[_Row] = []
@@ -622,10 +697,40 @@ class PostgresSearchBackend(BaseSearchBackend):
             batch.append(row)
             words |= self._words_of(row)
             if len(batch) >= BATCH:
+                self._tallied(tally, batch)
                 yield len(batch), _packed(batch), words
                 batch, words = [], set()
         if batch:
+            self._tallied(tally, batch)
             yield len(batch), _packed(batch), words
+
+    @staticmethod
+    def _tallied(tally: _Counted | None, rows: list[_Row]) -> None:
+        if tally is not None:
+            # From an iterable (not a mapping), ``Counter.update`` counts in C.
+            tally.terms.update(chain.from_iterable(row.terms for row in rows))
+            tally.documents += len(rows)
+            tally.length += sum(row[-2] for row in rows)
+            tally.title_length += sum(row[-1] for row in rows)
+
+    def _restate(self, cursor, tallies: list[_Counted]) -> None:
+        """The term statistics replaced by the sum of ``tallies`` (a rebuild's, whose rows
+        are all its table holds): what ``_recount`` would read back from the table."""
+        terms: Counter = Counter()
+        for tally in tallies:
+            terms.update(tally.terms)
+        # Emptied by TRUNCATE, not DELETE: the terms are then written to an empty table and
+        # index, not beside as many dead ones (locked for searches until the swap commits,
+        # as the dropped search table is).
+        cursor.execute(f"TRUNCATE {TERMS}")
+        cursor.execute(f"UPDATE {TOTALS} SET documents = 0, length = 0, title_length = 0")
+        self._count(
+            cursor,
+            terms,
+            sum(tally.documents for tally in tallies),
+            sum(tally.length for tally in tallies),
+            sum(tally.title_length for tally in tallies),
+        )
 
     def indexed_ids(self, model) -> set[int]:
         """Primary keys of ``model``'s documents in the index."""
@@ -1539,6 +1644,14 @@ class PostgresSearchBackend(BaseSearchBackend):
         cls = result_class or SearchResult
         results = [cls(*ct.split("."), pk, float(score)) for ct, pk, score in rows]
         return {"results": results, "hits": len(results), "facets": {}}
+
+
+# A CREATE INDEX statement as ``pg_indexes`` (``pg_get_indexdef``) writes one.
+_CREATE_INDEX = re.compile(
+    r"(?P<create>CREATE (?:UNIQUE )?INDEX )(?P<name>\w+)(?P<on> ON (?:ONLY )?)"
+    r"(?P<table>[\w.]+)(?P<rest> USING .*)",
+    re.DOTALL,
+)
 
 
 def empty_copy(cursor, table: str, copy: str) -> list[str]:

@@ -6,6 +6,8 @@ terms Whoosh does. Relies on ``articles.search.analysis`` alone."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from itertools import chain, repeat
 
 from django.utils.encoding import force_str
 
@@ -16,37 +18,71 @@ MAX_POSITION = 16383
 MAX_POSITIONS = 256
 
 
-# Positions as tsvector literals write them (all are at most MAX_POSITION, see ``_vector``).
+# Positions as tsvector literals write them: position n is ``_POSITIONS[n]``. One past
+# MAX_POSITION is named "" (``_vector`` keeps the first such of a word, as the limit).
 _POSITIONS = [str(position) for position in range(MAX_POSITION + 1)]
+_FROM_FIRST = _POSITIONS[1:]  # the names of positions 1, 2, ... MAX_POSITION
+_LAST = _POSITIONS[MAX_POSITION]
+_ENTRY = "'{}':{}".format  # a lexeme and its positions, as a literal writes them
+
+
+# Each word's term, as ``stem`` gives it, in a plain dict: its lookups cost two thirds of
+# ``stem``'s own cache's (an ``lru_cache``), and a rebuild looks up every word of every
+# article. Emptied when it grows past ``_TERMS_KEPT`` words.
+_TERMS: dict[str, str] = {}
+_TERMS_KEPT = 300_000
+
+
+def _term(word: str) -> str:
+    term = _TERMS.get(word)
+    if term is None:
+        if len(_TERMS) >= _TERMS_KEPT:
+            _TERMS.clear()
+        term = _TERMS[word] = stem(word)
+    return term
+
+
+def _named(position: int) -> str:
+    return _POSITIONS[position] if position <= MAX_POSITION else ""
 
 
 def _vector(text) -> tuple[str, int, list[str], list[str]]:
     """(tsvector literal, number of words, its distinct words, its terms) of ``text``: the
     terms of ``articles.search.analysis`` with their positions, made here so that PostgreSQL indexes
     exactly the terms Whoosh does (its own parser and stemmer never see the text). Terms are
-    letters, digits and inner dots: nothing to escape (no quote, no backslash)."""
+    letters, digits and inner dots: nothing to escape (no quote, no backslash).
+
+    A rebuild makes one for every article: its words are walked once, in one loop that
+    files each word's position under it already written out; the rest is done by ``map``
+    and ``str.join`` (docs/performance.md, "The rebuild at a million (session 12)")."""
     # Words at positions 1, 2, ...; a compound written apart at its first part's position
     # (``positioned_words``); every term counts towards the length, as Whoosh counts them.
-    found, at_positions = positioned_words(force_str(text or ""), 1)
+    found, at_positions = positioned_words(text if type(text) is str else force_str(text or ""), 1)
     words = len(found)
-    positions: dict[str, list[int]] = {}
+    names: Iterable[str]
+    if at_positions is not None:
+        names = map(_named, at_positions)
+    elif words <= MAX_POSITION:
+        names = _FROM_FIRST  # zip stops at the last word
+    else:
+        names = chain(_FROM_FIRST, repeat(""))
+    positions: dict[str, list[str]] = {}
     get = positions.get
-    for position, word in (
-        enumerate(found, 1) if at_positions is None else zip(at_positions, found, strict=True)
-    ):
+    for word, name in zip(found, names, strict=False):  # names may run on
         at = get(word)
         if at is None:
-            positions[word] = [position]
+            positions[word] = [name]
         else:
-            at.append(position)
+            at.append(name)
     # Words sharing a term (plural and singular) merge here; their positions stay apart.
     # A list of ``positions`` may become a term's and grow: only its keys are used after.
-    terms = list(map(stem, positions))
+    try:
+        terms = list(map(_TERMS.__getitem__, positions))
+    except KeyError:
+        terms = list(map(_term, positions))
     lists = list(positions.values())
     if words > MAX_POSITION:  # as PostgreSQL does: a first position past it is the last
-        lists = [
-            [min(at[0], MAX_POSITION), *(p for p in at[1:] if p <= MAX_POSITION)] for at in lists
-        ]
+        lists = [[at[0] or _LAST, *filter(None, at[1:])] for at in lists]
     if len(set(terms)) == len(terms):  # no two words share a term
         merged = dict(zip(terms, lists, strict=True))
     else:
@@ -57,15 +93,10 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
                 merged[term] = at
             else:
                 have.extend(at[:MAX_POSITIONS])
-    named, most = _POSITIONS.__getitem__, MAX_POSITIONS
-    literal = " ".join(
-        [
-            f"'{term}':{named(at[0])}"
-            if len(at) == 1
-            else f"'{term}':{','.join(map(named, at if len(at) <= most else at[:most]))}"
-            for term, at in merged.items()
-        ]
-    )
+    kept: Iterable[list[str]] = merged.values()
+    if max(map(len, kept), default=0) > MAX_POSITIONS:
+        kept = [at[:MAX_POSITIONS] for at in kept]
+    literal = " ".join(map(_ENTRY, merged, map(",".join, kept)))
     return literal, words, list(positions), list(merged)
 
 

@@ -4,7 +4,8 @@ Making a search row is Python (haystack's ``full_prepare``, the vectors): on one
 runs on one core whatever the threads, for the GIL. Here ``procs`` processes, forked from
 this one, each take the next chunk of article ids in turn, read those articles, make their
 rows and send them back packed (a string per batch) through a bounded queue; this process
-writes them. Every chunk is taken by exactly one worker.
+writes them. Every chunk is taken by exactly one worker. When its share is made, a worker
+sends what ``finish`` gives (the term statistics of its rows) once, with its last message.
 
 Workers are forked, not spawned: they inherit Django's settings as this process has them
 (a test's database, a ``settings`` override) and the warm analysis caches. A database
@@ -46,12 +47,17 @@ def made_apart(
     chunks: list[list[int]],
     make: Callable[[list[int]], Iterable[tuple[int, str, set[str]]]],
     procs: int,
+    finish: Callable[[], object] = lambda: None,
+    ends: list | None = None,
 ) -> Iterator[Iterator[Made]]:
     """A block in which ``procs`` worker processes make what ``make`` gives for each of
     ``chunks``; yields an iterator of it, as they finish it: ``(rows, packed rows, words)``
     with each word given at most once per worker. ``make(ids)`` runs in a worker: it reads
-    what it needs itself. Enter the block outside a transaction (this process's connections
-    are closed first); the workers are ended when it ends."""
+    what it needs itself. Once a worker has made its share it calls ``finish()`` (in the
+    worker: what ``make`` left in the worker's memory) and sends the result, which is
+    appended to ``ends``; once the iterator is exhausted ``ends`` holds one per worker.
+    Enter the block outside a transaction (this process's connections are closed first);
+    the workers are ended when it ends."""
     context = multiprocessing.get_context("fork")
     # Two batches ahead per worker: a batch packed is a few MB, and PostgreSQL writes one
     # while the workers make the next.
@@ -61,7 +67,7 @@ def made_apart(
     workers = [
         context.Process(
             target=_work,
-            args=(chunks, taken, make, made),
+            args=(chunks, taken, make, made, finish),
             name=f"search-rebuild-{n + 1}",
             daemon=True,
         )
@@ -70,7 +76,7 @@ def made_apart(
     try:
         for worker in workers:
             worker.start()
-        yield _gathered(workers, made)
+        yield _gathered(workers, made, [] if ends is None else ends)
     finally:
         for worker in workers:
             if worker.is_alive():
@@ -81,7 +87,7 @@ def made_apart(
         made.close()
 
 
-def _gathered(workers, made) -> Iterator[Made]:
+def _gathered(workers, made, ends: list) -> Iterator[Made]:
     finished: set[str] = set()
     while len(finished) < len(workers):
         try:
@@ -93,6 +99,7 @@ def _gathered(workers, made) -> Iterator[Made]:
             raise RebuildWorkerFailed(f"Rebuild worker {name} failed:\n{given}")
         if kind == "done":
             finished.add(name)
+            ends.append(given)
         else:
             yield given
 
@@ -110,9 +117,9 @@ def _check(workers, finished: set[str], made) -> None:
         raise RebuildWorkerFailed(f"Rebuild workers {', '.join(missing)} ended unfinished.")
 
 
-def _work(chunks, taken, make, made) -> None:
-    """A worker's life: chunks in turn until none is left, then "done"; a failure's
-    traceback instead, sent to the parent. Stops when the parent is gone."""
+def _work(chunks, taken, make, made, finish) -> None:
+    """A worker's life: chunks in turn until none is left, then "done" with ``finish()``;
+    a failure's traceback instead, sent to the parent. Stops when the parent is gone."""
     name = multiprocessing.current_process().name
     parent = os.getppid()
 
@@ -137,7 +144,7 @@ def _work(chunks, taken, make, made) -> None:
                 new = words - sent
                 sent |= new
                 send(("rows", name, (rows, packed, " ".join(new))))
-        send(("done", name, None))
+        send(("done", name, finish()))
     except SystemExit:
         raise
     except BaseException:
