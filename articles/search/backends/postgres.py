@@ -1466,11 +1466,23 @@ def empty_copy(cursor, table: str, copy: str) -> list[str]:
     """Make ``copy``: an empty table with the columns, defaults and primary key of ``table``
     (made by migration 0009), without its other indexes, which are cheaper to build once the
     copy is full. Returns the statements that build them: ``table``'s own, as they are (for a
-    copy renamed to ``table`` once ``table`` is dropped)."""
+    copy renamed to ``table`` once ``table`` is dropped).
+
+    The copy keeps how ``table`` stores its rows: its columns' storage and compression, and
+    its storage parameters (``WITH``, which ``LIKE`` leaves behind): ``toast_tuple_target``
+    of migration 0016, which keeps an article's vector in its row."""
+    cursor.execute(
+        "SELECT coalesce(string_agg(format('%%I = %%L', split_part(option, '=', 1), "
+        "substr(option, strpos(option, '=') + 1)), ', '), '') "
+        "FROM pg_class, unnest(reloptions) AS option WHERE oid = %s::regclass",
+        [table],
+    )
+    (options,) = cursor.fetchone()
     # With its generated columns' expressions (migration 0014): written by PostgreSQL.
     cursor.execute(
-        f"CREATE TABLE {copy} "
-        f"(LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)"
+        f"CREATE TABLE {copy} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+        "INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION)"
+        + (f" WITH ({options})" if options else "")
     )
     cursor.execute(
         "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
