@@ -5,10 +5,11 @@ An article's ``document`` vector is most of its row: past 2,032 bytes (one row i
 PostgreSQL tried to compress it (pglz, which gives up on vectors: 94 of 108,841 compressed)
 and then moved it to the TOAST table, in chunks of 2 KB, read back through the TOAST index
 by every search that reads the vector (a phrase's check, ranking, a count past what the
-index answers alone). Kept in the row, a search reads it with the row: a third to a half of
+index answers alone). Kept in the row, a search reads it with the row: a fifth to a third of
 the database's time for the searches reading every match's vector (docs/performance.md,
-"The search page's database (session 12)"). The table grows (1.08 → 1.45 GB at a million
-articles), its TOAST table shrinks; rows longer than a page still go to TOAST.
+"The search page's database (session 12)"). The heap grows (1,080 → 1,460 MB at a million
+articles), its TOAST table shrinks (the two 1,618 → 1,600 MB); rows longer than a page still
+go to TOAST.
 
 Setting it rewrites nothing: rows written from now on (imports, edits) follow it, and the
 rows already there move when ``manage.py reindex`` next builds the table (the rebuild's new
