@@ -1083,7 +1083,13 @@ class PostgresSearchBackend(BaseSearchBackend):
         else:
             places, places_params = _candidates(where, reach)
             far, far_params = scored(f"ctid = ANY({places})", places_params)
-            statement = f"WITH matched AS MATERIALIZED ({far}), picked AS (SELECT * FROM matched), "
+            # ``picked`` and ``m`` are the matched rows again, read where they are named:
+            # materialized (PostgreSQL's choice for a CTE named twice), each copied the
+            # candidates' rows once more, a twentieth of the search's time at a million.
+            statement = (
+                f"WITH matched AS MATERIALIZED ({far}), "
+                "picked AS NOT MATERIALIZED (SELECT * FROM matched), "
+            )
             params = far_params
         # The facets count the CANDIDATES of ``_candidates``, unless a page past them ranks
         # more: then those of the candidates ranked.
@@ -1093,7 +1099,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             statement += f"m AS (SELECT * FROM picked WHERE {within}at = ANY({sample})) "
             params += [COUNT_LIMIT, *sample_params] if counted else sample_params
         else:
-            statement += "m AS (SELECT * FROM picked) "
+            statement += f"m AS {'' if counted else 'NOT MATERIALIZED '}(SELECT * FROM picked) "
         cursor.execute(
             statement
             + "SELECT 0, NULL::text, NULL::text, count(*), NULL::float8, NULL::text FROM matched "
@@ -1269,16 +1275,23 @@ class PostgresSearchBackend(BaseSearchBackend):
     def score_columns(self, cursor, weighted) -> tuple[str, list, str, list]:
         """``score_sql`` as ``(frequencies, their params, score, its params)``: select-list
         items computing each term's frequency from ``document`` once a row, named ``tf0``,
-        ``tf1``, ..., and BM25 over them and ``length``. A sub-select of those columns
-        (``OFFSET 0``: not folded back into one computation per use) scores each row
-        without ``score_sql``'s sub-plan per term, in three fifths of its time
+        ``tf1``, ..., and the length normalisation (``norm``), and BM25 over them. A
+        sub-select of those columns (``OFFSET 0``: not folded back into one computation per
+        use) scores each row without ``score_sql``'s sub-plan per term, in three fifths of its time
         (docs/performance.md, "Counting and ranking in one pass (session 8)").
 
         Past ``RANK_IN_PLACE_TERMS`` terms (the callers then read the vector once a row), a
         term's frequency is computed only in rows holding it (``@@``, a lookup in the row's
         vector): most rows hold few of a prefix's 32 terms or of feedback's 20, and
         ``ts_rank_cd`` of an absent term, 0, cost three times the lookup (docs/performance.md,
-        "Cheaper searches at a million (session 9)")."""
+        "Cheaper searches at a million (session 9)").
+
+        The length normalisation is a column too (``norm``), computed once a row rather
+        than once per term: it is ``numeric`` arithmetic (a division, then a conversion to
+        ``float8`` through text), a tenth of the database's time for the search page's two
+        words and most of feedback's twenty; cast to ``float8`` as each term's sum cast it,
+        so the scores are the same to the last bit (docs/performance.md, "The search page's
+        database (session 12)")."""
         if not weighted:
             return "0 AS tf0", [], "0", []
         norm, terms = self._bm25(cursor, weighted)
@@ -1287,9 +1300,11 @@ class PostgresSearchBackend(BaseSearchBackend):
         if len(terms) > RANK_IN_PLACE_TERMS:
             frequency = f"CASE WHEN document @@ %s::tsquery THEN {frequency} ELSE 0 END"
             queries = [query for query in queries for _ in range(2)]
-        frequencies = ", ".join(f"{frequency} AS tf{n}" for n in range(len(terms)))
+        frequencies = ", ".join(
+            [f"({norm})::float8 AS norm", *(f"{frequency} AS tf{n}" for n in range(len(terms)))]
+        )
         score = " + ".join(
-            f"coalesce(%s * tf{n} / NULLIF(tf{n} + {norm}, 0), 0)" for n in range(len(terms))
+            f"coalesce(%s * tf{n} / NULLIF(tf{n} + norm, 0), 0)" for n in range(len(terms))
         )
         return frequencies, queries, f"({score})", [f for f, _ in terms]
 
@@ -1658,11 +1673,23 @@ def empty_copy(cursor, table: str, copy: str) -> list[str]:
     """Make ``copy``: an empty table with the columns, defaults and primary key of ``table``
     (made by migration 0009), without its other indexes, which are cheaper to build once the
     copy is full. Returns the statements that build them: ``table``'s own, as they are (for a
-    copy renamed to ``table`` once ``table`` is dropped)."""
+    copy renamed to ``table`` once ``table`` is dropped).
+
+    The copy keeps how ``table`` stores its rows: its columns' storage and compression, and
+    its storage parameters (``WITH``, which ``LIKE`` leaves behind): ``toast_tuple_target``
+    of migration 0017, which keeps an article's vector in its row."""
+    cursor.execute(
+        "SELECT coalesce(string_agg(format('%%I = %%L', split_part(option, '=', 1), "
+        "substr(option, strpos(option, '=') + 1)), ', '), '') "
+        "FROM pg_class, unnest(reloptions) AS option WHERE oid = %s::regclass",
+        [table],
+    )
+    (options,) = cursor.fetchone()
     # With its generated columns' expressions (migration 0014): written by PostgreSQL.
     cursor.execute(
-        f"CREATE TABLE {copy} "
-        f"(LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)"
+        f"CREATE TABLE {copy} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+        "INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION)"
+        + (f" WITH ({options})" if options else "")
     )
     cursor.execute(
         "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
