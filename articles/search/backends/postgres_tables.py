@@ -1,9 +1,9 @@
 """The search tables of the PostgreSQL backend (``articles.search.backends.postgres``) as
-migrations 0007, 0009, 0014, 0016 and 0017 made them: their names, the text search configuration, and
-which weighted tsvector column each index field is written to. Named here once for every
-module of the backend; relies on nothing (the backend never creates these tables; migration
-0017 keeps a row's vectors in the row up to 8,160 bytes, and a rebuild's new table keeps
-that, ``postgres.empty_copy``)."""
+migrations 0007, 0009, 0014, 0016 and 0017 made them: their names, the text search
+configuration, and which weighted tsvector column each index field is written to. Named here
+once for every module of the backend; relies on nothing (the backend never creates these tables;
+migration 0017 keeps a row's vectors in the row up to 8,160 bytes, and a rebuild's new table
+keeps that, ``postgres.empty_copy``)."""
 
 CONFIG = "newsarchive"  # the text search configuration (migration 0009)
 TABLE = "search_document"
