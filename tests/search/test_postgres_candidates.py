@@ -73,8 +73,10 @@ def test_a_titled_match_stored_late_makes_the_top_of_a_bounded_search(late_title
     assert titles_of_places("document @@ 'budget'", [])[:3] == ["Debate 0", "Debate 1", "Debate 2"]
     found = page("budget", 3)
     assert found.total == 7 and found.total_exact and found.facets_among == 3
-    # The two titled ones, then the first other one the index gives.
-    assert best("budget") == ["Budget cuts", "Budget week", "Debate 0"]
+    # The two titled ones, then one of the others: whichever the index gives first, an
+    # order no statement fixes (it follows where earlier tests' rows left room in the table).
+    top = best("budget")
+    assert top[:2] == ["Budget cuts", "Budget week"] and top[2].startswith("Debate ")
     assert page("budget debate", 3).facets_among == 3
 
 
