@@ -1,7 +1,8 @@
 """How a search's statements reach PostgreSQL: bound apart from their text and, once a
 connection has run one ``DATABASE_PREPARE_THRESHOLD`` times, prepared there (settings,
-``postgres_options``), the answers the same as before; the time limit set for the search's
-own transaction and gone with it.
+``postgres_options``), a search's still planned for their values, the answers the same as
+before; the time limit and the planning set for the search's own transaction and gone with
+it.
 
 Runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...); skipped on SQLite.
 """
@@ -46,9 +47,9 @@ def answer(outcome):
     )
 
 
-def prepared() -> list[tuple[str, int]]:
+def prepared() -> list[tuple[str, int, int]]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements")
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
         return cursor.fetchall()
 
 
@@ -59,17 +60,19 @@ def test_statements_are_bound_apart_and_prepared_after_the_threshold():
 
 
 def test_a_search_prepared_answers_as_the_first_time(archive):
-    first = [answer(search(q)) for q in ("oil prices", "interest rates", "oil")]
+    queries = ("oil prices", "interest rates", "oil", "oil", "prices")
+    first = [answer(search(q)) for q in queries]
     assert all(hits for _, _, hits in first)
-    assert not any("search_document" in statement for statement, _ in prepared())
+    assert not any("search_document" in statement for statement, _, _ in prepared())
     for _ in range(settings.DATABASE_PREPARE_THRESHOLD + 6):
-        again = [answer(search(q)) for q in ("oil prices", "interest rates", "oil")]
-        assert again == first
-    statements = [(s, generic) for s, generic in prepared() if "search_document" in s]
-    assert statements and "$1" in statements[0][0]
-    # Past five runs PostgreSQL may plan a statement once for any values (a generic plan):
-    # "oil prices" and "interest rates" share their statements' text.
-    assert any(generic for _, generic in statements)
+        assert [answer(search(q)) for q in queries] == first
+    searches = [row for row in prepared() if "search_document" in row[0]]
+    assert searches and all("$1" in statement for statement, _, _ in searches)
+    # Prepared, and planned for their values every time: never one plan for any values,
+    # which PostgreSQL would choose after five runs of a statement ("oil prices" and
+    # "interest rates" share their statements' text).
+    assert max(custom for _, _, custom in searches) > 5
+    assert all(generic == 0 for _, generic, _ in searches)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -82,6 +85,8 @@ def test_the_time_limit_of_a_search_of_its_own_ends_with_it(archive, settings):
     with CaptureQueriesContext(connection) as statements, _time_limited("default") as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "50ms"
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_custom_plan"
     # No reading of the previous value, no putting it back: the transaction's end does.
     sent = [s["sql"] for s in statements]
     assert sum("statement_timeout" in sql for sql in sent) == 2, sent  # set, then SHOW
@@ -91,3 +96,5 @@ def test_the_time_limit_of_a_search_of_its_own_ends_with_it(archive, settings):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == before
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "auto"
