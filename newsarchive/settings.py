@@ -140,39 +140,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-# PostgreSQL: the values of a statement sent apart from its text (psycopg's server-side
-# binding) and a statement a connection has run DATABASE_PREPARE_THRESHOLD times prepared
-# there, parsed and planned once: a tenth of the search page's database time at a million
-# articles (docs/performance.md, "The search page's CPU (session 13)"). 0: neither, as
-# Django's default, for a pooler in transaction mode that cannot follow prepared statements
-# (PgBouncer before 1.21, or without max_prepared_statements; docs/deployment.md).
-DATABASE_PREPARE_THRESHOLD = int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "5"))
-
-
-def postgres_options(database: Any) -> Any:
-    if database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_PREPARE_THRESHOLD:
-        database["OPTIONS"] = {
-            **database.get("OPTIONS", {}),
-            "server_side_binding": True,
-            "prepare_threshold": DATABASE_PREPARE_THRESHOLD,
-        }
-    return database
-
-
-postgres_options(DATABASES["default"])
-
 # --- Read replicas (docs/deployment.md) -----------------------------------------------
 # DATABASE_REPLICA_URLS: comma-separated URLs of streaming replicas of DATABASE_URL. Public
 # reads go to a replica; writes, staff and anyone who just wrote read from the primary.
 DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
 for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
     DATABASES[f"replica_{_number}"] = {
-        **postgres_options(
-            dj_database_url.parse(
-                _url,
-                conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-                conn_health_checks=True,
-            )
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
         ),
         "TEST": {"MIRROR": "default"},  # a test run has one database
     }

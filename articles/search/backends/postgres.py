@@ -179,37 +179,24 @@ def _time_limited(alias: str):
     transaction's ``statement_timeout``); a cancelled one raises ``SearchOverBudget``. It
     carries the term statistics its statements read (``_SearchCursor``)."""
     limit = f"{max(1, int(time_limit() * 1000))}ms"
-    # Each statement planned for its values, even prepared (settings' DATABASE_PREPARE_
-    # THRESHOLD): one plan for any values, PostgreSQL's choice after five runs, may read a
-    # broad search's candidates or facet sample, its first matches in the order read, in
-    # another order, and count other facets (docs/performance.md, "The search page's CPU
-    # (session 13)").
-    settings_sql = (
-        "set_config('statement_timeout', %s, true), "
-        "set_config('plan_cache_mode', 'force_custom_plan', true)"
-    )
     # Local to the transaction: one of its own ends with the search. Inside an outer one (a
-    # test, ATOMIC_REQUESTS) the previous values are put back, and a failure rolls them back
-    # with it; alone, the search's transaction ending puts them back, one statement less.
+    # test, ATOMIC_REQUESTS) the previous value is put back, and a failure rolls the setting
+    # back with it; alone, the search's transaction ending puts it back, one statement less.
     nested = db_connections[alias].in_atomic_block
     try:
         with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
             if not nested:
-                cursor.execute(f"SELECT {settings_sql}", [limit])
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
                 yield _SearchCursor(cursor)
                 return
             cursor.execute(
-                "SELECT current_setting('statement_timeout'), current_setting('plan_cache_mode'), "
-                + settings_sql,
+                "SELECT current_setting('statement_timeout'), "
+                "set_config('statement_timeout', %s, true)",
                 [limit],
             )
-            timeout, plans = cursor.fetchone()[:2]
+            previous = cursor.fetchone()[0]
             yield _SearchCursor(cursor)
-            cursor.execute(
-                "SELECT set_config('statement_timeout', %s, true), "
-                "set_config('plan_cache_mode', %s, true)",
-                [timeout, plans],
-            )
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
     except OperationalError as exc:
         if isinstance(exc.__cause__, psycopg.errors.QueryCanceled):
             raise SearchOverBudget("PostgreSQL ran out of time for this query.") from exc
