@@ -450,7 +450,7 @@ CARD_META_TEMPLATE = "includes/_article_meta.html"
 
 def card_meta(articles: list[Article]) -> dict[int, SafeString]:
     """``{pk: the HTML of includes/_article_meta.html for that article}``, the same as the
-    card's include renders, kept for ``CARD_META_SECONDS`` in the process's cache under the
+    card's include renders, kept for ``CARD_META_SECONDS`` in the default cache under the
     article's version (``revision``), the templates and the language. The articles need not
     hold their bylines, paper or section: those are loaded here for the ones not kept (half
     of loading a search page's twenty articles, with the rendering a fifth of its Python;
@@ -458,13 +458,20 @@ def card_meta(articles: list[Article]) -> dict[int, SafeString]:
     the caller's business: a card is only ever shown for an article loaded as public."""
     prefix = f"card-meta:{_results_templates()}:{get_language()}:"
     keys = {article.pk: prefix + revision(article.pk, article.updated_at) for article in articles}
-    found = cache.get_many(keys.values())
+    try:
+        found = cache.get_many(keys.values())
+    except Exception:  # a cache that cannot be reached only means every card is made
+        log.warning("Cards' meta not read from the cache", exc_info=True)
+        found = {}
     missing = [article for article in articles if keys[article.pk] not in found]
     if missing:
         prefetch_related_objects(missing, "publication", "section__publication", bylines_prefetch())
         template = Engine.get_default().get_template(CARD_META_TEMPLATE)
         made = {keys[a.pk]: template.render(Context({"article": a})) for a in missing}
-        cache.set_many(made, CARD_META_SECONDS)
+        try:
+            cache.set_many(made, CARD_META_SECONDS)
+        except Exception:
+            log.warning("Cards' meta not kept in the cache", exc_info=True)
         found.update(made)
     return {pk: SafeString(found[key]) for pk, key in keys.items()}
 

@@ -86,3 +86,16 @@ def test_a_kept_card_never_shows_an_article_no_longer_public(client, crude):
     shown = html[html.index('<div class="cards">') : html.index('<aside class="facets"')]
     assert "Crude climbs" not in shown and "/authors/nancy-thomas/" not in shown
     assert "Olive harvest" in shown
+
+
+def test_cards_are_made_when_the_cache_cannot_be_reached(client, crude, settings):
+    made = page(client)
+    settings.CACHES = {
+        **settings.CACHES,
+        # A Redis no one listens to: reading and keeping fail at once.
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        },
+    }
+    assert page(client) == made
