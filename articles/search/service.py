@@ -17,12 +17,14 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Case, Q, When
-from django.template import Engine
+from django.db.models import Case, Q, When, prefetch_related_objects
+from django.template import Context, Engine
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from haystack import connections
 
 from articles import public
-from articles.models import Article, StoryVersion
+from articles.models import Article, StoryVersion, bylines_prefetch
 from articles.search import cache as results_cache
 from articles.search.backends.base import ArchiveSearchQuerySet, IndexMissing, SearchOverBudget
 from articles.search.facets import FACET_FIELDS, FACETS, facet_filter
@@ -160,6 +162,8 @@ class Hit:
     snippet: str  # HTML, escaped, matches marked
     score: float = 0.0
     versions: int = 1  # with one result per story: the story's versions among the results
+    # HTML of the card's byline, date and links (``card_meta``), for the search page only.
+    card_meta: str | None = None
 
 
 @dataclass
@@ -314,10 +318,11 @@ def _ask_engine(params: SearchParams) -> _Answer:
     return _Answer(ranked, total, page, facets, matches_exact, facets_among)
 
 
-def _outcome(params: SearchParams, answer: _Answer) -> SearchOutcome:
+def _outcome(params: SearchParams, answer: _Answer, cards: bool = False) -> SearchOutcome:
     """The page of ``answer``: its articles loaded (published only: one withdrawn since
     the index was written is left out), highlighted unless ``answer`` holds that for the
-    same version."""
+    same version. With ``cards``, each hit's ``card_meta`` is set (``card_meta``) and the
+    articles' bylines, paper and section are loaded only for the cards that need them."""
     page, total = answer.page, answer.total
     articles_total = grouped_within = None
     versions: dict[int, int] = {}
@@ -331,7 +336,11 @@ def _outcome(params: SearchParams, answer: _Answer) -> SearchOutcome:
         chosen = chosen[start : start + params.per_page]
     else:
         chosen = [pk for pk, _ in answer.ranked]
-    loaded = public.articles().for_listing().in_bulk(chosen)
+    if cards:
+        loaded = public.articles().in_bulk(chosen)
+        metas = card_meta(list(loaded.values()))
+    else:
+        loaded, metas = public.articles().for_listing().in_bulk(chosen), {}
     scores = dict(answer.ranked)
     hits = []
     for pk in chosen:
@@ -343,7 +352,7 @@ def _outcome(params: SearchParams, answer: _Answer) -> SearchOutcome:
             title, text = marked[1], marked[2]
         else:
             title, text = highlight_words(article.title, params.q), snippet(article.body, params.q)
-        hits.append(Hit(article, title, text, scores[pk], versions.get(pk, 1)))
+        hits.append(Hit(article, title, text, scores[pk], versions.get(pk, 1), metas.get(pk)))
     return SearchOutcome(
         params=params,
         hits=hits,
@@ -378,9 +387,13 @@ def _look_up(params: SearchParams, suggest: bool):
     )
 
 
-def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
+def run_search(
+    params: SearchParams, *, suggest: bool = False, cards: bool = False
+) -> SearchOutcome:
     """Run the search; with ``suggest``, also "did you mean" when little is found (only
-    the search page shows it: it costs a look through the vocabulary per word).
+    the search page shows it: it costs a look through the vocabulary per word); with
+    ``cards``, each hit carries its card's byline, date and links as HTML (``card_meta``:
+    the search page's cards) and its article is loaded without them.
 
     The engine's answer is kept for repeats of the same search until the index changes
     (``articles.search.cache``); the articles are loaded afresh each time, published only.
@@ -389,9 +402,9 @@ def run_search(params: SearchParams, *, suggest: bool = False) -> SearchOutcome:
     when the query would take longer than ``SEARCH_TIME_LIMIT``."""
     slot, answer = _look_up(params, suggest)
     if isinstance(answer, _Answer):
-        return _outcome(params, answer)
+        return _outcome(params, answer, cards)
     answer = _ask_engine(params)
-    outcome = _outcome(params, answer)
+    outcome = _outcome(params, answer, cards)
     if suggest and params.q and outcome.total < SUGGEST_BELOW:
         try:
             suggestion = connections["default"].get_backend().suggest(params.q)
@@ -424,6 +437,43 @@ def _results_templates() -> str:
         sources = [Engine.get_default().get_template(name).source for name in RESULTS_TEMPLATES]
         _templates_digest = hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
     return _templates_digest
+
+
+# A card's byline, date and links (``includes/_article_meta.html``) as rendered for one
+# version of its article, kept in the default cache (the process's, or Redis): a search
+# page's cards are rendered again and again, and that part of them does not depend on the
+# search. Renaming an author, a paper or a section does not change the articles' versions:
+# their cards show the old name for up to this long.
+CARD_META_SECONDS = 300
+CARD_META_TEMPLATE = "includes/_article_meta.html"
+
+
+def card_meta(articles: list[Article]) -> dict[int, SafeString]:
+    """``{pk: the HTML of includes/_article_meta.html for that article}``, the same as the
+    card's include renders, kept for ``CARD_META_SECONDS`` in the default cache under the
+    article's version (``revision``), the templates and the language. The articles need not
+    hold their bylines, paper or section: those are loaded here for the ones not kept (half
+    of loading a search page's twenty articles, with the rendering a fifth of its Python;
+    docs/performance.md, "The search page's CPU (session 13)"). Who may see an article is
+    the caller's business: a card is only ever shown for an article loaded as public."""
+    prefix = f"card-meta:{_results_templates()}:{get_language()}:"
+    keys = {article.pk: prefix + revision(article.pk, article.updated_at) for article in articles}
+    try:
+        found = cache.get_many(keys.values())
+    except Exception:  # a cache that cannot be reached only means every card is made
+        log.warning("Cards' meta not read from the cache", exc_info=True)
+        found = {}
+    missing = [article for article in articles if keys[article.pk] not in found]
+    if missing:
+        prefetch_related_objects(missing, "publication", "section__publication", bylines_prefetch())
+        template = Engine.get_default().get_template(CARD_META_TEMPLATE)
+        made = {keys[a.pk]: template.render(Context({"article": a})) for a in missing}
+        try:
+            cache.set_many(made, CARD_META_SECONDS)
+        except Exception:
+            log.warning("Cards' meta not kept in the cache", exc_info=True)
+        found.update(made)
+    return {pk: SafeString(found[key]) for pk, key in keys.items()}
 
 
 @dataclass

@@ -89,7 +89,7 @@ def search(request):
         context.update(searched=True, results=mark_safe(kept.html), facets=kept.facets)  # noqa: S308 (rendered here before)
         return render(request, "search/search.html", context)
     try:
-        outcome = run_search(params, suggest=True)
+        outcome = run_search(params, suggest=True, cards=True)
     except SearchOverBudget:
         context["errors"] = [*params.errors, OVER_BUDGET_MESSAGE]
         return render(request, "search/search.html", context)

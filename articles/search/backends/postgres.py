@@ -179,10 +179,16 @@ def _time_limited(alias: str):
     transaction's ``statement_timeout``); a cancelled one raises ``SearchOverBudget``. It
     carries the term statistics its statements read (``_SearchCursor``)."""
     limit = f"{max(1, int(time_limit() * 1000))}ms"
+    # Local to the transaction: one of its own ends with the search. Inside an outer one (a
+    # test, ATOMIC_REQUESTS) the previous value is put back, and a failure rolls the setting
+    # back with it; alone, the search's transaction ending puts it back, one statement less.
+    nested = db_connections[alias].in_atomic_block
     try:
         with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
-            # Local to the transaction; inside an outer one (a test, ATOMIC_REQUESTS) the
-            # previous value is put back, and a failure rolls the setting back with it.
+            if not nested:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
+                yield _SearchCursor(cursor)
+                return
             cursor.execute(
                 "SELECT current_setting('statement_timeout'), "
                 "set_config('statement_timeout', %s, true)",
