@@ -5,7 +5,7 @@ Past about 2 KB a row's long values are compressed as they are written: with pgl
 server's CPU for the import's ``COPY`` of 19,772 new articles was 0.06 ms an article, with
 lz4 0.04 (a third less), for 2% more on disk; reading the three texts back (the index, the
 article page, a rebuild) 0.007 → 0.005 ms an article (docs/performance.md, "The import's
-reading and the articles' text (session 13)").
+reader, the articles' text and the collector (session 13)").
 
 Setting it rewrites nothing: rows written from now on follow it; rows already stored keep
 pglz, and both read alike. Where the server was built without lz4 (it is listed in
