@@ -33,6 +33,7 @@ _PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefe]+")
 # pdftotext separates pages with a form feed; treat it, like the other separators, as a line end.
 _LINE_SEPARATORS = re.compile(r"\r\n|[\r\f\v\u2028\u2029]")
 _SOFT_HYPHEN = "\u00ad"
+_SPACE_RUN = re.compile(" {2,}")
 
 _PAGE_NUMBER = re.compile(
     r"(?:page\s*)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s*(?:/|of)\s*\d{1,3})?", re.IGNORECASE
@@ -72,17 +73,22 @@ def normalise_text(text: str) -> str:
     removed inside a line and kept at its end, where they mark a word split by the PDF.
     Blank lines are kept: whether they mean anything is decided by ``rebuild_paragraphs``.
     """
-    text = unicodedata.normalize("NFC", text)
-    text = _PRESENTATION_FORMS.sub(lambda match: unicodedata.normalize("NFKC", match[0]), text)
-    text = _LINE_SEPARATORS.sub("\n", text)
-    text = _INVISIBLE.sub("", text)
-    text = _BIDI_CONTROLS.sub(" ", text)
-    text = _LAYOUT_SPACES.sub(" ", text)
-    lines = []
-    for line in text.split("\n"):
-        line = re.sub(" {2,}", " ", line).strip()
-        lines.append(line[:-1].replace(_SOFT_HYPHEN, "") + line[-1:])
-    return "\n".join(lines)
+    if text.isascii():  # already NFC; of the characters below, only line ends and tabs
+        text = _LINE_SEPARATORS.sub("\n", text).replace("\t", " ")
+    else:
+        text = unicodedata.normalize("NFC", text)
+        text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text)
+        text = _LINE_SEPARATORS.sub("\n", text)
+        text = _INVISIBLE.sub("", text)
+        text = _BIDI_CONTROLS.sub(" ", text)
+        text = _LAYOUT_SPACES.sub(" ", text)
+    # Runs of spaces never cross a line end: collapsed in the whole text at once, not a
+    # pattern call a line (a CSV file's cells are many short texts).
+    lines = _SPACE_RUN.sub(" ", text).split("\n")
+    if _SOFT_HYPHEN not in text:
+        return "\n".join([line.strip() for line in lines])
+    stripped = [line.strip() for line in lines]
+    return "\n".join([line[:-1].replace(_SOFT_HYPHEN, "") + line[-1:] for line in stripped])
 
 
 def is_banner_line(line: str, script: str) -> bool:

@@ -15,6 +15,7 @@ process is gone (killed) or stops asking.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -73,6 +74,11 @@ def read_ahead(
 
 
 def _read(records, ready, prepare, parent: int) -> None:
+    # What the process was given at its fork (the import's whole heap) is never garbage
+    # here: the collector leaves it alone rather than go through it again and again (and
+    # copy its pages from the import's process by writing to every object's header).
+    gc.freeze()
+
     def send(kind: str, payload) -> None:
         while True:
             try:

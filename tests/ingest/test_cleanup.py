@@ -42,6 +42,12 @@ class TestNormaliseText:
         raw = "  www.example.org \t\t   mail@example.org\u00a0\u00a0 1  \n  next line "
         assert normalise_text(raw) == "www.example.org mail@example.org 1\nnext line"
 
+    def test_ascii_text_comes_out_as_any_other_text(self):
+        # ASCII text skips the patterns that cannot find anything in it: same result.
+        raw = " one\t two \r\n\tthree   four\f five\vsix\r  seven  \n\n"
+        assert normalise_text(raw) == "one two\nthree four\nfive\nsix\nseven\n\n"
+        assert normalise_text(raw + "\u00e9") == "one two\nthree four\nfive\nsix\nseven\n\n\u00e9"
+
     def test_keeps_blank_lines(self):
         assert normalise_text("a \n \n\nb") == "a\n\n\nb"
 

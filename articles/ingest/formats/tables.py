@@ -275,6 +275,8 @@ def _as_text(value: Any, separator: str = " ") -> str:
 def _plain(text: str) -> str:
     """NFC, regular spaces (no-break ones too), no invisible or control characters; line
     breaks kept."""
+    if not text:  # most cells of most tables: six patterns saved a cell
+        return ""
     return _CONTROL.sub("", normalise_text(text))
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from articles.ingest.corpora.reuters import (
+    _SIGN_OFF,
     CATEGORY_FILE,
+    _sign_off_from,
     clean_body,
     entity_name,
     parse_byline,
@@ -15,6 +17,7 @@ from articles.ingest.corpora.reuters import (
     read_file,
     readable_title,
     topic_labels,
+    unescape,
 )
 
 CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
@@ -192,6 +195,42 @@ def test_clean_body():
         "A second paragraph wraps here.\n\n"
         "Shr 10 cts vs 5 cts"
     )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Profit rose.\n" + " " * 20 + "Reuter\n&#3;",  # far indented: searched from before it
+        "Profit rose.\n\t \t REUTE",
+        "Profit rose 5 pct. Reuters...  \n",  # after a sentence, dots and a line end after it
+        "Sales rose.\n   More\n",
+        "Reuter",
+        "Sales rose 5 pct. REUTERS\n Reuter\n",  # taken away twice
+        "Sales rose.\n     Reuters\u017f  ",  # a ninth letter, the long s (matched as "s")
+        "It fell 3.5 pct.\n\n\n    reuter..\n\n  ",
+        "It fell 3.5 pct.\n\n\n    reuter. .",  # no sign-off: dots apart
+        "He told Reuters",  # no sign-off: no sentence before it
+        "Rates at 7.5 pct\t\tReuters",
+        "",
+    ],
+)
+def test_the_sign_off_is_searched_for_where_it_can_start(raw):
+    # ``clean_body`` searches for the sign-off near the end only: it finds what the pattern
+    # tried at every position finds, each time round.
+    text = unescape(raw)
+    while True:
+        everywhere = _SIGN_OFF.search(text)
+        near_the_end = _SIGN_OFF.search(text, _sign_off_from(text))
+        assert (near_the_end and near_the_end.span()) == (everywhere and everywhere.span())
+        if everywhere is None:
+            break
+        assert everywhere.end() == len(text)  # a sign-off runs to the end
+        text = text[: everywhere.start()]
+
+
+def test_the_sign_off_of_every_story_of_a_file_is_found_where_it_can_start(records):
+    for record in records.values():
+        test_the_sign_off_is_searched_for_where_it_can_start(record.raw_text)
 
 
 def test_clean_body_keeps_a_last_word_that_is_not_the_sign_off():
