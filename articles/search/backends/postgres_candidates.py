@@ -15,6 +15,7 @@ that makes a row's salient terms (``salient_literal``), which the writer applies
 from __future__ import annotations
 
 from itertools import compress
+from math import ceil
 
 from articles.search import ranking
 from articles.search.backends.postgres_queries import Where
@@ -59,8 +60,27 @@ def salient_literal(terms: list[str], counts: list[int], length: int, average: f
     b = ranking.B
     # The operations and their order of the SQL it replaces, in float8 as there.
     least = _SALIENT_FACTOR * (1 - b + b * float(length) / max(average, 1))
-    salient = list(compress(terms, map(least.__le__, counts)))
+    # A count reaches ``least`` when it reaches its ceiling (an exact float): the counts as
+    # bytes, mapped to 1 where they do by ``str.translate``'s C loop, and the few found
+    # by ``find``: 5 µs a text where a comparison per term cost 18 (a rebuild's worker).
+    fewest = ceil(least)
+    table = _AT_LEAST.get(fewest)
+    if table is None:
+        table = _AT_LEAST[fewest] = bytes(n >= fewest for n in range(256))
+    try:
+        chosen = bytes(counts).translate(table)
+    except ValueError:  # a term at 256 positions (MAX_POSITIONS): past a byte
+        salient = list(compress(terms, map(least.__le__, counts)))
+    else:
+        salient, at = [], chosen.find(1)
+        while at >= 0:
+            salient.append(terms[at])
+            at = chosen.find(1, at + 1)
     return "'" + "' '".join(salient) + "'" if salient else ""
+
+
+# For each least number of positions, the table that maps a count to 1 if it reaches it.
+_AT_LEAST: dict[int, bytes] = {}
 
 
 def batch_average(lengths: list[int]) -> float:
