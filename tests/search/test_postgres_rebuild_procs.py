@@ -207,3 +207,22 @@ def test_the_chunks_of_a_rebuild_hold_every_published_article_once_in_the_index_
     # An article withdrawn after the chunks were listed is left out of its chunk.
     Article.objects.filter(pk=chunks[1][3]).update(status=Article.Status.DRAFT)
     assert chunks[1][3] not in [article.pk for article in articles.read(chunks[1])]
+
+
+@POSTGRES_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_write_the_salient_terms_postgresql_chose(search_index):
+    # Made in the workers against the archive's average length before the rebuild (the
+    # statistics say 100 words), as ``search_salient`` made them from each row's text.
+    archive()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_total SET documents = 10, length = 1000")
+    rebuild_index(procs=2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE salient = search_salient("
+            "ts_filter(document, '{d}'), 5.399999999999999 * (1 - 0.75 + 0.75 * "
+            "length::float8 / 100))), count(*) FILTER (WHERE salient <> '') FROM search_document"
+        )
+        rows, same, some = cursor.fetchone()
+    assert rows == same and some > 100

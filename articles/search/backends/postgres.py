@@ -88,7 +88,8 @@ from articles.search.backends.base import (
 from articles.search.backends.postgres_candidates import (
     _candidate_rows,
     _candidates,
-    salient_sql,
+    batch_average,
+    salient_literal,
 )
 from articles.search.backends.postgres_queries import (
     Condition,
@@ -123,7 +124,7 @@ from articles.search.backends.postgres_tables import (
     VECTORS,
     WORDS,
 )
-from articles.search.backends.postgres_vectors import _field_vector, _vector
+from articles.search.backends.postgres_vectors import _counted_vector, _field_vector
 from articles.search.backends.rebuild_workers import made_apart
 from articles.search.facets import parse_facet_filter
 
@@ -238,10 +239,17 @@ def _bound_apart(cursor) -> psycopg.Cursor:
 
 class _Row(list):
     """One document's INSERT parameters, with its words (``words``, as written, for "did you
-    mean") and terms (``terms``, for the term statistics) beside them."""
+    mean") and terms (``terms``, for the term statistics) beside them, and its text's terms
+    with how many positions each holds (``counted``) until its salient terms are chosen
+    (``_salient``: they depend on the archive's average length, known per batch)."""
 
     words: set[str]
     terms: set[str]
+    counted: tuple[list[str], list[int]]
+
+
+# Where a _Row holds its salient terms (filled by ``_salient``), its length and title's.
+_SALIENT_AT, _LENGTH_AT, _TITLE_LENGTH_AT = 11, 12, 13
 
 
 _ready: set[tuple] = set()  # databases whose table this process has checked
@@ -353,10 +361,11 @@ class PostgresSearchBackend(BaseSearchBackend):
         made = {}
         for name in DOCUMENT_FIELDS + LABEL_FIELDS:
             text = force_str(doc.get(name) or "")
-            literal, length, words, terms = _vector(text)
+            literal, length, words, terms, counts = _counted_vector(text)
             # Words and terms in one string each (they hold no space): a process that
-            # receives them unpickles two strings rather than thousands (``_row`` splits).
-            made[name] = (text, literal, length, " ".join(words), " ".join(terms))
+            # receives them unpickles two strings rather than thousands (``_row`` splits);
+            # the terms' counts as they are (small ints: pickled and read back in C).
+            made[name] = (text, literal, length, " ".join(words), " ".join(terms), counts)
         return made
 
     def _row(self, index, obj, ahead: dict[str, tuple] | None = None) -> _Row | None:
@@ -381,7 +390,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             # Made ahead from the record: right only if the stored article reads the same
             # (an author or entity stored before under another spelling, say).
             if made is not None and made[0] == force_str(text or ""):
-                vectors[name] = (made[1], made[2], made[3].split(), made[4].split())
+                vectors[name] = (made[1], made[2], made[3].split(), made[4].split(), made[5])
             else:
                 vectors[name] = _field_vector(name, text)
         row = _Row(
@@ -392,13 +401,33 @@ class PostgresSearchBackend(BaseSearchBackend):
                 published,
                 json.dumps(facets, ensure_ascii=False),
                 *(vectors[name][0] for name in DOCUMENT_FIELDS + LABEL_FIELDS),
+                "",  # the salient terms (``_salient``)
                 vectors["text"][1],
                 vectors["title"][1],
             ]
         )
         row.words = set(vectors["text"][2])
         row.terms = set(vectors["text"][3])
+        row.counted = (vectors["text"][3], vectors["text"][4])
         return row
+
+    @staticmethod
+    def _salient(rows: list[_Row], average: float | None) -> None:
+        """Each row's salient terms (``postgres_candidates.salient_literal``) against the
+        archive's ``average`` length, or else (None: an empty archive) the rows' own, a
+        batch of them: what PostgreSQL's ``search_salient`` gave once from each row's text
+        vector (migration 0016), now made where the vector is."""
+        if average is None:
+            average = batch_average([row[_LENGTH_AT] for row in rows])
+        for row in rows:
+            row[_SALIENT_AT] = salient_literal(*row.counted, row[_LENGTH_AT], average)
+
+    @staticmethod
+    def _average(cursor) -> float | None:
+        """The archive's average length as the term statistics give it (None: empty)."""
+        cursor.execute(f"SELECT length::float8 / nullif(documents, 0) FROM {TOTALS}")
+        found = cursor.fetchone()
+        return found[0] if found else None
 
     def _insert_sql(self, table: str, upsert: bool) -> str:
         """One statement for a batch of rows: its one parameter is ``_packed(rows)``. Row by
@@ -406,7 +435,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         the generated columns' expressions again (``search_facet_values``, a SQL function,
         planned anew per call): half the server's cost of a search row (docs/performance.md,
         "session 8")."""
-        fields = [f"r[{n}]" for n in range(1, 14)]  # a _Row's 13 values, in its order
+        fields = [f"r[{n}]" for n in range(1, 15)]  # a _Row's 14 values, in its order
         vectors = iter(fields[5:11])
         weighted = {
             column: [
@@ -414,21 +443,13 @@ class PostgresSearchBackend(BaseSearchBackend):
             ]
             for column, names in (("document", DOCUMENT_FIELDS), ("labels", LABEL_FIELDS))
         }
-        # The text's salient terms (``postgres_candidates.salient_sql``) against the average
-        # length the statistics give, or else (a first batch) the batch's.
-        text = fields[5 + DOCUMENT_FIELDS.index("text")]
-        salient = salient_sql(
-            f"{text}::tsvector",
-            f"{fields[11]}::integer",
-            f"coalesce((SELECT length::float8 / nullif(documents, 0) FROM {TOTALS}), "
-            f"avg({fields[11]}::float8) OVER ())",
-        )
         sql = (
             f"INSERT INTO {table} (id, django_ct, django_id, published_on, facets, document, "
             f"labels, length, title_length, {SALIENT}) SELECT {fields[0]}, {fields[1]}, "
             f"{fields[2]}, nullif({fields[3]}, '')::date, {fields[4]}::jsonb, "
             f"{' || '.join(weighted['document'])}, {' || '.join(weighted['labels'])}, "
-            f"{fields[11]}::integer, {fields[12]}::integer, {salient} "
+            f"{fields[_LENGTH_AT]}::integer, {fields[_TITLE_LENGTH_AT]}::integer, "
+            f"{fields[_SALIENT_AT]}::tsvector "
             f"FROM (SELECT string_to_array(packed, chr({ord(_FIELDS)})) r "
             f"FROM unnest(string_to_array(%s, chr({ord(_ROWS)}))) packed) given"
         )
@@ -464,6 +485,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             # The term statistics move with the documents: what the old versions held out,
             # what the new ones hold in (ranking needs how many documents hold each term).
             gone = self._forget(cursor, "SELECT", [row[0] for row in rows])
+            self._salient(rows, self._average(cursor))
             with _bound_apart(cursor) as bound:
                 bound.execute(self._insert_sql(TABLE, upsert=True), [_packed(rows)])
             # Counted through chain, in C: a third cheaper than a generator of every term.
@@ -473,8 +495,8 @@ class PostgresSearchBackend(BaseSearchBackend):
                 cursor,
                 held,
                 len(rows) - gone.documents,
-                sum(row[-2] for row in rows) - gone.length,
-                sum(row[-1] for row in rows) - gone.title_length,
+                sum(row[_LENGTH_AT] for row in rows) - gone.length,
+                sum(row[_TITLE_LENGTH_AT] for row in rows) - gone.title_length,
             )
             cursor.execute(
                 f"INSERT INTO {WORDS} (word) SELECT unnest({_SPLIT}) ON CONFLICT DO NOTHING",
@@ -585,11 +607,15 @@ class PostgresSearchBackend(BaseSearchBackend):
         # 13 % of PostgreSQL's CPU of a rebuild at a million articles, on one core
         # (docs/performance.md, "The rebuild at a million (session 12)").
         tally, tallies = _Counted(), list[_Counted]()
+        # Every row's salient terms against the archive's average length as the statistics
+        # give it until the swap (read once: the SQL that made them read it every batch).
+        with db_connections[alias].cursor() as cursor:
+            average = self._average(cursor)
         making: contextlib.AbstractContextManager[Iterator[tuple[int, str, str]]]
         if apart:
             making = made_apart(
                 iterable.chunks(),
-                functools.partial(self._made, index, iterable, tally=tally),
+                functools.partial(self._made, index, iterable, tally=tally, average=average),
                 procs,
                 finish=lambda: tally,  # in a worker: its own copy, its rows' statistics
                 ends=tallies,
@@ -598,7 +624,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             tallies.append(tally)
             making = contextlib.nullcontext(
                 (n, packed, " ".join(new))
-                for n, packed, new in self._made(index, iterable, tally=tally)
+                for n, packed, new in self._made(index, iterable, tally=tally, average=average)
             )
         with making as made:
             with transaction.atomic(using=alias), db_connections[alias].cursor() as cursor:
@@ -688,10 +714,19 @@ class PostgresSearchBackend(BaseSearchBackend):
                     else:  # the indexes, built once on full tables
                         cursor.execute(statement)
 
-    def _made(self, index, objects, ids: list[int] | None = None, *, tally: _Counted | None = None):
+    def _made(
+        self,
+        index,
+        objects,
+        ids: list[int] | None = None,
+        *,
+        tally: _Counted | None = None,
+        average: float | None = None,
+    ):
         """``(rows, packed rows, words)`` of ``objects`` a batch of up to ``BATCH`` at a
         time; with ``ids``, of ``objects.read(ids)`` (in a rebuild's worker). Each batch's
-        terms, documents and lengths are added to ``tally``."""
+        terms, documents and lengths are added to ``tally``; its rows' salient terms are
+        judged against ``average`` (None: each batch's own)."""
         if ids is not None:
             objects = objects.read(ids)
         batch: list[_Row] = []
@@ -704,10 +739,12 @@ class PostgresSearchBackend(BaseSearchBackend):
             words |= self._words_of(row)
             if len(batch) >= BATCH:
                 self._tallied(tally, batch)
+                self._salient(batch, average)
                 yield len(batch), _packed(batch), words
                 batch, words = [], set()
         if batch:
             self._tallied(tally, batch)
+            self._salient(batch, average)
             yield len(batch), _packed(batch), words
 
     @staticmethod
@@ -716,8 +753,8 @@ class PostgresSearchBackend(BaseSearchBackend):
             # From an iterable (not a mapping), ``Counter.update`` counts in C.
             tally.terms.update(chain.from_iterable(row.terms for row in rows))
             tally.documents += len(rows)
-            tally.length += sum(row[-2] for row in rows)
-            tally.title_length += sum(row[-1] for row in rows)
+            tally.length += sum(row[_LENGTH_AT] for row in rows)
+            tally.title_length += sum(row[_TITLE_LENGTH_AT] for row in rows)
 
     def _restate(self, cursor, tallies: list[_Counted]) -> None:
         """The term statistics replaced by the sum of ``tallies`` (a rebuild's, whose rows

@@ -5,13 +5,17 @@ search's words are salient (held often for the row's length, migration 0016) fir
 those holding them in their title, each shortest first, then the first others the index
 gives. How many is the caller's to say (``CANDIDATES``, ``COUNT_LIMIT``: the backend's, which
 reads them). Relies on ``postgres_tables`` and on ``Where`` (``postgres_queries``) for what
-a search matches; runs no statement, it writes SQL for the backend's."""
+a search matches; runs no statement, it writes SQL for the backend's. Here too is the rule
+that makes a row's salient terms (``salient_literal``), which the writer applies."""
 
 # SQL here is assembled from the tables' names and from a search's ``Where``, which takes
 # every value as a parameter.
 # ruff: noqa: S608
 
 from __future__ import annotations
+
+from itertools import compress
+from math import ceil
 
 from articles.search import ranking
 from articles.search.backends.postgres_queries import Where
@@ -37,19 +41,53 @@ SALIENT_SCORE = 1.8
 RARER_ORDERED = 3
 
 
-def salient_sql(vector: str, length: str, average: str) -> str:
-    """SQL of a row's ``salient`` vector from SQL of its text's ``vector`` (its positions
-    counting the term's frequency), its ``length`` and the archive's ``average`` length
-    (NULL: unknown, the row's own taken): the terms holding at least the frequency that
-    makes their BM25 part ``SALIENT_SCORE`` at that length (``search_salient``, migration
-    0016)."""
-    k1, b = ranking.K1, ranking.B
-    factor = SALIENT_SCORE * k1 / (k1 + 1 - SALIENT_SCORE)
-    least = (
-        f"{factor!r} * (1 - {b!r} + {b!r} * ({length})::float8 / "
-        f"greatest(coalesce({average}, ({length})::float8), 1))"
-    )
-    return f"search_salient({vector}, {least})"
+# A term is salient where it holds at least this factor × (1 - B + B × length / average)
+# positions: where ``tf × (K1 + 1) / (tf + K1 × (…))`` reaches ``SALIENT_SCORE``.
+_SALIENT_FACTOR = SALIENT_SCORE * ranking.K1 / (ranking.K1 + 1 - SALIENT_SCORE)
+
+
+def salient_literal(terms: list[str], counts: list[int], length: int, average: float) -> str:
+    """A row's ``salient`` vector as a tsvector literal (the terms alone, no position):
+    those of its text's ``terms`` holding at least the number of positions (``counts``,
+    as PostgreSQL counts them in the text's vector) that makes their BM25 part
+    ``SALIENT_SCORE`` for a text of ``length`` words in an archive of ``average`` length.
+
+    Made in Python by whoever makes the row (a rebuild's worker, the importer), where the
+    text's vector is made: the same terms, to the last float, as PostgreSQL's
+    ``search_salient(vector, least)`` (migration 0016), which read the text's vector again
+    and cost about 75 µs of the server's CPU a row (docs/performance.md, "Salient terms
+    made in Python (session 13)")."""
+    b = ranking.B
+    # The operations and their order of the SQL it replaces, in float8 as there.
+    least = _SALIENT_FACTOR * (1 - b + b * float(length) / max(average, 1))
+    # A count reaches ``least`` when it reaches its ceiling (an exact float): the counts as
+    # bytes, mapped to 1 where they do by ``str.translate``'s C loop, and the few found
+    # by ``find``: 5 µs a text where a comparison per term cost 18 (a rebuild's worker).
+    fewest = ceil(least)
+    table = _AT_LEAST.get(fewest)
+    if table is None:
+        table = _AT_LEAST[fewest] = bytes(n >= fewest for n in range(256))
+    try:
+        chosen = bytes(counts).translate(table)
+    except ValueError:  # a term at 256 positions (MAX_POSITIONS): past a byte
+        salient = list(compress(terms, map(least.__le__, counts)))
+    else:
+        salient, at = [], chosen.find(1)
+        while at >= 0:
+            salient.append(terms[at])
+            at = chosen.find(1, at + 1)
+    return "'" + "' '".join(salient) + "'" if salient else ""
+
+
+# For each least number of positions, the table that maps a count to 1 if it reaches it.
+_AT_LEAST: dict[int, bytes] = {}
+
+
+def batch_average(lengths: list[int]) -> float:
+    """The average length of a batch of rows (what a row's salient terms are judged
+    against in an archive whose statistics hold none yet), as PostgreSQL's ``avg`` of
+    float8 gives it."""
+    return float(sum(lengths)) / len(lengths)
 
 
 def _candidates(where: Where, count: int, matched: bool = False) -> tuple[str, list]:

@@ -50,7 +50,14 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
     """(tsvector literal, number of words, its distinct words, its terms) of ``text``: the
     terms of ``articles.search.analysis`` with their positions, made here so that PostgreSQL indexes
     exactly the terms Whoosh does (its own parser and stemmer never see the text). Terms are
-    letters, digits and inner dots: nothing to escape (no quote, no backslash).
+    letters, digits and inner dots: nothing to escape (no quote, no backslash)."""
+    return _counted_vector(text)[:4]
+
+
+def _counted_vector(text) -> tuple[str, int, list[str], list[str], list[int]]:
+    """``_vector(text)`` and, beside its terms, how many positions the literal gives each
+    (as PostgreSQL counts them once it has read it: each position once): what a row's
+    salient terms are chosen by (``postgres_candidates.salient_literal``).
 
     A rebuild makes one for every article: its words are walked once, in one loop that
     files each word's position under it already written out; the rest is done by ``map``
@@ -97,7 +104,12 @@ def _vector(text) -> tuple[str, int, list[str], list[str]]:
     if max(map(len, kept), default=0) > MAX_POSITIONS:
         kept = [at[:MAX_POSITIONS] for at in kept]
     literal = " ".join(map(_ENTRY, merged, map(",".join, kept)))
-    return literal, words, list(positions), list(merged)
+    if at_positions is None and words <= MAX_POSITION:
+        # Each word at positions of its own, no two words at one: every position differs.
+        counts = list(map(len, kept))
+    else:  # a compound beside its first part, the positions past the last made the last
+        counts = [len(set(at)) for at in kept]
+    return literal, words, list(positions), list(merged), counts
 
 
 # Names (a section, a publication, a byline, an article's entities) come again and again:
@@ -108,12 +120,14 @@ _NAME_LENGTH = 300
 
 
 @functools.lru_cache(maxsize=_NAME_VECTORS)
-def _name_vector(text: str) -> tuple[str, int, list[str], list[str]]:
-    return _vector(text)
+def _name_vector(text: str) -> tuple[str, int, list[str], list[str], list[int]]:
+    return _counted_vector(text)
 
 
-def _field_vector(name: str, text) -> tuple[str, int, list[str], list[str]]:
-    """``_vector(text)`` of a document's field ``name``: from ``_name_vector``'s cache for
-    a short one other than the full text."""
+def _field_vector(name: str, text) -> tuple[str, int, list[str], list[str], list[int]]:
+    """``_counted_vector(text)`` of a document's field ``name``: from ``_name_vector``'s
+    cache for a short one other than the full text."""
     text = force_str(text or "")
-    return _name_vector(text) if name != "text" and len(text) < _NAME_LENGTH else _vector(text)
+    if name != "text" and len(text) < _NAME_LENGTH:
+        return _name_vector(text)
+    return _counted_vector(text)
