@@ -1,4 +1,4 @@
-"""On PostgreSQL an article's long texts are compressed with lz4 (migration 0020): the
+"""On PostgreSQL an article's long texts are compressed with lz4 (migration 0018): the
 import's ``COPY`` of articles costs the server a third less, and the texts read back as
 given."""
 
