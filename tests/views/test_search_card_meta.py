@@ -13,26 +13,17 @@ from django.urls import reverse
 
 from articles.models import Article
 from tests import builders
-from tests.search.engines import NOT_ON_POSTGRES, ON_POSTGRES, POSTGRES_ENGINE, search_engine
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("articles:search")
 
 
-@pytest.fixture(
-    params=[
-        None,
-        pytest.param(
-            POSTGRES_ENGINE, marks=pytest.mark.skipif(not ON_POSTGRES, reason=NOT_ON_POSTGRES)
-        ),
-    ],
-    ids=["configured", "postgres"],
-)
-def indexed(request, _search_index_in_tmp, django_capture_on_commit_callbacks):
-    with search_engine(request.param):
-        cache.clear()  # no card kept by another test
-        yield lambda: django_capture_on_commit_callbacks(execute=True)
+@pytest.fixture
+def indexed(engine):
+    """``engine`` (tests/views/conftest.py), with no card kept by another test."""
+    cache.clear()
+    return engine
 
 
 @pytest.fixture
