@@ -152,6 +152,11 @@ class Author(models.Model):
         return slug_url("articles:author", self.slug)
 
 
+# What an article's card shows beside it: its paper, and its section with the section's paper
+# (``ArticleQuerySet.for_listing``; a search page's cards, ``search.service.card_meta``).
+LISTED_WITH = ("publication", "section__publication")
+
+
 def bylines_prefetch() -> models.Prefetch:
     """An article's bylines in order, with their authors, into the list ``listed_bylines``
     that ``Article.ordered_authors`` reads: for cards (``ArticleQuerySet.for_listing``) and
@@ -175,9 +180,7 @@ class ArticleQuerySet(models.QuerySet):
         list, ``listed_bylines``, which ``Article.ordered_authors`` reads. A list rather than
         the bylines' related manager: Django makes a queryset per article to hold a prefetch
         there, a sixth of loading a search page's twenty articles."""
-        return self.select_related("publication", "section__publication").prefetch_related(
-            bylines_prefetch()
-        )
+        return self.select_related(*LISTED_WITH).prefetch_related(bylines_prefetch())
 
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by(models.F("published_on").desc(nulls_last=True), "-id")

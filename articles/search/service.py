@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from haystack import connections
 
 from articles import public
-from articles.models import Article, StoryVersion, bylines_prefetch
+from articles.models import LISTED_WITH, Article, StoryVersion, bylines_prefetch
 from articles.search import cache as results_cache
 from articles.search.backends.base import ArchiveSearchQuerySet, IndexMissing, SearchOverBudget
 from articles.search.facets import FACET_FIELDS, FACETS, facet_filter
@@ -465,7 +465,7 @@ def card_meta(articles: list[Article]) -> dict[int, SafeString]:
         found = {}
     missing = [article for article in articles if keys[article.pk] not in found]
     if missing:
-        prefetch_related_objects(missing, "publication", "section__publication", bylines_prefetch())
+        prefetch_related_objects(missing, *LISTED_WITH, bylines_prefetch())
         template = Engine.get_default().get_template(CARD_META_TEMPLATE)
         made = {keys[a.pk]: template.render(Context({"article": a})) for a in missing}
         try:

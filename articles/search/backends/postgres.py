@@ -105,6 +105,7 @@ from articles.search.backends.postgres_queries import (
     translate,
 )
 from articles.search.backends.postgres_statistics import (
+    TermStatistics,
     _Counted,
     _expand_prefixes,
     _frequency,
@@ -422,13 +423,6 @@ class PostgresSearchBackend(BaseSearchBackend):
         for row in rows:
             row[_SALIENT_AT] = salient_literal(*row.counted, row[_LENGTH_AT], average)
 
-    @staticmethod
-    def _average(cursor) -> float | None:
-        """The archive's average length as the term statistics give it (None: empty)."""
-        cursor.execute(f"SELECT length::float8 / nullif(documents, 0) FROM {TOTALS}")
-        found = cursor.fetchone()
-        return found[0] if found else None
-
     def _insert_sql(self, table: str, upsert: bool) -> str:
         """One statement for a batch of rows: its one parameter is ``_packed(rows)``. Row by
         row (``executemany``), PostgreSQL ran the statement once per row, and each run set up
@@ -485,7 +479,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             # The term statistics move with the documents: what the old versions held out,
             # what the new ones hold in (ranking needs how many documents hold each term).
             gone = self._forget(cursor, "SELECT", [row[0] for row in rows])
-            self._salient(rows, self._average(cursor))
+            self._salient(rows, TermStatistics(cursor).average_length())
             with _bound_apart(cursor) as bound:
                 bound.execute(self._insert_sql(TABLE, upsert=True), [_packed(rows)])
             # Counted through chain, in C: a third cheaper than a generator of every term.
@@ -610,7 +604,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         # Every row's salient terms against the archive's average length as the statistics
         # give it until the swap (read once: the SQL that made them read it every batch).
         with db_connections[alias].cursor() as cursor:
-            average = self._average(cursor)
+            average = TermStatistics(cursor).average_length()
         making: contextlib.AbstractContextManager[Iterator[tuple[int, str, str]]]
         if apart:
             making = made_apart(

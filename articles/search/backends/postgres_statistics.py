@@ -66,6 +66,12 @@ class TermStatistics:
         self._read([])
         return self.totals  # type: ignore[return-value]
 
+    def average_length(self) -> float | None:
+        """The indexed documents' average length (None: none indexed), as PostgreSQL's
+        float8 division gives it: what a row's salient terms are judged against."""
+        documents, length, _ = self.documents()
+        return length / documents if documents else None
+
     def _read(self, terms: list[str]) -> None:
         missing = [term for term in terms if term not in self.held]
         if not missing and self.totals is not None:
