@@ -21,6 +21,7 @@ from tests.search.engines import (
 pytestmark = [
     pytest.mark.django_db,
     POSTGRES_ONLY,
+    pytest.mark.usefixtures("rows_in_the_order_written"),
 ]
 
 

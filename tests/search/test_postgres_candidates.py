@@ -18,19 +18,13 @@ from articles.search.service import SearchParams, run_search
 from tests import builders
 from tests.search.engines import POSTGRES_ONLY, search
 
-pytestmark = [pytest.mark.django_db, POSTGRES_ONLY]
+pytestmark = [
+    pytest.mark.django_db,
+    POSTGRES_ONLY,
+    pytest.mark.usefixtures("rows_in_the_order_written"),
+]
 
 FILLER = " ".join(f"word{n}" for n in range(60))
-
-
-@pytest.fixture(autouse=True)
-def rows_in_the_order_written(db):
-    """The search table's storage made afresh for the test (``TRUNCATE``, undone with the
-    test's transaction): the candidates are the first rows each index gives, in the table's
-    order, and rows written into a table that earlier tests' rolled-back rows left room in
-    land where the room is, not in the order written."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {TABLE}")
 
 
 @pytest.fixture
